@@ -1,0 +1,21 @@
+using Judge.Engine.Sandbox;
+
+namespace Judge.Engine.Judging;
+
+/// <summary>How the engine judges: where it works, compile limits, when it stops.</summary>
+public sealed record JudgeOptions
+{
+    /// <summary>Directory for per-submission working directories (<c>Judge:WorkRoot</c>); created if missing.</summary>
+    public string WorkRoot { get; init; } = Path.Combine(Path.GetTempPath(), "judge-work");
+
+    /// <summary>Limits of a compilation (Kattis defaults: 60 s, 2 GiB).</summary>
+    public SandboxLimits CompileLimits { get; init; } = SandboxLimits.Compile;
+
+    /// <summary>Bytes of compiler output kept for the submitter.</summary>
+    public int CompileOutputBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Stop at the first failing test; later tests are skipped (SK).</summary>
+    public bool StopOnFirstFailure { get; init; } = true;
+
+    public static JudgeOptions Default { get; } = new();
+}

@@ -1,0 +1,84 @@
+using System.Text;
+
+namespace Judge.Engine.Judging;
+
+/// <summary>The private directory tree of one judging job, removed when disposed.</summary>
+/// <remarks>
+/// <c>source/</c> holds the source and what the compiler made; each test runs in a fresh <c>run-N/</c> copy of it;
+/// <c>io/</c> holds standard output and error files, outside every directory a program can write to.
+/// </remarks>
+internal sealed class Workspace : IDisposable
+{
+    private Workspace(string root)
+    {
+        Root = root;
+        Directory.CreateDirectory(SourceDirectory);
+        Directory.CreateDirectory(IoDirectory);
+    }
+
+    public string Root { get; }
+    public string SourceDirectory => Path.Combine(Root, "source");
+    public string IoDirectory => Path.Combine(Root, "io");
+
+    public static Workspace Create(string workRoot)
+    {
+        Directory.CreateDirectory(workRoot);
+        var root = Path.Combine(workRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        return new Workspace(root);
+    }
+
+    public string IoFile(string name) => Path.Combine(IoDirectory, name);
+
+    /// <summary>A fresh run directory holding a copy of the compiled source directory (regular files and directories only).</summary>
+    public string NewRunDirectory(int index)
+    {
+        var run = Path.Combine(Root, $"run-{index}");
+        CopyTree(SourceDirectory, run);
+        return run;
+    }
+
+    public static void DeleteTree(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true); // removes symbolic links themselves, never their targets
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    public void Dispose() => DeleteTree(Root);
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is not null)
+                continue; // never follow or copy links
+            var target = Path.Combine(to, entry.Name);
+            if (entry is DirectoryInfo)
+                CopyTree(entry.FullName, target);
+            else if (entry is FileInfo file && !file.Attributes.HasFlag(FileAttributes.Device))
+                file.CopyTo(target);
+        }
+    }
+}
+
+/// <summary>Reads at most a given number of bytes of a regular file as text, never following a symbolic link.</summary>
+internal static class CappedFile
+{
+    public static string ReadText(string path, int maxBytes)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+            return "";
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.None);
+        var buffer = new byte[Math.Min(maxBytes, Math.Max(0, (int)Math.Min(int.MaxValue, info.Length)))];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        return info.Length > maxBytes ? text + "\n[output truncated]" : text;
+    }
+}

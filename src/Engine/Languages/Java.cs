@@ -1,0 +1,63 @@
+using Judge.Engine.Sandbox;
+
+namespace Judge.Engine.Languages;
+
+/// <summary>Java on the JDK: the class holding <c>main</c> is found in the source, heap and stack follow the memory limit.</summary>
+public sealed record Java : Language
+{
+    private const long MiB = 1024 * 1024;
+
+    public override string Id => "java";
+    public override string Name => "Java";
+
+    /// <summary>The compiler; override with <c>Judge:Languages:java:Compiler</c>.</summary>
+    public string Compiler { get; init; } = "/usr/bin/javac";
+
+    /// <summary>The virtual machine; override with <c>Judge:Languages:java:Runtime</c>.</summary>
+    public string Runtime { get; init; } = "/usr/bin/java";
+
+    /// <summary>Memory the JVM needs besides the heap (code cache, metaspace, thread stacks), granted on top of the problem's limit.</summary>
+    public long RuntimeOverheadBytes { get; init; } = 64 * MiB;
+
+    public override IReadOnlyList<string> VersionCommand => [Compiler, "-version"];
+
+    public override SourceLayout Layout(string source)
+    {
+        var main = JavaMainClass.Find(source);
+        return main.Error is not null
+            ? SourceLayout.Invalid(main.Error)
+            : new SourceLayout(main.FileName + ".java", main.BinaryName);
+    }
+
+    public override IReadOnlyList<string> CompileCommand(SourceLayout layout) =>
+        [Compiler, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xss64m", "-encoding", "UTF-8", "-d", ".", layout.SourceFileName];
+
+    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits)
+    {
+        var heapMiB = Math.Max(16, (limits.MemoryBytes - RuntimeOverheadBytes) / MiB);
+        var stackMiB = Math.Clamp(heapMiB / 4, 8, 256);
+        return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto", "-cp", ".", layout.EntryPoint];
+    }
+
+    /// <summary>The JVM reserves far more address space than it uses and runs a dozen threads: no address-space cap, room for its own overhead.</summary>
+    public override SandboxLimits RunLimits(SandboxLimits limits) => limits with
+    {
+        MemoryBytes = limits.MemoryBytes + RuntimeOverheadBytes,
+        LimitAddressSpace = false,
+        Processes = Math.Max(limits.Processes, 128),
+        StackBytes = limits.StackBytes ?? 64 * MiB,
+    };
+
+    public override bool IsOutOfMemory(string stderr) => stderr.Contains("java.lang.OutOfMemoryError", StringComparison.Ordinal);
+
+    public override string SelfTestSource => """
+        import java.util.Scanner;
+        public class SelfTest {
+            public static void main(String[] args) {
+                Scanner in = new Scanner(System.in);
+                long a = in.nextLong(), b = in.nextLong();
+                System.out.println(a + b);
+            }
+        }
+        """;
+}

@@ -1,0 +1,57 @@
+using Judge.Engine.Sandbox;
+
+namespace Judge.Engine.Languages;
+
+/// <summary>One programming language: how its source is laid out, compiled and run. Subclasses only declare data.</summary>
+public abstract record Language
+{
+    /// <summary>The stable language id of the public contract (<c>cpp17</c>, <c>python3</c>, <c>java</c>, ...).</summary>
+    public abstract string Id { get; }
+
+    /// <summary>The language's name without version (<c>C++17</c>).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The toolchain version found by the probe (<c>g++ 12.2.0</c>), if probed.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Name and detected version, for users.</summary>
+    public string DisplayName => Version is null ? Name : $"{Name} ({Version})";
+
+    /// <summary>The command that prints the toolchain's version.</summary>
+    public abstract IReadOnlyList<string> VersionCommand { get; }
+
+    /// <summary>Where the source goes and what to run, or an error the submitter must fix (a compilation error).</summary>
+    public abstract SourceLayout Layout(string source);
+
+    /// <summary>The compile command run in the source directory, or <c>null</c> when nothing needs compiling.</summary>
+    public abstract IReadOnlyList<string>? CompileCommand(SourceLayout layout);
+
+    /// <summary>The command that runs the program under <paramref name="limits"/>.</summary>
+    public abstract IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits);
+
+    /// <summary>Sandbox limits for a run, derived from the problem's limits (runtimes with their own overhead adjust them).</summary>
+    public virtual SandboxLimits RunLimits(SandboxLimits limits) => limits;
+
+    /// <summary>Whether the program's standard error shows that its runtime ran out of memory.</summary>
+    public virtual bool IsOutOfMemory(string stderr) => false;
+
+    /// <summary>The environment of compiles and runs.</summary>
+    public virtual IReadOnlyDictionary<string, string> Environment => SandboxRequest.DefaultEnvironment;
+
+    /// <summary>A small program that proves the toolchain works through the sandbox: it must echo the sum of two integers.</summary>
+    public abstract string SelfTestSource { get; }
+
+    /// <summary>Extracts a short version string from the version command's output.</summary>
+    public virtual string ParseVersion(string output)
+    {
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return line.Length > 80 ? line[..80] : line;
+    }
+}
+
+/// <summary>The file name the source is saved under, and the entry point to run (a binary, a script, a class).</summary>
+public sealed record SourceLayout(string SourceFileName, string EntryPoint, string? Error = null)
+{
+    /// <summary>A source that cannot be laid out (for example Java without a main method).</summary>
+    public static SourceLayout Invalid(string error) => new("", "", error);
+}

@@ -1,0 +1,69 @@
+using Judge.Engine.Checkers;
+using Judge.Engine.Sandbox;
+
+namespace Judge.Engine.Verdicts;
+
+/// <summary>The one place that turns a sandboxed run and its check into a verdict.</summary>
+/// <remarks>
+/// Precedence, first match wins: IE (the sandbox failed) &gt; TLE &gt; MLE &gt; OLE &gt; RE &gt; the checker's answer
+/// (AC, WA, PE; a checker failure is IE). The checker runs only on a clean run, so a program that prints the right
+/// answer and then crashes is RE.
+/// </remarks>
+public static class VerdictRules
+{
+    /// <summary>Whether a run ended cleanly enough for its output to be checked.</summary>
+    public static bool NeedsCheck(SandboxResult run) => run.Status == SandboxStatus.Ok;
+
+    /// <summary>The verdict of a run, given the checker's outcome when the run was clean.</summary>
+    /// <param name="run">How the run ended.</param>
+    /// <param name="check">The checker's outcome; required exactly when <see cref="NeedsCheck"/> holds.</param>
+    /// <param name="outOfMemory">The language recognised an out-of-memory failure of its runtime (Java's OutOfMemoryError).</param>
+    public static (Verdict Verdict, string? Message) ForRun(SandboxResult run, CheckOutcome? check, bool outOfMemory = false)
+    {
+        switch (run.Status)
+        {
+            case SandboxStatus.InternalError:
+                return (Verdict.IE, run.Message ?? "the sandbox failed");
+            case SandboxStatus.CpuTimeLimitExceeded:
+            case SandboxStatus.WallTimeLimitExceeded:
+                return (Verdict.TLE, run.Message);
+            case SandboxStatus.MemoryLimitExceeded:
+                return (Verdict.MLE, run.Message);
+            case SandboxStatus.OutputLimitExceeded:
+                return (Verdict.OLE, run.Message);
+        }
+
+        if (outOfMemory)
+            return (Verdict.MLE, "the runtime ran out of memory");
+
+        switch (run.Status)
+        {
+            case SandboxStatus.Signaled:
+                return (Verdict.RE, $"killed by {run.SignalName}");
+            case SandboxStatus.NonZeroExit:
+                return (Verdict.RE, $"exit code {run.ExitCode}");
+        }
+
+        if (check is null)
+            throw new ArgumentNullException(nameof(check), "a clean run must be checked before it gets a verdict");
+
+        return check.Status switch
+        {
+            CheckStatus.Accepted => (Verdict.AC, check.Message),
+            CheckStatus.WrongAnswer => (Verdict.WA, check.Message),
+            CheckStatus.PresentationError => (Verdict.PE, check.Message),
+            _ => (Verdict.IE, check.Message ?? "the checker failed"),
+        };
+    }
+
+    /// <summary>The verdict of a submission from its test verdicts in run order: the first one that is not AC or SK, else AC.</summary>
+    public static Verdict ForSubmission(IEnumerable<Verdict> tests)
+    {
+        foreach (var verdict in tests)
+        {
+            if (verdict is not (Verdict.AC or Verdict.SK))
+                return verdict;
+        }
+        return Verdict.AC;
+    }
+}

@@ -1,0 +1,33 @@
+using Judge.Engine.Languages;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Grains.Options;
+
+/// <summary>Rejects judging configuration that cannot work, naming the key that fixes it.</summary>
+public sealed class JudgingOptionsValidator : IValidateOptions<JudgingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JudgingOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Problems.Root))
+            failures.Add("No problems directory is configured: set Judge:Problems:Root (env Judge__Problems__Root).");
+        else if (!Directory.Exists(options.Problems.Root))
+            failures.Add($"The problems directory '{options.Problems.Root}' does not exist: fix Judge:Problems:Root (env Judge__Problems__Root).");
+
+        if (options.ToolchainRestriction is { } restriction)
+        {
+            var unknown = restriction.Where(id => LanguageCatalog.Find(id) is null).ToList();
+            if (unknown.Count > 0)
+                failures.Add($"Judge:Toolchains names unknown language(s) {string.Join(", ", unknown)}; known: {string.Join(", ", LanguageCatalog.All.Select(l => l.Id))}.");
+        }
+
+        var unknownSettings = options.Languages.Keys.Where(id => LanguageCatalog.Find(id) is null).ToList();
+        if (unknownSettings.Count > 0)
+            failures.Add($"Judge:Languages has settings for unknown language(s) {string.Join(", ", unknownSettings)}.");
+
+        if (options.Slots < 1)
+            failures.Add($"Judge:Slots must be at least 1 (was {options.Slots}).");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

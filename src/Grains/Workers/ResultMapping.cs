@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using Judge.Engine.Judging;
+using Judge.Interfaces;
+
+namespace Judge.Grains.Workers;
+
+/// <summary>Translates the engine's results into the public contracts.</summary>
+public static class ResultMapping
+{
+    public static Verdict ToContract(this Engine.Verdicts.Verdict verdict) => Enum.Parse<Verdict>(verdict.ToString());
+
+    public static TestResult ToContract(this TestOutcome outcome) => new(
+        outcome.Name,
+        outcome.Verdict.ToContract(),
+        (long)Math.Round(outcome.CpuTime.TotalMilliseconds),
+        (long)Math.Round(outcome.WallTime.TotalMilliseconds),
+        outcome.PeakMemoryBytes / 1024,
+        outcome.ExitCode,
+        outcome.Signal,
+        outcome.Message);
+
+    public static JudgeResult ToContract(this JudgeReport report, string judgedBy) => new(
+        report.Verdict.ToContract(),
+        report.CompileOutput,
+        report.Tests.Select(t => t.ToContract()).ToImmutableArray(),
+        report.Message,
+        judgedBy);
+}

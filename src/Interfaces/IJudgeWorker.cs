@@ -1,0 +1,42 @@
+namespace Judge.Interfaces;
+
+/// <summary>Judges submissions of one language. Each language has its own grain type <c>worker-&lt;language&gt;</c>,
+/// hosted only by silos whose toolchain probe found that language.</summary>
+[Alias("judge.IJudgeWorker")]
+public interface IJudgeWorker : IGrainWithStringKey
+{
+    /// <summary>Compiles and runs the job, reporting progress to its submission grain, and returns the final result.</summary>
+    [Alias("Judge"), ResponseTimeout("02:00:00")]
+    Task<JudgeResult> Judge(JudgeJob job);
+
+    /// <summary>The language this worker's silo offers, with its detected version.</summary>
+    [Alias("Describe")]
+    Task<LanguageInfo> Describe();
+
+    /// <summary>The grain type of the worker for <paramref name="language"/>.</summary>
+    public static string GrainTypeOf(string language) => "worker-" + language;
+}
+
+/// <summary>A unit of judging work.</summary>
+[GenerateSerializer, Immutable, Alias("judge.JudgeJob")]
+public sealed record JudgeJob(
+    [property: Id(0)] string SubmissionId,
+    [property: Id(1)] int Attempt,
+    [property: Id(2)] SubmissionRequest Request);
+
+/// <summary>The final judgement of a job.</summary>
+[GenerateSerializer, Immutable, Alias("judge.JudgeResult")]
+public sealed record JudgeResult(
+    [property: Id(0)] Verdict Verdict,
+    [property: Id(1)] string? CompileOutput,
+    [property: Id(2)] System.Collections.Immutable.ImmutableArray<TestResult> Tests,
+    [property: Id(3)] string? Message,
+    [property: Id(4)] string JudgedBy);
+
+/// <summary>A language offered by the cluster.</summary>
+[GenerateSerializer, Immutable, Alias("judge.LanguageInfo")]
+public sealed record LanguageInfo(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Version,
+    [property: Id(3)] string DisplayName);

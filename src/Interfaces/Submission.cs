@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+
+namespace Judge.Interfaces;
+
+/// <summary>What a client submits: a problem, a language id and the source.</summary>
+[GenerateSerializer, Immutable, Alias("judge.SubmissionRequest")]
+public sealed record SubmissionRequest(
+    [property: Id(0)] string Problem,
+    [property: Id(1)] string Language,
+    [property: Id(2)] string Source);
+
+/// <summary>The result of one test.</summary>
+[GenerateSerializer, Immutable, Alias("judge.TestResult")]
+public sealed record TestResult(
+    [property: Id(0)] string Name,
+    [property: Id(1)] Verdict Verdict,
+    [property: Id(2)] long TimeMs,
+    [property: Id(3)] long WallMs,
+    [property: Id(4)] long MemoryKb,
+    [property: Id(5)] int? ExitCode = null,
+    [property: Id(6)] string? Signal = null,
+    [property: Id(7)] string? Message = null);
+
+/// <summary>A submission as clients see it: lifecycle, verdict and per-test results so far.</summary>
+[GenerateSerializer, Immutable, Alias("judge.Submission")]
+public sealed record Submission
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Problem { get; init; }
+    [Id(2)] public required string Language { get; init; }
+    [Id(3)] public SubmissionStatus Status { get; init; }
+
+    /// <summary>The final verdict; <c>null</c> until finished.</summary>
+    [Id(4)] public Verdict? Verdict { get; init; }
+
+    /// <summary>1 for accepted, 0 otherwise (scoring problems come with test groups).</summary>
+    [Id(5)] public double? Score { get; init; }
+
+    /// <summary>Largest CPU time over the tests run, in milliseconds.</summary>
+    [Id(6)] public long? TimeMs { get; init; }
+
+    /// <summary>Largest peak memory over the tests run, in KiB.</summary>
+    [Id(7)] public long? MemoryKb { get; init; }
+
+    [Id(8)] public string? CompileOutput { get; init; }
+
+    /// <summary>Results of the tests judged so far, in run order.</summary>
+    [Id(9)] public ImmutableArray<TestResult> Tests { get; init; } = [];
+
+    [Id(10)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(11)] public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>How many tests the problem has, once known.</summary>
+    [Id(12)] public int? TestCount { get; init; }
+
+    /// <summary>The test running now, while running.</summary>
+    [Id(13)] public string? CurrentTest { get; init; }
+
+    /// <summary>Why a submission ended in a judge error (IE) or a compilation error without compiler output.</summary>
+    [Id(14)] public string? Message { get; init; }
+}
+
+/// <summary>How a submit call was taken.</summary>
+public enum SubmitOutcome
+{
+    /// <summary>New: it will be judged.</summary>
+    Accepted,
+    /// <summary>The same id with the same body was submitted before; judged once.</summary>
+    Duplicate,
+    /// <summary>The id is taken by a different submission.</summary>
+    Conflict,
+}

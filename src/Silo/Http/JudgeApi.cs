@@ -1,0 +1,125 @@
+using Judge.Engine.Problems;
+using Judge.Grains.Toolchains;
+using Judge.Interfaces;
+using Judge.Silo.Http;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>The public HTTP API (ARCHITECTURE.md section 6): submissions, languages, problems, health.</summary>
+public static class JudgeApi
+{
+    /// <summary>Default and largest wait of <c>?wait=true</c>, in seconds.</summary>
+    public const int DefaultWaitSeconds = 60, MaxWaitSeconds = 600;
+
+    public static WebApplication MapJudgeApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            context.Response.StatusCode = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            var message = exception is BadHttpRequestException ? exception.Message : "internal error; the judge logged the details";
+            await context.Response.WriteAsJsonAsync(new ErrorBody(message));
+        }));
+
+        var api = app.MapGroup("/api");
+        api.MapPost("/submissions", Submit);
+        api.MapGet("/submissions/{id}", GetSubmission);
+        api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()));
+        api.MapGet("/problems", (ProblemCatalog problems) => Results.Ok(problems.Problems.Select(p => new
+        {
+            id = p.Id,
+            name = p.Name,
+            timeLimitMs = (long)p.Limits.TimeLimit.TotalMilliseconds,
+            memoryLimitMb = p.Limits.MemoryBytes / (1024 * 1024),
+            tests = p.Tests.Count,
+        })));
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        return app;
+    }
+
+    /// <summary>The body of every error answer.</summary>
+    public sealed record ErrorBody(string Error, string? Id = null);
+
+    private static IResult Error(int status, string message, string? id = null) => Results.Json(new ErrorBody(message, id), statusCode: status);
+
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, ProblemCatalog problems, ClusterLanguages languages)
+    {
+        var request = context.Request;
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Error(415, "the request body must be JSON with content-type application/json");
+
+        var (wait, waitTimeout, queryError) = ParseWait(request.Query);
+        if (queryError is not null)
+            return Error(400, queryError);
+
+        var body = await ReadBodyAsync(request, context.RequestAborted);
+        if (body is null)
+            return Error(413, $"the request body is larger than {SubmissionInput.MaxBodyBytes / (1024 * 1024)} MiB");
+
+        var parsed = SubmissionInput.Parse(body);
+        if (parsed.Request is not { } submission)
+            return Error(parsed.Status, parsed.Error!);
+
+        if (problems.Find(submission.Problem) is null)
+            return Error(400, $"unknown problem '{submission.Problem}'; GET /api/problems lists the problems");
+        if (!LanguageIds.IsKnown(submission.Language))
+            return Error(400, $"unknown language '{submission.Language}'; known languages: {string.Join(", ", LanguageIds.All)}");
+        if (!languages.IsOffered(submission.Language))
+            return Error(400, $"language '{submission.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
+
+        var id = parsed.Id ?? Guid.CreateVersion7().ToString("N");
+        var grain = grains.GetGrain<ISubmissionGrain>(id);
+        var outcome = await grain.Submit(submission);
+        if (outcome == SubmitOutcome.Conflict)
+            return Error(409, $"submission id '{id}' is already taken by a different submission", id);
+
+        var location = $"/api/submissions/{Uri.EscapeDataString(id)}";
+        if (!wait)
+            return Results.Accepted(location, new { id });
+
+        var result = await grain.WaitForResult(waitTimeout);
+        if (result is { Status: SubmissionStatus.Finished })
+            return Results.Ok(result);
+        context.Response.Headers.Location = location;
+        return Error(408, $"submission '{id}' did not finish within {waitTimeout.TotalSeconds:0} s; it is still being judged: poll GET {location}", id);
+    }
+
+    private static async Task<IResult> GetSubmission(string id, IGrainFactory grains)
+    {
+        if (!SubmissionInput.IsValidId(id))
+            return Error(404, $"submission '{id}' not found (not a valid submission id)");
+        var submission = await grains.GetGrain<ISubmissionGrain>(id).Get();
+        return submission is null ? Error(404, $"submission '{id}' not found", id) : Results.Ok(submission);
+    }
+
+    private static (bool Wait, TimeSpan Timeout, string? Error) ParseWait(IQueryCollection query)
+    {
+        var wait = false;
+        if (query.TryGetValue("wait", out var waitValue) && !bool.TryParse(waitValue.ToString(), out wait))
+            return (false, default, $"query parameter 'wait' must be true or false, not '{waitValue}'");
+
+        var seconds = DefaultWaitSeconds;
+        if (query.TryGetValue("timeout", out var timeoutValue)
+            && (!int.TryParse(timeoutValue.ToString(), out seconds) || seconds < 1 || seconds > MaxWaitSeconds))
+            return (false, default, $"query parameter 'timeout' must be a whole number of seconds from 1 to {MaxWaitSeconds}, not '{timeoutValue}'");
+        return (wait, TimeSpan.FromSeconds(seconds), null);
+    }
+
+    // Reads the body with a cap, so an oversized upload is refused with a clear answer instead of buffered.
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > SubmissionInput.MaxBodyBytes)
+            return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > SubmissionInput.MaxBodyBytes)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

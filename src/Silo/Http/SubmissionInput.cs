@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Judge.Interfaces;
+
+namespace Judge.Silo.Http;
+
+/// <summary>Parses and validates the body of <c>POST /api/submissions</c>, with a specific message for every mistake.</summary>
+public static partial class SubmissionInput
+{
+    /// <summary>Largest accepted source, in UTF-8 bytes.</summary>
+    public const int MaxSourceBytes = 256 * 1024;
+
+    /// <summary>Largest accepted request body (a source full of escapes still fits).</summary>
+    public const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>A parsed request, or the status and message to answer instead.</summary>
+    public sealed record Parsed(string? Id, SubmissionRequest? Request, int Status = 200, string? Error = null)
+    {
+        public static Parsed Fail(int status, string error) => new(null, null, status, error);
+    }
+
+    public static Parsed Parse(ReadOnlySpan<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            return Parsed.Fail(400, $"the request body is not valid JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Parsed.Fail(400, $"the request body must be a JSON object, not {Describe(root.ValueKind)}");
+
+            if (!TryString(root, "id", required: false, out var id, out var error)
+                || !TryString(root, "problem", required: true, out var problem, out error)
+                || !TryString(root, "language", required: true, out var language, out error)
+                || !TryString(root, "source", required: true, out var source, out error))
+                return Parsed.Fail(400, error!);
+
+            if (id is not null && !SubmissionId().IsMatch(id))
+                return Parsed.Fail(400, "field 'id' must be 1 to 128 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+            if (string.IsNullOrWhiteSpace(problem))
+                return Parsed.Fail(400, "field 'problem' is empty");
+            if (string.IsNullOrWhiteSpace(language))
+                return Parsed.Fail(400, "field 'language' is empty");
+            if (string.IsNullOrWhiteSpace(source))
+                return Parsed.Fail(400, "field 'source' is empty");
+            var sourceBytes = Encoding.UTF8.GetByteCount(source!);
+            if (sourceBytes > MaxSourceBytes)
+                return Parsed.Fail(413, $"field 'source' is {sourceBytes} bytes; the limit is {MaxSourceBytes} bytes (256 KiB)");
+
+            return new Parsed(id, new SubmissionRequest(problem!, language!, source!));
+        }
+    }
+
+    /// <summary>Whether <paramref name="id"/> has the form of a submission id.</summary>
+    public static bool IsValidId(string id) => SubmissionId().IsMatch(id);
+
+    private static bool TryString(JsonElement root, string name, bool required, out string? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (!root.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+                error = $"field '{name}' is required";
+            return !required;
+        }
+        if (property.ValueKind != JsonValueKind.String)
+        {
+            error = $"field '{name}' must be a string, not {Describe(property.ValueKind)}";
+            return false;
+        }
+        value = property.GetString();
+        return true;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "a string",
+    };
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")]
+    private static partial Regex SubmissionId();
+}
