@@ -58,6 +58,9 @@ public sealed record Submission
 
     /// <summary>Why a submission ended in a judge error (IE) or a compilation error without compiler output.</summary>
     [Id(14)] public string? Message { get; init; }
+
+    /// <summary>The silo that judged the final attempt.</summary>
+    [Id(15)] public string? JudgedBy { get; init; }
 }
 
 /// <summary>How a submit call was taken.</summary>

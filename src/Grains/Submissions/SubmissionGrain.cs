@@ -153,6 +153,7 @@ public sealed partial class SubmissionGrain(
             TestCount = view.TestCount ?? (tests.IsDefaultOrEmpty ? null : tests.Length),
             CurrentTest = null,
             Message = result.Message,
+            JudgedBy = string.IsNullOrEmpty(result.JudgedBy) ? null : result.JudgedBy,
             FinishedAt = time.GetUtcNow(),
         };
         await state.WriteStateAsync();

@@ -1,0 +1,92 @@
+using Judge.Engine.Languages;
+using Judge.Engine.Sandbox;
+
+namespace Judge.Engine.UnitTests.Languages;
+
+public class LanguageTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public void Cpp_compiles_with_O2_and_ONLINE_JUDGE()
+    {
+        var cpp = new Cpp17();
+        var layout = cpp.Layout("int main(){}");
+        var command = cpp.CompileCommand(layout);
+        Assert.Equal("/usr/bin/g++", command[0]);
+        Assert.Contains("-O2", command);
+        Assert.Contains("-DONLINE_JUDGE", command);
+        Assert.Contains("-std=gnu++17", command);
+        Assert.Equal(["./main"], cpp.RunCommand(layout, SandboxLimits.Default));
+    }
+
+    [Fact]
+    public void Native_stack_equals_the_memory_limit()
+    {
+        var limits = new Cpp17().RunLimits(new SandboxLimits { MemoryBytes = 512 * MiB });
+        Assert.Equal(512 * MiB, limits.EffectiveStackBytes);
+        Assert.True(limits.LimitAddressSpace);
+    }
+
+    [Fact]
+    public void Java_heap_and_stack_follow_the_memory_limit()
+    {
+        var java = new Java();
+        var layout = java.Layout("public class A { public static void main(String[] a) {} }");
+        var limits = java.RunLimits(new SandboxLimits { MemoryBytes = 256 * MiB });
+        var command = java.RunCommand(layout, limits);
+        Assert.Contains("-Xmx256m", command);
+        Assert.Contains("-Xss64m", command);
+        Assert.Equal("A", command[^1]);
+        Assert.False(limits.LimitAddressSpace);
+        Assert.Equal(256 * MiB + java.RuntimeOverheadBytes, limits.MemoryBytes);
+    }
+
+    [Fact]
+    public void Java_source_file_is_named_after_its_public_class()
+    {
+        var layout = new Java().Layout("public class Solve { public static void main(String[] a) {} }");
+        Assert.Equal("Solve.java", layout.SourceFileName);
+        Assert.Contains("Solve.java", new Java().CompileCommand(layout));
+    }
+
+    [Fact]
+    public void Java_without_main_cannot_be_laid_out()
+    {
+        Assert.NotNull(new Java().Layout("class A {}").Error);
+    }
+
+    [Fact]
+    public void Java_out_of_memory_is_recognised_from_stderr()
+    {
+        Assert.True(new Java().IsOutOfMemory("Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space"));
+        Assert.False(new Java().IsOutOfMemory("Exception in thread \"main\" java.lang.StackOverflowError"));
+    }
+
+    [Fact]
+    public void Configuration_overrides_toolchain_paths_and_flags()
+    {
+        var cpp = (Cpp17)LanguageCatalog.Configure(new Cpp17(), new LanguageSettings { Compiler = "/opt/gcc/bin/g++", Flags = "-std=c++17 -O3" });
+        Assert.Equal("/opt/gcc/bin/g++", cpp.Compiler);
+        Assert.Equal(["-std=c++17", "-O3"], cpp.Flags);
+        var java = (Java)LanguageCatalog.Configure(new Java(), new LanguageSettings { Runtime = "/opt/jdk/bin/java" });
+        Assert.Equal("/opt/jdk/bin/java", java.Runtime);
+        Assert.Equal("/usr/bin/javac", java.Compiler);
+    }
+
+    [Fact]
+    public void Every_language_id_is_unique_and_in_the_public_contract()
+    {
+        string[] contract = ["cpp17", "cpp20", "c11", "python3", "pypy3", "java", "kotlin", "rust", "go", "javascript", "csharp"];
+        var ids = LanguageCatalog.All.Select(l => l.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Contains(id, contract));
+    }
+
+    [Fact]
+    public void Display_name_carries_the_detected_version()
+    {
+        Assert.Equal("Python 3 (Python 3.11.2)", (new Python3() with { Version = "Python 3.11.2" }).DisplayName);
+        Assert.Equal("g++ 12.2.0", new Cpp17().ParseVersion("12.2.0\n"));
+    }
+}

@@ -1,0 +1,111 @@
+using Judge.Interfaces;
+
+namespace Judge.Grains.IntegrationTests;
+
+public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<HeterogeneousCluster>
+{
+    private const string CppAplusb = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}";
+    private const string PythonAplusb = "a, b = map(int, input().split())\nprint(a + b)\n";
+    private const string JavaAplusb = """
+        import java.util.*;
+        public class Adder { public static void main(String[] x) { Scanner s = new Scanner(System.in); System.out.println(s.nextLong() + s.nextLong()); } }
+        """;
+
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
+
+    private async Task<Submission> JudgeAsync(string id, string language, string source, string problem = "aplusb")
+    {
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>(id);
+        Assert.Equal(SubmitOutcome.Accepted, await grain.Submit(new SubmissionRequest(problem, language, source)));
+        var result = await grain.WaitForResult(Wait);
+        Assert.NotNull(result);
+        Assert.Equal(SubmissionStatus.Finished, result.Status);
+        return result;
+    }
+
+    [Fact]
+    public async Task Python_is_judged_only_on_the_silo_that_offers_it()
+    {
+        var python = cluster.SiloOffering(HeterogeneousCluster.PythonOnly);
+        for (var i = 0; i < 3; i++)
+        {
+            var result = await JudgeAsync($"py-{i}-{Guid.NewGuid():N}", "python3", PythonAplusb);
+            Assert.Equal(Verdict.AC, result.Verdict);
+            Assert.Equal(python, result.JudgedBy);
+        }
+    }
+
+    [Theory]
+    [InlineData("cpp17", CppAplusb)]
+    [InlineData("java", JavaAplusb)]
+    public async Task Cpp_and_java_are_judged_only_on_the_silo_that_offers_them(string language, string source)
+    {
+        var other = cluster.SiloOffering(HeterogeneousCluster.CppAndJava);
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await JudgeAsync($"{language}-{i}-{Guid.NewGuid():N}", language, source);
+            Assert.Equal(Verdict.AC, result.Verdict);
+            Assert.Equal(other, result.JudgedBy);
+            Assert.All(result.Tests, t => Assert.Equal(Verdict.AC, t.Verdict));
+        }
+    }
+
+    [Theory]
+    [InlineData("cpp20")]
+    [InlineData("kotlin")]
+    public async Task Language_offered_nowhere_finishes_quickly_with_a_clear_error(string language)
+    {
+        var result = await JudgeAsync($"nowhere-{language}-{Guid.NewGuid():N}", language, "int main(){}");
+        Assert.Equal(Verdict.IE, result.Verdict);
+        Assert.Equal($"no silo in the cluster offers language '{language}'", result.Message);
+        Assert.Empty(result.Tests);
+    }
+
+    [Fact]
+    public async Task Resubmitting_the_same_id_judges_once()
+    {
+        var id = $"same-{Guid.NewGuid():N}";
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>(id);
+        var request = new SubmissionRequest("aplusb", "python3", PythonAplusb);
+        Assert.Equal(SubmitOutcome.Accepted, await grain.Submit(request));
+        Assert.Equal(SubmitOutcome.Duplicate, await grain.Submit(request)); // while judging
+        var first = await grain.WaitForResult(Wait);
+        Assert.Equal(SubmitOutcome.Duplicate, await grain.Submit(request with { })); // after judging
+        var second = await grain.WaitForResult(Wait);
+
+        Assert.NotNull(first);
+        Assert.Equal(Verdict.AC, first.Verdict);
+        Assert.Equal(first.FinishedAt, second!.FinishedAt);
+        Assert.Equal(first.Tests.Length, second.Tests.Length);
+        Assert.Equal(first.TestCount, first.Tests.Length);
+        Assert.Equal(first.Tests.Select(t => t.Name).Distinct().Count(), first.Tests.Length);
+    }
+
+    [Fact]
+    public async Task Same_id_with_a_different_body_is_a_conflict()
+    {
+        var id = $"conflict-{Guid.NewGuid():N}";
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>(id);
+        Assert.Equal(SubmitOutcome.Accepted, await grain.Submit(new SubmissionRequest("aplusb", "python3", PythonAplusb)));
+        Assert.Equal(SubmitOutcome.Conflict, await grain.Submit(new SubmissionRequest("aplusb", "python3", "print(0)")));
+        var result = await grain.WaitForResult(Wait);
+        Assert.Equal(Verdict.AC, result!.Verdict); // the first body was judged
+    }
+
+    [Fact]
+    public async Task Wrong_answer_stops_at_the_first_failing_test_and_skips_the_rest()
+    {
+        var result = await JudgeAsync($"wa-{Guid.NewGuid():N}", "python3", "print(0)\n");
+        Assert.Equal(Verdict.WA, result.Verdict);
+        Assert.Equal(Verdict.WA, result.Tests[0].Verdict);
+        Assert.All(result.Tests.Skip(1), t => Assert.Equal(Verdict.SK, t.Verdict));
+        Assert.Equal(result.TestCount, result.Tests.Length);
+        Assert.Equal(0, result.Score);
+    }
+
+    [Fact]
+    public async Task Unknown_submission_is_null()
+    {
+        Assert.Null(await cluster.Grains.GetGrain<ISubmissionGrain>($"never-{Guid.NewGuid():N}").Get());
+    }
+}
