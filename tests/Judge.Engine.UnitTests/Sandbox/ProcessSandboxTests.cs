@@ -216,6 +216,18 @@ public sealed class ProcessSandboxTests : IClassFixture<DummyProgram>, IDisposab
     }
 
     [Fact]
+    public async Task Writing_a_file_beyond_the_size_limit_gets_output_limit_exceeded()
+    {
+        var limits = new SandboxLimits { FileSizeBytes = 1 * MiB, WallTime = TimeSpan.FromSeconds(20) };
+
+        var result = await Run(limits, "write-file", "5");
+
+        Assert.Equal(SandboxStatus.OutputLimitExceeded, result.Status);
+        Assert.Equal("SIGXFSZ", result.SignalName);
+        Assert.Equal(1 * MiB, new FileInfo(RunFile("big.txt")).Length);
+    }
+
+    [Fact]
     public async Task Flooding_stderr_is_truncated_and_the_run_is_ok()
     {
         var limits = new SandboxLimits { StderrBytes = 1000, WallTime = TimeSpan.FromSeconds(20) };
@@ -285,6 +297,15 @@ public sealed class ProcessSandboxTests : IClassFixture<DummyProgram>, IDisposab
 
         Assert.Equal(SandboxStatus.InternalError, result.Status);
         Assert.Contains("No such file", result.Message);
+    }
+
+    [Fact]
+    public async Task A_program_exiting_127_is_not_mistaken_for_a_failed_start()
+    {
+        var result = await Run("exit", "127");
+
+        Assert.Equal(SandboxStatus.NonZeroExit, result.Status);
+        Assert.Equal(127, result.ExitCode);
     }
 
     [Fact]

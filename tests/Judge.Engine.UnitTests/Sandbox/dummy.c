@@ -121,6 +121,13 @@ int main(int argc, char **argv)
         write_mib(1, n);
         return 0;
     }
+    if (strcmp(mode, "write-file") == 0) {
+        FILE *f = fopen("big.txt", "w");
+        if (f == NULL)
+            return 2;
+        write_mib(fileno(f), n);
+        return 0;
+    }
     if (strcmp(mode, "write-stderr") == 0) {
         write_mib(2, n);
         printf("done\n");
