@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Judge.Silo.EndToEndTests;
+
+/// <summary>A real judge silo (the embedded default, as the README starts it) on free loopback ports, with an HTTP client.</summary>
+public sealed class JudgeServer : IAsyncLifetime
+{
+    private WebApplication? app;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var httpPort = FreePort();
+        var builder = WebApplication.CreateBuilder(
+        [
+            $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Judge:Silo:Port={FreePort()}",
+            $"--Judge:Silo:GatewayPort={FreePort()}",
+            $"--Judge:Problems:Root={RepositoryPaths.ExampleProblems}",
+            $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
+        ]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddJudgeSilo();
+        app = builder.Build();
+        app.MapJudgeApi();
+        await app.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Posts a submission with <c>?wait=true</c> and returns the finished submission.</summary>
+    public async Task<JsonElement> JudgeAsync(string problem, string language, string source)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300", new { problem, language, source });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Posts a raw body and returns the status and parsed JSON answer.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostRawAsync(string path, string body, string contentType = "application/json")
+    {
+        var response = await Http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class JudgeServerCollection : ICollectionFixture<JudgeServer>
+{
+    public const string Name = "judge server";
+}
