@@ -57,8 +57,6 @@ public class VerdictsEndToEndTests(JudgeServer server)
         Assert.All(tests.Skip(ran.Count), t => Assert.Equal("SK", t.GetProperty("verdict").GetString()));
         if (verdict == "AC")
             Assert.Equal(tests.Count, ran.Count);
-        else
-            Assert.Equal("AC", tests.Count == ran.Count ? "AC" : tests[ran.Count].GetProperty("verdict").GetString() == "SK" ? "AC" : "not skipped");
 
         foreach (var test in ran)
         {

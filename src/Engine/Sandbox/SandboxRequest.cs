@@ -3,7 +3,7 @@ namespace Judge.Engine.Sandbox;
 /// <summary>One process to run: argv, working directory, standard streams and limits.</summary>
 public sealed record SandboxRequest
 {
-    /// <summary>The program and its arguments; <c>Argv[0]</c> is an absolute path.</summary>
+    /// <summary>The program and its arguments; <c>Argv[0]</c> is an absolute path, or starts with <c>./</c> for a program in the working directory.</summary>
     public required IReadOnlyList<string> Argv { get; init; }
 
     /// <summary>The directory the program starts in (the run's only writable directory besides /tmp).</summary>

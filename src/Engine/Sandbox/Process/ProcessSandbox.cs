@@ -142,9 +142,9 @@ public sealed class ProcessSandbox : ISandbox
             throw new ArgumentException("Argv must name the program to run.", nameof(request));
         }
 
-        if (!Path.IsPathFullyQualified(request.Argv[0]))
+        if (!Path.IsPathFullyQualified(request.Argv[0]) && !request.Argv[0].StartsWith("./", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Argv[0] must be an absolute path, not '{request.Argv[0]}'.", nameof(request));
+            throw new ArgumentException($"Argv[0] must be an absolute path or start with './', not '{request.Argv[0]}'.", nameof(request));
         }
 
         if (request.Argv.Any(a => a.Contains('\0', StringComparison.Ordinal)))

@@ -170,8 +170,9 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
         return -1;
     }
     o->argv = &argv[i];
-    if (o->argv[0][0] != '/') {
-        snprintf(err, errlen, "program path '%s' is not absolute", o->argv[0]);
+    /* Absolute, or "./name" relative to --cwd (execve runs after chdir). */
+    if (o->argv[0][0] != '/' && strncmp(o->argv[0], "./", 2) != 0) {
+        snprintf(err, errlen, "program path '%s' is neither absolute nor ./relative", o->argv[0]);
         return -1;
     }
     if (o->cpu_ms <= 0 || o->wall_ms <= 0 || o->mem_bytes <= 0) {
