@@ -2,6 +2,7 @@ using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
 using Judge.Engine.Sandbox.Process;
+using Judge.Grains.Hosting;
 using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
@@ -37,6 +38,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
+        builder.Services.AddHostedService<ProblemCatalogStartup>();
 
         // Host only the workers of languages this silo's toolchain probe proved.
         builder.Services.AddOptions<GrainTypeOptions>().PostConfigure<ToolchainInventory>((grainTypes, toolchains) =>
