@@ -20,6 +20,9 @@ public sealed partial class SubmissionGrain(
     internal const int MaxAttempts = 3;
 
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Progress reports and the dispatch timer interleave; their writes must not overlap (storage checks ETags).
+    private readonly SemaphoreSlim writing = new(1, 1);
     private IGrainTimer? dispatch;
 
     private string Id => this.GetPrimaryKeyString();
@@ -50,7 +53,7 @@ public sealed partial class SubmissionGrain(
             Status = SubmissionStatus.Queued,
             CreatedAt = time.GetUtcNow(),
         };
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         LogAccepted(logger, Id, request.Language, request.Problem);
         ScheduleDispatch();
         return SubmitOutcome.Accepted;
@@ -85,7 +88,20 @@ public sealed partial class SubmissionGrain(
                 view with { Tests = view.Tests.Add(result) },
             _ => view,
         };
-        await state.WriteStateAsync();
+        await WriteStateAsync();
+    }
+
+    private async Task WriteStateAsync()
+    {
+        await writing.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     private void ScheduleDispatch()
@@ -115,7 +131,7 @@ public sealed partial class SubmissionGrain(
 
             state.State.Attempt++;
             state.State.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null };
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             var attempt = state.State.Attempt;
             try
             {
@@ -156,7 +172,7 @@ public sealed partial class SubmissionGrain(
             JudgedBy = string.IsNullOrEmpty(result.JudgedBy) ? null : result.JudgedBy,
             FinishedAt = time.GetUtcNow(),
         };
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy);
         finished.TrySetResult();
     }
