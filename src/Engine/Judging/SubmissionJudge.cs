@@ -94,6 +94,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             WorkingDirectory = workspace.SourceDirectory,
             StdoutPath = log,
             MergeStderrIntoStdout = true,
+            PersistWorkingDirectory = true,
             Environment = language.Environment,
             Limits = Options.CompileLimits,
         }, cancellationToken);
@@ -119,27 +120,19 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     private async Task<Run> RunAsync(Workspace workspace, int index, Language language, SourceLayout layout, SandboxLimits limits, string inputPath, CancellationToken cancellationToken)
     {
-        var runDirectory = workspace.NewRunDirectory(index);
-        try
+        var stdout = workspace.IoFile($"{index}.out");
+        var stderr = workspace.IoFile($"{index}.err");
+        var result = await sandbox.RunAsync(new SandboxRequest
         {
-            var stdout = workspace.IoFile($"{index}.out");
-            var stderr = workspace.IoFile($"{index}.err");
-            var result = await sandbox.RunAsync(new SandboxRequest
-            {
-                Argv = language.RunCommand(layout, limits),
-                WorkingDirectory = runDirectory,
-                StdinPath = inputPath,
-                StdoutPath = stdout,
-                StderrPath = stderr,
-                Environment = language.Environment,
-                Limits = limits,
-            }, cancellationToken);
-            return new Run(result, stdout, CappedFile.ReadText(stderr, StderrKeptBytes));
-        }
-        finally
-        {
-            Workspace.DeleteTree(runDirectory);
-        }
+            Argv = language.RunCommand(layout, limits),
+            WorkingDirectory = workspace.SourceDirectory,
+            StdinPath = inputPath,
+            StdoutPath = stdout,
+            StderrPath = stderr,
+            Environment = language.Environment,
+            Limits = limits,
+        }, cancellationToken);
+        return new Run(result, stdout, CappedFile.ReadText(stderr, StderrKeptBytes));
     }
 
     private async Task<TestOutcome> RunTestAsync(Workspace workspace, int index, Language language, SourceLayout layout, SandboxLimits limits, TestCase test, IChecker checker, CancellationToken cancellationToken)

@@ -4,8 +4,8 @@ namespace Judge.Engine.Judging;
 
 /// <summary>The private directory tree of one judging job, removed when disposed.</summary>
 /// <remarks>
-/// <c>source/</c> holds the source and what the compiler made; each test runs in a fresh <c>run-N/</c> copy of it;
-/// <c>io/</c> holds standard output and error files, outside every directory a program can write to.
+/// <c>source/</c> holds the source and what the compiler made (each test sees a fresh copy of it: the sandbox discards
+/// a run's changes); <c>io/</c> holds input, output and error files, outside every directory a program can see.
 /// </remarks>
 internal sealed class Workspace : IDisposable
 {
@@ -30,14 +30,6 @@ internal sealed class Workspace : IDisposable
 
     public string IoFile(string name) => Path.Combine(IoDirectory, name);
 
-    /// <summary>A fresh run directory holding a copy of the compiled source directory (regular files and directories only).</summary>
-    public string NewRunDirectory(int index)
-    {
-        var run = Path.Combine(Root, $"run-{index}");
-        CopyTree(SourceDirectory, run);
-        return run;
-    }
-
     public static void DeleteTree(string path)
     {
         try
@@ -50,21 +42,6 @@ internal sealed class Workspace : IDisposable
     }
 
     public void Dispose() => DeleteTree(Root);
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
-        {
-            if (entry.LinkTarget is not null)
-                continue; // never follow or copy links
-            var target = Path.Combine(to, entry.Name);
-            if (entry is DirectoryInfo)
-                CopyTree(entry.FullName, target);
-            else if (entry is FileInfo file && !file.Attributes.HasFlag(FileAttributes.Device))
-                file.CopyTo(target);
-        }
-    }
 }
 
 /// <summary>Reads at most a given number of bytes of a regular file as text, never following a symbolic link.</summary>

@@ -32,6 +32,10 @@ public sealed record SandboxLimits
     /// <summary>Largest file the program may write.</summary>
     public long FileSizeBytes { get; init; } = 64 * MiB;
 
+    /// <summary>Size of each writable temporary filesystem of the run: <c>/tmp</c>, <c>/dev/shm</c> and the writable
+    /// layer of the working directory (isolating sandboxes only).</summary>
+    public long TmpfsBytes { get; init; } = 64 * MiB;
+
     /// <summary>Maximum number of open file descriptors.</summary>
     public int OpenFiles { get; init; } = 256;
 
@@ -55,5 +59,6 @@ public sealed record SandboxLimits
         Processes = 64,
         OutputBytes = 1 * MiB,
         FileSizeBytes = 256 * MiB,
+        TmpfsBytes = 512 * MiB,
     };
 }

@@ -6,8 +6,12 @@ public sealed record SandboxRequest
     /// <summary>The program and its arguments; <c>Argv[0]</c> is an absolute path, or starts with <c>./</c> for a program in the working directory.</summary>
     public required IReadOnlyList<string> Argv { get; init; }
 
-    /// <summary>The directory the program starts in (the run's only writable directory besides /tmp).</summary>
+    /// <summary>The directory the program starts in (shown to the program as its working directory).</summary>
     public required string WorkingDirectory { get; init; }
+
+    /// <summary>Whether changes to the working directory are kept (a compiler's artifacts). Otherwise the program works
+    /// in a fresh writable copy of the directory whose changes are discarded, so every run starts from the same files.</summary>
+    public bool PersistWorkingDirectory { get; init; }
 
     /// <summary>File read as standard input; <c>null</c> means an empty input.</summary>
     public string? StdinPath { get; init; }

@@ -1,7 +1,6 @@
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
-using Judge.Engine.Sandbox.Process;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
@@ -9,6 +8,8 @@ using Judge.Grains.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -27,12 +28,16 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JudgingOptions>, JudgingOptionsValidator>());
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<ISandbox, ProcessSandbox>();
         builder.Services.TryAddSingleton(sp =>
         {
             var judging = sp.GetRequiredService<IOptions<JudgingOptions>>().Value;
             return JudgeOptions.Default with { WorkRoot = judging.WorkRoot ?? JudgeOptions.Default.WorkRoot };
         });
+        builder.Services.TryAddSingleton<ISandbox>(sp => SandboxFactory.Create(
+            sp.GetRequiredService<IOptions<JudgingOptions>>().Value,
+            sp.GetRequiredService<JudgeOptions>().WorkRoot,
+            sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox")));
         builder.Services.TryAddSingleton<SubmissionJudge>();
         builder.Services.TryAddSingleton(sp => new ProblemCatalog(sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems.Root!));
         builder.Services.TryAddSingleton<ToolchainInventory>();

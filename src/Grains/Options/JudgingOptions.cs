@@ -20,6 +20,9 @@ public sealed class JudgingOptions
     /// <summary>How many submissions this silo judges at once (<c>Judge:Slots</c>); default: one per core.</summary>
     public int Slots { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>
+    public SandboxSettings Sandbox { get; set; } = new();
+
     /// <summary>Per-language toolchain paths and flags (<c>Judge:Languages:&lt;id&gt;:Compiler|Runtime|Flags</c>).</summary>
     public Dictionary<string, LanguageSettings> Languages { get; set; } = new(StringComparer.Ordinal);
 
@@ -35,4 +38,36 @@ public sealed class ProblemsOptions
 {
     /// <summary>The directory holding one Kattis package per subdirectory (<c>Judge:Problems:Root</c>, env <c>Judge__Problems__Root</c>).</summary>
     public string? Root { get; set; }
+}
+
+/// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>
+public sealed class SandboxSettings
+{
+    /// <summary><c>Isolated</c> (default): namespaces, cgroups, seccomp, an unprivileged uid. <c>Unsafe</c>: rlimits and
+    /// limits only, no isolation; allowed only in the Development environment (<c>Judge:Sandbox:Mode</c>).</summary>
+    public SandboxMode Mode { get; set; } = SandboxMode.Isolated;
+
+    /// <summary>Isolated environments kept ready (<c>Judge:Sandbox:Pool</c>); default: judging slots + 1.</summary>
+    public int? Pool { get; set; }
+
+    /// <summary>First uid/gid of sandboxed programs (<c>Judge:Sandbox:UidBase</c>).</summary>
+    public int UidBase { get; set; } = 60000;
+
+    /// <summary><c>auto</c>, <c>v1</c> or <c>v2</c> (<c>Judge:Sandbox:Cgroup</c>).</summary>
+    public string Cgroup { get; set; } = "auto";
+
+    /// <summary>Parent cgroup of the sandbox's cgroups (<c>Judge:Sandbox:CgroupRoot</c>); default: the silo's own.</summary>
+    public string? CgroupRoot { get; set; }
+
+    /// <summary>Host paths shown read-only to programs (<c>Judge:Sandbox:ReadOnlyPaths</c>); default: the system directories.</summary>
+    public List<string>? ReadOnlyPaths { get; set; }
+}
+
+/// <summary>Sandbox modes.</summary>
+public enum SandboxMode
+{
+    /// <summary>Full isolation (the default, and the only mode outside Development).</summary>
+    Isolated,
+    /// <summary>No isolation: for development on machines without root; never for untrusted code.</summary>
+    Unsafe,
 }

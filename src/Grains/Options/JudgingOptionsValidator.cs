@@ -25,6 +25,13 @@ public sealed class JudgingOptionsValidator : IValidateOptions<JudgingOptions>
         if (unknownSettings.Count > 0)
             failures.Add($"Judge:Languages has settings for unknown language(s) {string.Join(", ", unknownSettings)}.");
 
+        if (options.Sandbox.Pool is < 1 or > 64)
+            failures.Add($"Judge:Sandbox:Pool must be between 1 and 64 (was {options.Sandbox.Pool}).");
+        if (options.Sandbox.UidBase is < 1000 or > 4_000_000)
+            failures.Add($"Judge:Sandbox:UidBase must be between 1000 and 4000000 (was {options.Sandbox.UidBase}).");
+        if (options.Sandbox.Cgroup is not ("auto" or "v1" or "v2"))
+            failures.Add($"Judge:Sandbox:Cgroup must be auto, v1 or v2 (was '{options.Sandbox.Cgroup}').");
+
         if (options.Slots < 1)
             failures.Add($"Judge:Slots must be at least 1 (was {options.Slots}).");
 

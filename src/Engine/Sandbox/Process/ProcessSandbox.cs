@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
 
@@ -48,7 +47,7 @@ public sealed class ProcessSandbox : ISandbox
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
     {
-        Validate(request);
+        SandboxRequestValidation.Validate(request);
         cancellationToken.ThrowIfCancellationRequested();
 
         if (!File.Exists(HelperPath))
@@ -57,6 +56,20 @@ public sealed class ProcessSandbox : ISandbox
                 $"The sandbox helper '{HelperPath}' is missing; it is built from src/Engine/Sandbox/Process/native/judge-exec.c by the Judge.Engine build (gcc required).");
         }
 
+        var scratch = request.PersistWorkingDirectory ? null : ScratchCopy.Create(request.WorkingDirectory);
+        try
+        {
+            return await RunHelperAsync(scratch is null ? request : request with { WorkingDirectory = scratch }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (scratch is not null)
+                ScratchCopy.Delete(scratch);
+        }
+    }
+
+    private async Task<SandboxResult> RunHelperAsync(SandboxRequest request, CancellationToken cancellationToken)
+    {
         using var forceful = new CancellationTokenSource();
         using var escalate = cancellationToken.Register(() => forceful.CancelAfter(KillGracePeriod));
 
@@ -133,59 +146,10 @@ public sealed class ProcessSandbox : ISandbox
         return args;
     }
 
-    private static void Validate(SandboxRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.Limits, nameof(request));
-        if (request.Argv.Count == 0)
-        {
-            throw new ArgumentException("Argv must name the program to run.", nameof(request));
-        }
-
-        if (!Path.IsPathFullyQualified(request.Argv[0]) && !request.Argv[0].StartsWith("./", StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Argv[0] must be an absolute path or start with './', not '{request.Argv[0]}'.", nameof(request));
-        }
-
-        if (request.Argv.Any(a => a.Contains('\0', StringComparison.Ordinal)))
-        {
-            throw new ArgumentException("Arguments must not contain NUL characters.", nameof(request));
-        }
-
-        if (!Directory.Exists(request.WorkingDirectory))
-        {
-            throw new ArgumentException($"The working directory '{request.WorkingDirectory}' does not exist.", nameof(request));
-        }
-
-        foreach (var key in request.Environment.Keys)
-        {
-            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Invalid environment variable name '{key}'.", nameof(request));
-            }
-        }
-
-        if (request.Limits.CpuTime <= TimeSpan.Zero || request.Limits.EffectiveWallTime <= TimeSpan.Zero || request.Limits.MemoryBytes <= 0)
-        {
-            throw new ArgumentException("CPU time, wall time and memory limits must be positive.", nameof(request));
-        }
-    }
-
     private static SandboxResult Interpret(BufferedCommandResult executed, SandboxLimits limits)
     {
         var line = executed.StandardOutput.Trim();
-        HelperReport? report = null;
-        if (executed.ExitCode == 0 && line.Length > 0)
-        {
-            try
-            {
-                report = JsonSerializer.Deserialize(line, HelperReportJsonContext.Default.HelperReport);
-            }
-            catch (JsonException)
-            {
-            }
-        }
-
+        var report = executed.ExitCode == 0 && line.Length > 0 ? SandboxReport.Parse(line) : null;
         if (report is null)
         {
             var stderr = executed.StandardError.Trim();
@@ -193,60 +157,12 @@ public sealed class ProcessSandbox : ISandbox
                 $"The sandbox helper failed (exit code {executed.ExitCode}) with an unreadable report: '{Shorten(line)}' {Shorten(stderr)}".TrimEnd());
         }
 
-        var cpu = TimeSpan.FromMicroseconds(report.CpuMicroseconds);
-        var status = report.Status switch
-        {
-            "ok" => SandboxStatus.Ok,
-            "nonzero" => SandboxStatus.NonZeroExit,
-            "signaled" => SandboxStatus.Signaled,
-            "tle_cpu" => SandboxStatus.CpuTimeLimitExceeded,
-            "tle_wall" => SandboxStatus.WallTimeLimitExceeded,
-            "mle" => SandboxStatus.MemoryLimitExceeded,
-            "ole" => SandboxStatus.OutputLimitExceeded,
-            "internal" => SandboxStatus.InternalError,
-            _ => (SandboxStatus?)null,
-        };
-        if (status is null)
-        {
-            return SandboxResult.Internal($"The sandbox helper reported an unknown status '{report.Status}'.");
-        }
-
-        var peak = report.MaxRssKilobytes * 1024;
-        var message = status switch
-        {
-            SandboxStatus.CpuTimeLimitExceeded =>
-                $"CPU time limit of {Seconds(limits.CpuTime)} s exceeded ({Seconds(cpu)} s)",
-            SandboxStatus.WallTimeLimitExceeded =>
-                $"wall time limit of {Seconds(limits.EffectiveWallTime)} s exceeded",
-            SandboxStatus.MemoryLimitExceeded =>
-                $"memory limit of {Mebibytes(limits.MemoryBytes)} MiB exceeded ({Mebibytes(peak)} MiB)",
-            SandboxStatus.OutputLimitExceeded when string.IsNullOrEmpty(report.Message) =>
-                $"output limit of {limits.OutputBytes} bytes exceeded",
-            SandboxStatus.InternalError when string.IsNullOrEmpty(report.Message) => "the sandbox helper failed",
-            _ => string.IsNullOrEmpty(report.Message) ? null : report.Message,
-        };
-
-        var signaled = report.Signal != 0;
-        return new SandboxResult
-        {
-            Status = status.Value,
-            ExitCode = signaled || status == SandboxStatus.InternalError ? null : report.Exit,
-            Signal = signaled ? report.Signal : null,
-            CpuTime = cpu,
-            WallTime = TimeSpan.FromMicroseconds(report.WallMicroseconds),
-            PeakMemoryBytes = peak,
-            StdoutBytes = report.StdoutBytes,
-            Message = message,
-        };
+        return report.ToResult(limits);
     }
 
     private static string Milliseconds(TimeSpan t) => Number(Math.Max(1L, (long)Math.Ceiling(t.TotalMilliseconds)));
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
-
-    private static string Mebibytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string Shorten(string s) => s.Length <= 300 ? s : s[..300] + "…";
 }

@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Judge.Engine.Sandbox.Linux;
+
+/// <summary>The isolating sandbox: one long-lived <c>judge-sandbox</c> daemon per silo runs every program in a prepared
+/// environment with its own namespaces, cgroup, uid and seccomp filter (see <c>PROTOCOL.md</c>).</summary>
+public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
+{
+    /// <summary>The daemon's file name, deployed next to the engine assembly.</summary>
+    public const string HelperFileName = "judge-sandbox";
+
+    private readonly System.Diagnostics.Process daemon;
+    private readonly Stream requests;
+    private readonly SemaphoreSlim writing = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<SandboxReport>> pending = new();
+    private readonly Task reader;
+    private readonly StringBuilder daemonErrors = new();
+    private long nextId;
+    private volatile string? failure;
+
+    private LinuxSandbox(System.Diagnostics.Process daemon, string cgroup)
+    {
+        this.daemon = daemon;
+        requests = daemon.StandardInput.BaseStream;
+        Cgroup = cgroup;
+        reader = Task.Run(ReadResponsesAsync);
+    }
+
+    /// <summary>The cgroup hierarchy in use (<c>v1</c> or <c>v2</c>).</summary>
+    public string Cgroup { get; }
+
+    /// <summary>Starts the daemon and waits until it has proved it can isolate.</summary>
+    /// <exception cref="SandboxUnavailableException">This host cannot enforce isolation; the message says what is missing.</exception>
+    public static async Task<LinuxSandbox> StartAsync(LinuxSandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        var helper = options.HelperPath ?? Path.Combine(Path.GetDirectoryName(typeof(LinuxSandbox).Assembly.Location) ?? AppContext.BaseDirectory, HelperFileName);
+        if (!File.Exists(helper))
+            throw new SandboxUnavailableException($"the sandbox daemon '{helper}' is missing; it is built from src/Engine/Sandbox/Linux/native by the Judge.Engine build (gcc required)");
+        Directory.CreateDirectory(options.WorkRoot);
+
+        var start = new ProcessStartInfo(helper)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        start.Environment.Clear(); // nothing of the silo's environment (credentials, configuration) reaches the daemon
+        start.ArgumentList.Add("--work-root");
+        start.ArgumentList.Add(Path.GetFullPath(options.WorkRoot));
+        start.ArgumentList.Add("--pool");
+        start.ArgumentList.Add(options.Pool.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--uid-base");
+        start.ArgumentList.Add(options.UidBase.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--cgroup");
+        start.ArgumentList.Add(options.Cgroup);
+        if (options.CgroupRoot is { Length: > 0 } cgroupRoot)
+        {
+            start.ArgumentList.Add("--cgroup-root");
+            start.ArgumentList.Add(cgroupRoot);
+        }
+        foreach (var path in options.ReadOnlyPaths.Where(p => File.Exists(p) || Directory.Exists(p)))
+        {
+            start.ArgumentList.Add("--ro-bind");
+            start.ArgumentList.Add(path);
+        }
+
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(start) ?? throw new SandboxUnavailableException($"the sandbox daemon '{helper}' did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new SandboxUnavailableException($"the sandbox daemon '{helper}' cannot be started: {e.Message}");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.StartTimeout);
+        string? line;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new SandboxUnavailableException($"the sandbox daemon did not become ready within {options.StartTimeout.TotalSeconds:0} s");
+        }
+
+        var ready = ParseReady(line);
+        if (ready.Error is not null)
+        {
+            var stderr = process.HasExited ? await process.StandardError.ReadToEndAsync(cancellationToken) : "";
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            throw new SandboxUnavailableException((ready.Error + " " + stderr.Trim()).Trim());
+        }
+
+        var sandbox = new LinuxSandbox(process, ready.Cgroup);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (sandbox.daemonErrors)
+            {
+                if (sandbox.daemonErrors.Length < 8192) sandbox.daemonErrors.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return sandbox;
+    }
+
+    public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
+    {
+        SandboxRequestValidation.Validate(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failure is { } dead)
+            return SandboxResult.Internal(dead);
+
+        var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+        var completion = new TaskCompletionSource<SandboxReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending[id] = completion;
+        try
+        {
+            await SendAsync(Encode(id, request));
+            SandboxReport report;
+            using (cancellationToken.Register(() => _ = SendAsync(Frame([("cancel", id)]))))
+                report = await completion.Task.WaitAsync(cancellationToken);
+            return report.ToResult(request.Limits);
+        }
+        catch (IOException e)
+        {
+            return SandboxResult.Internal($"the sandbox daemon is gone: {e.Message}");
+        }
+        finally
+        {
+            pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task SendAsync(byte[] frame)
+    {
+        await writing.WaitAsync();
+        try
+        {
+            await requests.WriteAsync(frame);
+            await requests.FlushAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>Encodes a request as NUL-terminated <c>key=value</c> fields ending with an empty field.</summary>
+    internal static byte[] Encode(string id, SandboxRequest request)
+    {
+        var limits = request.Limits;
+        var fields = new List<(string, string)>
+        {
+            ("id", id),
+            ("work", Path.GetFullPath(request.WorkingDirectory)),
+            ("work_mode", request.PersistWorkingDirectory ? "bind" : "overlay"),
+            ("cpu_ms", Milliseconds(limits.CpuTime)),
+            ("wall_ms", Milliseconds(limits.EffectiveWallTime)),
+            ("mem_bytes", Number(limits.MemoryBytes)),
+            ("limit_as", limits.LimitAddressSpace ? "1" : "0"),
+            ("stack_bytes", Number(limits.EffectiveStackBytes)),
+            ("nproc", Number(limits.Processes)),
+            ("out_bytes", Number(limits.OutputBytes)),
+            ("err_bytes", Number(limits.StderrBytes)),
+            ("fsize_bytes", Number(limits.FileSizeBytes)),
+            ("nofile", Number(limits.OpenFiles)),
+            ("tmp_bytes", Number(limits.TmpfsBytes)),
+            ("merge_stderr", request.MergeStderrIntoStdout ? "1" : "0"),
+        };
+        if (request.StdinPath is not null) fields.Add(("stdin", Path.GetFullPath(request.StdinPath)));
+        if (request.StdoutPath is not null) fields.Add(("stdout", Path.GetFullPath(request.StdoutPath)));
+        if (request.StderrPath is not null && !request.MergeStderrIntoStdout) fields.Add(("stderr", Path.GetFullPath(request.StderrPath)));
+        fields.AddRange(request.Argv.Select(a => ("arg", a)));
+        fields.AddRange(request.Environment.Select(e => ("env", $"{e.Key}={e.Value}")));
+        return Frame(fields);
+    }
+
+    private static byte[] Frame(IEnumerable<(string Key, string Value)> fields)
+    {
+        var buffer = new MemoryStream();
+        foreach (var (key, value) in fields)
+        {
+            buffer.Write(Encoding.UTF8.GetBytes($"{key}={value}"));
+            buffer.WriteByte(0);
+        }
+        buffer.WriteByte(0);
+        return buffer.ToArray();
+    }
+
+    private async Task ReadResponsesAsync()
+    {
+        try
+        {
+            while (await daemon.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (SandboxReport.Parse(line) is { Id: { } id } report && pending.TryGetValue(id, out var completion))
+                    completion.TrySetResult(report);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
+        string errors;
+        lock (daemonErrors)
+            errors = daemonErrors.ToString().Trim();
+        failure = $"the sandbox daemon exited{(daemon.HasExited ? $" with code {daemon.ExitCode}" : "")}{(errors.Length > 0 ? ": " + errors : "")}";
+        foreach (var completion in pending.Values)
+            completion.TrySetResult(new SandboxReport { Status = "internal", Message = failure });
+    }
+
+    private static (string? Error, string Cgroup) ParseReady(string? line)
+    {
+        if (line is null)
+            return ("the sandbox daemon exited before reporting whether it can isolate", "");
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.TryGetProperty("ready", out var ready) && ready.ValueKind == JsonValueKind.True)
+                return (null, root.TryGetProperty("cgroup", out var cgroup) ? cgroup.GetString() ?? "" : "");
+            return (root.TryGetProperty("error", out var error) ? error.GetString() : "the sandbox daemon is not ready", "");
+        }
+        catch (JsonException)
+        {
+            return ($"the sandbox daemon answered '{line}' instead of its ready line", "");
+        }
+    }
+
+    private static string Milliseconds(TimeSpan t) => Number(Math.Max(1L, (long)Math.Ceiling(t.TotalMilliseconds)));
+
+    private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            daemon.StandardInput.Close(); // EOF: the daemon kills every run and exits
+        }
+        catch (IOException) { }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await daemon.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            daemon.Kill(entireProcessTree: true);
+        }
+        await reader.ConfigureAwait(false);
+        daemon.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
+
+/// <summary>The host cannot enforce the sandbox's isolation; the message names what is missing.</summary>
+public sealed class SandboxUnavailableException(string message) : Exception(message);

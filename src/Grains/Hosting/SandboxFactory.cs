@@ -1,0 +1,51 @@
+using Judge.Engine.Sandbox;
+using Judge.Engine.Sandbox.Linux;
+using Judge.Engine.Sandbox.Process;
+using Judge.Grains.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Judge.Grains.Hosting;
+
+/// <summary>Creates the silo's sandbox: the isolating one, or (in Development only, when asked) the unsafe one.</summary>
+internal static partial class SandboxFactory
+{
+    public static ISandbox Create(JudgingOptions options, string workRoot, IHostEnvironment environment, ILogger logger)
+    {
+        var settings = options.Sandbox;
+        if (settings.Mode == SandboxMode.Unsafe)
+        {
+            if (!environment.IsDevelopment())
+                throw new InvalidOperationException(
+                    $"Judge:Sandbox:Mode=Unsafe runs untrusted code without isolation and is allowed only in the Development environment (this is '{environment.EnvironmentName}'). Remove the setting, or set ASPNETCORE_ENVIRONMENT=Development on a development machine.");
+            LogUnsafe(logger);
+            return new ProcessSandbox();
+        }
+
+        try
+        {
+            var sandbox = LinuxSandbox.StartAsync(new LinuxSandboxOptions
+            {
+                WorkRoot = workRoot,
+                Pool = settings.Pool ?? options.Slots + 1,
+                UidBase = settings.UidBase,
+                Cgroup = settings.Cgroup,
+                CgroupRoot = settings.CgroupRoot,
+                ReadOnlyPaths = settings.ReadOnlyPaths is { Count: > 0 } paths ? paths : LinuxSandboxOptions.DefaultReadOnlyPaths,
+            }).GetAwaiter().GetResult();
+            LogIsolated(logger, sandbox.Cgroup);
+            return sandbox;
+        }
+        catch (SandboxUnavailableException e)
+        {
+            throw new InvalidOperationException(
+                $"The judge cannot isolate submissions on this host: {e.Message}. Run the silo as root or with the capabilities listed in deploy/sandbox/README.md; for development only, Judge:Sandbox:Mode=Unsafe with ASPNETCORE_ENVIRONMENT=Development runs without isolation.", e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Judge:Sandbox:Mode=Unsafe: submissions run WITHOUT isolation (development only)")]
+    private static partial void LogUnsafe(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox ready: namespaces, cgroup {Cgroup}, seccomp, unprivileged uids")]
+    private static partial void LogIsolated(ILogger logger, string cgroup);
+}
