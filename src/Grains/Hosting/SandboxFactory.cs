@@ -34,6 +34,12 @@ internal static partial class SandboxFactory
                 ReadOnlyPaths = settings.ReadOnlyPaths is { Count: > 0 } paths ? paths : LinuxSandboxOptions.DefaultReadOnlyPaths,
             }).GetAwaiter().GetResult();
             LogIsolated(logger, sandbox.Cgroup);
+            foreach (var setting in new[] { "fs/protected_symlinks", "fs/protected_hardlinks" })
+            {
+                var path = "/proc/sys/" + setting;
+                if (File.Exists(path) && File.ReadAllText(path).Trim() == "0")
+                    LogKernelSetting(logger, setting.Replace('/', '.'));
+            }
             return sandbox;
         }
         catch (SandboxUnavailableException e)
@@ -45,6 +51,9 @@ internal static partial class SandboxFactory
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Judge:Sandbox:Mode=Unsafe: submissions run WITHOUT isolation (development only)")]
     private static partial void LogUnsafe(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kernel setting {Setting} is 0; set it to 1 on judge hosts (deploy/sandbox/99-judge.conf)")]
+    private static partial void LogKernelSetting(ILogger logger, string setting);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox ready: namespaces, cgroup {Cgroup}, seccomp, unprivileged uids")]
     private static partial void LogIsolated(ILogger logger, string cgroup);

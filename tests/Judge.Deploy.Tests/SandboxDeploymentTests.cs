@@ -1,0 +1,82 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Judge.Deploy.Tests;
+
+public class SandboxDeploymentTests
+{
+    private static string Deploy => Path.Combine(RepositoryRoot(), "deploy");
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Judge.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("Judge.sln not found");
+    }
+
+    private static YamlMappingNode Load(string relative)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(Deploy, relative));
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
+    private static YamlNode At(YamlNode node, params string[] path)
+    {
+        foreach (var key in path)
+            node = key.StartsWith('[') ? ((YamlSequenceNode)node)[int.Parse(key.Trim('[', ']'))] : ((YamlMappingNode)node)[key];
+        return node;
+    }
+
+    private static string Scalar(YamlNode node, params string[] path) => ((YamlScalarNode)At(node, path)).Value!;
+
+    [Fact]
+    public void Silo_pod_is_not_privileged_and_gets_only_the_capabilities_the_sandbox_needs()
+    {
+        var pod = Load("eks/judge-silo-pod-security.yaml");
+        var security = At(pod, "spec", "containers", "[0]", "securityContext");
+        Assert.Equal("false", Scalar(security, "privileged"));
+        var drop = ((YamlSequenceNode)At(security, "capabilities", "drop")).Select(n => ((YamlScalarNode)n).Value).ToList();
+        var add = ((YamlSequenceNode)At(security, "capabilities", "add")).Select(n => ((YamlScalarNode)n).Value).ToList();
+        Assert.Equal(["ALL"], drop);
+        Assert.Contains("SYS_ADMIN", add);
+        Assert.DoesNotContain("NET_ADMIN", add);
+        Assert.DoesNotContain("SYS_PTRACE", add);
+        Assert.DoesNotContain("SYS_MODULE", add);
+        Assert.All(add, cap => Assert.Contains("CAP_" + cap, File.ReadAllText(Path.Combine(Deploy, "sandbox", "README.md"))));
+    }
+
+    [Fact]
+    public void Judge_pods_carry_no_service_account_token_and_share_nothing_with_the_host()
+    {
+        var spec = At(Load("eks/judge-silo-pod-security.yaml"), "spec");
+        Assert.Equal("false", Scalar(spec, "automountServiceAccountToken"));
+        Assert.Equal("false", Scalar(spec, "hostNetwork"));
+        Assert.Equal("false", Scalar(spec, "hostPID"));
+        Assert.Equal("false", Scalar(spec, "hostIPC"));
+        Assert.Equal("false", Scalar(spec, "enableServiceLinks"));
+    }
+
+    [Fact]
+    public void Node_sysctls_protect_links()
+    {
+        var settings = File.ReadAllLines(Path.Combine(Deploy, "sandbox", "99-judge.conf"))
+            .Where(l => l.Contains('=') && !l.TrimStart().StartsWith('#'))
+            .ToDictionary(l => l.Split('=')[0].Trim(), l => l.Split('=')[1].Trim());
+        Assert.Equal("1", settings["fs.protected_symlinks"]);
+        Assert.Equal("1", settings["fs.protected_hardlinks"]);
+    }
+
+    [Fact]
+    public void Every_deploy_file_is_covered_by_a_test()
+    {
+        var covered = new[] { "README.md", "sandbox/README.md", "sandbox/99-judge.conf", "eks/judge-silo-pod-security.yaml" };
+        var files = Directory.EnumerateFiles(Deploy, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Deploy, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(covered.Order(StringComparer.Ordinal), files);
+    }
+}
