@@ -456,6 +456,36 @@ def duplicate_running_id(c):
     assert st == ["internal", "ok"], (r1, r2)
 
 
+def slot_pids(d):
+    with open("/proc/%d/task/%d/children" % (d.p.pid, d.p.pid)) as f:
+        return [int(x) for x in f.read().split()]
+
+
+@test
+def slot_death_answered_and_replaced(c):
+    rid = c.newid()
+    c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", c.prog),
+              ("wall_ms", 60000)])
+    time.sleep(0.3)
+    for pid in slot_pids(c.d):
+        os.kill(pid, 9)
+    r = c.d.wait(rid, 10)
+    expect(r, "internal")
+    assert "slot died" in r["message"], r
+    expect(c.run(["/work/probe", "hello", "again"]), "ok")
+    time.sleep(0.3)
+    assert len(slot_pids(c.d)) >= 2, slot_pids(c.d)
+
+
+@test
+def pids_namespace_alone_after_runs(c):
+    # every slot's PID namespace holds only the slot (PID 1) between runs
+    time.sleep(0.1)
+    for pid in slot_pids(c.d):
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            assert f.read().strip() == "", "slot %d has children between runs" % pid
+
+
 def cgroups_clean(c):
     pid = c.d.p.pid
     left = []
@@ -493,6 +523,23 @@ def startup_checks(binary, root):
                            input=b"", capture_output=True, timeout=30)
         r = json.loads(p.stdout.splitlines()[0])
         out.append(("ready:false when not root", p.returncode == 1 and "root" in r["error"], r))
+    # SIGTERM: slots and programs killed, exit 0
+    d = Daemon(binary, root)
+    d.send([("id", "term"), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", os.path.join(root, "prog"))])
+    time.sleep(0.3)
+    kids = slot_pids(d)
+    d.p.send_signal(15)
+    rc = d.p.wait(timeout=10)
+    time.sleep(0.1)
+    gone = all(not os.path.exists("/proc/%d" % k) for k in kids)
+    out.append(("SIGTERM kills slots and programs and exits 0", rc == 0 and gone and kids, (rc, kids)))
+    # v1/v2 file names against fake trees
+    fake = os.path.join(root, "..", "cgfake")
+    os.mkdir(fake)
+    exe = os.path.join(fake, "cgroup_fake")
+    subprocess.check_call(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", exe, os.path.join(HERE, "cgroup_fake.c")])
+    p = subprocess.run([exe, fake], capture_output=True, text=True)
+    out.append(("cgroup v1/v2 fake-tree checks (file names, formats)", p.returncode == 0, p.stdout))
     return out
 
 

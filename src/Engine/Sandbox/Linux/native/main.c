@@ -150,6 +150,7 @@ static struct run *queue_head, *queue_tail;
 static struct run *running; /* list of dispatched runs (linked by next) */
 static unsigned long long run_seq = 1;
 static volatile sig_atomic_t stop_requested;
+static long long last_prep_failure_us; /* slots are not re-created within 200 ms of a failed preparation */
 
 static void on_stop(int sig)
 {
@@ -201,6 +202,10 @@ static int slot_count(int state)
 
 static int start_slot(void)
 {
+    if (last_prep_failure_us && now_us() - last_prep_failure_us < 200000) {
+        errno = EAGAIN;
+        return -1;
+    }
     int k = -1;
     for (int i = 0; i < MAX_SLOTS; i++)
         if (slots[i].state == SLOT_FREE) {
@@ -322,7 +327,7 @@ static void dispatch(void)
             int waiting = 0;
             for (struct run *r = queue_head; r; r = r->next)
                 waiting++;
-            if (slot_count(SLOT_PREP) < waiting && start_slot() < 0 && slot_count(SLOT_PREP) == 0 &&
+            if (slot_count(SLOT_PREP) < waiting && start_slot() < 0 && errno != EAGAIN && slot_count(SLOT_PREP) == 0 &&
                 slot_count(SLOT_BUSY) == 0) {
                 struct run *r = queue_head;
                 queue_head = r->next;
@@ -408,6 +413,18 @@ static void slot_event(int k)
         struct msg_text *t = (struct msg_text *)buf;
         t->text[sizeof t->text - 1] = '\0';
         fprintf(stderr, "judge-sandbox: slot preparation failed: %s\n", t->text);
+        /* a run waiting for this slot learns why rather than waiting for ever */
+        last_prep_failure_us = now_us();
+        if (queue_head != NULL) {
+            struct run *q = queue_head;
+            queue_head = q->next;
+            if (!queue_head)
+                queue_tail = NULL;
+            answer_internal(q->id, "cannot prepare a sandbox slot: %s", t->text);
+            free_run(q);
+        }
+    } else if (slots[k].state == SLOT_PREP) {
+        last_prep_failure_us = now_us();
     }
     struct run *r = slots[k].run;
     retire_slot(k);
@@ -867,7 +884,7 @@ int main(int argc, char **argv)
                 pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
                 map[np++] = i;
             }
-        struct timespec ts = { .tv_sec = 1 };
+        struct timespec ts = { .tv_sec = queue_head ? 0 : 1, .tv_nsec = queue_head ? 50000000 : 0 };
         int ready = ppoll(pfds, (nfds_t)np, &ts, &empty);
         if (ready < 0 && errno != EINTR)
             break;
