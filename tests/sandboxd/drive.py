@@ -442,6 +442,9 @@ def bad_requests(c):
     c.d.send_raw(b"garbage-without-equals\0\0")
     r = c.d.wait_anon()
     assert r["status"] == "internal" and "missing id" in r["message"] or "malformed" in r["message"], r
+    c.d.send_raw(b"id=huge\0arg=" + b"x" * (2 << 20) + b"\0\0")
+    r = c.d.wait_anon()
+    assert r["status"] == "internal" and "larger than" in r["message"], r
     # still healthy
     expect(c.run(["/work/probe", "hello", "x"]), "ok")
 

@@ -210,18 +210,25 @@ static void prepare(const struct slot_config *cfg)
 
 struct child_failure {
     int stage, error;
+    char detail[256];
 };
 static const char *const stage_names[] = { "cgroup join", "setsid", "dup2", "chdir /work", "setrlimit",
                                            "capability drop", "setgroups/setresgid/setresuid", "no_new_privs",
                                            "seccomp", "execve" };
 enum { ST_CG, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
 
-static __attribute__((noreturn)) void child_fail(int fd, int stage, int error)
+static __attribute__((noreturn)) void child_fail_detail(int fd, int stage, int error, const char *detail)
 {
-    struct child_failure f = { stage, error };
+    struct child_failure f = { stage, error, "" };
+    snprintf(f.detail, sizeof f.detail, "%s", detail);
     ssize_t ignored = write(fd, &f, sizeof f);
     (void)ignored;
     _exit(127);
+}
+
+static __attribute__((noreturn)) void child_fail(int fd, int stage, int error)
+{
+    child_fail_detail(fd, stage, error, "");
 }
 
 static int set_limit(int res, long long v)
@@ -277,9 +284,10 @@ static __attribute__((noreturn)) void run_child(const struct limits *lim, char *
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
     if (getppid() != 1)
         _exit(127);
-    char err[256];
+    char err[256] = "";
+    errno = 0;
     if (judge_seccomp_install(err, sizeof err) != 0)
-        child_fail(status_fd, ST_SECCOMP, errno ? errno : EPERM);
+        child_fail_detail(status_fd, ST_SECCOMP, errno ? errno : EPERM, err);
     execve(argv[0], argv, envp);
     child_fail(status_fd, ST_EXEC, errno);
 }
@@ -622,8 +630,10 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
     r->stdout_bytes = streams[0].kept;
     r->stderr_bytes = streams[1].kept;
     if (!started) {
-        result_internal(r, "cannot start '%s': %s failed: %s", argv[0], stage_names[failure.stage],
-                        strerror(failure.error));
+        failure.detail[sizeof failure.detail - 1] = '\0';
+        result_internal(r, "cannot start '%s': %s failed: %s%s%s", argv[0],
+                        failure.stage >= 0 && failure.stage <= ST_EXEC ? stage_names[failure.stage] : "setup",
+                        strerror(failure.error), failure.detail[0] ? ": " : "", failure.detail);
         return;
     }
     if (WIFEXITED(status))
@@ -692,12 +702,12 @@ void slot_main(int sock, const struct slot_config *cfg)
     prepare(cfg);
     send_text(MSG_READY, "ready");
 
-    char *msg = malloc(MSG_MAX);
+    char *msg = malloc(MSG_MAX + 4096);
     if (msg == NULL)
         _exit(1);
     for (;;) {
         int fds[8], nfds;
-        int n = recv_request(msg, MSG_MAX, fds, &nfds);
+        int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
         if (n <= 0)
             _exit(0); /* the daemon closed the socket */
         struct msg_request *req = (struct msg_request *)msg;
