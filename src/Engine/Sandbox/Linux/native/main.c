@@ -32,7 +32,8 @@
 /* ------------------------------------------------------------------ options */
 
 static struct {
-    char work_root[PATH_MAX];
+    char work_root[PATH_MAX];     /* canonical */
+    char work_root_arg[PATH_MAX]; /* as given (absolute, without trailing slashes): also accepted in requests */
     int pool;
     long uid_base;
     char *ro[MAX_RO];
@@ -108,6 +109,13 @@ static int parse_options(int argc, char **argv, char *err, size_t errlen)
         snprintf(err, errlen, "bad option: --work-root DIR is required");
         return -1;
     }
+    if (work[0] != '/') {
+        snprintf(err, errlen, "bad option: --work-root '%s' must be absolute", work);
+        return -1;
+    }
+    snprintf(opt.work_root_arg, sizeof opt.work_root_arg, "%s", work);
+    for (size_t l = strlen(opt.work_root_arg); l > 1 && opt.work_root_arg[l - 1] == '/'; l--)
+        opt.work_root_arg[l - 1] = '\0';
     if (realpath(work, opt.work_root) == NULL) {
         snprintf(err, errlen, "work root '%s': %s", work, strerror(errno));
         return -1;
@@ -627,7 +635,13 @@ static void handle_request(char **fields, int n)
         goto bad;
     }
     size_t rootlen = strlen(opt.work_root);
-    if (strncmp(work, opt.work_root, rootlen) != 0 || work[rootlen] != '/' || work[rootlen + 1] == '\0' ||
+    if (strncmp(work, opt.work_root, rootlen) != 0 || work[rootlen] != '/') {
+        size_t alt = strlen(opt.work_root_arg);
+        if (strncmp(work, opt.work_root_arg, alt) == 0 && work[alt] == '/')
+            rootlen = alt;
+    }
+    if ((strncmp(work, opt.work_root, rootlen) != 0 && strncmp(work, opt.work_root_arg, rootlen) != 0) ||
+        work[rootlen] != '/' || work[rootlen + 1] == '\0' ||
         strstr(work, "/../") || strstr(work, "/./") || strstr(work, "//") ||
         (strlen(work) >= 3 && strcmp(work + strlen(work) - 3, "/..") == 0) ||
         (strlen(work) >= 2 && strcmp(work + strlen(work) - 2, "/.") == 0)) {
