@@ -352,6 +352,28 @@ def ole(c):
 
 
 @test
+def stderr_cap_not_ole(c):
+    r = c.run(["/bin/sh", "-c", "head -c 300000 /dev/zero >&2; echo done"], err_bytes=1000)
+    expect(r, "ok")
+    assert r["stderr_bytes"] == 1000 and len(r["err"]) == 1000 and r["out"] == "done\n", r["stderr_bytes"]
+
+
+@test
+def python3_runs(c):
+    r = c.run(["/usr/bin/python3", "-c", "import sys, os; print(sum(range(10)), os.getcwd())"], mem_bytes=512 << 20)
+    expect(r, "ok")
+    assert r["out"] == "45 /work\n", r
+
+
+@test
+def threads_cpu_summed(c):
+    # two busy shell loops in parallel: CPU of all processes counts toward the limit
+    r = c.run(["/bin/sh", "-c", "/work/probe spin & /work/probe spin"], cpu_ms=600, wall_ms=5000)
+    expect(r, "tle_cpu")
+    assert r["wall_us"] < 1000000, r
+
+
+@test
 def fsize_ole(c):
     r = c.run(["/work/probe", "fsize"], fsize_bytes=1 << 20)
     expect(r, "ole")
