@@ -481,6 +481,14 @@ def duplicate_running_id(c):
     assert st == ["internal", "ok"], (r1, r2)
 
 
+def alive(pid):
+    try:
+        st = open("/proc/%d/stat" % pid).read()
+    except OSError:
+        return False
+    return st[st.rindex(")") + 2] != "Z"
+
+
 def slot_pids(d):
     with open("/proc/%d/task/%d/children" % (d.p.pid, d.p.pid)) as f:
         return [int(x) for x in f.read().split()]
@@ -556,8 +564,25 @@ def startup_checks(binary, root):
     d.p.send_signal(15)
     rc = d.p.wait(timeout=10)
     time.sleep(0.1)
-    gone = all(not os.path.exists("/proc/%d" % k) for k in kids)
+    gone = not any(alive(k) for k in kids)
     out.append(("SIGTERM kills slots and programs and exits 0", rc == 0 and gone and kids, (rc, kids)))
+    # SIGKILL of the daemon: slots die with it (PDEATHSIG, PID namespace), the next daemon removes stale cgroups
+    d = Daemon(binary, root)
+    d.send([("id", "k"), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", os.path.join(root, "prog"))])
+    time.sleep(0.3)
+    kids = slot_pids(d)
+    grandkids = []
+    for k in kids:
+        grandkids += [int(x) for x in open("/proc/%d/task/%d/children" % (k, k)).read().split()]
+    dead_pid = d.p.pid
+    d.p.kill()
+    d.p.wait()
+    time.sleep(0.3)
+    gone = not any(alive(k) for k in kids + grandkids)
+    out.append(("SIGKILL of the daemon kills slots and programs", gone and grandkids, (kids, grandkids)))
+    subprocess.run([binary, "--work-root", root], input=b"", capture_output=True, timeout=30)
+    stale = [b for b in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct") if os.path.exists("%s/judge-%d" % (b, dead_pid))]
+    out.append(("stale judge-<pid> cgroups removed at the next start", not stale, stale))
     # v1/v2 file names against fake trees
     fake = os.path.join(root, "..", "cgfake")
     os.mkdir(fake)
@@ -611,7 +636,7 @@ def main():
     subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "trivial"), os.path.join(HERE, "trivial.c")])
     failed = 0
     for name, ok, detail in startup_checks(binary, root):
-        print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": %s" % detail))
+        print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": %r" % (detail,)))
         failed += not ok
     d = Daemon(binary, root)
     print(("PASS" if d.ready.get("ready") else "FAIL") + " ready line: %s" % json.dumps(d.ready))

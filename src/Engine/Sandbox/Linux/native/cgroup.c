@@ -4,6 +4,7 @@
  * after it (rmdir succeeds only when no process is left). v2 also moves the daemon into judge-<pid>/daemon so
  * that judge-<pid> holds no process and may enable controllers for its children. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -156,6 +157,39 @@ static int has_word(const char *list, const char *word)
     return 0;
 }
 
+/* Removes judge-<pid> directories (and their run-* / daemon children) left by daemons that no longer exist. */
+static void remove_stale(const char *parent)
+{
+    DIR *d = opendir(parent);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "judge-", 6) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + 6, &end, 10);
+        if (*end != '\0' || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/%s", parent, e->d_name);
+        DIR *sub = opendir(dir);
+        if (sub != NULL) {
+            struct dirent *c;
+            while ((c = readdir(sub)) != NULL)
+                if (strncmp(c->d_name, "run-", 4) == 0 || strcmp(c->d_name, "daemon") == 0) {
+                    char child[PATH_MAX + 300];
+                    snprintf(child, sizeof child, "%s/%s", dir, c->d_name);
+                    rmdir(child);
+                }
+            closedir(sub);
+        }
+        if (rmdir(dir) == 0)
+            fprintf(stderr, "judge-sandbox: removed stale cgroup %s\n", dir);
+    }
+    closedir(d);
+}
+
 static int setup_v1(const char *root, char *err, size_t errlen)
 {
     for (int i = 0; i < MAX_CG; i++) {
@@ -175,6 +209,10 @@ static int setup_v1(const char *root, char *err, size_t errlen)
             snprintf(err, errlen, "cgroup path too long");
             return -1;
         }
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", g_base[i]);
+        *strrchr(parent, '/') = '\0';
+        remove_stale(parent);
         if (mkdir(g_base[i], 0755) != 0 && errno != EEXIST) {
             snprintf(err, errlen, "cgroup v1: cannot create %s: %s (is the hierarchy writable?)", g_base[i],
                      strerror(errno));
@@ -218,6 +256,7 @@ static int setup_v2(const char *root, char *err, size_t errlen, int quiet_missin
         (void)quiet_missing;
         return -1;
     }
+    remove_stale(parent);
     snprintf(g_base[0], sizeof g_base[0], "%s/judge-%d", parent, (int)getpid());
     if (mkdir(g_base[0], 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cgroup v2: cannot create %s: %s", g_base[0], strerror(errno));
