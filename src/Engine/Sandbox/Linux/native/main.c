@@ -1,0 +1,925 @@
+/*
+ * judge-sandbox: the isolating sandbox daemon (see ../PROTOCOL.md).
+ *
+ * The daemon parses NUL-framed requests from stdin, opens the run's host files (stdin, stdout, stderr), creates
+ * the run's cgroup and hands both (SCM_RIGHTS) with the request to an idle slot over a SOCK_SEQPACKET socketpair.
+ * Slots (slot.c) are created with clone() into new PID, mount, net, IPC and UTS namespaces and prepare their root
+ * ahead of time. Responses are JSON lines on stdout in completion order.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define MAX_SLOTS 256
+#define MAX_RO 64
+
+/* ------------------------------------------------------------------ options */
+
+static struct {
+    char work_root[PATH_MAX];     /* canonical */
+    char work_root_arg[PATH_MAX]; /* as given (absolute, without trailing slashes): also accepted in requests */
+    int pool;
+    long uid_base;
+    char *ro[MAX_RO];
+    int n_ro;
+    const char *cgroup_mode, *cgroup_root;
+} opt = { .pool = 2, .uid_base = 60000, .cgroup_mode = "auto" };
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, char *err, size_t errlen)
+{
+    const char *work = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (i + 1 >= argc) {
+            snprintf(err, errlen, "bad option: %s needs a value", a);
+            return -1;
+        }
+        const char *v = argv[++i];
+        long n;
+        if (strcmp(a, "--work-root") == 0)
+            work = v;
+        else if (strcmp(a, "--pool") == 0) {
+            if (parse_long(v, 1, 64, &n) != 0) {
+                snprintf(err, errlen, "bad option: --pool '%s' (1..64)", v);
+                return -1;
+            }
+            opt.pool = (int)n;
+        } else if (strcmp(a, "--uid-base") == 0) {
+            if (parse_long(v, 1, 2000000000L, &n) != 0) {
+                snprintf(err, errlen, "bad option: --uid-base '%s' (a positive uid)", v);
+                return -1;
+            }
+            opt.uid_base = n;
+        } else if (strcmp(a, "--ro-bind") == 0) {
+            struct stat st;
+            if (v[0] != '/' || strcmp(v, "/") == 0 || strcmp(v, "/sys") == 0 || strncmp(v, "/sys/", 5) == 0 || strstr(v, "/../") || strlen(v) >= PATH_MAX / 2) {
+                snprintf(err, errlen, "bad option: --ro-bind '%s' (an absolute path other than / and not under /sys)", v);
+                return -1;
+            }
+            if (lstat(v, &st) != 0) {
+                snprintf(err, errlen, "bad option: --ro-bind '%s': %s", v, strerror(errno));
+                return -1;
+            }
+            if (opt.n_ro >= MAX_RO) {
+                snprintf(err, errlen, "bad option: too many --ro-bind");
+                return -1;
+            }
+            opt.ro[opt.n_ro++] = (char *)v;
+        } else if (strcmp(a, "--cgroup") == 0) {
+            if (strcmp(v, "auto") && strcmp(v, "v1") && strcmp(v, "v2")) {
+                snprintf(err, errlen, "bad option: --cgroup '%s' (auto, v1 or v2)", v);
+                return -1;
+            }
+            opt.cgroup_mode = v;
+        } else if (strcmp(a, "--cgroup-root") == 0)
+            opt.cgroup_root = v;
+        else {
+            snprintf(err, errlen, "bad option: unknown option '%s'", a);
+            return -1;
+        }
+    }
+    if (work == NULL) {
+        snprintf(err, errlen, "bad option: --work-root DIR is required");
+        return -1;
+    }
+    if (work[0] != '/') {
+        snprintf(err, errlen, "bad option: --work-root '%s' must be absolute", work);
+        return -1;
+    }
+    snprintf(opt.work_root_arg, sizeof opt.work_root_arg, "%s", work);
+    for (size_t l = strlen(opt.work_root_arg); l > 1 && opt.work_root_arg[l - 1] == '/'; l--)
+        opt.work_root_arg[l - 1] = '\0';
+    if (realpath(work, opt.work_root) == NULL) {
+        snprintf(err, errlen, "work root '%s': %s", work, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (stat(opt.work_root, &st) != 0 || !S_ISDIR(st.st_mode) || strcmp(opt.work_root, "/") == 0 ||
+        strncmp(opt.work_root, "/sys/", 5) == 0) {
+        snprintf(err, errlen, "work root '%s' is not a directory (other than /)", work);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ runs and slots */
+
+struct run {
+    char id[65];
+    struct limits lim;
+    char *strings; /* argv, envp, work relative path, NUL-terminated */
+    uint32_t argc, envc, strings_len;
+    int in_fd, out_fd, err_fd;
+    unsigned long long seq;
+    int has_cg;
+    struct cg_handles cg;
+    int slot; /* -1 while queued */
+    struct run *next;
+};
+
+enum { SLOT_FREE, SLOT_PREP, SLOT_IDLE, SLOT_BUSY };
+
+struct slot {
+    int state;
+    pid_t pid;
+    int sock;
+    struct run *run;
+};
+
+static struct slot slots[MAX_SLOTS];
+static struct run *queue_head, *queue_tail;
+static struct run *running; /* list of dispatched runs (linked by next) */
+static unsigned long long run_seq = 1;
+static volatile sig_atomic_t stop_requested;
+static long long last_prep_failure_us; /* slots are not re-created within 200 ms of a failed preparation */
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void free_run(struct run *r)
+{
+    if (r->in_fd >= 0) close(r->in_fd);
+    if (r->out_fd >= 0) close(r->out_fd);
+    if (r->err_fd >= 0) close(r->err_fd);
+    if (r->has_cg) {
+        for (int i = 0; i < r->cg.n; i++)
+            close(r->cg.dir[i]);
+        if (cg_run_remove(r->seq) != 0)
+            fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", r->seq);
+    }
+    free(r->strings);
+    free(r);
+}
+
+static void answer(const char *id, const struct result *res)
+{
+    print_result(stdout, id, res);
+}
+
+static void answer_internal(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void answer_internal(const char *id, const char *fmt, ...)
+{
+    struct result r;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    result_internal(&r, "%s", msg);
+    answer(id, &r);
+}
+
+static int slot_count(int state)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_SLOTS; i++)
+        if (slots[i].state == state)
+            n++;
+    return n;
+}
+
+static int start_slot(void)
+{
+    if (last_prep_failure_us && now_us() - last_prep_failure_us < 200000) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int k = -1;
+    for (int i = 0; i < MAX_SLOTS; i++)
+        if (slots[i].state == SLOT_FREE) {
+            k = i;
+            break;
+        }
+    if (k < 0)
+        return -1;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return -1;
+    int big = MSG_MAX + 65536;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+    fflush(stdout);
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+                                              SIGCHLD, NULL, NULL, NULL, 0);
+    if (pid < 0) {
+        int saved = errno;
+        close(sv[0]);
+        close(sv[1]);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        /* the slot: keep only its socket and stderr */
+        int s = sv[1];
+        if (s != 3) {
+            dup2(s, 3);
+            s = 3;
+        }
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, 0);
+            dup2(null, 1);
+        }
+        syscall(SYS_close_range, 4, ~0U, 0);
+        struct slot_config cfg = { .work_root = opt.work_root, .ro_binds = opt.ro, .n_ro = opt.n_ro,
+                                   .uid = (uid_t)(opt.uid_base + k) };
+        slot_main(s, &cfg);
+    }
+    close(sv[1]);
+    slots[k] = (struct slot){ .state = SLOT_PREP, .pid = pid, .sock = sv[0], .run = NULL };
+    return k;
+}
+
+static void retire_slot(int k)
+{
+    kill(slots[k].pid, SIGKILL);
+    waitpid(slots[k].pid, NULL, 0);
+    close(slots[k].sock);
+    slots[k] = (struct slot){ .state = SLOT_FREE, .sock = -1 };
+}
+
+static void unlink_running(struct run *r)
+{
+    for (struct run **p = &running; *p; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            return;
+        }
+}
+
+static int send_run(int k, struct run *r)
+{
+    size_t len = sizeof(struct msg_request) + r->strings_len;
+    char *buf = malloc(len);
+    if (buf == NULL)
+        return -1;
+    struct msg_request *m = (struct msg_request *)buf;
+    memset(m, 0, sizeof *m);
+    m->type = MSG_REQUEST;
+    m->lim = r->lim;
+    m->cg_v2 = r->cg.v2;
+    m->ncg = r->cg.n;
+    m->has_stdin = r->in_fd >= 0;
+    m->has_stdout = r->out_fd >= 0;
+    m->has_stderr = r->err_fd >= 0;
+    m->argc = r->argc;
+    m->envc = r->envc;
+    m->strings_len = r->strings_len;
+    memcpy(buf + sizeof *m, r->strings, r->strings_len);
+    int fds[8], n = 0;
+    if (r->in_fd >= 0) fds[n++] = r->in_fd;
+    if (r->out_fd >= 0) fds[n++] = r->out_fd;
+    if (r->err_fd >= 0) fds[n++] = r->err_fd;
+    for (int i = 0; i < r->cg.n; i++)
+        fds[n++] = r->cg.dir[i];
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * 8)];
+    } ctrl;
+    memset(&ctrl, 0, sizeof ctrl);
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf,
+                         .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    ssize_t s = sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL);
+    free(buf);
+    return s == (ssize_t)len ? 0 : -1;
+}
+
+/* Starts queued runs on idle slots; creates slots when none is idle. */
+static void dispatch(void)
+{
+    while (queue_head != NULL) {
+        int k = -1;
+        for (int i = 0; i < MAX_SLOTS; i++)
+            if (slots[i].state == SLOT_IDLE) {
+                k = i;
+                break;
+            }
+        if (k < 0) {
+            /* one preparing slot per waiting run */
+            int waiting = 0;
+            for (struct run *r = queue_head; r; r = r->next)
+                waiting++;
+            if (slot_count(SLOT_PREP) < waiting && start_slot() < 0 && errno != EAGAIN && slot_count(SLOT_PREP) == 0 &&
+                slot_count(SLOT_BUSY) == 0) {
+                struct run *r = queue_head;
+                queue_head = r->next;
+                if (!queue_head)
+                    queue_tail = NULL;
+                answer_internal(r->id, "cannot create a sandbox slot: %s", strerror(errno));
+                free_run(r);
+                continue;
+            }
+            return;
+        }
+        struct run *r = queue_head;
+        queue_head = r->next;
+        if (!queue_head)
+            queue_tail = NULL;
+        char err[512];
+        r->seq = run_seq++;
+        if (cg_run_create(r->seq, &r->lim, &r->cg, err, sizeof err) != 0) {
+            answer_internal(r->id, "%s", err);
+            free_run(r);
+            continue;
+        }
+        r->has_cg = 1;
+        if (send_run(k, r) != 0) {
+            answer_internal(r->id, "cannot pass the run to its slot: %s", strerror(errno));
+            free_run(r);
+            retire_slot(k);
+            continue;
+        }
+        /* the slot has its own copies now */
+        if (r->in_fd >= 0) { close(r->in_fd); r->in_fd = -1; }
+        if (r->out_fd >= 0) { close(r->out_fd); r->out_fd = -1; }
+        if (r->err_fd >= 0) { close(r->err_fd); r->err_fd = -1; }
+        r->slot = k;
+        slots[k].state = SLOT_BUSY;
+        slots[k].run = r;
+        r->next = running;
+        running = r;
+    }
+}
+
+static void keep_pool(void)
+{
+    int ready = slot_count(SLOT_IDLE) + slot_count(SLOT_PREP);
+    for (; ready < opt.pool; ready++)
+        if (start_slot() < 0)
+            break;
+    /* idle extras are kept up to 2N */
+    for (int i = MAX_SLOTS - 1; i >= 0 && slot_count(SLOT_IDLE) > 2 * opt.pool; i--)
+        if (slots[i].state == SLOT_IDLE)
+            retire_slot(i);
+}
+
+static void slot_event(int k)
+{
+    static char buf[sizeof(struct msg_result) + sizeof(struct msg_text)];
+    ssize_t n = recv(slots[k].sock, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    uint32_t type = n >= 4 ? *(uint32_t *)buf : 0;
+    if (n > 0 && type == MSG_READY && slots[k].state == SLOT_PREP) {
+        slots[k].state = SLOT_IDLE;
+        return;
+    }
+    if (n >= (ssize_t)sizeof(struct msg_result) && type == MSG_RESULT && slots[k].state == SLOT_BUSY) {
+        struct msg_result *m = (struct msg_result *)buf;
+        struct run *r = slots[k].run;
+        m->r.status[sizeof m->r.status - 1] = '\0';
+        m->r.message[sizeof m->r.message - 1] = '\0';
+        unlink_running(r);
+        slots[k].run = NULL;
+        slots[k].state = SLOT_IDLE;
+        if (m->retire)
+            retire_slot(k);
+        char id[sizeof r->id];
+        memcpy(id, r->id, sizeof id);
+        free_run(r); /* removes the cgroup: it must be empty */
+        answer(id, &m->r);
+        return;
+    }
+    /* EOF, an error, a failure report or a message out of place: the slot is gone */
+    if (n > 0 && type == MSG_FAIL) {
+        struct msg_text *t = (struct msg_text *)buf;
+        t->text[sizeof t->text - 1] = '\0';
+        fprintf(stderr, "judge-sandbox: slot preparation failed: %s\n", t->text);
+        /* a run waiting for this slot learns why rather than waiting for ever */
+        last_prep_failure_us = now_us();
+        if (queue_head != NULL) {
+            struct run *q = queue_head;
+            queue_head = q->next;
+            if (!queue_head)
+                queue_tail = NULL;
+            answer_internal(q->id, "cannot prepare a sandbox slot: %s", t->text);
+            free_run(q);
+        }
+    } else if (slots[k].state == SLOT_PREP) {
+        last_prep_failure_us = now_us();
+    }
+    struct run *r = slots[k].run;
+    retire_slot(k);
+    if (r != NULL) {
+        unlink_running(r);
+        answer_internal(r->id, "the sandbox slot died during the run");
+        free_run(r);
+    }
+}
+
+/* ------------------------------------------------------------------ requests */
+
+static int valid_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 64)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              *p == '-'))
+            return 0;
+    return 1;
+}
+
+static struct run *find_run(const char *id, int *queued)
+{
+    for (struct run *r = queue_head; r; r = r->next)
+        if (strcmp(r->id, id) == 0) {
+            *queued = 1;
+            return r;
+        }
+    for (struct run *r = running; r; r = r->next)
+        if (strcmp(r->id, id) == 0) {
+            *queued = 0;
+            return r;
+        }
+    return NULL;
+}
+
+static void cancel_run(const char *id)
+{
+    int queued = 0;
+    struct run *r = find_run(id, &queued);
+    if (r == NULL)
+        return; /* finished already (or never existed): nothing to do */
+    if (queued) {
+        struct run *prev = NULL;
+        for (struct run *q = queue_head; q; prev = q, q = q->next)
+            if (q == r) {
+                if (prev) prev->next = q->next; else queue_head = q->next;
+                if (queue_tail == q) queue_tail = prev;
+                break;
+            }
+        answer_internal(r->id, "cancelled");
+        free_run(r);
+        return;
+    }
+    uint32_t m = MSG_CANCEL;
+    send(slots[r->slot].sock, &m, sizeof m, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+struct numkey {
+    const char *name;
+    size_t off;
+    int positive;
+};
+#define NK(n, f, p) { n, offsetof(struct limits, f), p }
+static const struct numkey numkeys[] = {
+    NK("cpu_ms", cpu_ms, 1), NK("wall_ms", wall_ms, 1), NK("mem_bytes", mem_bytes, 1),
+    NK("stack_bytes", stack_bytes, 1), NK("nofile", nofile, 1), NK("fsize_bytes", fsize_bytes, 0),
+    NK("nproc", nproc, 1), NK("out_bytes", out_bytes, 0), NK("err_bytes", err_bytes, 0),
+    NK("tmp_bytes", tmp_bytes, 1),
+};
+
+static int open_output(const char *path, const char *which, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        snprintf(err, errlen, "%s: cannot create '%s': %s", which, path, strerror(errno));
+    return fd;
+}
+
+/* Handles one complete request: fields[0..n) are "key=value". */
+static void handle_request(char **fields, int n)
+{
+    char err[768] = "";
+    const char *id = NULL, *cancel = NULL, *work = NULL, *mode = NULL, *in = NULL, *out = NULL, *errp = NULL;
+    const char *merge = NULL, *limit_as = NULL;
+    struct limits lim = { .cpu_ms = 10000, .wall_ms = -1, .mem_bytes = 256LL << 20, .stack_bytes = -1,
+                          .nofile = 256, .fsize_bytes = 64LL << 20, .nproc = 64, .out_bytes = 8LL << 20,
+                          .err_bytes = 64LL << 10, .tmp_bytes = 64LL << 20 };
+    int seen_num[sizeof numkeys / sizeof numkeys[0]] = { 0 };
+    int argc = 0, envc = 0;
+    size_t strings_len = 0;
+
+    /* the id first, so that every error can name it */
+    for (int i = 0; i < n; i++)
+        if (strncmp(fields[i], "id=", 3) == 0 && id == NULL)
+            id = fields[i] + 3;
+    const char *rid = id != NULL && valid_id(id) ? id : "";
+
+    for (int i = 0; i < n; i++) {
+        char *f = fields[i], *eq = strchr(f, '=');
+        if (eq == NULL) {
+            snprintf(err, sizeof err, "malformed field '%.40s' (expected key=value)", f);
+            goto bad;
+        }
+        *eq = '\0';
+        const char *k = f, *v = eq + 1;
+        const char **single = NULL;
+        if (strcmp(k, "id") == 0) single = &id;
+        else if (strcmp(k, "cancel") == 0) single = &cancel;
+        else if (strcmp(k, "work") == 0) single = &work;
+        else if (strcmp(k, "work_mode") == 0) single = &mode;
+        else if (strcmp(k, "stdin") == 0) single = &in;
+        else if (strcmp(k, "stdout") == 0) single = &out;
+        else if (strcmp(k, "stderr") == 0) single = &errp;
+        else if (strcmp(k, "merge_stderr") == 0) single = &merge;
+        else if (strcmp(k, "limit_as") == 0) single = &limit_as;
+        if (single != NULL) {
+            if (*single != NULL && single != &id) {
+                snprintf(err, sizeof err, "duplicate key '%s'", k);
+                goto bad;
+            }
+            if (single == &id && i > 0 && id != v) {
+                /* id was pre-scanned: a second id field is a duplicate */
+                for (int j = 0; j < i; j++)
+                    if (strncmp(fields[j], "id", 3) == 0) {
+                        snprintf(err, sizeof err, "duplicate key 'id'");
+                        goto bad;
+                    }
+            }
+            *single = v;
+            continue;
+        }
+        if (strcmp(k, "arg") == 0) {
+            argc++;
+            strings_len += strlen(v) + 1;
+            continue;
+        }
+        if (strcmp(k, "env") == 0) {
+            if (v[0] == '=' || strchr(v, '=') == NULL) {
+                snprintf(err, sizeof err, "env '%.60s' is not NAME=value", v);
+                goto bad;
+            }
+            envc++;
+            strings_len += strlen(v) + 1;
+            continue;
+        }
+        size_t nk = 0;
+        for (; nk < sizeof numkeys / sizeof numkeys[0]; nk++)
+            if (strcmp(k, numkeys[nk].name) == 0)
+                break;
+        if (nk == sizeof numkeys / sizeof numkeys[0]) {
+            snprintf(err, sizeof err, "unknown key '%.60s'", k);
+            goto bad;
+        }
+        if (seen_num[nk]++) {
+            snprintf(err, sizeof err, "duplicate key '%s'", k);
+            goto bad;
+        }
+        char *end;
+        errno = 0;
+        long long x = strtoll(v, &end, 10);
+        if (errno || end == v || *end || x < 0 || (numkeys[nk].positive && x == 0) || v[0] == '+' ||
+            v[0] == ' ') {
+            snprintf(err, sizeof err, "%s: '%.40s' is not a %s integer", k, v,
+                     numkeys[nk].positive ? "positive" : "non-negative");
+            goto bad;
+        }
+        *(long long *)((char *)&lim + numkeys[nk].off) = x;
+    }
+    if (id == NULL && cancel == NULL) {
+        snprintf(err, sizeof err, "missing id");
+        goto bad;
+    }
+    if (id != NULL && !valid_id(id)) {
+        snprintf(err, sizeof err, "invalid id (1-64 characters of [A-Za-z0-9_-])");
+        goto bad;
+    }
+    if (cancel != NULL) {
+        if (argc || envc || work || mode || in || out || errp) {
+            snprintf(err, sizeof err, "a cancel request carries only id and cancel");
+            goto bad;
+        }
+        cancel_run(cancel);
+        return;
+    }
+    int dummy;
+    if (find_run(id, &dummy) != NULL) {
+        snprintf(err, sizeof err, "duplicate id: a run with id '%s' is in progress", id);
+        goto bad;
+    }
+    if (argc == 0) {
+        snprintf(err, sizeof err, "missing arg (the program)");
+        goto bad;
+    }
+    if (work == NULL) {
+        snprintf(err, sizeof err, "missing work");
+        goto bad;
+    }
+    size_t rootlen = strlen(opt.work_root);
+    if (strncmp(work, opt.work_root, rootlen) != 0 || work[rootlen] != '/') {
+        size_t alt = strlen(opt.work_root_arg);
+        if (strncmp(work, opt.work_root_arg, alt) == 0 && work[alt] == '/')
+            rootlen = alt;
+    }
+    if ((strncmp(work, opt.work_root, rootlen) != 0 && strncmp(work, opt.work_root_arg, rootlen) != 0) ||
+        work[rootlen] != '/' || work[rootlen + 1] == '\0' ||
+        strstr(work, "/../") || strstr(work, "/./") || strstr(work, "//") ||
+        (strlen(work) >= 3 && strcmp(work + strlen(work) - 3, "/..") == 0) ||
+        (strlen(work) >= 2 && strcmp(work + strlen(work) - 2, "/.") == 0)) {
+        snprintf(err, sizeof err, "work '%.200s' is not a directory under the work root %s", work, opt.work_root);
+        goto bad;
+    }
+    const char *rel = work + rootlen + 1;
+    strings_len += strlen(rel) + 1;
+    if (mode != NULL && strcmp(mode, "overlay") != 0 && strcmp(mode, "bind") != 0) {
+        snprintf(err, sizeof err, "work_mode '%.40s' (overlay or bind)", mode);
+        goto bad;
+    }
+    if ((merge && strcmp(merge, "0") && strcmp(merge, "1")) || (limit_as && strcmp(limit_as, "0") &&
+                                                                strcmp(limit_as, "1"))) {
+        snprintf(err, sizeof err, "%s must be 0 or 1", merge && strcmp(merge, "0") && strcmp(merge, "1")
+                                                          ? "merge_stderr" : "limit_as");
+        goto bad;
+    }
+    lim.bind_mode = mode != NULL && strcmp(mode, "bind") == 0;
+    lim.merge_stderr = merge != NULL && strcmp(merge, "1") == 0;
+    lim.limit_as = limit_as != NULL && strcmp(limit_as, "1") == 0;
+    if (lim.wall_ms < 0)
+        lim.wall_ms = lim.cpu_ms * 2 + 1000;
+    if (lim.stack_bytes < 0)
+        lim.stack_bytes = lim.mem_bytes;
+    if (lim.merge_stderr && errp != NULL) {
+        snprintf(err, sizeof err, "stderr and merge_stderr=1 exclude each other");
+        goto bad;
+    }
+    /* the program: absolute, or ./name in /work */
+    for (int i = 0; i < n; i++)
+        if (strcmp(fields[i], "arg") == 0) {
+            const char *a0 = fields[i] + 4;
+            if (a0[0] != '/' && strncmp(a0, "./", 2) != 0) {
+                snprintf(err, sizeof err, "arg[0] '%.60s' is neither absolute nor ./name", a0);
+                goto bad;
+            }
+            break;
+        }
+
+    struct run *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        snprintf(err, sizeof err, "out of memory");
+        goto bad;
+    }
+    snprintf(r->id, sizeof r->id, "%s", id);
+    r->lim = lim;
+    r->in_fd = r->out_fd = r->err_fd = -1;
+    r->slot = -1;
+    r->argc = (uint32_t)argc;
+    r->envc = (uint32_t)envc;
+    r->strings_len = (uint32_t)strings_len;
+    r->strings = malloc(strings_len);
+    if (r->strings == NULL) {
+        free(r);
+        snprintf(err, sizeof err, "out of memory");
+        goto bad;
+    }
+    char *p = r->strings;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++)
+            if (strcmp(fields[i], pass ? "env" : "arg") == 0) {
+                size_t l = strlen(fields[i] + 4) + 1;
+                memcpy(p, fields[i] + 4, l);
+                p += l;
+            }
+    memcpy(p, rel, strlen(rel) + 1);
+
+    if (in != NULL) {
+        r->in_fd = open(in, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        if (r->in_fd < 0) {
+            snprintf(err, sizeof err, "stdin: cannot open '%.200s': %s", in, strerror(errno));
+            goto bad_run;
+        }
+        if (fstat(r->in_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(err, sizeof err, "stdin: '%.200s' is not a regular file", in);
+            goto bad_run;
+        }
+        fcntl(r->in_fd, F_SETFL, 0);
+    }
+    if (out != NULL && (r->out_fd = open_output(out, "stdout", err, sizeof err)) < 0)
+        goto bad_run;
+    if (errp != NULL && (r->err_fd = open_output(errp, "stderr", err, sizeof err)) < 0)
+        goto bad_run;
+
+    if (queue_tail) queue_tail->next = r; else queue_head = r;
+    queue_tail = r;
+    return;
+bad_run:
+    free_run(r);
+bad:
+    answer_internal(rid, "bad request: %s", err);
+}
+
+/* stdin framing: fields end with NUL, a request with an empty field */
+static char *inbuf;
+static size_t inlen, incap;
+static int discarding; /* skipping the rest of an oversized request */
+
+static void process_input(void)
+{
+    size_t start = 0, pos = 0;
+    char *fields[4096];
+    int nf = 0;
+    int overflow = 0;
+    for (; pos < inlen; pos++) {
+        if (inbuf[pos] != '\0')
+            continue;
+        if (pos == start) { /* empty field: end of request */
+            if (discarding)
+                discarding = 0;
+            else if (overflow)
+                answer_internal("", "bad request: more than 4096 fields");
+            else if (nf > 0)
+                handle_request(fields, nf);
+            else
+                answer_internal("", "bad request: empty request");
+            nf = 0;
+            overflow = 0;
+            start = pos + 1;
+            /* the consumed prefix is dropped below */
+            memmove(inbuf, inbuf + start, inlen - start);
+            inlen -= start;
+            pos = (size_t)-1;
+            start = 0;
+            continue;
+        }
+        if (nf < (int)(sizeof fields / sizeof fields[0]))
+            fields[nf++] = inbuf + start;
+        else
+            overflow = 1;
+        start = pos + 1;
+    }
+    if (inlen > REQUEST_MAX) {
+        answer_internal("", "bad request: larger than %d bytes", REQUEST_MAX);
+        /* drop what we have; skip to the end of this request */
+        int ended_field = inlen > 0 && inbuf[inlen - 1] == '\0';
+        inlen = 0;
+        discarding = 1;
+        (void)ended_field;
+    }
+}
+
+static int read_input(void)
+{
+    if (incap - inlen < 65536) {
+        size_t ncap = incap ? incap * 2 : 262144;
+        char *nb = realloc(inbuf, ncap);
+        if (nb == NULL)
+            return -1;
+        inbuf = nb;
+        incap = ncap;
+    }
+    ssize_t n = read(0, inbuf + inlen, incap - inlen);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : -1;
+    if (n == 0)
+        return 0;
+    inlen += (size_t)n;
+    process_input();
+    return 1;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void shutdown_all(void)
+{
+    for (int i = 0; i < MAX_SLOTS; i++)
+        if (slots[i].state != SLOT_FREE)
+            retire_slot(i);
+    while (running) {
+        struct run *r = running;
+        running = r->next;
+        free_run(r);
+    }
+    while (queue_head) {
+        struct run *r = queue_head;
+        queue_head = r->next;
+        free_run(r);
+    }
+    cg_shutdown();
+}
+
+int main(int argc, char **argv)
+{
+    char err[2048];
+    signal(SIGPIPE, SIG_IGN);
+    if (parse_options(argc, argv, err, sizeof err) != 0) {
+        print_ready_false("%s", err);
+        return 1;
+    }
+    if (geteuid() != 0) {
+        print_ready_false("judge-sandbox must run as root (euid 0) to create namespaces, mounts and cgroups");
+        return 1;
+    }
+    if (cg_setup(opt.cgroup_mode, opt.cgroup_root, err, sizeof err) != 0) {
+        print_ready_false("%s", err);
+        return 1;
+    }
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigset_t block, empty;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    sigemptyset(&empty);
+
+    /* the first slot proves that namespaces and mounts work */
+    int k = start_slot();
+    if (k < 0) {
+        print_ready_false("cannot create namespaces (clone NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS): %s; needs root with "
+                          "CAP_SYS_ADMIN and a kernel with these namespaces",
+                          strerror(errno));
+        shutdown_all();
+        return 1;
+    }
+    struct pollfd pf = { .fd = slots[k].sock, .events = POLLIN };
+    if (poll(&pf, 1, 20000) <= 0) {
+        print_ready_false("the first sandbox slot did not become ready within 20 s");
+        shutdown_all();
+        return 1;
+    }
+    struct msg_text t;
+    ssize_t n = recv(slots[k].sock, &t, sizeof t, 0);
+    if (n < 4 || t.type != MSG_READY) {
+        if (n >= (ssize_t)sizeof t && t.type == MSG_FAIL) {
+            t.text[sizeof t.text - 1] = '\0';
+            print_ready_false("cannot prepare a sandbox slot: %s", t.text);
+        } else
+            print_ready_false("the first sandbox slot died while preparing");
+        shutdown_all();
+        return 1;
+    }
+    slots[k].state = SLOT_IDLE;
+    keep_pool();
+    printf("{\"ready\":true,\"cgroup\":\"%s\",\"pool\":%d,\"uid_base\":%ld}\n", cg_version(), opt.pool,
+           opt.uid_base);
+    fflush(stdout);
+
+    int stdin_open = 1;
+    while (!stop_requested) {
+        struct pollfd pfds[MAX_SLOTS + 1];
+        int map[MAX_SLOTS + 1], np = 0;
+        if (stdin_open) {
+            pfds[np] = (struct pollfd){ .fd = 0, .events = POLLIN };
+            map[np++] = -1;
+        }
+        for (int i = 0; i < MAX_SLOTS; i++)
+            if (slots[i].state != SLOT_FREE) {
+                pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
+                map[np++] = i;
+            }
+        struct timespec ts = { .tv_sec = queue_head ? 0 : 1, .tv_nsec = queue_head ? 50000000 : 0 };
+        int ready = ppoll(pfds, (nfds_t)np, &ts, &empty);
+        if (ready < 0 && errno != EINTR)
+            break;
+        for (int j = 0; ready > 0 && j < np; j++) {
+            if (!pfds[j].revents)
+                continue;
+            if (map[j] == -1) {
+                int r = read_input();
+                if (r <= 0) {
+                    stdin_open = 0;
+                    stop_requested = 1;
+                }
+            } else if (slots[map[j]].state != SLOT_FREE)
+                slot_event(map[j]);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        dispatch();
+        keep_pool();
+        dispatch();
+    }
+    shutdown_all();
+    return 0;
+}

@@ -1,0 +1,86 @@
+/* judge-sandbox: shared definitions of the daemon (main.c), the slot process (slot.c), cgroups (cgroup.c)
+ * and reports (report.c). See ../PROTOCOL.md. */
+#ifndef JUDGE_SANDBOX_H
+#define JUDGE_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define MAX_CG 3                 /* v1: memory, cpuacct, pids; v2: one directory */
+#define MSG_MAX (1 << 20)        /* largest daemon <-> slot message */
+#define REQUEST_MAX (1 << 20)    /* largest request accepted on stdin */
+
+struct limits {
+    long long cpu_ms, wall_ms, mem_bytes, stack_bytes, nofile, fsize_bytes, nproc, out_bytes, err_bytes, tmp_bytes;
+    int limit_as, merge_stderr, bind_mode;
+};
+
+enum { MSG_READY = 1, MSG_FAIL, MSG_REQUEST, MSG_CANCEL, MSG_RESULT };
+
+/* daemon -> slot; followed by argc + envc + 1 NUL-terminated strings: argv, envp, work path relative to the
+ * work root. Passed fds (SCM_RIGHTS), in order: stdin?, stdout?, stderr?, cgroup dirs[ncg]. */
+struct msg_request {
+    uint32_t type;
+    struct limits lim;
+    int cg_v2, ncg, has_stdin, has_stdout, has_stderr;
+    uint32_t argc, envc, strings_len;
+};
+
+struct result {
+    char status[16];
+    int exit_code, signal;
+    long long cpu_us, wall_us, maxrss_kb, stdout_bytes, stderr_bytes;
+    char message[512];
+};
+
+/* slot -> daemon */
+struct msg_result {
+    uint32_t type;
+    int retire; /* the slot exits after this message: it could not verify that it is clean */
+    struct result r;
+};
+
+struct msg_text {
+    uint32_t type; /* MSG_READY, MSG_FAIL */
+    char text[1024];
+};
+
+struct slot_config {
+    const char *work_root;
+    char **ro_binds;
+    int n_ro;
+    uid_t uid;
+};
+
+/* slot.c */
+__attribute__((noreturn)) void slot_main(int sock, const struct slot_config *cfg);
+
+/* cgroup.c: daemon side */
+struct cg_handles {
+    int v2, n;
+    int dir[MAX_CG];
+};
+int cg_setup(const char *mode, const char *root, char *err, size_t errlen);
+const char *cg_version(void);
+int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen);
+int cg_run_remove(unsigned long long seq); /* 0 when every directory of the run is gone */
+void cg_shutdown(void);
+/* cgroup.c: slot side, through the passed directory fds */
+int cg_join(const struct cg_handles *h);
+long long cg_cpu_us(const struct cg_handles *h);
+long long cg_mem_current(const struct cg_handles *h);
+void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills);
+int cg_procs_count(const struct cg_handles *h);
+int write_file_at(int dirfd, const char *name, const char *text);
+int read_file_at(int dirfd, const char *name, char *buf, size_t len);
+
+/* report.c */
+void json_string(FILE *f, const char *s);
+void print_result(FILE *f, const char *id, const struct result *r);
+void result_internal(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void print_ready_false(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+long long now_us(void);
+
+#endif

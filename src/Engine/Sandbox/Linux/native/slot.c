@@ -1,0 +1,750 @@
+/* A slot: PID 1 of its own PID, mount, network, IPC and UTS namespaces (created by the daemon with clone()).
+ *
+ * Prepared once: private mounts, a new root on a tmpfs holding only the --ro-bind paths, /dev, /proc, the mount
+ * points, and the work root at the hidden path /.jr/root; /.jr is mode 0700 root, so programs (non-root, no
+ * capabilities) cannot reach it, while the slot (root) uses it as overlay lower layer and bind source.
+ * Per request: /work, /tmp, /dev/shm mounted, fresh IPC namespace, program forked and supervised, everything in
+ * the PID namespace killed and reaped, the slot checks it is alone, unmounts, reports, and waits again. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "seccomp.h"
+
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+/* The new root is staged on a tmpfs mounted over /sys in the slot's private mount namespace (no --ro-bind source
+ * may lie under /sys; the daemon rejects it). */
+#define NEWROOT "/sys"
+#define HIDDEN "/.jr"
+#define HIDDEN_ROOT "/.jr/root"
+#define HIDDEN_OVL "/.jr/ovl"
+#define TICK_MS 5
+#define CHUNK (64 * 1024)
+
+static int g_sock;
+static int g_hostroot = -1;
+static int g_workroot = -1; /* after pivot: O_PATH of HIDDEN_ROOT */
+static uid_t g_uid;
+
+static void send_text(int type, const char *fmt, ...)
+{
+    struct msg_text m;
+    memset(&m, 0, sizeof m);
+    m.type = (uint32_t)type;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m.text, sizeof m.text, fmt, ap);
+    va_end(ap);
+    ssize_t ignored = send(g_sock, &m, sizeof m, MSG_NOSIGNAL);
+    (void)ignored;
+}
+
+static __attribute__((noreturn)) void prep_fail(const char *fmt, ...)
+{
+    char buf[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    send_text(MSG_FAIL, "%s: %s", buf, strerror(errno));
+    _exit(1);
+}
+
+static void mkdir_p(const char *path, mode_t mode)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(tmp, mode);
+            *p = '/';
+        }
+    mkdir(tmp, mode);
+}
+
+/* host path as seen through the saved host root (immune to what we mount over NEWROOT) */
+static void host_path(char *out, size_t len, const char *path)
+{
+    snprintf(out, len, "%s", path);
+}
+
+static void ro_bind(const char *path)
+{
+    struct stat st;
+    char dst[PATH_MAX], src[PATH_MAX];
+    snprintf(dst, sizeof dst, NEWROOT "%s", path);
+    if (fstatat(g_hostroot, path + 1, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        prep_fail("--ro-bind %s", path);
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(g_hostroot, path + 1, target, sizeof target - 1);
+        if (n < 0)
+            prep_fail("readlink %s", path);
+        target[n] = '\0';
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", dst);
+        *strrchr(parent, '/') = '\0';
+        mkdir_p(parent, 0755);
+        if (symlink(target, dst) != 0 && errno != EEXIST)
+            prep_fail("symlink %s", dst);
+        return;
+    }
+    if (S_ISDIR(st.st_mode))
+        mkdir_p(dst, 0755);
+    else {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", dst);
+        *strrchr(parent, '/') = '\0';
+        mkdir_p(parent, 0755);
+        int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            close(fd);
+    }
+    host_path(src, sizeof src, path);
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+        prep_fail("bind %s", path);
+    if (mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
+        prep_fail("remount read-only %s", path);
+}
+
+static void prepare(const struct slot_config *cfg)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        prep_fail("make mounts private");
+    g_hostroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (g_hostroot < 0)
+        prep_fail("open /");
+    if (mount("judge-root", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0)
+        prep_fail("mount tmpfs root");
+    for (int i = 0; i < cfg->n_ro; i++)
+        ro_bind(cfg->ro_binds[i]);
+
+    /* /dev */
+    mkdir_p(NEWROOT "/dev", 0755);
+    if (mount("judge-dev", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") != 0)
+        prep_fail("mount /dev");
+    static const char *const devs[] = { "null", "zero", "full", "random", "urandom" };
+    for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++) {
+        char dst[PATH_MAX], src[PATH_MAX], hp[64];
+        snprintf(dst, sizeof dst, NEWROOT "/dev/%s", devs[i]);
+        snprintf(hp, sizeof hp, "/dev/%s", devs[i]);
+        host_path(src, sizeof src, hp);
+        int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+        if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
+            prep_fail("bind /dev/%s", devs[i]);
+        if (mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, NULL) != 0)
+            prep_fail("remount /dev/%s", devs[i]);
+    }
+    if (symlink("/proc/self/fd", NEWROOT "/dev/fd") != 0 || symlink("/proc/self/fd/0", NEWROOT "/dev/stdin") != 0 ||
+        symlink("/proc/self/fd/1", NEWROOT "/dev/stdout") != 0 ||
+        symlink("/proc/self/fd/2", NEWROOT "/dev/stderr") != 0)
+        prep_fail("/dev links");
+    mkdir_p(NEWROOT "/dev/shm", 0755);
+    if (mount(NULL, NEWROOT "/dev", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") != 0)
+        prep_fail("remount /dev read-only");
+
+    /* /proc of our PID namespace */
+    mkdir_p(NEWROOT "/proc", 0555);
+    if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        prep_fail("mount /proc");
+
+    mkdir_p(NEWROOT "/work", 0755);
+    mkdir_p(NEWROOT "/tmp", 01777);
+    chmod(NEWROOT "/tmp", 01777);
+
+    /* hidden work root: only root may traverse /.jr */
+    mkdir_p(NEWROOT HIDDEN, 0700);
+    chmod(NEWROOT HIDDEN, 0700);
+    mkdir_p(NEWROOT HIDDEN_ROOT, 0700);
+    mkdir_p(NEWROOT HIDDEN_OVL, 0700);
+    char src[PATH_MAX];
+    host_path(src, sizeof src, cfg->work_root);
+    if (mount(src, NEWROOT HIDDEN_ROOT, NULL, MS_BIND, NULL) != 0)
+        prep_fail("bind the work root %s", cfg->work_root);
+    if (mount(NULL, NEWROOT HIDDEN_ROOT, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL) != 0)
+        prep_fail("remount the work root");
+    close(g_hostroot);
+    g_hostroot = -1;
+
+    if (chdir(NEWROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0)
+        prep_fail("pivot_root");
+    if (umount2(".", MNT_DETACH) != 0)
+        prep_fail("detach the old root");
+    if (chdir("/") != 0)
+        prep_fail("chdir /");
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0)
+        prep_fail("remount / read-only");
+    if (sethostname("judge", 5) != 0)
+        prep_fail("sethostname");
+    g_workroot = open(HIDDEN_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (g_workroot < 0)
+        prep_fail("open " HIDDEN_ROOT);
+}
+
+/* ------------------------------------------------------------------ run */
+
+struct child_failure {
+    int stage, error;
+    char detail[256];
+};
+static const char *const stage_names[] = { "cgroup join", "setsid", "dup2", "chdir /work", "setrlimit",
+                                           "capability drop", "setgroups/setresgid/setresuid", "no_new_privs",
+                                           "seccomp", "execve" };
+enum { ST_CG, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
+
+static __attribute__((noreturn)) void child_fail_detail(int fd, int stage, int error, const char *detail)
+{
+    struct child_failure f = { stage, error, "" };
+    snprintf(f.detail, sizeof f.detail, "%s", detail);
+    ssize_t ignored = write(fd, &f, sizeof f);
+    (void)ignored;
+    _exit(127);
+}
+
+static __attribute__((noreturn)) void child_fail(int fd, int stage, int error)
+{
+    child_fail_detail(fd, stage, error, "");
+}
+
+static int set_limit(int res, long long v)
+{
+    struct rlimit rl = { .rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v };
+    return setrlimit(res, &rl);
+}
+
+static __attribute__((noreturn)) void run_child(const struct limits *lim, char **argv, char **envp,
+                                                const struct cg_handles *cg, int in_fd, int out_fd, int err_fd,
+                                                int status_fd)
+{
+    for (int s = 1; s < NSIG; s++)
+        signal(s, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    if (cg_join(cg) != 0)
+        child_fail(status_fd, ST_CG, errno);
+    if (setsid() < 0)
+        child_fail(status_fd, ST_SETSID, errno);
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        child_fail(status_fd, ST_DUP2, errno);
+    if (status_fd != 3) {
+        if (dup2(status_fd, 3) < 0)
+            child_fail(status_fd, ST_DUP2, errno);
+        status_fd = 3;
+        fcntl(3, F_SETFD, FD_CLOEXEC);
+    }
+    if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
+        for (int fd = 4; fd < 65536; fd++)
+            close(fd);
+    if (chdir("/work") != 0)
+        child_fail(status_fd, ST_CHDIR, errno);
+    long long cpu_soft = (lim->cpu_ms + 999) / 1000 + 1;
+    struct rlimit cpu = { .rlim_cur = (rlim_t)cpu_soft, .rlim_max = (rlim_t)cpu_soft + 1 };
+    if (setrlimit(RLIMIT_CPU, &cpu) != 0 || set_limit(RLIMIT_STACK, lim->stack_bytes) != 0 ||
+        set_limit(RLIMIT_NOFILE, lim->nofile) != 0 || set_limit(RLIMIT_FSIZE, lim->fsize_bytes) != 0 ||
+        set_limit(RLIMIT_CORE, 0) != 0 || set_limit(RLIMIT_NPROC, lim->nproc) != 0 ||
+        (lim->limit_as && set_limit(RLIMIT_AS, lim->mem_bytes) != 0))
+        child_fail(status_fd, ST_RLIMIT, errno);
+    umask(022);
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+            child_fail(status_fd, ST_CAPS, errno);
+    if (setgroups(0, NULL) != 0 || setresgid(g_uid, g_uid, g_uid) != 0 || setresuid(g_uid, g_uid, g_uid) != 0)
+        child_fail(status_fd, ST_UID, errno);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        child_fail(status_fd, ST_NNP, errno);
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+        child_fail(status_fd, ST_CAPS, errno);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
+    if (getppid() != 1)
+        _exit(127);
+    char err[256] = "";
+    errno = 0;
+    if (judge_seccomp_install(err, sizeof err) != 0)
+        child_fail_detail(status_fd, ST_SECCOMP, errno ? errno : EPERM, err);
+    execve(argv[0], argv, envp);
+    child_fail(status_fd, ST_EXEC, errno);
+}
+
+struct stream {
+    int pipe_fd, file_fd;
+    long long cap, kept;
+    int fail_on_overflow;
+};
+enum { DRAIN_OK, DRAIN_EMPTY, DRAIN_OVERFLOW, DRAIN_WRITE_ERROR };
+
+static int drain(struct stream *s, char *buf)
+{
+    int result = DRAIN_OK;
+    for (int chunks = 0; chunks < 16; chunks++) {
+        ssize_t n = read(s->pipe_fd, buf, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || (n < 0 && errno != EAGAIN)) {
+            close(s->pipe_fd);
+            s->pipe_fd = -1;
+            return result;
+        }
+        if (n < 0)
+            return result == DRAIN_OK ? DRAIN_EMPTY : result;
+        long long room = s->cap - s->kept;
+        long long keep = n < room ? n : (room > 0 ? room : 0);
+        if (keep < n && s->fail_on_overflow)
+            result = DRAIN_OVERFLOW;
+        for (long long off = 0; keep > 0 && s->file_fd >= 0 && off < keep;) {
+            ssize_t w = write(s->file_fd, buf + off, (size_t)(keep - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return DRAIN_WRITE_ERROR;
+            off += w;
+        }
+        s->kept += keep;
+        if (result == DRAIN_OVERFLOW)
+            return result;
+    }
+    return result;
+}
+
+enum { K_NONE, K_CPU, K_WALL, K_OUTPUT, K_CANCEL, K_ERROR, K_DAEMON };
+
+/* kill everything in the PID namespace but us; reap; 0 when we are alone */
+static int kill_all_and_reap(void)
+{
+    long long deadline = now_us() + 5000000;
+    for (;;) {
+        kill(-1, SIGKILL);
+        pid_t w;
+        while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+            ;
+        if (w < 0 && errno == ECHILD)
+            return 0;
+        if (now_us() > deadline)
+            return -1;
+        usleep(500);
+    }
+}
+
+static int alone_in_pidns(void)
+{
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return 0;
+    int alone = 1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (isdigit((unsigned char)e->d_name[0]) && strcmp(e->d_name, "1") != 0)
+            alone = 0;
+    closedir(d);
+    return alone;
+}
+
+static int do_umount(const char *path, int *retire)
+{
+    if (umount2(path, 0) == 0)
+        return 0;
+    if (errno == EINVAL) /* not mounted */
+        return 0;
+    fprintf(stderr, "judge-sandbox slot: umount %s: %s\n", path, strerror(errno));
+    *retire = 1;
+    umount2(path, MNT_DETACH);
+    return -1;
+}
+
+static void unmount_run(int *retire)
+{
+    /* /work may carry a stack (overlay) or one bind */
+    while (umount2("/work", 0) == 0)
+        ;
+    if (errno != EINVAL) {
+        fprintf(stderr, "judge-sandbox slot: umount /work: %s\n", strerror(errno));
+        *retire = 1;
+        umount2("/work", MNT_DETACH);
+    }
+    do_umount(HIDDEN_OVL, retire);
+    do_umount("/tmp", retire);
+    do_umount("/dev/shm", retire);
+}
+
+static int mount_tmpfs(const char *path, long long bytes, const char *mode)
+{
+    char opts[128];
+    snprintf(opts, sizeof opts, "size=%lld,nr_inodes=65536,mode=%s", bytes, mode);
+    return mount("judge-tmp", path, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+}
+
+/* Mounts the run's /work, /tmp, /dev/shm. */
+static int mount_run(const struct limits *lim, const char *rel, struct result *r)
+{
+    struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+                            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+    int dfd = (int)syscall(SYS_openat2, g_workroot, rel, &how, sizeof how);
+    if (dfd < 0) {
+        result_internal(r, "work: '%s' is not a directory under the work root without symlinks: %s", rel,
+                        strerror(errno));
+        return -1;
+    }
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", dfd);
+    int rc = 0;
+    if (lim->bind_mode) {
+        if (fchown(dfd, g_uid, g_uid) != 0) {
+            result_internal(r, "work: cannot chown: %s", strerror(errno));
+            rc = -1;
+        } else if (mount(fdpath, "/work", NULL, MS_BIND, NULL) != 0 ||
+                   mount(NULL, "/work", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL) != 0) {
+            result_internal(r, "work: cannot bind: %s", strerror(errno));
+            rc = -1;
+        }
+    } else {
+        char opts[512];
+        if (mount_tmpfs(HIDDEN_OVL, lim->tmp_bytes, "0700") != 0) {
+            result_internal(r, "cannot mount the /work layer tmpfs: %s", strerror(errno));
+            rc = -1;
+        } else if (mkdir(HIDDEN_OVL "/upper", 0755) != 0 || mkdir(HIDDEN_OVL "/wd", 0700) != 0 ||
+                   chown(HIDDEN_OVL "/upper", g_uid, g_uid) != 0) {
+            result_internal(r, "cannot prepare the /work layer: %s", strerror(errno));
+            rc = -1;
+        } else {
+            snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=" HIDDEN_OVL "/upper,workdir=" HIDDEN_OVL "/wd",
+                     fdpath);
+            if (mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
+                result_internal(r, "cannot mount the /work overlay: %s", strerror(errno));
+                rc = -1;
+            }
+        }
+    }
+    close(dfd);
+    if (rc == 0 && (mount_tmpfs("/tmp", lim->tmp_bytes, "1777") != 0 ||
+                    mount_tmpfs("/dev/shm", lim->tmp_bytes, "1777") != 0)) {
+        result_internal(r, "cannot mount /tmp or /dev/shm: %s", strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+static void run_request(const struct msg_request *req, char **argv, char **envp, const char *rel, int in_fd,
+                        int out_file, int err_file, const struct cg_handles *cg, struct msg_result *res)
+{
+    struct result *r = &res->r;
+    const struct limits *lim = &req->lim;
+    memset(r, 0, sizeof *r);
+    strcpy(r->status, "ok");
+
+    if (mount_run(lim, rel, r) != 0) {
+        unmount_run(&res->retire);
+        return;
+    }
+    if (unshare(CLONE_NEWIPC) != 0) {
+        result_internal(r, "unshare IPC: %s", strerror(errno));
+        unmount_run(&res->retire);
+        return;
+    }
+    int own_stdin = 0;
+    if (in_fd < 0) {
+        in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        own_stdin = 1;
+    }
+    int out_pipe[2], err_pipe[2] = { -1, -1 }, st_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || (!lim->merge_stderr && pipe2(err_pipe, O_CLOEXEC) != 0) ||
+        pipe2(st_pipe, O_CLOEXEC) != 0) {
+        result_internal(r, "pipe: %s", strerror(errno));
+        res->retire = 1;
+        return;
+    }
+    long long start = now_us();
+    pid_t child = fork();
+    if (child < 0) {
+        result_internal(r, "fork: %s", strerror(errno));
+        res->retire = 1;
+        return;
+    }
+    if (child == 0) {
+        close(g_sock);
+        run_child(lim, argv, envp, cg, in_fd, out_pipe[1], lim->merge_stderr ? out_pipe[1] : err_pipe[1],
+                  st_pipe[1]);
+    }
+    if (own_stdin)
+        close(in_fd);
+    close(out_pipe[1]);
+    if (err_pipe[1] >= 0)
+        close(err_pipe[1]);
+    close(st_pipe[1]);
+
+    struct child_failure failure;
+    ssize_t got;
+    do
+        got = read(st_pipe[0], &failure, sizeof failure);
+    while (got < 0 && errno == EINTR);
+    close(st_pipe[0]);
+    int started = got != (ssize_t)sizeof failure;
+
+    struct stream streams[2] = {
+        { .pipe_fd = out_pipe[0], .file_fd = out_file, .cap = lim->out_bytes, .fail_on_overflow = 1 },
+        { .pipe_fd = err_pipe[0], .file_fd = err_file, .cap = lim->err_bytes, .fail_on_overflow = 0 },
+    };
+    for (int i = 0; i < 2; i++)
+        if (streams[i].pipe_fd >= 0)
+            fcntl(streams[i].pipe_fd, F_SETFL, O_NONBLOCK);
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    static char buf[CHUNK];
+    int killed = K_NONE, status = 0, output_error = 0;
+    long long peak = 0, cpu_limit_us = lim->cpu_ms * 1000, wall_limit_us = lim->wall_ms * 1000;
+    long long end = start;
+
+    for (;;) {
+        if (!started)
+            break;
+        struct pollfd pfds[4];
+        int map[4], n = 0;
+        for (int i = 0; i < 2; i++)
+            if (streams[i].pipe_fd >= 0) {
+                pfds[n] = (struct pollfd){ .fd = streams[i].pipe_fd, .events = POLLIN };
+                map[n++] = i;
+            }
+        if (pidfd >= 0) {
+            pfds[n] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+            map[n++] = -1;
+        }
+        pfds[n] = (struct pollfd){ .fd = g_sock, .events = POLLIN };
+        map[n++] = -2;
+        long long remaining_ms = (wall_limit_us - (now_us() - start)) / 1000 + 1;
+        int timeout = remaining_ms < TICK_MS ? (int)(remaining_ms > 0 ? remaining_ms : 0) : TICK_MS;
+        int ready = poll(pfds, (nfds_t)n, timeout);
+        for (int k = 0; ready > 0 && k < n; k++) {
+            if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (map[k] == -1)
+                continue;
+            if (map[k] == -2) {
+                uint32_t msg[64];
+                ssize_t m = recv(g_sock, msg, sizeof msg, MSG_DONTWAIT);
+                if (m == 0 || (m < 0 && errno != EAGAIN && errno != EINTR)) {
+                    kill(-1, SIGKILL); /* the daemon is gone */
+                    _exit(1);
+                }
+                if (m >= 4 && msg[0] == MSG_CANCEL && killed == K_NONE) {
+                    killed = K_CANCEL;
+                    kill(-1, SIGKILL);
+                }
+                continue;
+            }
+            int d = drain(&streams[map[k]], buf);
+            if (d == DRAIN_OVERFLOW && killed == K_NONE) {
+                killed = K_OUTPUT;
+                kill(-1, SIGKILL);
+            } else if (d == DRAIN_WRITE_ERROR && !output_error) {
+                output_error = errno;
+                if (killed == K_NONE)
+                    killed = K_ERROR;
+                kill(-1, SIGKILL);
+            }
+        }
+        pid_t w = waitpid(child, &status, WNOHANG);
+        if (w == child) {
+            end = now_us();
+            break;
+        }
+        if (cg->v2) {
+            long long cur = cg_mem_current(cg);
+            if (cur > peak)
+                peak = cur;
+        }
+        if (killed != K_NONE)
+            continue;
+        if (now_us() - start > wall_limit_us) {
+            killed = K_WALL;
+            kill(-1, SIGKILL);
+        } else if (cg_cpu_us(cg) > cpu_limit_us) {
+            killed = K_CPU;
+            kill(-1, SIGKILL);
+        }
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+
+    /* the main process is gone: nothing of the run may outlive it */
+    if (kill_all_and_reap() != 0) {
+        res->retire = 1;
+        snprintf(r->message, sizeof r->message, "processes of the run could not be reaped");
+    }
+    if (!started) {
+        waitpid(child, NULL, 0);
+        end = now_us();
+    }
+    for (int i = 0; i < 2; i++) {
+        while (streams[i].pipe_fd >= 0) {
+            int d = drain(&streams[i], buf);
+            if (d == DRAIN_OVERFLOW && killed == K_NONE)
+                killed = K_OUTPUT;
+            if (d == DRAIN_WRITE_ERROR && !output_error)
+                output_error = errno;
+            if (d != DRAIN_OK && streams[i].pipe_fd >= 0) {
+                close(streams[i].pipe_fd);
+                streams[i].pipe_fd = -1;
+            }
+        }
+    }
+    if (!alone_in_pidns()) {
+        res->retire = 1;
+        fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
+    }
+    if (cg_procs_count(cg) != 0) {
+        res->retire = 1;
+        fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
+    }
+    long long oom = 0;
+    cg_mem_final(cg, &peak, &oom);
+    long long cpu = cg_cpu_us(cg);
+    unmount_run(&res->retire);
+
+    r->cpu_us = cpu > 0 ? cpu : 0;
+    r->wall_us = end - start;
+    r->maxrss_kb = peak / 1024;
+    r->stdout_bytes = streams[0].kept;
+    r->stderr_bytes = streams[1].kept;
+    if (!started) {
+        failure.detail[sizeof failure.detail - 1] = '\0';
+        result_internal(r, "cannot start '%s': %s failed: %s%s%s", argv[0],
+                        failure.stage >= 0 && failure.stage <= ST_EXEC ? stage_names[failure.stage] : "setup",
+                        strerror(failure.error), failure.detail[0] ? ": " : "", failure.detail);
+        return;
+    }
+    if (WIFEXITED(status))
+        r->exit_code = WEXITSTATUS(status);
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    r->signal = sig;
+    const char *st = "ok";
+    if (killed == K_CANCEL) {
+        st = "internal";
+        snprintf(r->message, sizeof r->message, "cancelled");
+    } else if (killed == K_ERROR || output_error) {
+        st = "internal";
+        snprintf(r->message, sizeof r->message, "cannot write output: %s", strerror(output_error));
+    } else if (killed == K_CPU) {
+        st = "tle_cpu";
+    } else if (killed == K_WALL) {
+        st = "tle_wall";
+    } else if (killed == K_OUTPUT) {
+        st = "ole";
+        snprintf(r->message, sizeof r->message, "standard output exceeded %lld bytes", lim->out_bytes);
+    } else if (oom > 0 || peak > lim->mem_bytes) {
+        st = "mle";
+    } else if (r->cpu_us > cpu_limit_us || sig == SIGXCPU) {
+        st = "tle_cpu";
+    } else if (sig == SIGXFSZ) {
+        st = "ole";
+        snprintf(r->message, sizeof r->message, "file size limit of %lld bytes exceeded", lim->fsize_bytes);
+    } else if (sig != 0) {
+        st = "signaled";
+    } else if (r->exit_code != 0) {
+        st = "nonzero";
+    }
+    snprintf(r->status, sizeof r->status, "%s", st);
+}
+
+/* ------------------------------------------------------------------ request loop */
+
+static int recv_request(char *msg, size_t len, int *fds, int *nfds)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * 8)];
+    } ctrl;
+    struct iovec iov = { .iov_base = msg, .iov_len = len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(g_sock, &mh, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    *nfds = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            memcpy(fds + *nfds, CMSG_DATA(c), sizeof(int) * (size_t)k);
+            *nfds += k;
+        }
+    return (int)n;
+}
+
+void slot_main(int sock, const struct slot_config *cfg)
+{
+    g_sock = sock;
+    g_uid = cfg->uid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGPIPE, SIG_IGN);
+    prepare(cfg);
+    send_text(MSG_READY, "ready");
+
+    char *msg = malloc(MSG_MAX + 4096);
+    if (msg == NULL)
+        _exit(1);
+    for (;;) {
+        int fds[8], nfds;
+        int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
+        if (n <= 0)
+            _exit(0); /* the daemon closed the socket */
+        struct msg_request *req = (struct msg_request *)msg;
+        if ((size_t)n < sizeof *req || req->type != MSG_REQUEST) {
+            for (int i = 0; i < nfds; i++)
+                close(fds[i]);
+            continue; /* a cancel that arrived after the run ended */
+        }
+        struct msg_result res;
+        memset(&res, 0, sizeof res);
+        res.type = MSG_RESULT;
+        int k = 0;
+        int in_fd = req->has_stdin ? fds[k++] : -1;
+        int out_fd = req->has_stdout ? fds[k++] : -1;
+        int err_fd = req->has_stderr ? fds[k++] : -1;
+        struct cg_handles cg = { .v2 = req->cg_v2, .n = req->ncg };
+        for (int i = 0; i < req->ncg && i < MAX_CG; i++)
+            cg.dir[i] = fds[k++];
+        if (k != nfds || (size_t)n != sizeof *req + req->strings_len) {
+            result_internal(&res.r, "slot: malformed request from the daemon");
+        } else {
+            char **argv = calloc(req->argc + 1, sizeof(char *));
+            char **envp = calloc(req->envc + 1, sizeof(char *));
+            char *p = msg + sizeof *req;
+            for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
+                argv[i] = p;
+            for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
+                envp[i] = p;
+            run_request(req, argv, envp, p, in_fd, out_fd, err_fd, &cg, &res);
+            free(argv);
+            free(envp);
+        }
+        for (int i = 0; i < nfds; i++)
+            close(fds[i]);
+        if (send(g_sock, &res, sizeof res, MSG_NOSIGNAL) < 0 || res.retire) {
+            kill(-1, SIGKILL);
+            _exit(res.retire ? 2 : 1);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Judge.Engine.UnitTests.Sandbox;
+
+/// <summary>
+/// Runs tests/sandboxd/drive.py (the protocol-level test driver of the judge-sandbox daemon) against the binary
+/// built next to this assembly. The daemon needs root; as another user the test only checks that the daemon
+/// refuses to start with a clear ready:false line.
+/// </summary>
+public sealed class JudgeSandboxDaemonTests(ITestOutputHelper output)
+{
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "tests", "sandboxd", "drive.py")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("tests/sandboxd/drive.py not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string Binary => Path.Combine(AppContext.BaseDirectory, "judge-sandbox");
+
+    private static (int Code, string Stdout, string Stderr) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException(file + " did not finish within 5 minutes");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void BinaryIsBuiltNextToTheAssembly() => Assert.True(File.Exists(Binary), Binary);
+
+    [Fact]
+    public void ProtocolDriverPasses()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        if (Environment.UserName != "root")
+        {
+            var (code, stdout, _) = Run(Binary, "--work-root", "/tmp");
+            Assert.Equal(1, code);
+            Assert.Contains("\"ready\":false", stdout);
+            return;
+        }
+
+        var (exit, outText, errText) = Run("/usr/bin/python3", Path.Combine(RepoRoot(), "tests", "sandboxd", "drive.py"),
+            "--binary", Binary, "--bench", "0");
+        output.WriteLine(outText);
+        output.WriteLine(errText);
+        Assert.True(exit == 0, outText + errText);
+    }
+}

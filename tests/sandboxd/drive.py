@@ -1,0 +1,675 @@
+#!/usr/bin/python3
+"""Test driver for the judge-sandbox daemon (src/Engine/Sandbox/Linux/PROTOCOL.md).
+
+Usage (as root): tests/sandboxd/drive.py [--binary PATH] [--bench N] [-k SUBSTRING]
+Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is given, compiles probe.c and
+trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
+Exit code 0 when all tests pass.
+"""
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+NATIVE = os.path.join(REPO, "src", "Engine", "Sandbox", "Linux", "native")
+RO = ["/usr", "/bin", "/lib", "/lib64"]
+
+
+def build(out):
+    srcs = sorted(os.path.join(NATIVE, f) for f in os.listdir(NATIVE) if f.endswith(".c"))
+    subprocess.check_call(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out] + srcs)
+
+
+def frame(fields):
+    b = b""
+    for k, v in fields:
+        b += (k + "=" + str(v)).encode() + b"\0"
+    return b + b"\0"
+
+
+class Daemon:
+    def __init__(self, binary, root, extra=(), pool=2):
+        args = [binary, "--work-root", root, "--pool", str(pool)]
+        for r in RO:
+            args += ["--ro-bind", r]
+        args += list(extra)
+        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={})
+        self.ready = json.loads(self.p.stdout.readline())
+        self.responses = {}
+        self.anon = []
+        self.cv = threading.Condition()
+        self.t = threading.Thread(target=self._reader, daemon=True)
+        self.t.start()
+
+    def _reader(self):
+        for line in self.p.stdout:
+            r = json.loads(line)
+            with self.cv:
+                if r.get("id"):
+                    self.responses[r["id"]] = r
+                else:
+                    self.anon.append(r)
+                self.cv.notify_all()
+
+    def send(self, fields):
+        self.p.stdin.write(frame(fields))
+        self.p.stdin.flush()
+
+    def send_raw(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def wait(self, rid, timeout=30):
+        deadline = time.time() + timeout
+        with self.cv:
+            while rid not in self.responses:
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError("no response for %s within %ss" % (rid, timeout))
+                self.cv.wait(left)
+            return self.responses.pop(rid)
+
+    def wait_anon(self, timeout=10):
+        deadline = time.time() + timeout
+        with self.cv:
+            while not self.anon:
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError("no id-less response within %ss" % timeout)
+                self.cv.wait(left)
+            return self.anon.pop(0)
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except Exception:
+            pass
+        self.p.wait(timeout=10)
+        return self.p.returncode
+
+
+class Ctx:
+    n = 0
+
+    def __init__(self, d, root, prog):
+        self.d, self.root, self.prog = d, root, prog
+
+    def newid(self):
+        Ctx.n += 1
+        return "t%d" % Ctx.n
+
+    def run(self, args, work=None, stdin=None, env=(), timeout=30, keep_files=False, **lim):
+        rid = self.newid()
+        out = os.path.join(self.root, "out", rid + ".out")
+        err = os.path.join(self.root, "out", rid + ".err")
+        fields = [("id", rid)] + [("arg", a) for a in args] + [("env", e) for e in env]
+        fields += [("work", work or self.prog), ("stdout", out)]
+        if not lim.pop("merge", False):
+            fields.append(("stderr", err))
+        else:
+            fields.append(("merge_stderr", 1))
+        if stdin is not None:
+            fields.append(("stdin", stdin))
+        lim.setdefault("cpu_ms", 2000)
+        lim.setdefault("wall_ms", 5000)
+        lim.setdefault("mem_bytes", 256 << 20)
+        for k, v in lim.items():
+            fields.append((k, v))
+        self.d.send(fields)
+        r = self.d.wait(rid, timeout)
+        r["out"] = open(out, "rb").read().decode(errors="replace") if os.path.exists(out) else None
+        r["err"] = open(err, "rb").read().decode(errors="replace") if os.path.exists(err) else None
+        return r
+
+    def bad(self, fields, expect):
+        rid = dict(fields).get("id")
+        self.d.send(fields)
+        r = self.d.wait(rid) if rid and all(c.isalnum() or c in "_-" for c in rid) and len(rid) <= 64 else self.d.wait_anon()
+        assert r["status"] == "internal", r
+        assert expect in r["message"], "expected %r in %r" % (expect, r["message"])
+        return r
+
+
+def expect(r, status, **kw):
+    assert r["status"] == status, "expected %s, got %s" % (status, r)
+    for k, v in kw.items():
+        assert r[k] == v, "expected %s=%r, got %r in %s" % (k, v, r[k], r)
+
+
+TESTS = []
+
+
+def test(f):
+    TESTS.append(f)
+    return f
+
+
+@test
+def ok_output(c):
+    r = c.run(["/work/probe", "hello", "world"])
+    expect(r, "ok", exit=0, signal=0)
+    assert r["out"] == "hello world\n", r
+    assert r["stdout_bytes"] == 12 and r["cpu_us"] > 0 and r["wall_us"] > 0 and r["maxrss_kb"] > 0, r
+
+
+@test
+def relative_program(c):
+    expect(c.run(["./probe", "hello", "x"]), "ok")
+
+
+@test
+def stdin_cat(c):
+    p = os.path.join(c.root, "out", "in.txt")
+    open(p, "w").write("line1\nline2\n")
+    r = c.run(["/bin/cat"], stdin=p)
+    expect(r, "ok")
+    assert r["out"] == "line1\nline2\n", r
+
+
+@test
+def no_stdin_is_empty(c):
+    r = c.run(["/bin/cat"])
+    expect(r, "ok", stdout_bytes=0)
+
+
+@test
+def exit_code(c):
+    expect(c.run(["/work/probe", "exit", "7"]), "nonzero", exit=7)
+
+
+@test
+def signaled(c):
+    expect(c.run(["/work/probe", "segv"]), "signaled", signal=11)
+
+
+@test
+def stderr_and_merge(c):
+    r = c.run(["/work/probe", "stderr", "E"])
+    expect(r, "ok")
+    assert r["out"] == "to stdout\n" and r["err"] == "to stderr E\n", r
+    r = c.run(["/work/probe", "stderr", "E"], merge=True)
+    expect(r, "ok")
+    assert "to stderr E\n" in r["out"] and "to stdout\n" in r["out"], r
+
+
+@test
+def env_exact(c):
+    r = c.run(["/work/probe", "env"], env=["A=1", "B=two=2"])
+    expect(r, "ok")
+    assert r["out"] == "A=1\nB=two=2\n", r
+
+
+@test
+def ids_not_root_not_pid1(c):
+    r = c.run(["/work/probe", "ids"])
+    expect(r, "ok")
+    f = dict(kv.split("=") for kv in r["out"].split())
+    assert f["uid"] != "0" and f["gid"] != "0" and int(f["uid"]) >= 60000, r
+    assert f["pid"] != "1" and f["ppid"] == "1", r
+
+
+@test
+def no_capabilities_hostname(c):
+    r = c.run(["/bin/sh", "-c", "grep ^Cap /proc/self/status; hostname; grep NoNewPrivs /proc/self/status"])
+    expect(r, "ok")
+    for line in r["out"].splitlines():
+        if line.startswith("Cap"):
+            assert line.split()[1] == "0000000000000000", r["out"]
+    assert "judge\n" in r["out"] and "NoNewPrivs:\t1" in r["out"], r["out"]
+
+
+@test
+def etc_shadow_unreadable(c):
+    r = c.run(["/work/probe", "shadow"])
+    expect(r, "ok")
+
+
+@test
+def cannot_write_outside(c):
+    r = c.run(["/work/probe", "writeout"])
+    expect(r, "ok")
+    assert "CREATED" not in r["out"], r["out"]
+
+
+@test
+def hidden_work_root(c):
+    r = c.run(["/work/probe", "hidden"])
+    expect(r, "ok")
+
+
+@test
+def only_ro_binds_visible(c):
+    r = c.run(["/bin/sh", "-c", "ls / | tr '\\n' ' '; ls /dev | tr '\\n' ' '"])
+    expect(r, "ok")
+    names = set(r["out"].split())
+    assert {"usr", "work", "tmp", "proc", "dev", "null", "urandom"} <= names, r["out"]
+    assert not names & {"etc", "root", "home", "var", "sys"}, r["out"]
+
+
+@test
+def network_isolated(c):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+    try:
+        r = c.run(["/work/probe", "net", str(port)])
+        expect(r, "ok")
+        assert "CONNECTED" not in r["out"], r
+    finally:
+        srv.close()
+
+
+@test
+def daemonized_grandchild_killed(c):
+    w = os.path.join(c.root, "bindrun-d")
+    os.mkdir(w)
+    shutil.copy(os.path.join(c.prog, "probe"), w)
+    r = c.run(["/work/probe", "daemonize"], work=w, work_mode="bind")
+    expect(r, "ok")
+    alive = os.path.join(w, "alive")
+    size = os.path.getsize(alive)
+    time.sleep(0.3)
+    assert os.path.getsize(alive) == size, "the daemonized grandchild is still writing"
+
+
+@test
+def grandchild_holding_pipe(c):
+    t = time.time()
+    r = c.run(["/work/probe", "holdpipe"], wall_ms=10000)
+    expect(r, "ok")
+    assert r["out"] == "parent done\n" and time.time() - t < 3, (r, time.time() - t)
+
+
+@test
+def closed_pipes_still_wall_limited(c):
+    expect(c.run(["/work/probe", "closesleep"], wall_ms=500), "tle_wall")
+
+
+@test
+def fresh_tmp_ipc_overlay(c):
+    r = c.run(["/work/probe", "tmpwrite"])
+    expect(r, "ok")
+    assert not os.path.exists(os.path.join(c.prog, "overlay-file"))
+    for _ in range(3):  # whichever slot runs it
+        expect(c.run(["/work/probe", "tmpcheck"]), "ok")
+
+
+@test
+def bind_keeps_changes_and_owns_dir(c):
+    w = os.path.join(c.root, "bindrun-k")
+    os.mkdir(w)
+    shutil.copy(os.path.join(c.prog, "probe"), w)
+    expect(c.run(["/work/probe", "bindwrite"], work=w, work_mode="bind"), "ok")
+    assert os.path.exists(os.path.join(w, "kept"))
+    assert os.stat(w).st_uid >= 60000 and os.stat(os.path.join(w, "probe")).st_uid == 0
+
+
+@test
+def overlay_lower_readonly(c):
+    r = c.run(["/bin/sh", "-c", "echo x > /work/probe 2>/dev/null && echo WROTE; rm -f /work/probe; ls /work"])
+    expect(r, "ok")
+    assert os.path.getsize(os.path.join(c.prog, "probe")) > 1000
+
+
+@test
+def tle_cpu(c):
+    r = c.run(["/work/probe", "spin"], cpu_ms=500, wall_ms=5000)
+    expect(r, "tle_cpu")
+    assert r["cpu_us"] >= 500000 and r["cpu_us"] < 1500000, r
+
+
+@test
+def tle_wall(c):
+    r = c.run(["/work/probe", "sleep", "30"], cpu_ms=1000, wall_ms=500)
+    expect(r, "tle_wall")
+    assert 500000 <= r["wall_us"] < 1500000, r
+
+
+@test
+def mle_cgroup(c):
+    r = c.run(["/work/probe", "alloc", "200"], mem_bytes=64 << 20)
+    expect(r, "mle")
+
+
+@test
+def alloc_within_limit(c):
+    r = c.run(["/work/probe", "alloc", "32"], mem_bytes=128 << 20)
+    expect(r, "ok")
+    assert r["maxrss_kb"] >= 32 * 1024, r
+
+
+@test
+def limit_as(c):
+    r = c.run(["/work/probe", "alloc", "200"], mem_bytes=64 << 20, limit_as=1)
+    assert r["status"] in ("nonzero", "mle"), r
+
+
+@test
+def ole(c):
+    r = c.run(["/work/probe", "print", str(5 << 20)], out_bytes=1 << 20)
+    expect(r, "ole")
+    assert r["stdout_bytes"] == 1 << 20 and len(r["out"]) == 1 << 20, r["stdout_bytes"]
+
+
+@test
+def stderr_cap_not_ole(c):
+    r = c.run(["/bin/sh", "-c", "head -c 300000 /dev/zero >&2; echo done"], err_bytes=1000)
+    expect(r, "ok")
+    assert r["stderr_bytes"] == 1000 and len(r["err"]) == 1000 and r["out"] == "done\n", r["stderr_bytes"]
+
+
+@test
+def python3_runs(c):
+    r = c.run(["/usr/bin/python3", "-c", "import sys, os; print(sum(range(10)), os.getcwd())"], mem_bytes=512 << 20)
+    expect(r, "ok")
+    assert r["out"] == "45 /work\n", r
+
+
+@test
+def threads_cpu_summed(c):
+    # two busy shell loops in parallel: CPU of all processes counts toward the limit
+    r = c.run(["/bin/sh", "-c", "/work/probe spin & /work/probe spin"], cpu_ms=600, wall_ms=5000)
+    expect(r, "tle_cpu")
+    assert r["wall_us"] < 1000000, r
+
+
+@test
+def fsize_ole(c):
+    r = c.run(["/work/probe", "fsize"], fsize_bytes=1 << 20)
+    expect(r, "ole")
+
+
+@test
+def fork_bomb(c):
+    r = c.run(["/work/probe", "forkbomb"], nproc=16, wall_ms=5000)
+    expect(r, "ok")
+    ok = int(r["out"].split()[1])
+    assert ok < 16, r["out"]
+    expect(c.run(["/work/probe", "hello", "after"]), "ok")
+
+
+@test
+def exec_failure(c):
+    r = c.run(["/work/nonexistent"])
+    expect(r, "internal")
+    assert "execve" in r["message"], r
+
+
+@test
+def concurrency(c):
+    ids = []
+    t = time.time()
+    for i in range(3):
+        rid = c.newid()
+        ids.append(rid)
+        c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "1"), ("work", c.prog),
+                  ("cpu_ms", 1000), ("wall_ms", 5000)])
+    for rid in ids:
+        expect(c.d.wait(rid), "ok")
+    el = time.time() - t
+    assert el < 2.5, "3 pipelined 1 s sleeps took %.2f s" % el
+
+
+@test
+def cancel(c):
+    rid = c.newid()
+    t = time.time()
+    c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", c.prog),
+              ("wall_ms", 60000)])
+    time.sleep(0.3)
+    c.d.send([("id", c.newid()), ("cancel", rid)])
+    r = c.d.wait(rid, 10)
+    expect(r, "internal", message="cancelled")
+    assert time.time() - t < 3
+
+
+@test
+def cancel_queued(c):
+    ids = [c.newid() for _ in range(12)]
+    for rid in ids:
+        c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "2"), ("work", c.prog)])
+    c.d.send([("cancel", ids[-1])])
+    for rid in ids[:-1]:
+        c.d.send([("cancel", rid)])
+    for rid in ids:
+        expect(c.d.wait(rid, 15), "internal", message="cancelled")
+
+
+@test
+def bad_requests(c):
+    p = c.prog
+    c.bad([("id", "b1"), ("arg", "/work/probe"), ("work", p), ("bogus", "1")], "unknown key 'bogus'")
+    c.bad([("arg", "/work/probe"), ("work", p)], "missing id")
+    c.bad([("id", "b2"), ("work", p)], "missing arg")
+    c.bad([("id", "b3"), ("arg", "/work/probe")], "missing work")
+    c.bad([("id", "b4"), ("arg", "/work/probe"), ("work", p), ("cpu_ms", "abc")], "cpu_ms")
+    c.bad([("id", "b5"), ("arg", "/work/probe"), ("work", p), ("mem_bytes", "-5")], "mem_bytes")
+    c.bad([("id", "b6"), ("arg", "/work/probe"), ("work", "/etc")], "not a directory under the work root")
+    c.bad([("id", "b7"), ("arg", "/work/probe"), ("work", p + "/../../etc")], "not a directory under the work root")
+    ex = os.path.join(c.root, "out", "exists")
+    open(ex, "w").close()
+    c.bad([("id", "b8"), ("arg", "/work/probe"), ("work", p), ("stdout", ex)], "File exists")
+    c.bad([("id", "b9"), ("arg", "/work/probe"), ("work", p), ("stdin", c.root)], "not a regular file")
+    c.bad([("id", "b10"), ("arg", "probe"), ("work", p)], "neither absolute")
+    c.bad([("id", "b11"), ("arg", "/work/probe"), ("work", p), ("work_mode", "weird")], "work_mode")
+    c.bad([("id", "bad id!"), ("arg", "/work/probe"), ("work", p)], "invalid id")
+    c.bad([("id", "b12"), ("arg", "/work/probe"), ("work", p), ("noequals", None)], "unknown key")
+    c.bad([("id", "b13"), ("arg", "/work/probe"), ("work", p), ("env", "NOEQUALS")], "env")
+    c.bad([("id", "b14"), ("arg", "/work/probe"), ("work", p), ("cpu_ms", "1"), ("cpu_ms", "2")], "duplicate key")
+    os.symlink("/etc", os.path.join(c.root, "link"))
+    c.bad([("id", "b15"), ("arg", "/work/probe"), ("work", os.path.join(c.root, "link"))], "symlinks")
+    lk = os.path.join(c.root, "out", "lnk")
+    os.symlink("/etc/passwd", lk)
+    c.bad([("id", "b16"), ("arg", "/bin/cat"), ("work", p), ("stdin", lk)], "stdin")
+    c.d.send_raw(b"garbage-without-equals\0\0")
+    r = c.d.wait_anon()
+    assert r["status"] == "internal" and "missing id" in r["message"] or "malformed" in r["message"], r
+    c.d.send_raw(b"id=huge\0arg=" + b"x" * (2 << 20) + b"\0\0")
+    r = c.d.wait_anon()
+    assert r["status"] == "internal" and "larger than" in r["message"], r
+    # still healthy
+    expect(c.run(["/work/probe", "hello", "x"]), "ok")
+
+
+@test
+def duplicate_running_id(c):
+    c.d.send([("id", "dup"), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "1"), ("work", c.prog)])
+    c.d.send([("id", "dup"), ("arg", "/work/probe"), ("work", c.prog)])
+    r1 = c.d.wait("dup")
+    r2 = c.d.wait("dup")
+    st = sorted([r1["status"], r2["status"]])
+    assert st == ["internal", "ok"], (r1, r2)
+
+
+def alive(pid):
+    try:
+        st = open("/proc/%d/stat" % pid).read()
+    except OSError:
+        return False
+    return st[st.rindex(")") + 2] != "Z"
+
+
+def slot_pids(d):
+    with open("/proc/%d/task/%d/children" % (d.p.pid, d.p.pid)) as f:
+        return [int(x) for x in f.read().split()]
+
+
+@test
+def slot_death_answered_and_replaced(c):
+    rid = c.newid()
+    c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", c.prog),
+              ("wall_ms", 60000)])
+    time.sleep(0.3)
+    for pid in slot_pids(c.d):
+        os.kill(pid, 9)
+    r = c.d.wait(rid, 10)
+    expect(r, "internal")
+    assert "slot died" in r["message"], r
+    # idle slots killed at the same moment may still take one run before their death is seen (that run answers
+    # internal, as the protocol says); once the daemon has noticed, new slots serve runs
+    time.sleep(0.5)
+    expect(c.run(["/work/probe", "hello", "again"]), "ok")
+    time.sleep(0.3)
+    assert len(slot_pids(c.d)) >= 2, slot_pids(c.d)
+
+
+@test
+def pids_namespace_alone_after_runs(c):
+    # every slot's PID namespace holds only the slot (PID 1) between runs
+    time.sleep(0.1)
+    for pid in slot_pids(c.d):
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            assert f.read().strip() == "", "slot %d has children between runs" % pid
+
+
+def cgroups_clean(c):
+    pid = c.d.p.pid
+    left = []
+    for ctl in ("memory", "cpuacct", "pids"):
+        for base, dirs, _ in os.walk("/sys/fs/cgroup/" + ctl):
+            if base.endswith("judge-%d" % pid):
+                left += [os.path.join(base, x) for x in dirs]
+    return left
+
+
+@test
+def run_cgroups_removed(c):
+    time.sleep(0.2)
+    left = cgroups_clean(c)
+    assert not left, left
+
+
+def startup_checks(binary, root):
+    out = []
+    def ready(args):
+        p = subprocess.run([binary] + args, input=b"", capture_output=True, timeout=30, env={})
+        return p.returncode, json.loads(p.stdout.splitlines()[0])
+    rc, r = ready(["--work-root", "/nonexistent-dir"])
+    out.append(("ready:false for a missing work root", rc == 1 and r["ready"] is False and "work root" in r["error"], r))
+    rc, r = ready(["--work-root", root, "--bogus", "1"])
+    out.append(("ready:false for an unknown option", rc == 1 and "unknown option" in r["error"], r))
+    rc, r = ready(["--work-root", root, "--cgroup", "v2"])
+    ok = rc == 1 and "memory" in r["error"] and "pids" in r["error"] if r["ready"] is False else r["ready"] is True
+    out.append(("--cgroup v2 names missing controllers (or works)", ok, r))
+    rc, r = ready(["--work-root", root, "--ro-bind", "/usr", "--cgroup", "v1"])
+    out.append(("EOF on stdin: ready then exit 0", rc == 0 and r["ready"] is True and r["cgroup"] == "v1", r))
+    nobody = subprocess.run(["sh", "-c", "command -v setpriv"], capture_output=True).stdout.strip()
+    if nobody:
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "--work-root", root],
+                           input=b"", capture_output=True, timeout=30)
+        r = json.loads(p.stdout.splitlines()[0])
+        out.append(("ready:false when not root", p.returncode == 1 and "root" in r["error"], r))
+    # SIGTERM: slots and programs killed, exit 0
+    d = Daemon(binary, root)
+    d.send([("id", "term"), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", os.path.join(root, "prog"))])
+    time.sleep(0.3)
+    kids = slot_pids(d)
+    d.p.send_signal(15)
+    rc = d.p.wait(timeout=10)
+    time.sleep(0.1)
+    gone = not any(alive(k) for k in kids)
+    out.append(("SIGTERM kills slots and programs and exits 0", rc == 0 and gone and kids, (rc, kids)))
+    # SIGKILL of the daemon: slots die with it (PDEATHSIG, PID namespace), the next daemon removes stale cgroups
+    d = Daemon(binary, root)
+    d.send([("id", "k"), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", os.path.join(root, "prog"))])
+    time.sleep(0.3)
+    kids = slot_pids(d)
+    grandkids = []
+    for k in kids:
+        grandkids += [int(x) for x in open("/proc/%d/task/%d/children" % (k, k)).read().split()]
+    dead_pid = d.p.pid
+    d.p.kill()
+    d.p.wait()
+    time.sleep(0.3)
+    gone = not any(alive(k) for k in kids + grandkids)
+    out.append(("SIGKILL of the daemon kills slots and programs", gone and grandkids, (kids, grandkids)))
+    subprocess.run([binary, "--work-root", root], input=b"", capture_output=True, timeout=30)
+    stale = [b for b in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct") if os.path.exists("%s/judge-%d" % (b, dead_pid))]
+    out.append(("stale judge-<pid> cgroups removed at the next start", not stale, stale))
+    # v1/v2 file names against fake trees
+    fake = os.path.join(root, "..", "cgfake")
+    os.mkdir(fake)
+    exe = os.path.join(fake, "cgroup_fake")
+    subprocess.check_call(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", exe, os.path.join(HERE, "cgroup_fake.c")])
+    p = subprocess.run([exe, fake], capture_output=True, text=True)
+    out.append(("cgroup v1/v2 fake-tree checks (file names, formats)", p.returncode == 0, p.stdout))
+    return out
+
+
+def bench(c, n):
+    triv = os.path.join(c.prog, "trivial")
+    lat = []
+    for i in range(n):
+        rid = "bench%d" % i
+        t = time.perf_counter()
+        c.d.send([("id", rid), ("arg", "/work/trivial"), ("work", c.prog), ("cpu_ms", 1000), ("wall_ms", 2000)])
+        r = c.d.wait(rid)
+        lat.append(time.perf_counter() - t)
+        assert r["status"] == "ok", r
+    bare = []
+    for i in range(n):
+        t = time.perf_counter()
+        subprocess.run([triv], check=True)
+        bare.append(time.perf_counter() - t)
+    def st(x):
+        x = sorted(x)
+        return statistics.median(x) * 1000, x[int(len(x) * 0.95) - 1] * 1000
+    return st(lat), st(bare)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary")
+    ap.add_argument("--bench", type=int, default=200)
+    ap.add_argument("-k", default="")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        print("must run as root")
+        return 2
+    tmp = tempfile.mkdtemp(prefix="judge-sandboxd-test-")
+    os.chmod(tmp, 0o755)
+    binary = a.binary or os.path.join(tmp, "judge-sandbox")
+    if not a.binary:
+        build(binary)
+    root = os.path.join(tmp, "root")
+    prog = os.path.join(root, "prog")
+    os.makedirs(prog)
+    os.makedirs(os.path.join(root, "out"))
+    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "probe"), os.path.join(HERE, "probe.c")])
+    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "trivial"), os.path.join(HERE, "trivial.c")])
+    failed = 0
+    for name, ok, detail in startup_checks(binary, root):
+        print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": %r" % (detail,)))
+        failed += not ok
+    d = Daemon(binary, root)
+    print(("PASS" if d.ready.get("ready") else "FAIL") + " ready line: %s" % json.dumps(d.ready))
+    if not d.ready.get("ready"):
+        return 1
+    c = Ctx(d, root, prog)
+    for t in TESTS:
+        if a.k not in t.__name__:
+            continue
+        t0 = time.time()
+        try:
+            t(c)
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - t0))
+        except Exception as e:
+            failed += 1
+            print("FAIL %s: %s" % (t.__name__, e))
+    if a.bench:
+        (m, p95), (bm, bp95) = bench(c, a.bench)
+        print("LATENCY %d sequential runs of a static trivial program: daemon median %.2f ms p95 %.2f ms; "
+              "bare fork/exec median %.2f ms p95 %.2f ms" % (a.bench, m, p95, bm, bp95))
+    rc = d.close()
+    print(("PASS" if rc == 0 else "FAIL") + " shutdown on EOF exit code %s" % rc)
+    failed += rc != 0
+    left = cgroups_clean(c)
+    print(("PASS" if not left else "FAIL") + " no run cgroups left after shutdown %s" % (left or ""))
+    failed += bool(left)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("%s: %d failed" % ("OK" if not failed else "FAILED", failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
