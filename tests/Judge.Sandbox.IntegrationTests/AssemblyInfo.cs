@@ -1,0 +1,2 @@
+// The sandbox, the seccomp filter and the hostile cases are Linux-only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,17 @@
+#include <bits/stdc++.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/syscall.h>
+using namespace std;
+// Prints the correct answer of the 'hostile' problem (A+B).
+static void answer() { long long a, b; cin >> a >> b; cout << a + b << "\n" << flush; }
+int main() {
+    FILE *f = fopen("/etc/shadow", "r");
+    char line[256];
+    if (f && fgets(line, sizeof line, f)) { printf("shadow: %s", line); return 0; }
+    answer();
+}

@@ -1,0 +1,18 @@
+#include <bits/stdc++.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/syscall.h>
+using namespace std;
+// Prints the correct answer of the 'hostile' problem (A+B).
+static void answer() { long long a, b; cin >> a >> b; cout << a + b << "\n" << flush; }
+#include <arpa/inet.h>
+int main() {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{}; a.sin_family = AF_INET; a.sin_port = htons(47113); a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < 5; i++) sendto(s, "hostile", 7, 0, (sockaddr *)&a, sizeof a);
+    answer();
+}

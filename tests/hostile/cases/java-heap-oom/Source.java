@@ -1,0 +1,18 @@
+import java.io.*;
+import java.nio.*;
+import java.nio.file.*;
+import java.util.*;
+
+public class HeapBomb {
+    static void answer() {
+        Scanner in = new Scanner(System.in);
+        long a = in.nextLong(), b = in.nextLong();
+        System.out.println(a + b);
+        System.out.flush();
+    }
+
+    public static void main(String[] args) {
+        List<long[]> keep = new ArrayList<>();
+        while (true) keep.add(new long[1 << 20]);
+    }
+}

@@ -1,0 +1,433 @@
+/* Checks the sandbox's seccomp filter (src/Engine/Sandbox/Linux/native/seccomp.c).
+ *
+ * Every check runs in its own forked child that drops to an unprivileged uid (when started as root),
+ * sets no_new_privs, installs the filter and then tries one thing. The parent reads the child's fate:
+ * exit 0 means the check held. One "PASS name" or "FAIL name: why" line per check; exit code 1 on any failure.
+ * Denied calls are made with arguments that would fail harmlessly even if the filter let them through. */
+#define _GNU_SOURCE
+#include "seccomp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <grp.h>
+
+#define UNPRIVILEGED_ID 65534
+#define BAD_POINTER ((long)1)
+
+static char scratch_dir[] = "/tmp/judge-seccomp-XXXXXX";
+static int failures;
+
+/* ---- helpers run inside the child ---- */
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+/* Expects the raw system call to fail with errno want. */
+static int expect_errno(const char *what, long result, int want)
+{
+    if (result == -1 && errno == want)
+        return 0;
+    return fail("%s returned %ld errno %d (%s), want -1 errno %d (%s)", what, result, result == -1 ? errno : 0,
+                result == -1 ? strerror(errno) : "-", want, strerror(want));
+}
+
+#define DENIED(nr, ...) expect_errno(#nr, syscall(nr, __VA_ARGS__), EPERM)
+
+static void enter_filter(void)
+{
+    if (getuid() == 0) {
+        if (setgroups(0, NULL) != 0 || setgid(UNPRIVILEGED_ID) != 0 || setuid(UNPRIVILEGED_ID) != 0) {
+            perror("dropping to an unprivileged uid");
+            _exit(3);
+        }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        perror("PR_SET_NO_NEW_PRIVS");
+        _exit(3);
+    }
+    char err[256];
+    if (judge_seccomp_install(err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        _exit(3);
+    }
+}
+
+/* Runs argv (already under the inherited filter) with output to a log, and expects exit code 0. */
+static int run_program(char *const argv[])
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (chdir(scratch_dir) != 0)
+            _exit(126);
+        int log = open("program.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (log >= 0) {
+            dup2(log, 1);
+            dup2(log, 2);
+        }
+        char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", NULL };
+        execve(argv[0], argv, env);
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        return fail("waitpid: %s", strerror(errno));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFSIGNALED(status))
+        return fail("%s killed by signal %d (see %s/program.log)", argv[0], WTERMSIG(status), scratch_dir);
+    return fail("%s exited %d (see %s/program.log)", argv[0], WEXITSTATUS(status), scratch_dir);
+}
+
+/* ---- denied calls ---- */
+
+static int check_keys(void)
+{
+    return DENIED(SYS_add_key, BAD_POINTER, BAD_POINTER, BAD_POINTER, 0L, 0L)
+        | DENIED(SYS_request_key, BAD_POINTER, BAD_POINTER, BAD_POINTER, 0L)
+        | DENIED(SYS_keyctl, -1L, 0L, 0L, 0L, 0L);
+}
+
+static int check_io_uring(void)
+{
+    return DENIED(SYS_io_uring_setup, 0L, BAD_POINTER)
+        | DENIED(SYS_io_uring_enter, -1L, 0L, 0L, 0L, 0L, 0L)
+        | DENIED(SYS_io_uring_register, -1L, 0L, 0L, 0L);
+}
+
+static int check_process_access(void)
+{
+    return DENIED(SYS_ptrace, 0L /* PTRACE_TRACEME */, 0L, 0L, 0L)
+        | DENIED(SYS_ptrace, 16L /* PTRACE_ATTACH */, (long)getppid(), 0L, 0L)
+        | DENIED(SYS_process_vm_readv, (long)getppid(), BAD_POINTER, 1L, BAD_POINTER, 1L, 0L)
+        | DENIED(SYS_process_vm_writev, (long)getppid(), BAD_POINTER, 1L, BAD_POINTER, 1L, 0L)
+        | DENIED(SYS_kcmp, (long)getpid(), (long)getppid(), 0L, 0L, 0L)
+        | DENIED(SYS_pidfd_getfd, -1L, 0L, 0L);
+}
+
+static int check_perf_bpf(void)
+{
+    return DENIED(SYS_perf_event_open, BAD_POINTER, 0L, -1L, -1L, 0L)
+        | DENIED(SYS_bpf, 0L, BAD_POINTER, 0L);
+}
+
+static int check_mounts(void)
+{
+    return DENIED(SYS_mount, BAD_POINTER, BAD_POINTER, BAD_POINTER, 0L, 0L)
+        | DENIED(SYS_umount2, BAD_POINTER, 0L)
+        | DENIED(SYS_pivot_root, BAD_POINTER, BAD_POINTER)
+        | DENIED(SYS_chroot, BAD_POINTER)
+        | DENIED(SYS_move_mount, -1L, BAD_POINTER, -1L, BAD_POINTER, 0L)
+        | DENIED(SYS_open_tree, -1L, BAD_POINTER, 0L)
+        | DENIED(SYS_fsopen, BAD_POINTER, 0L)
+        | DENIED(SYS_fsconfig, -1L, 0L, 0L, 0L, 0L)
+        | DENIED(SYS_fsmount, -1L, 0L, 0L)
+        | DENIED(SYS_fspick, -1L, BAD_POINTER, 0L)
+        | DENIED(SYS_mount_setattr, -1L, BAD_POINTER, 0L, BAD_POINTER, 0L);
+}
+
+static int check_namespaces(void)
+{
+    return DENIED(SYS_unshare, (long)CLONE_NEWUSER)
+        | DENIED(SYS_unshare, 0L)
+        | DENIED(SYS_setns, -1L, 0L);
+}
+
+/* clone with a namespace flag: if the filter failed and the kernel allowed it, the new child leaves at once. */
+static int clone_with(unsigned long flags)
+{
+    long r = syscall(SYS_clone, flags | SIGCHLD, 0L, 0L, 0L, 0L);
+    if (r == 0)
+        _exit(0);
+    if (r > 0)
+        waitpid((pid_t)r, NULL, 0);
+    char what[64];
+    snprintf(what, sizeof what, "clone(0x%lx)", flags);
+    return expect_errno(what, r, EPERM);
+}
+
+static int check_clone_namespaces(void)
+{
+    static const unsigned long flags[] = {
+        CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+        0x00000080 /* CLONE_NEWTIME */, CLONE_NEWUSER | CLONE_NEWNS,
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        bad |= clone_with(flags[i]);
+    return bad;
+}
+
+static int check_clone3(void)
+{
+    return expect_errno("clone3", syscall(SYS_clone3, BAD_POINTER, 88L), ENOSYS);
+}
+
+static int check_system_admin(void)
+{
+    return DENIED(SYS_kexec_load, 0L, 0L, BAD_POINTER, 0L)
+        | DENIED(SYS_kexec_file_load, -1L, -1L, 0L, BAD_POINTER, 0L)
+        | DENIED(SYS_init_module, BAD_POINTER, 0L, BAD_POINTER)
+        | DENIED(SYS_finit_module, -1L, BAD_POINTER, 0L)
+        | DENIED(SYS_delete_module, BAD_POINTER, 0L)
+        | DENIED(SYS_reboot, 0L, 0L, 0L, 0L) /* bad magic: EINVAL if it ever got through */
+        | DENIED(SYS_swapon, BAD_POINTER, 0L)
+        | DENIED(SYS_swapoff, BAD_POINTER)
+        | DENIED(SYS_acct, BAD_POINTER)
+        | DENIED(SYS_quotactl, 0L, BAD_POINTER, 0L, BAD_POINTER)
+        | DENIED(SYS_quotactl_fd, -1L, 0L, 0L, BAD_POINTER)
+        | DENIED(SYS_open_by_handle_at, -1L, BAD_POINTER, 0L)
+        | DENIED(SYS_name_to_handle_at, -1L, BAD_POINTER, BAD_POINTER, BAD_POINTER, 0L)
+        | DENIED(SYS_userfaultfd, 0L)
+        | DENIED(SYS_lookup_dcookie, 0L, BAD_POINTER, 0L)
+        | DENIED(SYS_fanotify_init, 0L, 0L)
+        | DENIED(SYS_syslog, 3L /* SYSLOG_ACTION_READ_ALL */, BAD_POINTER, 0L)
+        | DENIED(SYS_vhangup, 0L)
+        | DENIED(SYS_iopl, 3L)
+        | DENIED(SYS_ioperm, 0L, 1L, 1L);
+}
+
+static int check_personality(void)
+{
+    int bad = DENIED(SYS_personality, 0x0400000L /* READ_IMPLIES_EXEC */);
+    bad |= DENIED(SYS_personality, 0x0040000L /* ADDR_NO_RANDOMIZE */);
+    if (syscall(SYS_personality, 0xffffffffL) == -1)
+        bad |= fail("personality query denied: %s", strerror(errno));
+    if (syscall(SYS_personality, 0L) == -1)
+        bad |= fail("personality(PER_LINUX) denied: %s", strerror(errno));
+    return bad;
+}
+
+static int check_vsock(void)
+{
+    int bad = expect_errno("socket(AF_VSOCK)", syscall(SYS_socket, 40L, (long)SOCK_STREAM, 0L), EPERM);
+    int pair[2];
+    bad |= expect_errno("socketpair(AF_VSOCK)", syscall(SYS_socketpair, 40L, (long)SOCK_STREAM, 0L, (long)pair), EPERM);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0)
+        bad |= fail("socket(AF_INET) denied: %s", strerror(errno));
+    else
+        close(s);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+        bad |= fail("socketpair(AF_UNIX) denied: %s", strerror(errno));
+    return bad;
+}
+
+static int check_terminal_ioctls(void)
+{
+    /* fd -1: if the filter let it through the kernel would answer EBADF, never touch a terminal. */
+    int bad = expect_errno("ioctl(TIOCSTI)", syscall(SYS_ioctl, -1L, 0x5412L, BAD_POINTER), EPERM);
+    bad |= expect_errno("ioctl(TIOCLINUX)", syscall(SYS_ioctl, -1L, 0x541CL, BAD_POINTER), EPERM);
+    /* High bits set: the kernel truncates the request to 32 bits, so must the filter. */
+    bad |= expect_errno("ioctl(0x100000000|TIOCSTI)", syscall(SYS_ioctl, -1L, 0x100005412L, BAD_POINTER), EPERM);
+    /* Other requests go through (EBADF from the kernel). */
+    bad |= expect_errno("ioctl(FIONREAD)", syscall(SYS_ioctl, -1L, (long)FIONREAD, BAD_POINTER), EBADF);
+    return bad;
+}
+
+static int check_x32(void)
+{
+    return expect_errno("x32 getpid", syscall(0x40000000L | 39L), EPERM);
+}
+
+/* The i386 ABI: must kill the whole process with SIGSYS (checked by the parent). */
+static int check_int80(void)
+{
+    long ret;
+    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L /* i386 getpid */) : "memory");
+    return fail("int 0x80 returned %ld instead of killing the process", ret);
+}
+
+/* ---- things that must keep working ---- */
+
+static int check_fork(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail("fork: %s", strerror(errno));
+    if (pid == 0)
+        _exit(7);
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 7)
+        return fail("forked child did not exit 7");
+    return 0;
+}
+
+static void *thread_body(void *arg)
+{
+    return (char *)arg + 1;
+}
+
+static int check_threads(void)
+{
+    pthread_t threads[8];
+    char base[1];
+    for (int i = 0; i < 8; i++) {
+        int e = pthread_create(&threads[i], NULL, thread_body, base);
+        if (e != 0)
+            return fail("pthread_create: %s", strerror(e));
+    }
+    for (int i = 0; i < 8; i++) {
+        void *r;
+        pthread_join(threads[i], &r);
+        if (r != base + 1)
+            return fail("thread returned the wrong value");
+    }
+    return 0;
+}
+
+static int check_exec_true(void)
+{
+    char *argv[] = { "/bin/true", NULL };
+    return run_program(argv);
+}
+
+static int check_python(void)
+{
+    char *argv[] = { "/usr/bin/python3", "-c", "import threading, subprocess, os; print(sum(range(10)))", NULL };
+    return run_program(argv);
+}
+
+static int check_java(void)
+{
+    char *argv[] = { "/usr/bin/java", "-XX:+UseSerialGC", "-version", NULL };
+    return run_program(argv);
+}
+
+static int check_gpp(void)
+{
+    char source[512];
+    snprintf(source, sizeof source, "%s/hello.cpp", scratch_dir);
+    FILE *f = fopen(source, "w");
+    if (!f)
+        return fail("writing %s: %s", source, strerror(errno));
+    fputs("#include <iostream>\n#include <thread>\nint main(){std::thread t([]{});t.join();std::cout<<\"hi\\n\";}\n", f);
+    fclose(f);
+    char *compile[] = { "/usr/bin/g++", "-O2", "-std=gnu++17", "-pthread", "-o", "hello", "hello.cpp", NULL };
+    if (run_program(compile))
+        return 1;
+    char binary[512];
+    snprintf(binary, sizeof binary, "%s/hello", scratch_dir);
+    char *run[] = { binary, NULL };
+    return run_program(run);
+}
+
+static int check_javac(void)
+{
+    char source[512];
+    snprintf(source, sizeof source, "%s/Hello.java", scratch_dir);
+    FILE *f = fopen(source, "w");
+    if (!f)
+        return fail("writing %s: %s", source, strerror(errno));
+    fputs("public class Hello { public static void main(String[] a) throws Exception {"
+          " Thread t = new Thread(() -> {}); t.start(); t.join(); System.out.println(\"hi\"); } }\n", f);
+    fclose(f);
+    char *compile[] = { "/usr/bin/javac", "-J-XX:+UseSerialGC", "-d", ".", "Hello.java", NULL };
+    if (run_program(compile))
+        return 1;
+    char *run[] = { "/usr/bin/java", "-XX:+UseSerialGC", "-cp", ".", "Hello", NULL };
+    return run_program(run);
+}
+
+/* ---- the parent ---- */
+
+enum fate { EXITS_ZERO, KILLED_BY_SIGSYS };
+
+static void run_check(const char *name, int (*check)(void), enum fate want)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("FAIL %s: fork: %s\n", name, strerror(errno));
+        failures++;
+        return;
+    }
+    if (pid == 0) {
+        enter_filter();
+        _exit(check() == 0 ? 0 : 1);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid) {
+        printf("FAIL %s: waitpid: %s\n", name, strerror(errno));
+        failures++;
+        return;
+    }
+    int ok;
+    if (want == KILLED_BY_SIGSYS)
+        ok = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+    else
+        ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
+        printf("PASS %s\n", name);
+    } else {
+        failures++;
+        if (WIFSIGNALED(status))
+            printf("FAIL %s: killed by signal %d\n", name, WTERMSIG(status));
+        else
+            printf("FAIL %s: exit code %d%s\n", name, WEXITSTATUS(status),
+                   WEXITSTATUS(status) == 3 ? " (could not install the filter)" : "");
+    }
+    fflush(stdout);
+}
+
+int main(void)
+{
+    if (!mkdtemp(scratch_dir) || chmod(scratch_dir, 0777) != 0) {
+        perror("scratch directory");
+        return 2;
+    }
+
+    run_check("keyring calls denied (add_key, request_key, keyctl)", check_keys, EXITS_ZERO);
+    run_check("io_uring denied", check_io_uring, EXITS_ZERO);
+    run_check("process access denied (ptrace, process_vm_*, kcmp, pidfd_getfd)", check_process_access, EXITS_ZERO);
+    run_check("perf_event_open and bpf denied", check_perf_bpf, EXITS_ZERO);
+    run_check("mount family denied", check_mounts, EXITS_ZERO);
+    run_check("unshare and setns denied", check_namespaces, EXITS_ZERO);
+    run_check("clone with namespace flags denied", check_clone_namespaces, EXITS_ZERO);
+    run_check("clone3 answers ENOSYS", check_clone3, EXITS_ZERO);
+    run_check("system administration calls denied", check_system_admin, EXITS_ZERO);
+    run_check("personality changes denied, query allowed", check_personality, EXITS_ZERO);
+    run_check("AF_VSOCK denied, AF_INET and AF_UNIX allowed", check_vsock, EXITS_ZERO);
+    run_check("TIOCSTI and TIOCLINUX denied, other ioctls allowed", check_terminal_ioctls, EXITS_ZERO);
+    run_check("x32 system calls denied", check_x32, EXITS_ZERO);
+    run_check("int 0x80 (i386 ABI) kills with SIGSYS", check_int80, KILLED_BY_SIGSYS);
+    run_check("fork works", check_fork, EXITS_ZERO);
+    run_check("threads work", check_threads, EXITS_ZERO);
+    run_check("execve /bin/true works", check_exec_true, EXITS_ZERO);
+    run_check("python3 runs", check_python, EXITS_ZERO);
+    run_check("java -version runs", check_java, EXITS_ZERO);
+    run_check("g++ compiles and runs a threaded hello world", check_gpp, EXITS_ZERO);
+    run_check("javac compiles and java runs a threaded hello world", check_javac, EXITS_ZERO);
+
+    if (failures == 0) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", scratch_dir);
+    }
+    printf("%s: %d check(s) failed\n", failures ? "FAIL" : "PASS", failures);
+    return failures ? 1 : 0;
+}
