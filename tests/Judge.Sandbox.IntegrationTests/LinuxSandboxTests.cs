@@ -97,7 +97,7 @@ public class LinuxSandboxTests(LinuxSandboxFixture fixture) : IClassFixture<Linu
     [Fact]
     public async Task The_filesystem_shows_only_system_directories_and_the_run_own_mounts()
     {
-        var (result, stdout) = await RunAsync(["/bin/sh", "-c", "ls -a /; echo ---; ls /tmp /dev/shm | wc -l; touch /usr/x 2>&1; touch /x 2>&1; ls /root /home /work/.. 2>&1"]);
+        var (result, stdout) = await RunAsync(["/bin/sh", "-c", "ls -a /; echo ---; ls /tmp /dev/shm | wc -l; touch /usr/x 2>&1; touch /x 2>&1; ls /root /home 2>&1; true"]);
         Assert.Equal(SandboxStatus.Ok, result.Status);
         var top = stdout[..stdout.IndexOf("---", StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.DoesNotContain("root", top);
@@ -116,7 +116,7 @@ public class LinuxSandboxTests(LinuxSandboxFixture fixture) : IClassFixture<Linu
         await File.WriteAllTextAsync(Path.Combine(work, "given.txt"), "given");
         var first = await RunAsync(["/bin/sh", "-c", "cat given.txt; echo changed > given.txt; echo x > new.txt; echo y > /tmp/t; echo z > /dev/shm/s"], work);
         Assert.Equal(SandboxStatus.Ok, first.Result.Status);
-        var second = await RunAsync(["/bin/sh", "-c", "cat given.txt; ls; ls /tmp /dev/shm"], work);
+        var second = await RunAsync(["/bin/sh", "-c", "cat given.txt; ls -A; ls -A /tmp; ls -A /dev/shm"], work);
         Assert.Equal("givengiven.txt\n", second.Stdout);
         Assert.Equal("given", await File.ReadAllTextAsync(Path.Combine(work, "given.txt")));
         Assert.False(File.Exists(Path.Combine(work, "new.txt")));

@@ -36,7 +36,9 @@ public sealed record Java : Language
     {
         var heapMiB = Math.Max(16, (limits.MemoryBytes - RuntimeOverheadBytes) / MiB);
         var stackMiB = Math.Clamp(heapMiB / 4, 8, 256);
-        return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto", "-cp", ".", layout.EntryPoint];
+        // The JVM's own warnings (unified logging) go to stdout by default, where they would corrupt the answer.
+        return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", ".", layout.EntryPoint];
     }
 
     /// <summary>The JVM reserves far more address space than it uses and runs a dozen threads: no address-space cap, room for its own overhead.</summary>

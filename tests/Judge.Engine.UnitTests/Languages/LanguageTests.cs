@@ -38,6 +38,7 @@ public class LanguageTests
         Assert.Contains("-Xmx256m", command);
         Assert.Contains("-Xss64m", command);
         Assert.Equal("A", command[^1]);
+        Assert.Contains("-Xlog:all=warning:stderr", command); // JVM warnings never land in the answer
         Assert.False(limits.LimitAddressSpace);
         Assert.Equal(256 * MiB + java.RuntimeOverheadBytes, limits.MemoryBytes);
     }
