@@ -21,12 +21,29 @@ public sealed class ProcessSandboxTests : IClassFixture<DummyProgram>, IDisposab
     {
         Argv = [_dummy.ExecutablePath, .. args],
         WorkingDirectory = _dir,
+        PersistWorkingDirectory = true, // the tests inspect what the program left in its directory
         StdoutPath = RunFile("stdout.txt"),
         StderrPath = RunFile("stderr.txt"),
         Limits = limits ?? new SandboxLimits { WallTime = TimeSpan.FromSeconds(20) },
     };
 
     private Task<SandboxResult> Run(params string[] args) => _sandbox.RunAsync(Request(null, args));
+
+    [Fact]
+    public async Task A_run_that_does_not_persist_leaves_its_directory_as_it_was()
+    {
+        File.WriteAllText(RunFile("given.txt"), "given");
+        var result = await _sandbox.RunAsync(Request(null) with
+        {
+            Argv = ["/bin/sh", "-c", "cat given.txt > seen.txt && echo changed > given.txt && echo new > new.txt"],
+            PersistWorkingDirectory = false,
+        });
+        Assert.Equal(SandboxStatus.Ok, result.Status);
+        Assert.Equal("given", File.ReadAllText(RunFile("given.txt")));
+        Assert.False(File.Exists(RunFile("new.txt")));
+        Assert.False(File.Exists(RunFile("seen.txt")));
+        Assert.Empty(Directory.EnumerateDirectories(Path.GetDirectoryName(_dir)!, Path.GetFileName(_dir) + ".run-*"));
+    }
 
     private Task<SandboxResult> Run(SandboxLimits limits, params string[] args) => _sandbox.RunAsync(Request(limits, args));
 
@@ -145,7 +162,7 @@ public sealed class ProcessSandboxTests : IClassFixture<DummyProgram>, IDisposab
         Assert.Equal(SandboxStatus.WallTimeLimitExceeded, result.Status);
         Assert.True(result.WallTime >= limits.EffectiveWallTime, $"measured {result.WallTime}");
         Assert.True(result.WallTime < TimeSpan.FromSeconds(30), $"measured {result.WallTime}");
-        Assert.Equal("wall time limit of 0.300 s exceeded", result.Message);
+        Assert.StartsWith("wall time limit of 0.300 s exceeded (", result.Message);
     }
 
     [Fact]
