@@ -340,7 +340,7 @@ const char *cg_version(void)
 
 int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen)
 {
-    char name[64], num[64];
+    char name[64];
     snprintf(name, sizeof name, "run-%llu", seq);
     h->v2 = g_v2;
     h->n = 0;
@@ -363,13 +363,27 @@ int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_ha
         }
         h->n++;
     }
+    if (lim != NULL && cg_run_limits(h, lim, err, errlen) != 0)
+        goto fail;
+    return 0;
+fail:
+    for (int i = 0; i < h->n; i++)
+        close(h->dir[i]);
+    h->n = 0;
+    cg_run_remove(seq);
+    return -1;
+}
+
+int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *err, size_t errlen)
+{
+    char num[64];
     snprintf(num, sizeof num, "%lld", lim->mem_bytes);
     const char *what = NULL;
     if (g_v2) {
         if (write_file_at(h->dir[0], "memory.max", num) != 0) what = "memory.max";
         else if (write_file_at(h->dir[0], "memory.swap.max", "0") != 0 && errno != ENOENT) what = "memory.swap.max";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc);
+            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* + the slot, which waits inside the cgroup */
             if (write_file_at(h->dir[0], "pids.max", num) != 0) what = "pids.max";
         }
     } else {
@@ -378,21 +392,15 @@ int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_ha
             what = "memory.memsw.limit_in_bytes";
         else if (!g_memsw && write_file_at(h->dir[0], "memory.swappiness", "0") != 0) what = "memory.swappiness";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc);
+            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* + the slot, which waits inside the cgroup */
             if (write_file_at(h->dir[2], "pids.max", num) != 0) what = "pids.max";
         }
     }
     if (what != NULL) {
-        snprintf(err, errlen, "cgroup: cannot set %s of %s: %s", what, name, strerror(errno));
-        goto fail;
+        snprintf(err, errlen, "cgroup: cannot set %s: %s", what, strerror(errno));
+        return -1;
     }
     return 0;
-fail:
-    for (int i = 0; i < h->n; i++)
-        close(h->dir[i]);
-    h->n = 0;
-    cg_run_remove(seq);
-    return -1;
 }
 
 static void kill_procs(const char *dir)
@@ -515,4 +523,14 @@ int cg_procs_count(const struct cg_handles *h)
                 count++;
     }
     return count;
+}
+
+int cg_only_self(const struct cg_handles *h)
+{
+    for (int i = 0; i < h->n; i++) {
+        char buf[256];
+        if (read_file_at(h->dir[i], "cgroup.procs", buf, sizeof buf) < 0 || strcmp(buf, "1\n") != 0)
+            return 0;
+    }
+    return 1;
 }

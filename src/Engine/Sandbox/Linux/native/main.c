@@ -137,20 +137,23 @@ struct run {
     char *strings; /* argv, envp, work relative path, NUL-terminated */
     uint32_t argc, envc, strings_len;
     int in_fd, out_fd, err_fd;
-    unsigned long long seq;
-    int has_cg;
-    struct cg_handles cg;
     int slot; /* -1 while queued */
     struct run *next;
 };
 
-enum { SLOT_FREE, SLOT_PREP, SLOT_IDLE, SLOT_BUSY };
+/* PREP: preparing its namespaces; JOINING: cleaning up after a run and moving into its next cgroup;
+ * IDLE: clean and inside a fresh cgroup, ready for a run; BUSY: running one. */
+enum { SLOT_FREE, SLOT_PREP, SLOT_JOINING, SLOT_IDLE, SLOT_BUSY };
 
 struct slot {
     int state;
     pid_t pid;
     int sock;
     struct run *run;
+    int has_cg;
+    struct cg_handles cg;          /* the cgroup of the slot's next (or current) run */
+    unsigned long long cg_seq;
+    unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot has left it */
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -171,12 +174,6 @@ static void free_run(struct run *r)
     if (r->in_fd >= 0) close(r->in_fd);
     if (r->out_fd >= 0) close(r->out_fd);
     if (r->err_fd >= 0) close(r->err_fd);
-    if (r->has_cg) {
-        for (int i = 0; i < r->cg.n; i++)
-            close(r->cg.dir[i]);
-        if (cg_run_remove(r->seq) != 0)
-            fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", r->seq);
-    }
     free(r->strings);
     free(r);
 }
@@ -260,12 +257,67 @@ static int start_slot(void)
     return k;
 }
 
+static void remove_cgroup(unsigned long long seq)
+{
+    if (seq != 0 && cg_run_remove(seq) != 0)
+        fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", seq);
+}
+
 static void retire_slot(int k)
 {
     kill(slots[k].pid, SIGKILL);
     waitpid(slots[k].pid, NULL, 0);
     close(slots[k].sock);
+    if (slots[k].has_cg) {
+        for (int i = 0; i < slots[k].cg.n; i++)
+            close(slots[k].cg.dir[i]);
+        remove_cgroup(slots[k].cg_seq);
+    }
+    remove_cgroup(slots[k].old_seq);
     slots[k] = (struct slot){ .state = SLOT_FREE, .sock = -1 };
+}
+
+/* Creates the cgroup of slot k's next run and hands it over; the slot moves into it once clean (JOINING). */
+static int give_cgroup(int k)
+{
+    char err[512];
+    struct cg_handles h;
+    unsigned long long seq = run_seq++;
+    if (cg_run_create(seq, NULL, &h, err, sizeof err) != 0) {
+        fprintf(stderr, "judge-sandbox: %s\n", err);
+        retire_slot(k);
+        return -1;
+    }
+    struct msg_cgroup m = { .type = MSG_CGROUP, .v2 = h.v2, .n = h.n };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int) * MAX_CG)];
+    } ctrl;
+    memset(&ctrl, 0, sizeof ctrl);
+    struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf,
+                         .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)h.n) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)h.n);
+    memcpy(CMSG_DATA(c), h.dir, sizeof(int) * (size_t)h.n);
+    if (slots[k].has_cg) {
+        for (int i = 0; i < slots[k].cg.n; i++)
+            close(slots[k].cg.dir[i]);
+        remove_cgroup(slots[k].old_seq);
+        slots[k].old_seq = slots[k].cg_seq; /* removed once the slot has moved out */
+    }
+    slots[k].cg = h;
+    slots[k].cg_seq = seq;
+    slots[k].has_cg = 1;
+    slots[k].state = SLOT_JOINING;
+    if (sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
+        fprintf(stderr, "judge-sandbox: cannot pass a cgroup to a slot: %s\n", strerror(errno));
+        retire_slot(k);
+        return -1;
+    }
+    return 0;
 }
 
 static void unlink_running(struct run *r)
@@ -287,8 +339,6 @@ static int send_run(int k, struct run *r)
     memset(m, 0, sizeof *m);
     m->type = MSG_REQUEST;
     m->lim = r->lim;
-    m->cg_v2 = r->cg.v2;
-    m->ncg = r->cg.n;
     m->has_stdin = r->in_fd >= 0;
     m->has_stdout = r->out_fd >= 0;
     m->has_stderr = r->err_fd >= 0;
@@ -300,21 +350,21 @@ static int send_run(int k, struct run *r)
     if (r->in_fd >= 0) fds[n++] = r->in_fd;
     if (r->out_fd >= 0) fds[n++] = r->out_fd;
     if (r->err_fd >= 0) fds[n++] = r->err_fd;
-    for (int i = 0; i < r->cg.n; i++)
-        fds[n++] = r->cg.dir[i];
     union {
         struct cmsghdr h;
         char buf[CMSG_SPACE(sizeof(int) * 8)];
     } ctrl;
     memset(&ctrl, 0, sizeof ctrl);
     struct iovec iov = { .iov_base = buf, .iov_len = len };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf,
-                         .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = n ? ctrl.buf : NULL,
+                         .msg_controllen = n ? CMSG_SPACE(sizeof(int) * (size_t)n) : 0 };
+    if (n > 0) {
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    }
     ssize_t s = sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL);
     free(buf);
     return s == (ssize_t)len ? 0 : -1;
@@ -335,8 +385,8 @@ static void dispatch(void)
             int waiting = 0;
             for (struct run *r = queue_head; r; r = r->next)
                 waiting++;
-            if (slot_count(SLOT_PREP) < waiting && start_slot() < 0 && errno != EAGAIN && slot_count(SLOT_PREP) == 0 &&
-                slot_count(SLOT_BUSY) == 0) {
+            int coming = slot_count(SLOT_PREP) + slot_count(SLOT_JOINING);
+            if (coming < waiting && start_slot() < 0 && errno != EAGAIN && coming == 0 && slot_count(SLOT_BUSY) == 0) {
                 struct run *r = queue_head;
                 queue_head = r->next;
                 if (!queue_head)
@@ -352,13 +402,12 @@ static void dispatch(void)
         if (!queue_head)
             queue_tail = NULL;
         char err[512];
-        r->seq = run_seq++;
-        if (cg_run_create(r->seq, &r->lim, &r->cg, err, sizeof err) != 0) {
+        if (cg_run_limits(&slots[k].cg, &r->lim, err, sizeof err) != 0) {
             answer_internal(r->id, "%s", err);
             free_run(r);
+            retire_slot(k);
             continue;
         }
-        r->has_cg = 1;
         if (send_run(k, r) != 0) {
             answer_internal(r->id, "cannot pass the run to its slot: %s", strerror(errno));
             free_run(r);
@@ -379,7 +428,7 @@ static void dispatch(void)
 
 static void keep_pool(void)
 {
-    int ready = slot_count(SLOT_IDLE) + slot_count(SLOT_PREP);
+    int ready = slot_count(SLOT_IDLE) + slot_count(SLOT_PREP) + slot_count(SLOT_JOINING);
     for (; ready < opt.pool; ready++)
         if (start_slot() < 0)
             break;
@@ -397,6 +446,12 @@ static void slot_event(int k)
         return;
     uint32_t type = n >= 4 ? *(uint32_t *)buf : 0;
     if (n > 0 && type == MSG_READY && slots[k].state == SLOT_PREP) {
+        give_cgroup(k);
+        return;
+    }
+    if (n > 0 && type == MSG_IDLE && slots[k].state == SLOT_JOINING) {
+        remove_cgroup(slots[k].old_seq); /* the slot has left it and the run's processes are gone */
+        slots[k].old_seq = 0;
         slots[k].state = SLOT_IDLE;
         return;
     }
@@ -407,13 +462,12 @@ static void slot_event(int k)
         m->r.message[sizeof m->r.message - 1] = '\0';
         unlink_running(r);
         slots[k].run = NULL;
-        slots[k].state = SLOT_IDLE;
+        answer(r->id, &m->r); /* first: cleaning up and the next cgroup are off the request path */
+        free_run(r);
         if (m->retire)
             retire_slot(k);
-        char id[sizeof r->id];
-        memcpy(id, r->id, sizeof id);
-        free_run(r); /* removes the cgroup: it must be empty */
-        answer(id, &m->r);
+        else
+            give_cgroup(k);
         return;
     }
     /* EOF, an error, a failure report or a message out of place: the slot is gone */
@@ -879,7 +933,11 @@ int main(int argc, char **argv)
         shutdown_all();
         return 1;
     }
-    slots[k].state = SLOT_IDLE;
+    if (give_cgroup(k) != 0) {
+        print_ready_false("cannot give the first sandbox slot its cgroup");
+        shutdown_all();
+        return 1;
+    }
     keep_pool();
     printf("{\"ready\":true,\"cgroup\":\"%s\",\"pool\":%d,\"uid_base\":%ld}\n", cg_version(), opt.pool,
            opt.uid_base);

@@ -17,14 +17,22 @@ struct limits {
     int limit_as, merge_stderr, bind_mode;
 };
 
-enum { MSG_READY = 1, MSG_FAIL, MSG_REQUEST, MSG_CANCEL, MSG_RESULT };
+enum { MSG_READY = 1, MSG_FAIL, MSG_REQUEST, MSG_CANCEL, MSG_RESULT, MSG_CGROUP, MSG_IDLE };
+
+/* daemon -> slot: the cgroup of the slot's next run (directory fds passed with SCM_RIGHTS). The slot moves itself
+ * into it while idle, so the program inherits it at fork: no cgroup migration on the request path. The slot answers
+ * MSG_IDLE (a bare uint32_t) once it is clean and inside the new cgroup. */
+struct msg_cgroup {
+    uint32_t type;
+    int v2, n;
+};
 
 /* daemon -> slot; followed by argc + envc + 1 NUL-terminated strings: argv, envp, work path relative to the
- * work root. Passed fds (SCM_RIGHTS), in order: stdin?, stdout?, stderr?, cgroup dirs[ncg]. */
+ * work root. Passed fds (SCM_RIGHTS), in order: stdin?, stdout?, stderr?. The run uses the slot's current cgroup. */
 struct msg_request {
     uint32_t type;
     struct limits lim;
-    int cg_v2, ncg, has_stdin, has_stdout, has_stderr;
+    int has_stdin, has_stdout, has_stderr;
     uint32_t argc, envc, strings_len;
 };
 
@@ -35,10 +43,11 @@ struct result {
     char message[512];
 };
 
-/* slot -> daemon */
+/* slot -> daemon. After it the slot cleans up (unmounts, checks it is alone) and, once given its next cgroup,
+ * answers MSG_IDLE; a slot that cannot verify it is clean exits instead. */
 struct msg_result {
     uint32_t type;
-    int retire; /* the slot exits after this message: it could not verify that it is clean */
+    int retire; /* the slot exits after this message (the run's processes could not be reaped) */
     struct result r;
 };
 
@@ -64,7 +73,9 @@ struct cg_handles {
 };
 int cg_setup(const char *mode, const char *root, char *err, size_t errlen);
 const char *cg_version(void);
+/* lim may be NULL: the directories only; cg_run_limits sets the limits when a run is dispatched */
 int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen);
+int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *err, size_t errlen);
 int cg_run_remove(unsigned long long seq); /* 0 when every directory of the run is gone */
 void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */
@@ -73,6 +84,7 @@ long long cg_cpu_us(const struct cg_handles *h);
 long long cg_mem_current(const struct cg_handles *h);
 void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills);
 int cg_procs_count(const struct cg_handles *h);
+int cg_only_self(const struct cg_handles *h); /* 1 when the calling slot (PID 1) is the cgroup's only process */
 int write_file_at(int dirfd, const char *name, const char *text);
 int read_file_at(int dirfd, const char *name, char *buf, size_t len);
 

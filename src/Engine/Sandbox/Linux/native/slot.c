@@ -47,6 +47,9 @@ static int g_sock;
 static int g_hostroot = -1;
 static int g_workroot = -1; /* after pivot: O_PATH of HIDDEN_ROOT */
 static uid_t g_uid;
+static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
+#define DEFAULT_TMP_BYTES (64LL << 20)
+static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
 
 static void send_text(int type, const char *fmt, ...)
 {
@@ -130,6 +133,8 @@ static void ro_bind(const char *path)
         prep_fail("remount read-only %s", path);
 }
 
+static int prepare_next_run(void);
+
 static void prepare(const struct slot_config *cfg)
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
@@ -204,6 +209,8 @@ static void prepare(const struct slot_config *cfg)
     g_workroot = open(HIDDEN_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (g_workroot < 0)
         prep_fail("open " HIDDEN_ROOT);
+    if (prepare_next_run() != 0)
+        prep_fail("mount the first run's /tmp, /dev/shm and /work layer");
 }
 
 /* ------------------------------------------------------------------ run */
@@ -212,7 +219,7 @@ struct child_failure {
     int stage, error;
     char detail[256];
 };
-static const char *const stage_names[] = { "cgroup join", "setsid", "dup2", "chdir /work", "setrlimit",
+static const char *const stage_names[] = { "oom_score_adj", "setsid", "dup2", "chdir /work", "setrlimit",
                                            "capability drop", "setgroups/setresgid/setresuid", "no_new_privs",
                                            "seccomp", "execve" };
 enum { ST_CG, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
@@ -241,14 +248,18 @@ static __attribute__((noreturn)) void run_child(const struct limits *lim, char *
                                                 const struct cg_handles *cg, int in_fd, int out_fd, int err_fd,
                                                 int status_fd)
 {
-    for (int s = 1; s < NSIG; s++)
-        signal(s, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL); /* the only disposition the slot changes; handlers reset at execve anyway */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    if (cg_join(cg) != 0)
+    (void)cg; /* the program inherits the slot's cgroup at fork: no migration here */
+    /* The slot shares the run's cgroup: the OOM killer must always pick the program (and what it forks), never
+     * the slot. Raising one's own score needs no capability. */
+    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (adj < 0 || write(adj, "1000", 4) != 4)
         child_fail(status_fd, ST_CG, errno);
+    close(adj);
     if (setsid() < 0)
         child_fail(status_fd, ST_SETSID, errno);
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
@@ -272,10 +283,12 @@ static __attribute__((noreturn)) void run_child(const struct limits *lim, char *
         (lim->limit_as && set_limit(RLIMIT_AS, lim->mem_bytes) != 0))
         child_fail(status_fd, ST_RLIMIT, errno);
     umask(022);
-    for (int cap = 0; cap <= 63; cap++)
+    for (int cap = 0; cap <= g_cap_last; cap++)
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
             child_fail(status_fd, ST_CAPS, errno);
-    if (setgroups(0, NULL) != 0 || setresgid(g_uid, g_uid, g_uid) != 0 || setresuid(g_uid, g_uid, g_uid) != 0)
+    /* raw system calls: glibc's set*id wrappers coordinate threads through memory this vfork child shares */
+    if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setresgid, g_uid, g_uid, g_uid) != 0 ||
+        syscall(SYS_setresuid, g_uid, g_uid, g_uid) != 0)
         child_fail(status_fd, ST_UID, errno);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         child_fail(status_fd, ST_NNP, errno);
@@ -290,6 +303,20 @@ static __attribute__((noreturn)) void run_child(const struct limits *lim, char *
         child_fail_detail(status_fd, ST_SECCOMP, errno ? errno : EPERM, err);
     execve(argv[0], argv, envp);
     child_fail(status_fd, ST_EXEC, errno);
+}
+
+/* vfork: no copy of the slot's page tables. The slot waits until the child has exec'd (or failed); the child only
+ * touches its own stack frames, per-process state (credentials, rlimits, seccomp) and file descriptors. */
+static __attribute__((noinline)) pid_t spawn_child(const struct limits *lim, char **argv, char **envp,
+                                                   const struct cg_handles *cg, int in_fd, int out_fd, int err_fd,
+                                                   int status_fd)
+{
+    pid_t pid = vfork();
+    if (pid == 0) {
+        close(g_sock);
+        run_child(lim, argv, envp, cg, in_fd, out_fd, err_fd, status_fd);
+    }
+    return pid;
 }
 
 struct stream {
@@ -351,6 +378,25 @@ static int kill_all_and_reap(void)
     }
 }
 
+static long long self_cpu_us(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (long long)ru.ru_stime.tv_sec * 1000000 +
+           ru.ru_stime.tv_usec;
+}
+
+/* CPU of the run's processes: the cgroup's usage since the start, less what the slot itself used meanwhile. */
+static long long run_cpu_us(const struct cg_handles *cg, long long cpu_base, long long self_base)
+{
+    long long total = cg_cpu_us(cg);
+    if (total < 0)
+        return -1;
+    long long used = (total - cpu_base) - (self_cpu_us() - self_base);
+    return used > 0 ? used : 0;
+}
+
 static int alone_in_pidns(void)
 {
     DIR *d = opendir("/proc");
@@ -390,6 +436,7 @@ static void unmount_run(int *retire)
     do_umount(HIDDEN_OVL, retire);
     do_umount("/tmp", retire);
     do_umount("/dev/shm", retire);
+    g_tmp_bytes = 0;
 }
 
 static int mount_tmpfs(const char *path, long long bytes, const char *mode)
@@ -399,9 +446,47 @@ static int mount_tmpfs(const char *path, long long bytes, const char *mode)
     return mount("judge-tmp", path, "tmpfs", MS_NOSUID | MS_NODEV, opts);
 }
 
-/* Mounts the run's /work, /tmp, /dev/shm. */
+
+/* Mounts the next run's writable places ahead of its request (fresh, empty, size-capped): /tmp, /dev/shm, the
+ * tmpfs that holds /work's writable layer, and a fresh IPC namespace. Returns 0, or -1 with errno. */
+static int prepare_next_run(void)
+{
+    g_tmp_bytes = 0;
+    if (mount_tmpfs("/tmp", DEFAULT_TMP_BYTES, "1777") != 0 || mount_tmpfs("/dev/shm", DEFAULT_TMP_BYTES, "1777") != 0 ||
+        mount_tmpfs(HIDDEN_OVL, DEFAULT_TMP_BYTES, "0700") != 0)
+        return -1;
+    if (mkdir(HIDDEN_OVL "/upper", 0755) != 0 || mkdir(HIDDEN_OVL "/wd", 0700) != 0 ||
+        chown(HIDDEN_OVL "/upper", g_uid, g_uid) != 0)
+        return -1;
+    if (unshare(CLONE_NEWIPC) != 0)
+        return -1;
+    g_tmp_bytes = DEFAULT_TMP_BYTES;
+    return 0;
+}
+
+static int resize_tmpfs(const char *path, long long bytes)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%lld", bytes);
+    return mount(NULL, path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, opts);
+}
+
+/* Mounts the run's /work (its /tmp, /dev/shm were prepared ahead; resized if the request asks another size). */
 static int mount_run(const struct limits *lim, const char *rel, struct result *r)
 {
+    if (g_tmp_bytes == 0) {
+        result_internal(r, "the slot's temporary filesystems are not prepared");
+        return -1;
+    }
+    if (lim->tmp_bytes != g_tmp_bytes) {
+        if (resize_tmpfs("/tmp", lim->tmp_bytes) != 0 || resize_tmpfs("/dev/shm", lim->tmp_bytes) != 0 ||
+            resize_tmpfs(HIDDEN_OVL, lim->tmp_bytes) != 0) {
+            result_internal(r, "cannot size the temporary filesystems to %lld bytes: %s", lim->tmp_bytes,
+                            strerror(errno));
+            return -1;
+        }
+        g_tmp_bytes = lim->tmp_bytes;
+    }
     struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
                             .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
     int dfd = (int)syscall(SYS_openat2, g_workroot, rel, &how, sizeof how);
@@ -424,28 +509,13 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
         }
     } else {
         char opts[512];
-        if (mount_tmpfs(HIDDEN_OVL, lim->tmp_bytes, "0700") != 0) {
-            result_internal(r, "cannot mount the /work layer tmpfs: %s", strerror(errno));
+        snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=" HIDDEN_OVL "/upper,workdir=" HIDDEN_OVL "/wd", fdpath);
+        if (mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
+            result_internal(r, "cannot mount the /work overlay: %s", strerror(errno));
             rc = -1;
-        } else if (mkdir(HIDDEN_OVL "/upper", 0755) != 0 || mkdir(HIDDEN_OVL "/wd", 0700) != 0 ||
-                   chown(HIDDEN_OVL "/upper", g_uid, g_uid) != 0) {
-            result_internal(r, "cannot prepare the /work layer: %s", strerror(errno));
-            rc = -1;
-        } else {
-            snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=" HIDDEN_OVL "/upper,workdir=" HIDDEN_OVL "/wd",
-                     fdpath);
-            if (mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
-                result_internal(r, "cannot mount the /work overlay: %s", strerror(errno));
-                rc = -1;
-            }
         }
     }
     close(dfd);
-    if (rc == 0 && (mount_tmpfs("/tmp", lim->tmp_bytes, "1777") != 0 ||
-                    mount_tmpfs("/dev/shm", lim->tmp_bytes, "1777") != 0)) {
-        result_internal(r, "cannot mount /tmp or /dev/shm: %s", strerror(errno));
-        rc = -1;
-    }
     return rc;
 }
 
@@ -461,11 +531,6 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
         unmount_run(&res->retire);
         return;
     }
-    if (unshare(CLONE_NEWIPC) != 0) {
-        result_internal(r, "unshare IPC: %s", strerror(errno));
-        unmount_run(&res->retire);
-        return;
-    }
     int own_stdin = 0;
     if (in_fd < 0) {
         in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -478,17 +543,17 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
         res->retire = 1;
         return;
     }
+    /* The slot waits inside the run's cgroup (the program inherits it), so its own CPU time is measured at the start
+     * and subtracted. Its memory is not: it allocates nothing of note after joining the cgroup, and what it does
+     * allocate (pipe buffers) serves the run. */
+    long long cpu_base = cg_cpu_us(cg), self_base = self_cpu_us();
     long long start = now_us();
-    pid_t child = fork();
+    pid_t child = spawn_child(lim, argv, envp, cg, in_fd, out_pipe[1], lim->merge_stderr ? out_pipe[1] : err_pipe[1],
+                              st_pipe[1]);
     if (child < 0) {
         result_internal(r, "fork: %s", strerror(errno));
         res->retire = 1;
         return;
-    }
-    if (child == 0) {
-        close(g_sock);
-        run_child(lim, argv, envp, cg, in_fd, out_pipe[1], lim->merge_stderr ? out_pipe[1] : err_pipe[1],
-                  st_pipe[1]);
     }
     if (own_stdin)
         close(in_fd);
@@ -581,7 +646,7 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
         if (now_us() - start > wall_limit_us) {
             killed = K_WALL;
             kill(-1, SIGKILL);
-        } else if (cg_cpu_us(cg) > cpu_limit_us) {
+        } else if (run_cpu_us(cg, cpu_base, self_base) > cpu_limit_us) {
             killed = K_CPU;
             kill(-1, SIGKILL);
         }
@@ -611,18 +676,9 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
             }
         }
     }
-    if (!alone_in_pidns()) {
-        res->retire = 1;
-        fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
-    }
-    if (cg_procs_count(cg) != 0) {
-        res->retire = 1;
-        fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
-    }
     long long oom = 0;
     cg_mem_final(cg, &peak, &oom);
-    long long cpu = cg_cpu_us(cg);
-    unmount_run(&res->retire);
+    long long cpu = run_cpu_us(cg, cpu_base, self_base);
 
     r->cpu_us = cpu > 0 ? cpu : 0;
     r->wall_us = end - start;
@@ -669,6 +725,26 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
     snprintf(r->status, sizeof r->status, "%s", st);
 }
 
+/* After the result is sent: nothing of the run may be left before the next one. Returns 0 when clean. */
+static int clean_after_run(const struct cg_handles *cg)
+{
+    int retire = 0;
+    unmount_run(&retire);
+    if (!alone_in_pidns()) {
+        retire = 1;
+        fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
+    }
+    if (cg->n > 0 && !cg_only_self(cg)) {
+        retire = 1;
+        fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
+    }
+    if (!retire && prepare_next_run() != 0) {
+        retire = 1;
+        fprintf(stderr, "judge-sandbox slot: cannot prepare the next run's mounts: %s\n", strerror(errno));
+    }
+    return retire ? -1 : 0;
+}
+
 /* ------------------------------------------------------------------ request loop */
 
 static int recv_request(char *msg, size_t len, int *fds, int *nfds)
@@ -699,19 +775,47 @@ void slot_main(int sock, const struct slot_config *cfg)
     g_uid = cfg->uid;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
+    int capfd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    if (capfd >= 0) {
+        char num[16] = "";
+        if (read(capfd, num, sizeof num - 1) > 0 && atoi(num) > 0 && atoi(num) <= 63)
+            g_cap_last = atoi(num);
+        close(capfd);
+    }
     prepare(cfg);
     send_text(MSG_READY, "ready");
 
     char *msg = malloc(MSG_MAX + 4096);
     if (msg == NULL)
         _exit(1);
+    struct cg_handles cg = { .n = 0 };
     for (;;) {
         int fds[8], nfds;
         int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
         if (n <= 0)
             _exit(0); /* the daemon closed the socket */
+        uint32_t type = n >= 4 ? *(uint32_t *)msg : 0;
+        if (type == MSG_CGROUP && (size_t)n >= sizeof(struct msg_cgroup)) {
+            /* move into the next run's cgroup (off the request path), leaving the previous one empty */
+            struct msg_cgroup *m = (struct msg_cgroup *)msg;
+            if (m->n != nfds || nfds > MAX_CG)
+                _exit(3);
+            for (int i = 0; i < cg.n; i++)
+                close(cg.dir[i]);
+            cg.v2 = m->v2;
+            cg.n = nfds;
+            memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
+            if (cg_join(&cg) != 0) {
+                fprintf(stderr, "judge-sandbox slot: cannot join its cgroup: %s\n", strerror(errno));
+                _exit(3);
+            }
+            uint32_t idle = MSG_IDLE;
+            if (send(g_sock, &idle, sizeof idle, MSG_NOSIGNAL) < 0)
+                _exit(1);
+            continue;
+        }
         struct msg_request *req = (struct msg_request *)msg;
-        if ((size_t)n < sizeof *req || req->type != MSG_REQUEST) {
+        if ((size_t)n < sizeof *req || type != MSG_REQUEST) {
             for (int i = 0; i < nfds; i++)
                 close(fds[i]);
             continue; /* a cancel that arrived after the run ended */
@@ -723,11 +827,10 @@ void slot_main(int sock, const struct slot_config *cfg)
         int in_fd = req->has_stdin ? fds[k++] : -1;
         int out_fd = req->has_stdout ? fds[k++] : -1;
         int err_fd = req->has_stderr ? fds[k++] : -1;
-        struct cg_handles cg = { .v2 = req->cg_v2, .n = req->ncg };
-        for (int i = 0; i < req->ncg && i < MAX_CG; i++)
-            cg.dir[i] = fds[k++];
         if (k != nfds || (size_t)n != sizeof *req + req->strings_len) {
             result_internal(&res.r, "slot: malformed request from the daemon");
+        } else if (cg.n == 0) {
+            result_internal(&res.r, "slot: no cgroup for the run");
         } else {
             char **argv = calloc(req->argc + 1, sizeof(char *));
             char **envp = calloc(req->envc + 1, sizeof(char *));
@@ -745,6 +848,11 @@ void slot_main(int sock, const struct slot_config *cfg)
         if (send(g_sock, &res, sizeof res, MSG_NOSIGNAL) < 0 || res.retire) {
             kill(-1, SIGKILL);
             _exit(res.retire ? 2 : 1);
+        }
+        /* the result is out; now make sure nothing of the run is left before the next one */
+        if (clean_after_run(&cg) != 0) {
+            kill(-1, SIGKILL);
+            _exit(2);
         }
     }
 }
