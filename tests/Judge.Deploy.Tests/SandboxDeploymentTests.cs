@@ -61,6 +61,20 @@ public class SandboxDeploymentTests
     }
 
     [Fact]
+    public void Silo_container_makes_cgroups_writable_and_delegable_for_the_sandbox()
+    {
+        var container = At(Load("eks/judge-silo-pod-security.yaml"), "spec", "containers", "[0]");
+        var script = Scalar(container, "args", "[0]");
+        Assert.Contains("mount -o remount,rw /sys/fs/cgroup", script);
+        Assert.Contains("/sys/fs/cgroup/silo/cgroup.procs", script); // v2: the silo leaves the root cgroup
+        Assert.EndsWith("exec dotnet /app/Judge.Silo.dll", script);
+        var env = ((YamlSequenceNode)At(container, "env")).Cast<YamlMappingNode>()
+            .ToDictionary(e => Scalar(e, "name"), e => Scalar(e, "value"));
+        Assert.Equal("/", env["Judge__Sandbox__CgroupRoot"]);
+        Assert.StartsWith("/var/lib/judge", env["Judge__WorkRoot"]);
+    }
+
+    [Fact]
     public void Node_sysctls_protect_links()
     {
         var settings = File.ReadAllLines(Path.Combine(Deploy, "sandbox", "99-judge.conf"))
