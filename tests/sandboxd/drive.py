@@ -517,11 +517,20 @@ def slot_death_answered_and_replaced(c):
 
 @test
 def pids_namespace_alone_after_runs(c):
-    # every slot's PID namespace holds only the slot (PID 1) between runs
+    # between runs a slot's PID namespace holds only the slot (PID 1) and the next run's process, which has already
+    # given up everything: unprivileged uid, no capabilities, no_new_privs, the seccomp filter
     time.sleep(0.1)
     for pid in slot_pids(c.d):
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            assert f.read().strip() == "", "slot %d has children between runs" % pid
+            children = f.read().split()
+        assert len(children) <= 1, "slot %d has %s between runs" % (pid, children)
+        for child in children:
+            status = dict(l.split(":", 1) for l in open("/proc/%s/status" % child).read().splitlines() if ":" in l)
+            uids = status["Uid"].split()
+            assert all(int(u) >= 60000 for u in uids), status["Uid"]
+            assert int(status["CapEff"], 16) == 0 and int(status["CapPrm"], 16) == 0 and int(status["CapBnd"], 16) == 0, status
+            assert status["NoNewPrivs"].strip() == "1" and status["Seccomp"].strip() == "2", status
+            assert status["Groups"].strip() == "", status["Groups"]
 
 
 def _ppid(pid):

@@ -387,9 +387,13 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
             if (write_file_at(h->dir[0], "pids.max", num) != 0) what = "pids.max";
         }
     } else {
-        if (write_file_at(h->dir[0], "memory.limit_in_bytes", num) != 0) what = "memory.limit_in_bytes";
-        else if (g_memsw && write_file_at(h->dir[0], "memory.memsw.limit_in_bytes", num) != 0)
+        /* memsw (memory + swap) may never be below the memory limit: lower the memory limit first, raise memsw
+         * first (a cgroup whose limits were set ahead for another request may go either way) */
+        int lim_first = write_file_at(h->dir[0], "memory.limit_in_bytes", num) == 0;
+        if (g_memsw && write_file_at(h->dir[0], "memory.memsw.limit_in_bytes", num) != 0)
             what = "memory.memsw.limit_in_bytes";
+        else if (!lim_first && write_file_at(h->dir[0], "memory.limit_in_bytes", num) != 0)
+            what = "memory.limit_in_bytes";
         else if (!g_memsw && write_file_at(h->dir[0], "memory.swappiness", "0") != 0) what = "memory.swappiness";
         else {
             snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* + the slot, which waits inside the cgroup */

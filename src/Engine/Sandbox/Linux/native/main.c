@@ -152,6 +152,8 @@ struct slot {
     struct run *run;
     int has_cg;
     struct cg_handles cg;          /* the cgroup of the slot's next (or current) run */
+    int cg_limited;                /* its limits were set ahead, to cg_lim */
+    struct limits cg_lim;
     unsigned long long cg_seq;
     unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot has left it */
 };
@@ -257,6 +259,11 @@ static int start_slot(void)
     return k;
 }
 
+/* The limits of the latest run: the next cgroups get them ahead, since consecutive runs (the tests of one
+ * submission) usually share them; a run with other limits rewrites them on dispatch. */
+static struct limits last_limits;
+static int have_last_limits;
+
 static void remove_cgroup(unsigned long long seq)
 {
     if (seq != 0 && cg_run_remove(seq) != 0)
@@ -311,6 +318,8 @@ static int give_cgroup(int k)
     slots[k].cg = h;
     slots[k].cg_seq = seq;
     slots[k].has_cg = 1;
+    slots[k].cg_limited = have_last_limits && cg_run_limits(&h, &last_limits, err, sizeof err) == 0;
+    slots[k].cg_lim = last_limits;
     slots[k].state = SLOT_JOINING;
     if (sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
         fprintf(stderr, "judge-sandbox: cannot pass a cgroup to a slot: %s\n", strerror(errno));
@@ -402,7 +411,11 @@ static void dispatch(void)
         if (!queue_head)
             queue_tail = NULL;
         char err[512];
-        if (cg_run_limits(&slots[k].cg, &r->lim, err, sizeof err) != 0) {
+        int ready = slots[k].cg_limited && slots[k].cg_lim.mem_bytes == r->lim.mem_bytes &&
+                    slots[k].cg_lim.nproc == r->lim.nproc;
+        last_limits = r->lim;
+        have_last_limits = 1;
+        if (!ready && cg_run_limits(&slots[k].cg, &r->lim, err, sizeof err) != 0) {
             answer_internal(r->id, "%s", err);
             free_run(r);
             retire_slot(k);

@@ -244,32 +244,98 @@ static int set_limit(int res, long long v)
     return setrlimit(res, &rl);
 }
 
-static __attribute__((noreturn)) void run_child(const struct limits *lim, char **argv, char **envp,
-                                                const struct cg_handles *cg, int in_fd, int out_fd, int err_fd,
-                                                int status_fd)
+/* ------------------------------------------------------------------ the zygote
+ *
+ * The next run's process is forked while the slot is idle, inside the run's cgroup, and does everything that does
+ * not depend on the request ahead of time: it leaves the slot's session, gives up root (groups, gids, uids, the
+ * capability bounding and ambient sets), sets no_new_privs, makes itself the OOM killer's first choice and loads
+ * the seccomp filter. Then it waits for the request: its standard streams (SCM_RIGHTS), argv, envp and limits. It
+ * only has to install those, lower its rlimits, enter /work and execve. */
+
+static pid_t g_zygote = -1;
+static int g_zsock = -1;
+
+static __attribute__((noreturn)) void zygote_main(int sock)
 {
     signal(SIGPIPE, SIG_DFL); /* the only disposition the slot changes; handlers reset at execve anyway */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-
-    (void)cg; /* the program inherits the slot's cgroup at fork: no migration here */
+    int stage = -1, error = 0;
+    char detail[256] = "";
     /* The slot shares the run's cgroup: the OOM killer must always pick the program (and what it forks), never
      * the slot. Raising one's own score needs no capability. */
     int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (adj < 0 || write(adj, "1000", 4) != 4)
-        child_fail(status_fd, ST_CG, errno);
-    close(adj);
-    if (setsid() < 0)
-        child_fail(status_fd, ST_SETSID, errno);
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-        child_fail(status_fd, ST_DUP2, errno);
-    if (status_fd != 3) {
-        if (dup2(status_fd, 3) < 0)
-            child_fail(status_fd, ST_DUP2, errno);
-        status_fd = 3;
-        fcntl(3, F_SETFD, FD_CLOEXEC);
+    if (adj < 0 || write(adj, "1000", 4) != 4) {
+        stage = ST_CG;
+        error = errno;
     }
+    if (adj >= 0)
+        close(adj);
+    if (stage < 0 && setsid() < 0)
+        stage = ST_SETSID, error = errno;
+    umask(022);
+    for (int cap = 0; stage < 0 && cap <= g_cap_last; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+            stage = ST_CAPS, error = errno;
+    if (stage < 0 && (setgroups(0, NULL) != 0 || setresgid(g_uid, g_uid, g_uid) != 0 ||
+                      setresuid(g_uid, g_uid, g_uid) != 0))
+        stage = ST_UID, error = errno;
+    if (stage < 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        stage = ST_NNP, error = errno;
+    if (stage < 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+        stage = ST_CAPS, error = errno;
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
+    if (getppid() != 1)
+        _exit(127);
+    errno = 0;
+    if (stage < 0 && judge_seccomp_install(detail, sizeof detail) != 0)
+        stage = ST_SECCOMP, error = errno ? errno : EPERM;
+
+    char *msg = malloc(MSG_MAX + 4096);
+    if (msg == NULL)
+        _exit(127);
+    int fds[8], nfds;
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * 8)];
+    } ctrl;
+    struct iovec iov = { .iov_base = msg, .iov_len = MSG_MAX + 4096 };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        _exit(0); /* not needed after all */
+    nfds = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            memcpy(fds + nfds, CMSG_DATA(c), sizeof(int) * (size_t)k);
+            nfds += k;
+        }
+    struct msg_request *req = (struct msg_request *)msg;
+    if (nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len)
+        _exit(127);
+    int status_fd = fds[3];
+    if (stage >= 0)
+        child_fail_detail(status_fd, stage, error, detail);
+    const struct limits *lim = &req->lim;
+    char **argv = calloc(req->argc + 1, sizeof(char *));
+    char **envp = calloc(req->envc + 1, sizeof(char *));
+    if (argv == NULL || envp == NULL)
+        child_fail(status_fd, ST_EXEC, ENOMEM);
+    char *p = msg + sizeof *req;
+    for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
+        argv[i] = p;
+    for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
+        envp[i] = p;
+
+    if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0 || dup2(status_fd, 3) < 0)
+        child_fail(status_fd, ST_DUP2, errno);
+    status_fd = 3;
+    fcntl(3, F_SETFD, FD_CLOEXEC);
     if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
         for (int fd = 4; fd < 65536; fd++)
             close(fd);
@@ -282,39 +348,63 @@ static __attribute__((noreturn)) void run_child(const struct limits *lim, char *
         set_limit(RLIMIT_CORE, 0) != 0 || set_limit(RLIMIT_NPROC, lim->nproc) != 0 ||
         (lim->limit_as && set_limit(RLIMIT_AS, lim->mem_bytes) != 0))
         child_fail(status_fd, ST_RLIMIT, errno);
-    umask(022);
-    for (int cap = 0; cap <= g_cap_last; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-            child_fail(status_fd, ST_CAPS, errno);
-    /* raw system calls: glibc's set*id wrappers coordinate threads through memory this vfork child shares */
-    if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setresgid, g_uid, g_uid, g_uid) != 0 ||
-        syscall(SYS_setresuid, g_uid, g_uid, g_uid) != 0)
-        child_fail(status_fd, ST_UID, errno);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        child_fail(status_fd, ST_NNP, errno);
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
-        child_fail(status_fd, ST_CAPS, errno);
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
-    if (getppid() != 1)
-        _exit(127);
-    char err[256] = "";
-    errno = 0;
-    if (judge_seccomp_install(err, sizeof err) != 0)
-        child_fail_detail(status_fd, ST_SECCOMP, errno ? errno : EPERM, err);
     execve(argv[0], argv, envp);
     child_fail(status_fd, ST_EXEC, errno);
 }
 
-/* vfork: no copy of the slot's page tables. The slot waits until the child has exec'd (or failed); the child only
- * touches its own stack frames, per-process state (credentials, rlimits, seccomp) and file descriptors. */
-static __attribute__((noinline)) pid_t spawn_child(const struct limits *lim, char **argv, char **envp,
-                                                   const struct cg_handles *cg, int in_fd, int out_fd, int err_fd,
-                                                   int status_fd)
+/* Forks the next run's zygote; called once the slot is clean and inside the next run's cgroup. */
+static int start_zygote(void)
 {
-    pid_t pid = vfork();
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return -1;
+    int big = MSG_MAX + 65536;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
     if (pid == 0) {
         close(g_sock);
-        run_child(lim, argv, envp, cg, in_fd, out_fd, err_fd, status_fd);
+        close(sv[0]);
+        zygote_main(sv[1]);
+    }
+    close(sv[1]);
+    g_zygote = pid;
+    g_zsock = sv[0];
+    return 0;
+}
+
+/* Hands the request to the zygote, which becomes the program. Returns its pid, or -1. */
+static pid_t start_program(const char *msg, size_t len, int in_fd, int out_fd, int err_fd, int status_fd)
+{
+    if (g_zygote < 0 && start_zygote() != 0)
+        return -1;
+    int fds[4] = { in_fd, out_fd, err_fd, status_fd };
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof fds)];
+    } ctrl;
+    memset(&ctrl, 0, sizeof ctrl);
+    struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t sent = sendmsg(g_zsock, &mh, MSG_NOSIGNAL);
+    close(g_zsock);
+    g_zsock = -1;
+    pid_t pid = g_zygote;
+    g_zygote = -1;
+    if (sent != (ssize_t)len) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return -1;
     }
     return pid;
 }
@@ -548,10 +638,12 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
      * allocate (pipe buffers) serves the run. */
     long long cpu_base = cg_cpu_us(cg), self_base = self_cpu_us();
     long long start = now_us();
-    pid_t child = spawn_child(lim, argv, envp, cg, in_fd, out_pipe[1], lim->merge_stderr ? out_pipe[1] : err_pipe[1],
-                              st_pipe[1]);
+    (void)argv;
+    (void)envp;
+    pid_t child = start_program((const char *)req, sizeof *req + req->strings_len, in_fd, out_pipe[1],
+                                lim->merge_stderr ? out_pipe[1] : err_pipe[1], st_pipe[1]);
     if (child < 0) {
-        result_internal(r, "fork: %s", strerror(errno));
+        result_internal(r, "cannot start the program process: %s", strerror(errno));
         res->retire = 1;
         return;
     }
@@ -729,6 +821,13 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
 static int clean_after_run(const struct cg_handles *cg)
 {
     int retire = 0;
+    if (g_zygote >= 0) { /* the run failed before it needed its process */
+        close(g_zsock);
+        g_zsock = -1;
+        g_zygote = -1;
+    }
+    if (kill_all_and_reap() != 0)
+        retire = 1;
     unmount_run(&retire);
     if (!alone_in_pidns()) {
         retire = 1;
@@ -807,6 +906,10 @@ void slot_main(int sock, const struct slot_config *cfg)
             memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
             if (cg_join(&cg) != 0) {
                 fprintf(stderr, "judge-sandbox slot: cannot join its cgroup: %s\n", strerror(errno));
+                _exit(3);
+            }
+            if (start_zygote() != 0) {
+                fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
             }
             uint32_t idle = MSG_IDLE;
