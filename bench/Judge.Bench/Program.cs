@@ -8,6 +8,7 @@ using Judge.Engine.Sandbox.Process;
 // Sandbox overhead benchmark (issue "Sandbox"): the same program run bare (posix_spawn + waitpid) and through the
 // sandboxes, interleaved in one run on this machine; reports median and p95 wall time per run and the overhead.
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
+var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
 var workRoot = Path.Combine(Path.GetTempPath(), "judge-bench");
 Directory.CreateDirectory(workRoot);
 var dir = Path.Combine(workRoot, "program");
@@ -57,7 +58,12 @@ async Task Measure(string name, int count, ISandbox sandbox, string bareProgram,
     var boxed = new List<double>();
     for (var i = 0; i < count; i++) // interleaved, so machine noise hits both alike
     {
+        // Optional pause (second argument, ms): the sandbox prepares the next run after answering (cleanup, cgroup,
+        // process); a pause lets that finish instead of competing with the measured runs, at the price of waking
+        // idle CPUs, which costs a virtual machine noticeably.
+        Thread.Sleep(pause);
         bare.Add(Bare(bareProgram, bareArgs));
+        Thread.Sleep(pause);
         boxed.Add(await Sandboxed(sandbox, sandboxArgv));
     }
     rows.Add((name, bare, boxed));
@@ -78,7 +84,7 @@ static double Percentile(List<double> values, double p)
     return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
 }
 
-Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; cgroup {linux.Cgroup}; wall time per run as seen by the caller, ms.");
+Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; cgroup {linux.Cgroup}; wall time per run as seen by the caller, ms; {pause.TotalMilliseconds:0} ms pause before each run.");
 Console.WriteLine();
 Console.WriteLine("| program | runs | bare median | bare p95 | sandboxed median | sandboxed p95 | overhead median | ratio median |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");

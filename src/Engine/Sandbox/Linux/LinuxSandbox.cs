@@ -15,7 +15,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
 
     private readonly System.Diagnostics.Process daemon;
     private readonly Stream requests;
-    private readonly SemaphoreSlim writing = new(1, 1);
+    private readonly Lock writing = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SandboxReport>> pending = new();
     private readonly Task reader;
     private readonly StringBuilder daemonErrors = new();
@@ -27,7 +27,8 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         this.daemon = daemon;
         requests = daemon.StandardInput.BaseStream;
         Cgroup = cgroup;
-        reader = Task.Run(ReadResponsesAsync);
+        // A thread of its own, reading synchronously: a response wakes its caller without waiting for the thread pool.
+        reader = Task.Factory.StartNew(ReadResponses, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The cgroup hierarchy in use (<c>v1</c> or <c>v2</c>).</summary>
@@ -143,18 +144,15 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task SendAsync(byte[] frame)
+    // Requests are small and the daemon reads them at once: a synchronous write under a lock is the cheapest path.
+    private Task SendAsync(byte[] frame)
     {
-        await writing.WaitAsync();
-        try
+        lock (writing)
         {
-            await requests.WriteAsync(frame);
-            await requests.FlushAsync();
+            requests.Write(frame);
+            requests.Flush();
         }
-        finally
-        {
-            writing.Release();
-        }
+        return Task.CompletedTask;
     }
 
     /// <summary>Encodes a request as NUL-terminated <c>key=value</c> fields ending with an empty field.</summary>
@@ -199,11 +197,11 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         return buffer.ToArray();
     }
 
-    private async Task ReadResponsesAsync()
+    private void ReadResponses()
     {
         try
         {
-            while (await daemon.StandardOutput.ReadLineAsync() is { } line)
+            while (daemon.StandardOutput.ReadLine() is { } line)
             {
                 if (SandboxReport.Parse(line) is { Id: { } id } report && pending.TryGetValue(id, out var completion))
                     completion.TrySetResult(report);
