@@ -4,17 +4,7 @@ namespace Judge.Deploy.Tests;
 
 public class SandboxDeploymentTests
 {
-    private static string Deploy => Path.Combine(RepositoryRoot(), "deploy");
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Judge.sln")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("Judge.sln not found");
-    }
+    private static string Deploy => Path.Combine(Repository.Root, "deploy");
 
     private static YamlMappingNode Load(string relative)
     {

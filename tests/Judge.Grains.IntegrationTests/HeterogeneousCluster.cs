@@ -36,7 +36,7 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
             silo.AddMemoryGrainStorage("submissions");
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
             {
-                judging.Problems.Root = RepositoryPaths.ExampleProblems;
+                judging.Problems.Root = Repository.ExampleProblems;
                 judging.Toolchains = toolchains;
                 judging.WorkRoot = workRoot;
             });

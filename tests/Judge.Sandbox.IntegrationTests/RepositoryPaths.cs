@@ -1,20 +1,9 @@
 namespace Judge.Sandbox.IntegrationTests;
 
-/// <summary>Locates the repository (the directory holding Judge.sln) from the test's output directory.</summary>
+/// <summary>The hostile suite's folders in the repository.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Judge.sln")))
-                    return dir.FullName;
-            }
-            throw new DirectoryNotFoundException("Judge.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string Root => Repository.Root;
 
     /// <summary>tests/hostile/cases: one folder per hostile submission.</summary>
     public static string HostileCases => Path.Combine(Root, "tests", "hostile", "cases");

@@ -24,7 +24,7 @@ public sealed class JudgeServer : IAsyncLifetime
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--Judge:Silo:Port={FreePort()}",
             $"--Judge:Silo:GatewayPort={FreePort()}",
-            $"--Judge:Problems:Root={RepositoryPaths.ExampleProblems}",
+            $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -62,7 +62,7 @@ public sealed class JudgeServer : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

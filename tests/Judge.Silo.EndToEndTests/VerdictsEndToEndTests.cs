@@ -113,7 +113,7 @@ public class VerdictsEndToEndTests(JudgeServer server)
 
     private static string ReadAccepted(string problem, string extension)
     {
-        var dir = Path.Combine(RepositoryPaths.ExampleProblems, problem, "submissions", "accepted");
+        var dir = Path.Combine(Repository.ExampleProblems, problem, "submissions", "accepted");
         return File.ReadAllText(Directory.EnumerateFiles(dir, "*" + extension).Order(StringComparer.Ordinal).First());
     }
 }

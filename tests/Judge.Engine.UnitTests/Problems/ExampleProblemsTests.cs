@@ -6,20 +6,7 @@ namespace Judge.Engine.UnitTests.Problems;
 /// <summary>The packages bundled under examples/problems load with the limits and flags they promise.</summary>
 public sealed class ExampleProblemsTests
 {
-    private static readonly string ExamplesRoot = Path.Combine(FindRepositoryRoot(), "examples", "problems");
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Judge.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Judge.sln not found above {AppContext.BaseDirectory}");
-    }
+    private static readonly string ExamplesRoot = Repository.ExampleProblems;
 
     [Fact]
     public void Every_example_package_loads()
