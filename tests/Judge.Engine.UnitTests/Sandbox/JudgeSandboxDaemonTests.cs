@@ -10,19 +10,6 @@ namespace Judge.Engine.UnitTests.Sandbox;
 /// </summary>
 public sealed class JudgeSandboxDaemonTests(ITestOutputHelper output)
 {
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tests", "sandboxd", "drive.py")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("tests/sandboxd/drive.py not found above " + AppContext.BaseDirectory);
-    }
-
     private static string Binary => Path.Combine(AppContext.BaseDirectory, "judge-sandbox");
 
     private static (int Code, string Stdout, string Stderr) Run(string file, params string[] args)
@@ -65,7 +52,7 @@ public sealed class JudgeSandboxDaemonTests(ITestOutputHelper output)
             return;
         }
 
-        var (exit, outText, errText) = Run("/usr/bin/python3", Path.Combine(RepoRoot(), "tests", "sandboxd", "drive.py"),
+        var (exit, outText, errText) = Run("/usr/bin/python3", Path.Combine(Repository.Root, "tests", "sandboxd", "drive.py"),
             "--binary", Binary, "--bench", "0");
         output.WriteLine(outText);
         output.WriteLine(errText);

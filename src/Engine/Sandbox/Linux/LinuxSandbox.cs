@@ -128,9 +128,9 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         pending[id] = completion;
         try
         {
-            await SendAsync(Encode(id, request));
+            Send(Encode(id, request));
             SandboxReport report;
-            using (cancellationToken.Register(() => _ = SendAsync(Frame([("cancel", id)]))))
+            using (cancellationToken.Register(() => Send(Frame([("cancel", id)]))))
                 report = await completion.Task.WaitAsync(cancellationToken);
             return report.ToResult(request.Limits);
         }
@@ -145,14 +145,13 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
     }
 
     // Requests are small and the daemon reads them at once: a synchronous write under a lock is the cheapest path.
-    private Task SendAsync(byte[] frame)
+    private void Send(byte[] frame)
     {
         lock (writing)
         {
             requests.Write(frame);
             requests.Flush();
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>Encodes a request as NUL-terminated <c>key=value</c> fields ending with an empty field.</summary>

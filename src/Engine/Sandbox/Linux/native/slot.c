@@ -609,7 +609,7 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
     return rc;
 }
 
-static void run_request(const struct msg_request *req, char **argv, char **envp, const char *rel, int in_fd,
+static void run_request(const struct msg_request *req, const char *program, const char *rel, int in_fd,
                         int out_file, int err_file, const struct cg_handles *cg, struct msg_result *res)
 {
     struct result *r = &res->r;
@@ -638,8 +638,6 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
      * allocate (pipe buffers) serves the run. */
     long long cpu_base = cg_cpu_us(cg), self_base = self_cpu_us();
     long long start = now_us();
-    (void)argv;
-    (void)envp;
     pid_t child = start_program((const char *)req, sizeof *req + req->strings_len, in_fd, out_pipe[1],
                                 lim->merge_stderr ? out_pipe[1] : err_pipe[1], st_pipe[1]);
     if (child < 0) {
@@ -779,7 +777,7 @@ static void run_request(const struct msg_request *req, char **argv, char **envp,
     r->stderr_bytes = streams[1].kept;
     if (!started) {
         failure.detail[sizeof failure.detail - 1] = '\0';
-        result_internal(r, "cannot start '%s': %s failed: %s%s%s", argv[0],
+        result_internal(r, "cannot start '%s': %s failed: %s%s%s", program,
                         failure.stage >= 0 && failure.stage <= ST_EXEC ? stage_names[failure.stage] : "setup",
                         strerror(failure.error), failure.detail[0] ? ": " : "", failure.detail);
         return;
@@ -935,16 +933,11 @@ void slot_main(int sock, const struct slot_config *cfg)
         } else if (cg.n == 0) {
             result_internal(&res.r, "slot: no cgroup for the run");
         } else {
-            char **argv = calloc(req->argc + 1, sizeof(char *));
-            char **envp = calloc(req->envc + 1, sizeof(char *));
-            char *p = msg + sizeof *req;
-            for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
-                argv[i] = p;
-            for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
-                envp[i] = p;
-            run_request(req, argv, envp, p, in_fd, out_fd, err_fd, &cg, &res);
-            free(argv);
-            free(envp);
+            /* argv and envp are the zygote's to parse; the slot needs the program's name and the work path */
+            const char *program = msg + sizeof *req, *p = program;
+            for (uint32_t i = 0; i < req->argc + req->envc; i++)
+                p += strlen(p) + 1;
+            run_request(req, program, p, in_fd, out_fd, err_fd, &cg, &res);
         }
         for (int i = 0; i < nfds; i++)
             close(fds[i]);
