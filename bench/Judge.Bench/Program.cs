@@ -24,7 +24,7 @@ Exec("/usr/bin/javac", "-d", dir, Path.Combine(dir, "Main.java"));
 var input = Path.Combine(io, "input.txt");
 File.WriteAllText(input, "1 2\n");
 
-await using var linux = await LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = workRoot, Pool = 3 });
+await using var linux = await LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = workRoot, Pool = 3, HelperPath = Environment.GetEnvironmentVariable("JUDGE_SANDBOX_HELPER") is { Length: > 0 } helper ? helper : null });
 var process = new ProcessSandbox();
 var limits = new SandboxLimits { CpuTime = TimeSpan.FromSeconds(5), MemoryBytes = 512L << 20, LimitAddressSpace = false, Processes = 128 };
 

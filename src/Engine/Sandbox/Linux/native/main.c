@@ -138,6 +138,8 @@ struct run {
     uint32_t argc, envc, strings_len;
     int in_fd, out_fd, err_fd;
     int slot; /* -1 while queued */
+    int has_work_id; /* overlay mode and work_dev/work_ino known: a slot with that overlay ahead is preferred */
+    uint64_t work_dev, work_ino;
     struct run *next;
 };
 
@@ -156,6 +158,8 @@ struct slot {
     struct limits cg_lim;
     unsigned long long cg_seq;
     unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot has left it */
+    int ahead;                     /* idle with /work mounted ahead over the directory ahead_dev/ahead_ino */
+    uint64_t ahead_dev, ahead_ino;
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -182,7 +186,8 @@ static void free_run(struct run *r)
 
 static void answer(const char *id, const struct result *res)
 {
-    print_result(stdout, id, res);
+    if (write_result(STDOUT_FILENO, id, res) != 0)
+        fprintf(stderr, "judge-sandbox: cannot write the response to run '%s': %s\n", id, strerror(errno));
 }
 
 static void answer_internal(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -238,19 +243,20 @@ static int start_slot(void)
         return -1;
     }
     if (pid == 0) {
-        /* the slot: keep only its socket and stderr */
+        /* the slot: keep only its socket (3), the response pipe (4) and stderr */
         int s = sv[1];
         if (s != 3) {
             dup2(s, 3);
             s = 3;
         }
+        dup2(STDOUT_FILENO, 4);
         int null = open("/dev/null", O_RDWR);
         if (null >= 0) {
             dup2(null, 0);
             dup2(null, 1);
         }
-        syscall(SYS_close_range, 4, ~0U, 0);
-        struct slot_config cfg = { .work_root = opt.work_root, .ro_binds = opt.ro, .n_ro = opt.n_ro,
+        syscall(SYS_close_range, 5, ~0U, 0);
+        struct slot_config cfg = { .answer_fd = 4, .work_root = opt.work_root, .ro_binds = opt.ro, .n_ro = opt.n_ro,
                                    .uid = (uid_t)(opt.uid_base + k) };
         slot_main(s, &cfg);
     }
@@ -347,6 +353,7 @@ static int send_run(int k, struct run *r)
     struct msg_request *m = (struct msg_request *)buf;
     memset(m, 0, sizeof *m);
     m->type = MSG_REQUEST;
+    memcpy(m->id, r->id, sizeof m->id);
     m->lim = r->lim;
     m->has_stdin = r->in_fd >= 0;
     m->has_stdout = r->out_fd >= 0;
@@ -379,15 +386,40 @@ static int send_run(int k, struct run *r)
     return s == (ssize_t)len ? 0 : -1;
 }
 
+/* The first queued run that may start: a run waits while another with its id is in progress (running, or queued
+ * before it), so that the responses for one id come in the order of its requests. */
+static struct run *next_startable(struct run **prev_out)
+{
+    struct run *prev = NULL;
+    for (struct run *q = queue_head; q; prev = q, q = q->next) {
+        int waits = 0;
+        for (struct run *r = running; r && !waits; r = r->next)
+            waits = strcmp(r->id, q->id) == 0;
+        for (struct run *e = queue_head; e != q && !waits; e = e->next)
+            waits = strcmp(e->id, q->id) == 0;
+        if (!waits) {
+            *prev_out = prev;
+            return q;
+        }
+    }
+    return NULL;
+}
+
 /* Starts queued runs on idle slots; creates slots when none is idle. */
 static void dispatch(void)
 {
-    while (queue_head != NULL) {
+    struct run *prev, *next;
+    while ((next = next_startable(&prev)) != NULL) {
         int k = -1;
         for (int i = 0; i < MAX_SLOTS; i++)
             if (slots[i].state == SLOT_IDLE) {
-                k = i;
-                break;
+                if (k < 0)
+                    k = i;
+                if (next->has_work_id && slots[i].ahead && slots[i].ahead_dev == next->work_dev &&
+                    slots[i].ahead_ino == next->work_ino) {
+                    k = i; /* its /work is mounted ahead over this run's directory */
+                    break;
+                }
             }
         if (k < 0) {
             /* one preparing slot per waiting run */
@@ -406,10 +438,14 @@ static void dispatch(void)
             }
             return;
         }
-        struct run *r = queue_head;
-        queue_head = r->next;
-        if (!queue_head)
-            queue_tail = NULL;
+        struct run *r = next;
+        if (prev)
+            prev->next = r->next;
+        else
+            queue_head = r->next;
+        if (queue_tail == r)
+            queue_tail = prev;
+        r->next = NULL;
         char err[512];
         int ready = slots[k].cg_limited && slots[k].cg_lim.mem_bytes == r->lim.mem_bytes &&
                     slots[k].cg_lim.nproc == r->lim.nproc;
@@ -462,9 +498,13 @@ static void slot_event(int k)
         give_cgroup(k);
         return;
     }
-    if (n > 0 && type == MSG_IDLE && slots[k].state == SLOT_JOINING) {
+    if (n >= (ssize_t)sizeof(struct msg_idle) && type == MSG_IDLE && slots[k].state == SLOT_JOINING) {
+        struct msg_idle *m = (struct msg_idle *)buf;
         remove_cgroup(slots[k].old_seq); /* the slot has left it and the run's processes are gone */
         slots[k].old_seq = 0;
+        slots[k].ahead = m->ahead;
+        slots[k].ahead_dev = m->dev;
+        slots[k].ahead_ino = m->ino;
         slots[k].state = SLOT_IDLE;
         return;
     }
@@ -475,8 +515,7 @@ static void slot_event(int k)
         m->r.message[sizeof m->r.message - 1] = '\0';
         unlink_running(r);
         slots[k].run = NULL;
-        answer(r->id, &m->r); /* first: cleaning up and the next cgroup are off the request path */
-        free_run(r);
+        free_run(r); /* the slot has answered it */
         if (m->retire)
             retire_slot(k);
         else
@@ -539,13 +578,12 @@ static struct run *find_run(const char *id, int *queued)
     return NULL;
 }
 
+/* Cancels every run with this id; an id finished already (or never seen) is ignored. */
 static void cancel_run(const char *id)
 {
     int queued = 0;
-    struct run *r = find_run(id, &queued);
-    if (r == NULL)
-        return; /* finished already (or never existed): nothing to do */
-    if (queued) {
+    struct run *r;
+    while ((r = find_run(id, &queued)) != NULL && queued) {
         struct run *prev = NULL;
         for (struct run *q = queue_head; q; prev = q, q = q->next)
             if (q == r) {
@@ -555,10 +593,12 @@ static void cancel_run(const char *id)
             }
         answer_internal(r->id, "cancelled");
         free_run(r);
-        return;
     }
-    uint32_t m = MSG_CANCEL;
-    send(slots[r->slot].sock, &m, sizeof m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    for (r = running; r; r = r->next)
+        if (strcmp(r->id, id) == 0) {
+            uint32_t m = MSG_CANCEL;
+            send(slots[r->slot].sock, &m, sizeof m, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
 }
 
 struct numkey {
@@ -688,11 +728,6 @@ static void handle_request(char **fields, int n)
         cancel_run(cancel);
         return;
     }
-    int dummy;
-    if (find_run(id, &dummy) != NULL) {
-        snprintf(err, sizeof err, "duplicate id: a run with id '%s' is in progress", id);
-        goto bad;
-    }
     if (argc == 0) {
         snprintf(err, sizeof err, "missing arg (the program)");
         goto bad;
@@ -728,6 +763,8 @@ static void handle_request(char **fields, int n)
         goto bad;
     }
     lim.bind_mode = mode != NULL && strcmp(mode, "bind") == 0;
+    struct stat work_st;
+    int has_work_id = !lim.bind_mode && stat(work, &work_st) == 0; /* a hint only: the slot checks the directory */
     lim.merge_stderr = merge != NULL && strcmp(merge, "1") == 0;
     lim.limit_as = limit_as != NULL && strcmp(limit_as, "1") == 0;
     if (lim.wall_ms < 0)
@@ -758,6 +795,11 @@ static void handle_request(char **fields, int n)
     r->lim = lim;
     r->in_fd = r->out_fd = r->err_fd = -1;
     r->slot = -1;
+    r->has_work_id = has_work_id;
+    if (has_work_id) {
+        r->work_dev = work_st.st_dev;
+        r->work_ino = work_st.st_ino;
+    }
     r->argc = (uint32_t)argc;
     r->envc = (uint32_t)envc;
     r->strings_len = (uint32_t)strings_len;

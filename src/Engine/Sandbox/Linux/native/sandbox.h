@@ -21,16 +21,25 @@ enum { MSG_READY = 1, MSG_FAIL, MSG_REQUEST, MSG_CANCEL, MSG_RESULT, MSG_CGROUP,
 
 /* daemon -> slot: the cgroup of the slot's next run (directory fds passed with SCM_RIGHTS). The slot moves itself
  * into it while idle, so the program inherits it at fork: no cgroup migration on the request path. The slot answers
- * MSG_IDLE (a bare uint32_t) once it is clean and inside the new cgroup. */
+ * MSG_IDLE once it is clean and inside the new cgroup. */
 struct msg_cgroup {
     uint32_t type;
     int v2, n;
+};
+
+/* slot -> daemon: clean and ready; with the directory its /work overlay was mounted over ahead, if any, so that
+ * the daemon can give the next run in that directory to this slot. */
+struct msg_idle {
+    uint32_t type;
+    int ahead;
+    uint64_t dev, ino;
 };
 
 /* daemon -> slot; followed by argc + envc + 1 NUL-terminated strings: argv, envp, work path relative to the
  * work root. Passed fds (SCM_RIGHTS), in order: stdin?, stdout?, stderr?. The run uses the slot's current cgroup. */
 struct msg_request {
     uint32_t type;
+    char id[65];     /* the slot answers the run itself, on the response pipe it shares with the daemon */
     struct limits lim;
     int has_stdin, has_stdout, has_stderr;
     uint32_t argc, envc, strings_len;
@@ -57,6 +66,7 @@ struct msg_text {
 };
 
 struct slot_config {
+    int answer_fd; /* the daemon's standard output: responses */
     const char *work_root;
     char **ro_binds;
     int n_ro;
@@ -89,8 +99,7 @@ int write_file_at(int dirfd, const char *name, const char *text);
 int read_file_at(int dirfd, const char *name, char *buf, size_t len);
 
 /* report.c */
-void json_string(FILE *f, const char *s);
-void print_result(FILE *f, const char *id, const struct result *r);
+int write_result(int fd, const char *id, const struct result *r);
 void result_internal(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void print_ready_false(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long now_us(void);

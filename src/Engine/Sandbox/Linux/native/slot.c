@@ -44,12 +44,20 @@
 #define CHUNK (64 * 1024)
 
 static int g_sock;
+static int g_answer = -1; /* the response pipe, shared with the daemon */
 static int g_hostroot = -1;
 static int g_workroot = -1; /* after pivot: O_PATH of HIDDEN_ROOT */
 static uid_t g_uid;
 static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
+
+/* The /work overlay mounted ahead: consecutive runs of one submission use the same directory, so the slot mounts
+ * the next run's overlay over the latest run's directory while idle. A request whose directory is that same
+ * directory, unchanged since (device, inode, ctime, mtime), uses it; any other request mounts its own on top. */
+static int g_lower = -1;               /* the latest run's directory (O_DIRECTORY), kept for the next overlay */
+static struct stat g_ahead;            /* that directory when its overlay was mounted ahead */
+static int g_ahead_mounted;            /* /work holds a fresh, unused overlay over g_lower */
 
 static void send_text(int type, const char *fmt, ...)
 {
@@ -369,6 +377,7 @@ static int start_zygote(void)
     }
     if (pid == 0) {
         close(g_sock);
+        close(g_answer);
         close(sv[0]);
         zygote_main(sv[1]);
     }
@@ -515,7 +524,8 @@ static int do_umount(const char *path, int *retire)
 
 static void unmount_run(int *retire)
 {
-    /* /work may carry a stack (overlay) or one bind */
+    /* /work may carry a stack: the overlay mounted ahead, the run's own overlay or bind */
+    g_ahead_mounted = 0;
     while (umount2("/work", 0) == 0)
         ;
     if (errno != EINVAL) {
@@ -537,6 +547,56 @@ static int mount_tmpfs(const char *path, long long bytes, const char *mode)
 }
 
 
+static int same_directory(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* An overlay's writable layer: <layer>/upper (owned by the program's uid) and <layer>/wd. */
+static int make_layer(const char *layer)
+{
+    char upper[64], wd[64];
+    snprintf(upper, sizeof upper, "%s/upper", layer);
+    snprintf(wd, sizeof wd, "%s/wd", layer);
+    if (mkdir(layer, 0700) != 0 || mkdir(upper, 0755) != 0 || mkdir(wd, 0700) != 0 || chown(upper, g_uid, g_uid) != 0)
+        return -1;
+    return 0;
+}
+
+static int mount_overlay(const char *lower, const char *layer)
+{
+    char opts[512];
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/wd", lower, layer, layer);
+    return mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts);
+}
+
+/* Mounts the next run's /work over the latest run's directory if it still exists, and looks up its entries so
+ * that the program's first lookups find them cached. Failing is not an error: the request then mounts its own. */
+static void mount_work_ahead(void)
+{
+    struct stat st;
+    if (g_lower < 0 || fstat(g_lower, &st) != 0 || st.st_nlink == 0)
+        return;
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", g_lower);
+    if (mount_overlay(fdpath, HIDDEN_OVL "/1") != 0)
+        return;
+    g_ahead = st;
+    g_ahead_mounted = 1;
+    DIR *d = opendir("/work");
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL && n++ < 64) {
+        struct stat ignored;
+        fstatat(dirfd(d), e->d_name, &ignored, AT_SYMLINK_NOFOLLOW);
+    }
+    closedir(d);
+}
+
 /* Mounts the next run's writable places ahead of its request (fresh, empty, size-capped): /tmp, /dev/shm, the
  * tmpfs that holds /work's writable layer, and a fresh IPC namespace. Returns 0, or -1 with errno. */
 static int prepare_next_run(void)
@@ -545,12 +605,12 @@ static int prepare_next_run(void)
     if (mount_tmpfs("/tmp", DEFAULT_TMP_BYTES, "1777") != 0 || mount_tmpfs("/dev/shm", DEFAULT_TMP_BYTES, "1777") != 0 ||
         mount_tmpfs(HIDDEN_OVL, DEFAULT_TMP_BYTES, "0700") != 0)
         return -1;
-    if (mkdir(HIDDEN_OVL "/upper", 0755) != 0 || mkdir(HIDDEN_OVL "/wd", 0700) != 0 ||
-        chown(HIDDEN_OVL "/upper", g_uid, g_uid) != 0)
+    if (make_layer(HIDDEN_OVL "/1") != 0)
         return -1;
     if (unshare(CLONE_NEWIPC) != 0)
         return -1;
     g_tmp_bytes = DEFAULT_TMP_BYTES;
+    mount_work_ahead();
     return 0;
 }
 
@@ -585,6 +645,18 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
                         strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(dfd, &st) != 0) {
+        result_internal(r, "work: cannot stat '%s': %s", rel, strerror(errno));
+        close(dfd);
+        return -1;
+    }
+    int ahead = g_ahead_mounted;
+    g_ahead_mounted = 0; /* used now, or covered by this run's own mount */
+    if (!lim->bind_mode && ahead && same_directory(&st, &g_ahead)) {
+        close(dfd);
+        return 0;
+    }
     char fdpath[64];
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", dfd);
     int rc = 0;
@@ -598,14 +670,22 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
             rc = -1;
         }
     } else {
-        char opts[512];
-        snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=" HIDDEN_OVL "/upper,workdir=" HIDDEN_OVL "/wd", fdpath);
-        if (mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
+        /* over an overlay mounted ahead for another directory: a layer of its own (an upper layer serves one mount) */
+        const char *layer = ahead ? HIDDEN_OVL "/2" : HIDDEN_OVL "/1";
+        if (ahead && make_layer(layer) != 0) {
+            result_internal(r, "cannot prepare the /work overlay: %s", strerror(errno));
+            rc = -1;
+        } else if (mount_overlay(fdpath, layer) != 0) {
             result_internal(r, "cannot mount the /work overlay: %s", strerror(errno));
             rc = -1;
         }
     }
-    close(dfd);
+    if (rc == 0) { /* the next run most likely uses this directory again */
+        if (g_lower >= 0)
+            close(g_lower);
+        g_lower = dfd;
+    } else
+        close(dfd);
     return rc;
 }
 
@@ -652,13 +732,6 @@ static void run_request(const struct msg_request *req, const char *program, cons
         close(err_pipe[1]);
     close(st_pipe[1]);
 
-    struct child_failure failure;
-    ssize_t got;
-    do
-        got = read(st_pipe[0], &failure, sizeof failure);
-    while (got < 0 && errno == EINTR);
-    close(st_pipe[0]);
-    int started = got != (ssize_t)sizeof failure;
 
     struct stream streams[2] = {
         { .pipe_fd = out_pipe[0], .file_fd = out_file, .cap = lim->out_bytes, .fail_on_overflow = 1 },
@@ -674,8 +747,6 @@ static void run_request(const struct msg_request *req, const char *program, cons
     long long end = start;
 
     for (;;) {
-        if (!started)
-            break;
         struct pollfd pfds[4];
         int map[4], n = 0;
         for (int i = 0; i < 2; i++)
@@ -749,10 +820,15 @@ static void run_request(const struct msg_request *req, const char *program, cons
         res->retire = 1;
         snprintf(r->message, sizeof r->message, "processes of the run could not be reaped");
     }
-    if (!started) {
-        waitpid(child, NULL, 0);
-        end = now_us();
-    }
+    /* Whether the program started: its process reports a failure before execve on this pipe, whose end closes at
+     * execve. Read only now, so that the slot sleeps once per run (until the program ends), not twice. */
+    struct child_failure failure;
+    ssize_t got;
+    do
+        got = read(st_pipe[0], &failure, sizeof failure);
+    while (got < 0 && errno == EINTR);
+    close(st_pipe[0]);
+    int started = got != (ssize_t)sizeof failure;
     for (int i = 0; i < 2; i++) {
         while (streams[i].pipe_fd >= 0) {
             int d = drain(&streams[i], buf);
@@ -869,6 +945,8 @@ static int recv_request(char *msg, size_t len, int *fds, int *nfds)
 void slot_main(int sock, const struct slot_config *cfg)
 {
     g_sock = sock;
+    g_answer = cfg->answer_fd;
+    fcntl(g_answer, F_SETFD, FD_CLOEXEC);
     g_uid = cfg->uid;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
@@ -910,7 +988,11 @@ void slot_main(int sock, const struct slot_config *cfg)
                 fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
             }
-            uint32_t idle = MSG_IDLE;
+            struct msg_idle idle = { .type = MSG_IDLE, .ahead = g_ahead_mounted };
+            if (g_ahead_mounted) {
+                idle.dev = g_ahead.st_dev;
+                idle.ino = g_ahead.st_ino;
+            }
             if (send(g_sock, &idle, sizeof idle, MSG_NOSIGNAL) < 0)
                 _exit(1);
             continue;
@@ -941,6 +1023,10 @@ void slot_main(int sock, const struct slot_config *cfg)
         }
         for (int i = 0; i < nfds; i++)
             close(fds[i]);
+        /* the answer goes straight to the client; the daemon only learns that the slot is done with the run */
+        req->id[sizeof req->id - 1] = '\0';
+        if (write_result(g_answer, req->id, &res.r) != 0)
+            fprintf(stderr, "judge-sandbox slot: cannot write the response to run '%s': %s\n", req->id, strerror(errno));
         if (send(g_sock, &res, sizeof res, MSG_NOSIGNAL) < 0 || res.retire) {
             kill(-1, SIGKILL);
             _exit(res.retire ? 2 : 1);
