@@ -306,6 +306,40 @@ def bind_keeps_changes_and_owns_dir(c):
 
 
 @test
+def work_mounted_ahead_follows_the_directory(c):
+    # consecutive runs in one directory use the /work each slot mounted ahead over it: every run must still see the
+    # directory as it is at the run's request, and nothing of an earlier run
+    w = os.path.join(c.root, "ahead")
+    os.mkdir(w)
+    shutil.copy(os.path.join(c.prog, "probe"), w)
+    with open(os.path.join(w, "a.txt"), "w") as f:
+        f.write("one")
+    for _ in range(4):  # every slot has run here and mounted ahead over it
+        r = c.run(["/bin/cat", "/work/a.txt"], work=w)
+        assert (r["status"], r["out"]) == ("ok", "one"), r
+    with open(os.path.join(w, "b.txt"), "w") as f:
+        f.write("two")
+    for _ in range(2):
+        r = c.run(["/bin/cat", "/work/b.txt"], work=w)
+        assert (r["status"], r["out"]) == ("ok", "two"), r
+    with open(os.path.join(w, "a.txt"), "r+") as f:  # same inode, the directory itself unchanged
+        f.write("ONE")
+    for _ in range(2):
+        r = c.run(["/bin/cat", "/work/a.txt"], work=w)
+        assert (r["status"], r["out"]) == ("ok", "ONE"), r
+    os.unlink(os.path.join(w, "b.txt"))
+    for _ in range(2):
+        expect(c.run(["/bin/cat", "/work/b.txt"], work=w), "nonzero")
+    expect(c.run(["/work/probe", "tmpwrite"], work=w), "ok")
+    for _ in range(3):
+        expect(c.run(["/work/probe", "tmpcheck"], work=w), "ok")
+    # another directory in between, then back: each run sees its own directory
+    for d in (c.prog, w, c.prog, w):
+        r = c.run(["/bin/cat", "/work/a.txt"], work=d)
+        assert r["status"] == ("ok" if d == w else "nonzero"), (d, r)
+
+
+@test
 def overlay_lower_readonly(c):
     r = c.run(["/bin/sh", "-c", "echo x > /work/probe 2>/dev/null && echo WROTE; rm -f /work/probe; ls /work"])
     expect(r, "ok")
