@@ -9,6 +9,8 @@ using Judge.Engine.Sandbox.Process;
 // sandboxes, interleaved in one run on this machine; reports median and p95 wall time per run and the overhead.
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
 var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
+// The silo's default on this machine: 3 per judging slot + 1 (Judge:Sandbox:Pool), one judging slot per core.
+var pool = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3 * Environment.ProcessorCount + 1;
 var workRoot = Path.Combine(Path.GetTempPath(), "judge-bench");
 Directory.CreateDirectory(workRoot);
 var dir = Path.Combine(workRoot, "program");
@@ -24,7 +26,7 @@ Exec("/usr/bin/javac", "-d", dir, Path.Combine(dir, "Main.java"));
 var input = Path.Combine(io, "input.txt");
 File.WriteAllText(input, "1 2\n");
 
-await using var linux = await LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = workRoot, Pool = 3, HelperPath = Environment.GetEnvironmentVariable("JUDGE_SANDBOX_HELPER") is { Length: > 0 } helper ? helper : null });
+await using var linux = await LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = workRoot, Pool = pool, HelperPath = Environment.GetEnvironmentVariable("JUDGE_SANDBOX_HELPER") is { Length: > 0 } helper ? helper : null });
 var process = new ProcessSandbox();
 var limits = new SandboxLimits { CpuTime = TimeSpan.FromSeconds(5), MemoryBytes = 512L << 20, LimitAddressSpace = false, Processes = 128 };
 
@@ -53,7 +55,7 @@ double Bare(string program, params string[] args)
 var rows = new List<(string Name, List<double> Bare, List<double> Sandboxed)>();
 async Task Measure(string name, int count, ISandbox sandbox, string bareProgram, string[] bareArgs, string[] sandboxArgv)
 {
-    for (var i = 0; i < Math.Min(10, count); i++) { Bare(bareProgram, bareArgs); await Sandboxed(sandbox, sandboxArgv); } // warm-up
+    for (var i = 0; i < Math.Min(30, count); i++) { Bare(bareProgram, bareArgs); await Sandboxed(sandbox, sandboxArgv); } // warm-up
     var bare = new List<double>();
     var boxed = new List<double>();
     for (var i = 0; i < count; i++) // interleaved, so machine noise hits both alike
@@ -84,7 +86,7 @@ static double Percentile(List<double> values, double p)
     return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
 }
 
-Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; cgroup {linux.Cgroup}; wall time per run as seen by the caller, ms; {pause.TotalMilliseconds:0} ms pause before each run.");
+Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; cgroup {linux.Cgroup}; pool {pool}; wall time per run as seen by the caller, ms; {pause.TotalMilliseconds:0} ms pause before each run.");
 Console.WriteLine();
 Console.WriteLine("| program | runs | bare median | bare p95 | sandboxed median | sandboxed p95 | overhead median | ratio median |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");

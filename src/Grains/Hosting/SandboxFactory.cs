@@ -27,7 +27,7 @@ internal static partial class SandboxFactory
             var sandbox = LinuxSandbox.StartAsync(new LinuxSandboxOptions
             {
                 WorkRoot = workRoot,
-                Pool = settings.Pool ?? options.Slots + 1,
+                Pool = settings.Pool ?? 3 * options.Slots + 1,
                 UidBase = settings.UidBase,
                 Cgroup = settings.Cgroup,
                 CgroupRoot = settings.CgroupRoot,

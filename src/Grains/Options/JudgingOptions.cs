@@ -47,7 +47,9 @@ public sealed class SandboxSettings
     /// limits only, no isolation; allowed only in the Development environment (<c>Judge:Sandbox:Mode</c>).</summary>
     public SandboxMode Mode { get; set; } = SandboxMode.Isolated;
 
-    /// <summary>Isolated environments kept ready (<c>Judge:Sandbox:Pool</c>); default: judging slots + 1.</summary>
+    /// <summary>Isolated environments kept ready (<c>Judge:Sandbox:Pool</c>); default: 3 per judging slot + 1. An environment
+    /// needs a few milliseconds after a run before it takes the next (unmounting waits for the kernel's RCU grace
+    /// periods), while a judging slot sends the next test's run at once: 3 per slot keep one ready.</summary>
     public int? Pool { get; set; }
 
     /// <summary>First uid/gid of sandboxed programs (<c>Judge:Sandbox:UidBase</c>).</summary>
