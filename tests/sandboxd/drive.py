@@ -680,6 +680,16 @@ def startup_checks(binary, root):
     if CGROUP == "v2":
         rc, r = ready(["--work-root", root, "--cgroup", "auto"] + CGROUP_ARGS[2:], cgroup=False)
         out.append(("--cgroup auto picks v2", rc == 0 and r.get("cgroup") == "v2", r))
+        # without --cgroup-root the daemon's parent is its own cgroup, which holds this driver too: v2 cannot
+        # enable controllers there (no-internal-process rule); the error names the fix and nothing is left behind
+        p = subprocess.Popen([binary, "--work-root", root, "--cgroup", "v2"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={})
+        r = json.loads(p.stdout.readline())
+        p.communicate(timeout=30)
+        left = judge_dirs(p.pid)
+        ok = p.returncode == 1 and r["ready"] is False and "--cgroup-root" in r["error"] and not left
+        out.append(("v2 in a cgroup holding other processes: ready:false names --cgroup-root, leaves nothing", ok,
+                    (r, left)))
     nobody = subprocess.run(["sh", "-c", "command -v setpriv"], capture_output=True).stdout.strip()
     if nobody:
         p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "--work-root", root],
