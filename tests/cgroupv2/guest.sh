@@ -14,6 +14,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
   echo "cgroup-v1-mounts $(grep -c ' - cgroup ' /proc/self/mountinfo)"
   echo "root-controllers $(cat /sys/fs/cgroup/cgroup.controllers)"
   echo "cmdline $(cat /proc/cmdline)"
+  echo "cgroup-mount $(grep ' - cgroup2 ' /proc/self/mountinfo | cut -d' ' -f 6) $(grep ' - cgroup2 ' /proc/self/mountinfo | sed 's/.* - //')"
+  echo "uptime-before-drive $(cut -d' ' -f1 /proc/uptime)"
 } > "$out/facts"
 
 # what the node gives a pod: memory, pids and cpu enabled down to the pod's cgroup
@@ -32,6 +34,7 @@ sh -c '
   "
 ' > "$out/drive.log" 2> "$out/drive.err"
 echo $? > "$out/rc"
+echo "uptime-after-drive $(cut -d' ' -f1 /proc/uptime)" >> "$out/facts"
 find /sys/fs/cgroup/pod -type d > "$out/cgroups-after" 2>&1
 sync
 $bb poweroff -f

@@ -88,10 +88,14 @@ if [ -z "$binary" ]; then
 else
   cp "$binary" "$work/out/judge-sandbox"
 fi
+# gcc is slow under TCG: the driver's test programs are compiled here
+gcc -O2 -static -o "$work/out/probe" "$repo/tests/sandboxd/probe.c"
+gcc -O2 -static -o "$work/out/trivial" "$repo/tests/sandboxd/trivial.c"
+gcc -std=gnu11 -O2 -Wall -Wextra -o "$work/out/cgroup_fake" "$repo/tests/sandboxd/cgroup_fake.c"
 # The EKS pod's entrypoint, with the silo replaced by the protocol driver (the daemon gets --cgroup-root / as the
 # silo's Judge__Sandbox__CgroupRoot=/ gives it).
 python3 - "$repo/deploy/eks/judge-silo-pod-security.yaml" > "$work/out/entrypoint.sh" \
-  "exec python3 $repo/tests/sandboxd/drive.py --binary /tmp/out/judge-sandbox --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}" <<'PY' || fail "cannot extract the entrypoint from deploy/eks"
+  "exec python3 $repo/tests/sandboxd/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}" <<'PY' || fail "cannot extract the entrypoint from deploy/eks"
 import re, sys
 text, replacement = open(sys.argv[1]).read(), sys.argv[2]
 m = re.search(r"\n(\s*)args:\n\s*- >-\n((?:\1\s+\S.*\n)+)", text)
@@ -109,12 +113,12 @@ ENV
 boot() { # slow-factor accelerator-options...
   local slow=$1
   shift
-  timeout --kill-after=10 "$timeout" qemu-system-x86_64 "$@" -smp 2 -m 2048 -nographic -no-reboot \
+  ( timeout --kill-after=10 "$timeout" qemu-system-x86_64 "$@" -smp 2 -m 2048 -nographic -no-reboot \
     -kernel "$kernel" -initrd "$work/initramfs.gz" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all judge_slow=$slow" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$work/out",mount_tag=out,security_model=none \
-    -nic none < /dev/null > "$work/console.log" 2>&1 &
+    -nic none; exit $? ) < /dev/null > "$work/console.log" 2>&1 & # (a qemu abort is noted in the log, not here)
   qpid=$!
 }
 start=$(date +%s) accel=tcg
@@ -128,7 +132,7 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "${JUDGE_VM_ACCEL:-}" != tcg ]; then
   done
   if ! grep -q "judge-vm: init" "$work/console.log"; then
     kill "$qpid" 2>/dev/null || true
-    wait "$qpid" 2>/dev/null || true
+    wait "$qpid" || true
     echo "run-vm: KVM did not boot the kernel within 20 s ($(grep -m1 -i 'error' "$work/console.log" || echo no output)); using TCG" >&2
     accel=tcg
   fi

@@ -14,7 +14,16 @@ NATIVE = os.path.join(REPO, "src", "Engine", "Sandbox", "Linux", "native")
 RO = ["/usr", "/bin", "/lib", "/lib64"]
 CGROUP = "v1"  # the hierarchy every daemon started here uses (--cgroup); v2 adds the checks of V2_TESTS
 CGROUP_ARGS = []  # --cgroup and --cgroup-root as passed to every daemon
+PREBUILT = None  # --prebuilt: a directory with probe, trivial and cgroup_fake already compiled (emulated VMs)
 SLOW = 1  # --slow: multiplies the default limits and waits of runs whose test is not about a limit (emulated VMs)
+
+
+def compile_test_program(args, source, out):
+    """gcc ARGS -o OUT SOURCE, or a copy of the --prebuilt one."""
+    if PREBUILT:
+        shutil.copy(os.path.join(PREBUILT, os.path.basename(out)), out)
+    else:
+        subprocess.check_call(["gcc"] + args + ["-o", out, os.path.join(HERE, source)])
 
 
 def build(out):
@@ -727,7 +736,7 @@ def startup_checks(binary, root):
     fake = os.path.join(root, "..", "cgfake")
     os.mkdir(fake)
     exe = os.path.join(fake, "cgroup_fake")
-    subprocess.check_call(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", exe, os.path.join(HERE, "cgroup_fake.c")])
+    compile_test_program(["-std=gnu11", "-O2", "-Wall", "-Wextra"], "cgroup_fake.c", exe)
     p = subprocess.run([exe, fake], capture_output=True, text=True)
     out.append(("cgroup v1/v2 fake-tree checks (file names, formats)", p.returncode == 0, p.stdout))
     return out
@@ -761,11 +770,12 @@ def main():
     ap.add_argument("-k", default="")
     ap.add_argument("--cgroup", choices=("v1", "v2"), help="default: the daemon's auto, expected to pick v1")
     ap.add_argument("--cgroup-root")
+    ap.add_argument("--prebuilt", help="directory holding probe, trivial and cgroup_fake compiled from this tree")
     ap.add_argument("--slow", type=int, default=1, help="factor for default limits and waits (emulated VMs)")
     a = ap.parse_args()
-    global CGROUP, SLOW
+    global CGROUP, SLOW, PREBUILT
     CGROUP = a.cgroup or "v1"
-    SLOW = a.slow
+    SLOW, PREBUILT = a.slow, a.prebuilt
     CGROUP_ARGS[:] = (["--cgroup", a.cgroup] if a.cgroup else []) + (["--cgroup-root", a.cgroup_root] if a.cgroup_root else [])
     if os.geteuid() != 0:
         print("must run as root")
@@ -779,8 +789,8 @@ def main():
     prog = os.path.join(root, "prog")
     os.makedirs(prog)
     os.makedirs(os.path.join(root, "out"))
-    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "probe"), os.path.join(HERE, "probe.c")])
-    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "trivial"), os.path.join(HERE, "trivial.c")])
+    compile_test_program(["-O2", "-static"], "probe.c", os.path.join(prog, "probe"))
+    compile_test_program(["-O2", "-static"], "trivial.c", os.path.join(prog, "trivial"))
     failed = 0
     for name, ok, detail in startup_checks(binary, root):
         print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": %r" % (detail,)))
