@@ -25,7 +25,6 @@ static int g_v2;
 static int g_ndirs;
 static char g_base[MAX_CG][PATH_MAX]; /* .../judge-<pid> per hierarchy */
 static int g_memsw = 1;
-static int g_have_peak = 1;
 
 int write_file_at(int dirfd, const char *name, const char *text)
 {
@@ -350,11 +349,6 @@ int cg_setup(const char *mode, const char *root, char *err, size_t errlen)
     if (cg_run_remove(0) != 0) {
         snprintf(err, errlen, "cgroup: cannot remove a test run cgroup under %s", g_base[0]);
         return -1;
-    }
-    if (g_v2) {
-        char buf[64], path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/daemon", g_base[0]);
-        g_have_peak = read_path(path, "memory.peak", buf, sizeof buf) >= 0 || errno != ENOENT;
     }
     return 0;
 }
