@@ -8,10 +8,15 @@ namespace Judge.Engine.UnitTests.Sandbox;
 /// (tests/sandboxd/drive.py --cgroup v2) in a throwaway VM whose Debian 6.1 kernel has nothing but cgroup v2, as
 /// production's nodes, inside a pod emulated with the EKS entrypoint of deploy/eks. The development machine has
 /// cgroup v1 only, so this is the one place where the daemon's v2 code meets a real kernel: the test fails, never
-/// skips, when the VM cannot run.
+/// skips, when the VM cannot run. An emulated VM keeps the host's cores busy: it runs alone, not beside tests that
+/// measure time.
 /// </summary>
+[Collection(Name)]
 public sealed class JudgeSandboxDaemonCgroupV2Tests(ITestOutputHelper output)
 {
+    /// <summary>The collection that runs by itself.</summary>
+    public const string Name = "cgroup v2 VM";
+
     private static string Binary => Path.Combine(AppContext.BaseDirectory, "judge-sandbox");
 
     /// <summary>What drive.py checks of v2 in particular; each must be among the passed lines.</summary>
@@ -86,3 +91,7 @@ public sealed class JudgeSandboxDaemonCgroupV2Tests(ITestOutputHelper output)
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
+
+/// <summary>The VM test's collection: never in parallel with other tests.</summary>
+[CollectionDefinition(JudgeSandboxDaemonCgroupV2Tests.Name, DisableParallelization = true)]
+public sealed class CgroupV2VmCollection;
