@@ -6,7 +6,8 @@
 #
 # Usage: tests/cgroupv2/run-vm.sh [--binary PATH] [--timeout SECONDS] [-- DRIVE.PY ARGS...]
 # Prints the VM's facts, drive.py's output and "VM-RESULT rc=N"; exits with drive.py's exit code, or 3 when the VM
-# itself could not run (the reason on stderr).
+# itself could not run (the reason on stderr). Environment: JUDGE_VM_CACHE (default /var/cache/judge-vm) where the
+# packages are unpacked; JUDGE_VM_ACCEL=tcg skips the KVM attempt.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,8 +29,10 @@ command -v cpio >/dev/null || fail "cpio missing (scripts/setup.sh installs it)"
 
 # ---- kernel and busybox, downloaded once
 cache=${JUDGE_VM_CACHE:-/var/cache/judge-vm}
-kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*\)$/\1/p' | head -1)
+kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*\)$/\1/p' | head -1; }
+kpkg=$(kernel_package)
 [ -n "$kpkg" ] || kpkg=$(cd "$cache" 2>/dev/null && ls -d linux-image-6.1.* 2>/dev/null | tail -1) || true
+[ -n "$kpkg" ] || { apt-get update -qq >&2 && kpkg=$(kernel_package); } || true
 [ -n "$kpkg" ] || fail "cannot find the Debian 6.1 kernel package (apt-cache depends linux-image-amd64; run apt-get update)"
 root="$cache/$kpkg"
 if [ ! -e "$root/.complete" ]; then
@@ -55,7 +58,7 @@ cp "$root/fs/bin/busybox" "$work/initramfs/bin/busybox"
 for applet in sh mount umount insmod mkdir cat cp ip poweroff switch_root; do ln -s busybox "$work/initramfs/bin/$applet"; done
 cp "$here/init" "$work/initramfs/init"
 python3 - "$root/fs/lib/modules/$kver" "$work/initramfs/modules" > "$work/initramfs/modules.list" <<'PY'
-import lzma, os, re, shutil, sys
+import lzma, os, re, sys
 moddir, dest = sys.argv[1], sys.argv[2]
 paths = {}
 for base, _, files in os.walk(moddir):
