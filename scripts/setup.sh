@@ -3,7 +3,8 @@
 # compiler for its native sandbox helper. Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(gcc g++ python3 default-jdk-headless)
+# qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM)
+packages=(gcc g++ python3 default-jdk-headless qemu-system-x86 cpio)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Test driver for the judge-sandbox daemon (src/Engine/Sandbox/Linux/PROTOCOL.md).
 
-Usage (as root): tests/sandboxd/drive.py [--binary PATH] [--bench N] [-k SUBSTRING]
+Usage (as root): tests/sandboxd/drive.py [--binary PATH] [--bench N] [-k SUBSTRING] [--cgroup v1|v2] [--cgroup-root P]
 Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is given, compiles probe.c and
 trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
 Exit code 0 when all tests pass.
@@ -12,6 +12,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 NATIVE = os.path.join(REPO, "src", "Engine", "Sandbox", "Linux", "native")
 RO = ["/usr", "/bin", "/lib", "/lib64"]
+CGROUP = "v1"  # the hierarchy every daemon started here uses (--cgroup); v2 adds the checks of V2_TESTS
+CGROUP_ARGS = []  # --cgroup and --cgroup-root as passed to every daemon
+PREBUILT = None  # --prebuilt: a directory with probe, trivial and cgroup_fake already compiled (emulated VMs)
+SLOW = 1  # --slow: multiplies the default limits and waits of runs whose test is not about a limit (emulated VMs)
+
+
+def compile_test_program(args, source, out):
+    """gcc ARGS -o OUT SOURCE, or a copy of the --prebuilt one."""
+    if PREBUILT:
+        shutil.copy(os.path.join(PREBUILT, os.path.basename(out)), out)
+    else:
+        subprocess.check_call(["gcc"] + args + ["-o", out, os.path.join(HERE, source)])
 
 
 def build(out):
@@ -31,7 +43,7 @@ class Daemon:
         args = [binary, "--work-root", root, "--pool", str(pool)]
         for r in RO:
             args += ["--ro-bind", r]
-        args += list(extra)
+        args += CGROUP_ARGS + list(extra)
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={})
         self.ready = json.loads(self.p.stdout.readline())
         self.responses = {}
@@ -97,7 +109,7 @@ class Ctx:
         Ctx.n += 1
         return "t%d" % Ctx.n
 
-    def run(self, args, work=None, stdin=None, env=(), timeout=30, keep_files=False, **lim):
+    def run(self, args, work=None, stdin=None, env=(), timeout=None, keep_files=False, **lim):
         rid = self.newid()
         out = os.path.join(self.root, "out", rid + ".out")
         err = os.path.join(self.root, "out", rid + ".err")
@@ -109,13 +121,13 @@ class Ctx:
             fields.append(("merge_stderr", 1))
         if stdin is not None:
             fields.append(("stdin", stdin))
-        lim.setdefault("cpu_ms", 2000)
-        lim.setdefault("wall_ms", 5000)
+        lim.setdefault("cpu_ms", 2000 * SLOW)
+        lim.setdefault("wall_ms", 5000 * SLOW)
         lim.setdefault("mem_bytes", 256 << 20)
         for k, v in lim.items():
             fields.append((k, v))
         self.d.send(fields)
-        r = self.d.wait(rid, timeout)
+        r = self.d.wait(rid, timeout or 30 * SLOW)
         r["out"] = open(out, "rb").read().decode(errors="replace") if os.path.exists(out) else None
         r["err"] = open(err, "rb").read().decode(errors="replace") if os.path.exists(err) else None
         return r
@@ -575,13 +587,32 @@ def _ppid(pid):
         return -1
 
 
+def cgroup2_mount():
+    for line in open("/proc/self/mountinfo"):
+        fields = line.split(" - ")
+        if len(fields) == 2 and fields[1].split()[0] == "cgroup2":
+            return fields[0].split()[4]
+    return None
+
+
+def judge_dirs(pid):
+    """The judge-<pid> cgroup directories of the daemon with this pid, one per hierarchy in use."""
+    tops = ["/sys/fs/cgroup/" + ctl for ctl in ("memory", "cpuacct", "pids")] if CGROUP == "v1" else [cgroup2_mount()]
+    found = []
+    for top in tops:
+        for base, dirs, _ in os.walk(top):
+            if os.path.basename(base) == "judge-%d" % pid:
+                found.append(base)
+                dirs[:] = []
+    return found
+
+
 def cgroups_clean(c):
-    pid = c.d.p.pid
+    """Run cgroups of the daemon (on v2 its own leaf judge-<pid>/daemon is not one)."""
     left = []
-    for ctl in ("memory", "cpuacct", "pids"):
-        for base, dirs, _ in os.walk("/sys/fs/cgroup/" + ctl):
-            if base.endswith("judge-%d" % pid):
-                left += [os.path.join(base, x) for x in dirs]
+    for base in judge_dirs(c.d.p.pid):
+        left += [os.path.join(base, x) for x in os.listdir(base)
+                 if os.path.isdir(os.path.join(base, x)) and x != "daemon"]
     return left
 
 
@@ -593,24 +624,115 @@ def run_cgroups_removed(c):
     slots = sum(1 for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == c.d.p.pid)
     per_controller = {}
     for path in left:
-        per_controller.setdefault(path.split("/")[4], []).append(path)
+        per_controller.setdefault(os.path.dirname(path), []).append(path)
     assert all(len(v) == slots for v in per_controller.values()), (slots, left)
+
+
+V2_TESTS = []
+
+
+def v2_test(f):
+    """A check of what only cgroup v2 has (run after TESTS with --cgroup v2)."""
+    V2_TESTS.append(f)
+    return f
+
+
+def judge_dir(c):
+    dirs = judge_dirs(c.d.p.pid)
+    assert len(dirs) == 1, dirs
+    return dirs[0]
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def keyed(path, key):
+    return int(dict(line.split() for line in read(path).splitlines())[key])
+
+
+@v2_test
+def v2_daemon_in_its_own_leaf(c):
+    # no-internal-process rule: judge-<pid> holds no process and passes memory and pids down to the runs
+    j = judge_dir(c)
+    own = read("/proc/%d/cgroup" % c.d.p.pid)
+    assert own.startswith("0::") and own.endswith("/%s/daemon" % os.path.basename(j)), own
+    enabled = read(os.path.join(j, "cgroup.subtree_control")).split()
+    assert {"memory", "pids"} <= set(enabled), enabled
+
+
+@v2_test
+def v2_next_run_cgroups_limited_swap_off(c):
+    # the cgroups of the next runs carry the latest run's limits ahead: memory.max, pids.max = nproc + 1, no swap
+    expect(c.run(["/work/probe", "hello", "x"], mem_bytes=96 << 20, nproc=20), "ok")
+    time.sleep(0.2)
+    runs = cgroups_clean(c)
+    assert runs, "no run cgroup waiting"
+    seen = []
+    for r in runs:
+        assert read(os.path.join(r, "memory.swap.max")) == "0", (r, read(os.path.join(r, "memory.swap.max")))
+        assert os.path.exists(os.path.join(r, "memory.peak")), r
+        seen.append((read(os.path.join(r, "memory.max")), read(os.path.join(r, "pids.max"))))
+    assert (str(96 << 20), "21") in seen, seen
+
+
+@v2_test
+def v2_oom_kill_is_mle_with_peak(c):
+    # memory.events counts the OOM kill (hierarchically, so it stays visible in judge-<pid> once the run's cgroup
+    # is gone); the peak comes from memory.peak, so it reaches the limit even though the run ends at once
+    before = keyed(os.path.join(judge_dir(c), "memory.events"), "oom_kill")
+    r = c.run(["/work/probe", "alloc", "200"], mem_bytes=48 << 20)
+    expect(r, "mle")
+    assert 40 * 1024 <= r["maxrss_kb"] <= 48 * 1024, r
+    assert keyed(os.path.join(judge_dir(c), "memory.events"), "oom_kill") > before
+
+
+@v2_test
+def v2_fork_bomb_hits_pids_max(c):
+    # pids.max = nproc + 1 (the waiting slot): the program and fewer than nproc children
+    r = c.run(["/work/probe", "forkbomb"], nproc=8, wall_ms=5000 * SLOW)
+    expect(r, "ok")
+    assert int(r["out"].split()[1]) < 8, r["out"]
+    expect(c.run(["/work/probe", "hello", "after"]), "ok")
+
+
+@v2_test
+def v2_cpu_of_all_processes(c):
+    # cpu.stat usage_usec of the run's cgroup: two spinning processes reach the limit together
+    r = c.run(["/bin/sh", "-c", "/work/probe spin & /work/probe spin & wait"], cpu_ms=800, wall_ms=20000 * SLOW)
+    expect(r, "tle_cpu")
+    assert r["cpu_us"] >= 800000, r
 
 
 def startup_checks(binary, root):
     out = []
-    def ready(args):
-        p = subprocess.run([binary] + args, input=b"", capture_output=True, timeout=30, env={})
+    def ready(args, cgroup=True):
+        p = subprocess.run([binary] + args + (CGROUP_ARGS if cgroup else []), input=b"", capture_output=True, timeout=30, env={})
         return p.returncode, json.loads(p.stdout.splitlines()[0])
     rc, r = ready(["--work-root", "/nonexistent-dir"])
     out.append(("ready:false for a missing work root", rc == 1 and r["ready"] is False and "work root" in r["error"], r))
     rc, r = ready(["--work-root", root, "--bogus", "1"])
     out.append(("ready:false for an unknown option", rc == 1 and "unknown option" in r["error"], r))
-    rc, r = ready(["--work-root", root, "--cgroup", "v2"])
+    rc, r = ready(["--work-root", root, "--cgroup", "v2"] + [a for a in CGROUP_ARGS if a not in ("--cgroup", "v1", "v2")],
+                  cgroup=False)
     ok = rc == 1 and "memory" in r["error"] and "pids" in r["error"] if r["ready"] is False else r["ready"] is True
     out.append(("--cgroup v2 names missing controllers (or works)", ok, r))
-    rc, r = ready(["--work-root", root, "--ro-bind", "/usr", "--cgroup", "v1"])
-    out.append(("EOF on stdin: ready then exit 0", rc == 0 and r["ready"] is True and r["cgroup"] == "v1", r))
+    rc, r = ready(["--work-root", root, "--ro-bind", "/usr"])
+    out.append(("EOF on stdin: ready then exit 0", rc == 0 and r["ready"] is True and r["cgroup"] == CGROUP, r))
+    if CGROUP == "v2":
+        rc, r = ready(["--work-root", root, "--cgroup", "auto"] + CGROUP_ARGS[2:], cgroup=False)
+        out.append(("--cgroup auto picks v2", rc == 0 and r.get("cgroup") == "v2", r))
+        # without --cgroup-root the daemon's parent is its own cgroup, which holds this driver too: v2 cannot
+        # enable controllers there (no-internal-process rule); the error names the fix and nothing is left behind
+        p = subprocess.Popen([binary, "--work-root", root, "--cgroup", "v2"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={})
+        r = json.loads(p.stdout.readline())
+        p.communicate(timeout=30)
+        left = judge_dirs(p.pid)
+        ok = p.returncode == 1 and r["ready"] is False and "--cgroup-root" in r["error"] and not left
+        out.append(("v2 in a cgroup holding other processes: ready:false names --cgroup-root, leaves nothing", ok,
+                    (r, left)))
     nobody = subprocess.run(["sh", "-c", "command -v setpriv"], capture_output=True).stdout.strip()
     if nobody:
         p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "--work-root", root],
@@ -641,14 +763,14 @@ def startup_checks(binary, root):
     time.sleep(0.3)
     gone = not any(alive(k) for k in kids + grandkids)
     out.append(("SIGKILL of the daemon kills slots and programs", gone and grandkids, (kids, grandkids)))
-    subprocess.run([binary, "--work-root", root], input=b"", capture_output=True, timeout=30)
-    stale = [b for b in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct") if os.path.exists("%s/judge-%d" % (b, dead_pid))]
+    subprocess.run([binary, "--work-root", root] + CGROUP_ARGS, input=b"", capture_output=True, timeout=30)
+    stale = judge_dirs(dead_pid)
     out.append(("stale judge-<pid> cgroups removed at the next start", not stale, stale))
     # v1/v2 file names against fake trees
     fake = os.path.join(root, "..", "cgfake")
     os.mkdir(fake)
     exe = os.path.join(fake, "cgroup_fake")
-    subprocess.check_call(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", exe, os.path.join(HERE, "cgroup_fake.c")])
+    compile_test_program(["-std=gnu11", "-O2", "-Wall", "-Wextra"], "cgroup_fake.c", exe)
     p = subprocess.run([exe, fake], capture_output=True, text=True)
     out.append(("cgroup v1/v2 fake-tree checks (file names, formats)", p.returncode == 0, p.stdout))
     return out
@@ -680,7 +802,15 @@ def main():
     ap.add_argument("--binary")
     ap.add_argument("--bench", type=int, default=200)
     ap.add_argument("-k", default="")
+    ap.add_argument("--cgroup", choices=("v1", "v2"), help="default: the daemon's auto, expected to pick v1")
+    ap.add_argument("--cgroup-root")
+    ap.add_argument("--prebuilt", help="directory holding probe, trivial and cgroup_fake compiled from this tree")
+    ap.add_argument("--slow", type=int, default=1, help="factor for default limits and waits (emulated VMs)")
     a = ap.parse_args()
+    global CGROUP, SLOW, PREBUILT
+    CGROUP = a.cgroup or "v1"
+    SLOW, PREBUILT = a.slow, a.prebuilt
+    CGROUP_ARGS[:] = (["--cgroup", a.cgroup] if a.cgroup else []) + (["--cgroup-root", a.cgroup_root] if a.cgroup_root else [])
     if os.geteuid() != 0:
         print("must run as root")
         return 2
@@ -693,8 +823,8 @@ def main():
     prog = os.path.join(root, "prog")
     os.makedirs(prog)
     os.makedirs(os.path.join(root, "out"))
-    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "probe"), os.path.join(HERE, "probe.c")])
-    subprocess.check_call(["gcc", "-O2", "-static", "-o", os.path.join(prog, "trivial"), os.path.join(HERE, "trivial.c")])
+    compile_test_program(["-O2", "-static"], "probe.c", os.path.join(prog, "probe"))
+    compile_test_program(["-O2", "-static"], "trivial.c", os.path.join(prog, "trivial"))
     failed = 0
     for name, ok, detail in startup_checks(binary, root):
         print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": %r" % (detail,)))
@@ -704,7 +834,7 @@ def main():
     if not d.ready.get("ready"):
         return 1
     c = Ctx(d, root, prog)
-    for t in TESTS:
+    for t in TESTS + (V2_TESTS if CGROUP == "v2" else []):
         if a.k not in t.__name__:
             continue
         t0 = time.time()

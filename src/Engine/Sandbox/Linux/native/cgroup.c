@@ -25,7 +25,6 @@ static int g_v2;
 static int g_ndirs;
 static char g_base[MAX_CG][PATH_MAX]; /* .../judge-<pid> per hierarchy */
 static int g_memsw = 1;
-static int g_have_peak = 1;
 
 int write_file_at(int dirfd, const char *name, const char *text)
 {
@@ -232,6 +231,23 @@ static int setup_v1(const char *root, char *err, size_t errlen)
     return 0;
 }
 
+static char g_v2_home[PATH_MAX]; /* v2: the cgroup the daemon was started in, until setup has succeeded */
+
+/* Undoes a failed v2 setup: the daemon goes back to the cgroup it was started in (allowed there: enabling
+ * controllers is what failed, or never happened) and judge-<pid> goes away, so that a daemon refused at start
+ * leaves nothing behind (no later daemon would remove it: its parent may not be theirs). */
+static void undo_v2(void)
+{
+    if (g_v2_home[0] != '\0')
+        write_path(g_v2_home, "cgroup.procs", "0");
+    char leaf[PATH_MAX + 16];
+    snprintf(leaf, sizeof leaf, "%s/daemon", g_base[0]);
+    rmdir(leaf);
+    rmdir(g_base[0]);
+    g_v2 = 0;
+    g_ndirs = 0;
+}
+
 static int setup_v2(const char *root, char *err, size_t errlen, int quiet_missing)
 {
     char mnt[PATH_MAX], own[PATH_MAX], parent[PATH_MAX], buf[1024];
@@ -257,6 +273,9 @@ static int setup_v2(const char *root, char *err, size_t errlen, int quiet_missin
         return -1;
     }
     remove_stale(parent);
+    char home[PATH_MAX];
+    if (own_cgroup(NULL, home, sizeof home) == 0)
+        snprintf(g_v2_home, sizeof g_v2_home, "%s%s", mnt, strcmp(home, "/") == 0 ? "" : home);
     snprintf(g_base[0], sizeof g_base[0], "%s/judge-%d", parent, (int)getpid());
     if (mkdir(g_base[0], 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cgroup v2: cannot create %s: %s", g_base[0], strerror(errno));
@@ -267,6 +286,7 @@ static int setup_v2(const char *root, char *err, size_t errlen, int quiet_missin
     snprintf(leaf, sizeof leaf, "%s/daemon", g_base[0]);
     if ((mkdir(leaf, 0755) != 0 && errno != EEXIST) || write_path(leaf, "cgroup.procs", "0") != 0) {
         snprintf(err, errlen, "cgroup v2: cannot move the daemon into %s: %s", leaf, strerror(errno));
+        undo_v2();
         return -1;
     }
     /* the parent must pass memory and pids down to judge-<pid>, which passes them to the runs */
@@ -277,12 +297,14 @@ static int setup_v2(const char *root, char *err, size_t errlen, int quiet_missin
                      "cgroup v2: cannot enable +memory +pids in %s/cgroup.subtree_control: %s (the cgroup must hold "
                      "no other process; start the daemon in a delegated cgroup or pass --cgroup-root)",
                      parent, strerror(errno));
+            undo_v2();
             return -1;
         }
     }
     if (write_path(g_base[0], "cgroup.subtree_control", "+memory +pids") != 0) {
         snprintf(err, errlen, "cgroup v2: cannot enable +memory +pids in %s/cgroup.subtree_control: %s", g_base[0],
                  strerror(errno));
+        undo_v2();
         return -1;
     }
     if (write_path(g_base[0], "cgroup.subtree_control", "+cpu") != 0) {
@@ -317,18 +339,16 @@ int cg_setup(const char *mode, const char *root, char *err, size_t errlen)
     /* prove it works: a run cgroup with limits, removed again */
     struct limits lim = { .mem_bytes = 64 << 20, .nproc = 8 };
     struct cg_handles h;
-    if (cg_run_create(0, &lim, &h, err, errlen) != 0)
+    if (cg_run_create(0, &lim, &h, err, errlen) != 0) {
+        if (g_v2)
+            undo_v2();
         return -1;
+    }
     for (int i = 0; i < h.n; i++)
         close(h.dir[i]);
     if (cg_run_remove(0) != 0) {
         snprintf(err, errlen, "cgroup: cannot remove a test run cgroup under %s", g_base[0]);
         return -1;
-    }
-    if (g_v2) {
-        char buf[64], path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/daemon", g_base[0]);
-        g_have_peak = read_path(path, "memory.peak", buf, sizeof buf) >= 0 || errno != ENOENT;
     }
     return 0;
 }
