@@ -3,7 +3,7 @@
 # compiler for its native sandbox helper. Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(gcc g++ python3 default-jdk-headless)
+packages=(gcc g++ python3 pypy3 default-jdk-headless)
 
 missing=()
 for package in "${packages[@]}"; do

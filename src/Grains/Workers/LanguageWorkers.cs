@@ -38,6 +38,13 @@ public sealed class Python3Worker(ProblemCatalog p, ToolchainInventory t, Submis
     protected override string LanguageId => "python3";
 }
 
+[StatelessWorker, GrainType("worker-pypy3")]
+public sealed class PyPy3Worker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+    : JudgeWorker(p, t, j, s, d, l)
+{
+    protected override string LanguageId => "pypy3";
+}
+
 [StatelessWorker, GrainType("worker-java")]
 public sealed class JavaWorker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
@@ -54,6 +61,7 @@ public static class LanguageWorkers
         ["cpp20"] = typeof(Cpp20Worker),
         ["c11"] = typeof(C11Worker),
         ["python3"] = typeof(Python3Worker),
+        ["pypy3"] = typeof(PyPy3Worker),
         ["java"] = typeof(JavaWorker),
     };
 }
