@@ -298,7 +298,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
                 }
 
                 var (verdict, message) = VerdictRules.ForRun(result, check, run.Language.IsOutOfMemory(run1.Stderr));
-                if (pass > 1)
+                if (pass > 1 && verdict != Verdict.AC)
                     message = message is null ? $"pass {pass}" : $"pass {pass}: {message}";
                 double? score = problem.Scoring ? (verdict == Verdict.AC ? check?.Score ?? 1 : 0) : null;
                 return new TestOutcome(test.Name, verdict, cpu, wall, memory, result.ExitCode, result.SignalName, message)

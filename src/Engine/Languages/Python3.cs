@@ -24,8 +24,9 @@ public abstract record PythonLanguage : Language
             sys.exit(1)
         """;
 
-    // -I: isolated mode (no user site, no PYTHON* variables); -S would drop site-packages such as numpy if installed.
-    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => [Runtime, "-I", "-B", layout.EntryPoint];
+    // -E -s: no PYTHON* variables, no user site (isolated mode -I minus -P: the script's directory stays importable, so
+    // a problem's include/ modules next to main.py can be imported); -S would drop site-packages such as numpy if installed.
+    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => [Runtime, "-E", "-s", "-B", layout.EntryPoint];
 
     public override bool IsOutOfMemory(string stderr) => stderr.Contains("MemoryError", StringComparison.Ordinal);
 
