@@ -90,6 +90,8 @@ public static partial class SandboxFiles
             return info is { Exists: true, LinkTarget: null } ? info.OpenRead() : null;
         }
 
+        if (Directory.Exists(path))
+            return null; // a directory (or a link to one, which the no-follow open below refuses anyway)
         var fd = Open(path, ReadOnly | NoFollow | NonBlocking | CloseOnExec);
         if (fd < 0)
             return null;
