@@ -33,6 +33,7 @@ public static class JudgeApi
             timeLimitMs = (long)p.Limits.TimeLimit.TotalMilliseconds,
             memoryLimitMb = p.Limits.MemoryBytes / (1024 * 1024),
             tests = p.Tests.Count,
+            type = p.Scoring ? "scoring" : "pass-fail",
         })));
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         return app;
