@@ -110,6 +110,8 @@ public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxL
             }
 
             File.WriteAllText(Path.Combine(staging, Marker), hash);
+            if (Directory.Exists(final) && !File.Exists(Path.Combine(final, Marker)))
+                Directory.Delete(final, recursive: true); // left half-made by a process that died
             try
             {
                 Directory.Move(staging, final);

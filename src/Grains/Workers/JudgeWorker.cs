@@ -9,7 +9,7 @@ namespace Judge.Grains.Workers;
 
 /// <summary>Judges submissions of one language on this silo; each language's subclass has its own pinned grain type.</summary>
 public abstract partial class JudgeWorker(
-    ProblemCatalog problems,
+    IProblemSource problems,
     ToolchainInventory toolchains,
     SubmissionJudge judge,
     JudgeSlots slots,
