@@ -17,6 +17,10 @@ public sealed record PackageCase
     public double? Score { get; init; }
     public bool RunAll { get; init; }
     public string? Message { get; init; }
+
+    /// <summary>Text no test's message nor judge message may contain (a host file a hostile validator tried to leak).</summary>
+    public string? MessagesLack { get; init; }
+
     public IReadOnlyDictionary<string, string> Tests { get; init; } = new Dictionary<string, string>();
     public required string Source { get; init; }
 
@@ -46,6 +50,7 @@ public sealed record PackageCase
             Score = json.Score,
             RunAll = json.RunAll,
             Message = json.Message,
+            MessagesLack = json.MessagesLack,
             Tests = json.Tests ?? new Dictionary<string, string>(),
             Source = File.ReadAllText(sources[0]),
         };
@@ -58,6 +63,7 @@ public sealed record PackageCase
         [JsonPropertyName("score")] public double? Score { get; init; }
         [JsonPropertyName("runAll")] public bool RunAll { get; init; }
         [JsonPropertyName("message")] public string? Message { get; init; }
+        [JsonPropertyName("messagesLack")] public string? MessagesLack { get; init; }
         [JsonPropertyName("tests")] public Dictionary<string, string>? Tests { get; init; }
     }
 }

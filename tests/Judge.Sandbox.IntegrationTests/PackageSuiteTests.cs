@@ -55,6 +55,15 @@ public class PackageSuiteTests(ITestOutputHelper output)
             Assert.Contains(fragment, message ?? "");
         }
 
+        if (expected.MessagesLack is { } secret)
+        {
+            Assert.All(report.Tests, test =>
+            {
+                Assert.DoesNotContain(secret, test.Message ?? "");
+                Assert.DoesNotContain(secret, test.JudgeMessage ?? "");
+            });
+        }
+
         foreach (var (test, verdict) in expected.Tests)
             Assert.Equal((test, verdict), (test, report.Tests.Single(t => t.Name == test).Verdict.ToString()));
     }
