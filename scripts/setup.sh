@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM)
-packages=(gcc g++ python3 default-jdk-headless qemu-system-x86 cpio)
+packages=(gcc g++ python3 pypy3 default-jdk-headless qemu-system-x86 cpio)
 
 missing=()
 for package in "${packages[@]}"; do

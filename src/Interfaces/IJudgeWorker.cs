@@ -31,7 +31,14 @@ public sealed record JudgeResult(
     [property: Id(1)] string? CompileOutput,
     [property: Id(2)] System.Collections.Immutable.ImmutableArray<TestResult> Tests,
     [property: Id(3)] string? Message,
-    [property: Id(4)] string JudgedBy);
+    [property: Id(4)] string JudgedBy)
+{
+    /// <summary>Points earned in a scoring problem; <c>null</c> for pass-fail problems.</summary>
+    [Id(5)] public double? Score { get; init; }
+
+    /// <summary>The most points of a scoring problem; <c>null</c> for pass-fail problems.</summary>
+    [Id(6)] public double? MaxScore { get; init; }
+}
 
 /// <summary>A language offered by the cluster.</summary>
 [GenerateSerializer, Immutable, Alias("judge.LanguageInfo")]

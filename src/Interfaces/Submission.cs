@@ -2,14 +2,16 @@ using System.Collections.Immutable;
 
 namespace Judge.Interfaces;
 
-/// <summary>What a client submits: a problem, a language id and the source.</summary>
+/// <summary>What a client submits: a problem, a language id and the source; <paramref name="RunAll"/> judges every test even
+/// after a failure (the problem's <c>on_reject: break</c> is ignored).</summary>
 [GenerateSerializer, Immutable, Alias("judge.SubmissionRequest")]
 public sealed record SubmissionRequest(
     [property: Id(0)] string Problem,
     [property: Id(1)] string Language,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source,
+    [property: Id(3)] bool RunAll = false);
 
-/// <summary>The result of one test.</summary>
+/// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem.</summary>
 [GenerateSerializer, Immutable, Alias("judge.TestResult")]
 public sealed record TestResult(
     [property: Id(0)] string Name,
@@ -19,7 +21,8 @@ public sealed record TestResult(
     [property: Id(4)] long MemoryKb,
     [property: Id(5)] int? ExitCode = null,
     [property: Id(6)] string? Signal = null,
-    [property: Id(7)] string? Message = null);
+    [property: Id(7)] string? Message = null,
+    [property: Id(8)] double? Score = null);
 
 /// <summary>A submission as clients see it: lifecycle, verdict and per-test results so far.</summary>
 [GenerateSerializer, Immutable, Alias("judge.Submission")]
@@ -33,7 +36,7 @@ public sealed record Submission
     /// <summary>The final verdict; <c>null</c> until finished.</summary>
     [Id(4)] public Verdict? Verdict { get; init; }
 
-    /// <summary>1 for accepted, 0 otherwise (scoring problems come with test groups).</summary>
+    /// <summary>Pass-fail problems: 1 for accepted, 0 otherwise. Scoring problems: the points earned (see <see cref="MaxScore"/>).</summary>
     [Id(5)] public double? Score { get; init; }
 
     /// <summary>Largest CPU time over the tests run, in milliseconds.</summary>
@@ -61,6 +64,9 @@ public sealed record Submission
 
     /// <summary>The silo that judged the final attempt.</summary>
     [Id(15)] public string? JudgedBy { get; init; }
+
+    /// <summary>The most points the problem gives: 1 for pass-fail problems, the scoring problem's total otherwise; <c>null</c> until finished.</summary>
+    [Id(16)] public double? MaxScore { get; init; }
 }
 
 /// <summary>How a submit call was taken.</summary>

@@ -20,10 +20,10 @@ public class HttpApiTests(JudgeServer server)
         foreach (var test in submission.GetProperty("tests").EnumerateArray())
         {
             Assert.Equal("AC", test.GetProperty("verdict").GetString());
-            foreach (var field in new[] { "name", "timeMs", "wallMs", "memoryKb", "exitCode", "signal", "message" })
+            foreach (var field in new[] { "name", "timeMs", "wallMs", "memoryKb", "exitCode", "signal", "message", "score" })
                 Assert.True(test.TryGetProperty(field, out _), $"test result has '{field}'");
         }
-        foreach (var field in new[] { "id", "problem", "language", "status", "verdict", "score", "timeMs", "memoryKb", "compileOutput", "tests", "createdAt", "finishedAt" })
+        foreach (var field in new[] { "id", "problem", "language", "status", "verdict", "score", "maxScore", "timeMs", "memoryKb", "compileOutput", "tests", "createdAt", "finishedAt" })
             Assert.True(submission.TryGetProperty(field, out _), $"submission has '{field}'");
     }
 
@@ -114,6 +114,7 @@ public class HttpApiTests(JudgeServer server)
         { "{\"problem\":\"aplusb\",\"language\":\"cobol\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "unknown language 'cobol'" },
         { "{\"problem\":\"aplusb\",\"language\":\"kotlin\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "language 'kotlin' is not offered by any silo" },
         { "{\"id\":\"../etc\",\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "field 'id' must be" },
+        { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"runAll\":\"yes\"}", "application/json", HttpStatusCode.BadRequest, "field 'runAll' must be a boolean, not a string" },
         { "problem=aplusb", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "application/json" },
     };
 
@@ -190,6 +191,8 @@ public class HttpApiTests(JudgeServer server)
         Assert.True(aplusb.GetProperty("tests").GetInt32() > 2);
         Assert.Contains(problems.EnumerateArray(), p => p.GetProperty("id").GetString() == "circlearea");
         Assert.Contains(problems.EnumerateArray(), p => p.GetProperty("id").GetString() == "groups");
+        Assert.Equal("pass-fail", aplusb.GetProperty("type").GetString());
+        Assert.Equal("scoring", problems.EnumerateArray().Single(p => p.GetProperty("id").GetString() == "triangle").GetProperty("type").GetString());
     }
 
     [Fact]

@@ -46,12 +46,15 @@ public sealed class JudgeServer : IAsyncLifetime
     }
 
     /// <summary>Posts a submission with <c>?wait=true</c> and returns the finished submission.</summary>
-    public async Task<JsonElement> JudgeAsync(string problem, string language, string source)
+    public Task<JsonElement> JudgeAsync(string problem, string language, string source) => JudgeAsync(new { problem, language, source });
+
+    /// <summary>Posts <paramref name="body"/> (serialized as JSON) with <c>?wait=true</c> and returns the finished submission.</summary>
+    public async Task<JsonElement> JudgeAsync(object body)
     {
-        using var response = await Http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300", new { problem, language, source });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
+        using var response = await Http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300", body);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {answer}");
+        return JsonDocument.Parse(answer).RootElement.Clone();
     }
 
     /// <summary>Posts a raw body and returns the status and parsed JSON answer.</summary>

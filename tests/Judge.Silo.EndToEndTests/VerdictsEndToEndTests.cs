@@ -102,6 +102,7 @@ public class VerdictsEndToEndTests(JudgeServer server)
     [InlineData("aplusb")]
     [InlineData("circlearea")]
     [InlineData("groups")]
+    [InlineData("triangle")]
     public async Task Bundled_accepted_solutions_are_accepted_in_every_language(string problem)
     {
         foreach (var (extension, language) in new[] { (".cpp", "cpp17"), (".py", "python3"), (".java", "java") })
@@ -109,6 +110,40 @@ public class VerdictsEndToEndTests(JudgeServer server)
             var submission = await server.JudgeAsync(problem, language, ReadAccepted(problem, extension));
             Assert.True(submission.GetProperty("verdict").GetString() == "AC", $"{problem} {language}: {submission}");
         }
+    }
+
+    [Fact]
+    public async Task Scoring_problem_reports_points_of_the_groups_passed()
+    {
+        var overflow = File.ReadAllText(Path.Combine(Repository.ExampleProblems, "triangle", "submissions", "wrong_answer", "overflow.cpp"));
+        var partial = await server.JudgeAsync("triangle", "cpp17", overflow);
+
+        Assert.Equal("WA", partial.GetProperty("verdict").GetString());
+        Assert.Equal(30, partial.GetProperty("score").GetDouble());
+        Assert.Equal(100, partial.GetProperty("maxScore").GetDouble());
+        var tests = partial.GetProperty("tests").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(1, tests["secret/group1-small/02"].GetProperty("score").GetDouble());
+        Assert.Equal("WA", tests["secret/group2-large/01"].GetProperty("verdict").GetString());
+        Assert.Equal(0, tests["secret/group2-large/01"].GetProperty("score").GetDouble());
+        Assert.Equal("WA", tests["secret/group2-large/02"].GetProperty("verdict").GetString()); // scoring problems judge every group
+
+        var full = await server.JudgeAsync("triangle", "python3", ReadAccepted("triangle", ".py"));
+        Assert.Equal(100, full.GetProperty("score").GetDouble());
+    }
+
+    [Fact]
+    public async Task Run_all_judges_every_test_after_a_failure()
+    {
+        const string wrong = "print(0)\n";
+        var stopped = await server.JudgeAsync("aplusb", "python3", wrong);
+        Assert.Contains(stopped.GetProperty("tests").EnumerateArray(), t => t.GetProperty("verdict").GetString() == "SK");
+        Assert.Equal(JsonValueKind.Null, stopped.GetProperty("tests")[0].GetProperty("score").ValueKind);
+        Assert.Equal(1, stopped.GetProperty("maxScore").GetDouble());
+
+        var all = await server.JudgeAsync(new { problem = "aplusb", language = "python3", source = wrong, runAll = true });
+        Assert.Equal("WA", all.GetProperty("verdict").GetString());
+        Assert.DoesNotContain(all.GetProperty("tests").EnumerateArray(), t => t.GetProperty("verdict").GetString() == "SK");
+        Assert.Equal(stopped.GetProperty("testCount").GetInt32(), all.GetProperty("tests").GetArrayLength());
     }
 
     private static string ReadAccepted(string problem, string extension)

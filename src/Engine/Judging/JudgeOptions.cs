@@ -14,8 +14,12 @@ public sealed record JudgeOptions
     /// <summary>Bytes of compiler output kept for the submitter.</summary>
     public int CompileOutputBytes { get; init; } = 64 * 1024;
 
-    /// <summary>Stop at the first failing test; later tests are skipped (SK).</summary>
+    /// <summary>Honour the problem's <c>on_reject</c> (by default: stop at the first failing test, later tests are skipped, SK);
+    /// <c>false</c> runs every test of every submission.</summary>
     public bool StopOnFirstFailure { get; init; } = true;
+
+    /// <summary>Compilers and interpreter for problem-setter programs (output validators, checkers).</summary>
+    public Checkers.PackageToolchain PackageToolchain { get; init; } = Checkers.PackageToolchain.Default;
 
     public static JudgeOptions Default { get; } = new();
 }

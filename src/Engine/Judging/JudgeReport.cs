@@ -13,6 +13,12 @@ public sealed record TestOutcome(
     string? Signal = null,
     string? Message = null)
 {
+    /// <summary>The fraction of the test's points it earned (0 to 1) in a scoring problem; <c>null</c> in pass-fail problems.</summary>
+    public double? Score { get; init; }
+
+    /// <summary>What the checker told the judges (not for the submitter).</summary>
+    public string? JudgeMessage { get; init; }
+
     /// <summary>A test not run because an earlier one failed.</summary>
     public static TestOutcome Skipped(string name) => new(name, Verdict.SK, TimeSpan.Zero, TimeSpan.Zero, 0);
 }
@@ -20,6 +26,12 @@ public sealed record TestOutcome(
 /// <summary>The judgement of a whole submission.</summary>
 public sealed record JudgeReport(Verdict Verdict, string? CompileOutput, IReadOnlyList<TestOutcome> Tests, string? Message = null)
 {
+    /// <summary>Points earned, in a scoring problem (<c>null</c> in pass-fail problems).</summary>
+    public double? Score { get; init; }
+
+    /// <summary>The most points the problem gives, in a scoring problem.</summary>
+    public double? MaxScore { get; init; }
+
     /// <summary>The largest CPU time over the tests that ran.</summary>
     public TimeSpan MaxCpuTime => Tests.Count == 0 ? TimeSpan.Zero : Tests.Max(t => t.CpuTime);
 

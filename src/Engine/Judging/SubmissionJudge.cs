@@ -14,46 +14,154 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     private const int StderrKeptBytes = 4096;
     private readonly ILogger logger = logger ?? NullLogger<SubmissionJudge>.Instance;
 
+    private readonly PackagePrograms programs = new(sandbox, Path.Combine(options.WorkRoot, "programs"), options.CompileLimits, options.PackageToolchain);
+
     public JudgeOptions Options { get; } = options;
 
     /// <summary>Judges <paramref name="source"/> in <paramref name="language"/> against every test of <paramref name="problem"/>.</summary>
-    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, CancellationToken cancellationToken = default)
+    public Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, CancellationToken cancellationToken = default) =>
+        JudgeAsync(problem, language, source, progress, runAll: false, cancellationToken);
+
+    /// <summary>Judges <paramref name="source"/> in <paramref name="language"/> against the tests of <paramref name="problem"/>,
+    /// group by group; <paramref name="runAll"/> judges every test even where the problem says <c>on_reject: break</c>.</summary>
+    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
     {
         using var workspace = Workspace.Create(Options.WorkRoot);
-        var compiled = await CompileAsync(workspace, language, source, cancellationToken);
+        var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cancellationToken);
         if (compiled.Failure is { } failure)
             return new JudgeReport(failure.Verdict, compiled.Output, [], failure.Message);
 
+        var checker = await CheckerAsync(problem, cancellationToken);
+        if (checker.Error is { } checkerError)
+        {
+            LogCheckerFailed(problem.Id, checkerError);
+            return new JudgeReport(Verdict.IE, compiled.Output, [], checkerError);
+        }
+
         await progress.CompiledAsync(compiled.Output, problem.Tests.Count);
 
-        var checker = new DefaultValidator(problem.ValidatorFlags);
         var limits = language.RunLimits(new SandboxLimits
         {
             CpuTime = problem.Limits.TimeLimit,
             MemoryBytes = problem.Limits.MemoryBytes,
             OutputBytes = problem.Limits.OutputBytes,
         });
-        var outcomes = new List<TestOutcome>(problem.Tests.Count);
-        var failed = false;
+        var data = problem.Data.Children.Count > 0
+            ? problem.Data
+            : new TestGroup("", GroupSettings.Default, problem.Tests.Select(t => new TestGroupChild(t, null)).ToList());
+        var run = new TestRun(problem, language, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure);
         for (var index = 0; index < problem.Tests.Count; index++)
+            run.Indexes[problem.Tests[index].Name] = index;
+
+        await JudgeGroupAsync(data, run, cancellationToken);
+
+        var outcomes = problem.Tests.Select(test => run.Outcomes.GetValueOrDefault(test.Name) ?? Skipped(problem, test)).ToList();
+        var verdict = VerdictRules.ForSubmission(outcomes.Select(o => o.Verdict));
+        if (!problem.Scoring)
+            return new JudgeReport(verdict, compiled.Output, outcomes);
+        var (score, max) = ScoreRules.ForProblem(data, outcomes.ToDictionary(o => o.Name, StringComparer.Ordinal));
+        return new JudgeReport(verdict, compiled.Output, outcomes) { Score = score, MaxScore = max };
+    }
+
+    private static TestOutcome Skipped(Problem problem, TestCase test) =>
+        TestOutcome.Skipped(test.Name) with { Score = problem.Scoring ? 0 : null };
+
+    /// <summary>What one submission's judging shares while it walks the test groups.</summary>
+    private sealed record TestRun(
+        Problem Problem, Language Language, Workspace Workspace, SourceLayout Layout, SandboxLimits Limits,
+        PreparedChecker Checker, IJudgeProgress Progress, bool RunAll)
+    {
+        public Dictionary<string, int> Indexes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, TestOutcome> Outcomes { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Judges a group's tests and subgroups in order; returns whether any was rejected.</summary>
+    private async Task<bool> JudgeGroupAsync(TestGroup group, TestRun run, CancellationToken cancellationToken)
+    {
+        var rejected = false;
+        var stopped = false;
+        foreach (var child in group.Children)
         {
-            var test = problem.Tests[index];
-            if (failed && Options.StopOnFirstFailure)
+            if (stopped)
+                continue; // its tests stay unjudged: skipped
+            bool childRejected;
+            if (child.Test is { } test)
             {
-                outcomes.Add(TestOutcome.Skipped(test.Name));
-                continue;
+                var index = run.Indexes[test.Name];
+                await run.Progress.TestStartedAsync(index, test.Name);
+                var outcome = await RunTestAsync(run, index, test, cancellationToken);
+                LogTestJudged(run.Problem.Id, run.Language.Id, test.Name, outcome.Verdict);
+                run.Outcomes[test.Name] = outcome;
+                await run.Progress.TestJudgedAsync(index, outcome);
+                childRejected = outcome.Verdict != Verdict.AC;
+            }
+            else
+            {
+                childRejected = await JudgeGroupAsync(child.Group!, run, cancellationToken);
             }
 
-            await progress.TestStartedAsync(index, test.Name);
-            var outcome = await RunTestAsync(workspace, index, language, compiled.Layout, limits, test, checker, cancellationToken);
-            LogTestJudged(problem.Id, language.Id, test.Name, outcome.Verdict);
-            outcomes.Add(outcome);
-            await progress.TestJudgedAsync(index, outcome);
-            failed |= outcome.Verdict != Verdict.AC;
+            rejected |= childRejected;
+            stopped = childRejected && group.Settings.OnReject == OnReject.Break && !run.RunAll;
+        }
+        return rejected;
+    }
+
+    /// <summary>The include directory for a language: <c>include/&lt;id&gt;</c> or a common name for it, else <c>include/default</c>.</summary>
+    private static string? IncludeDirectory(Problem problem, Language language)
+    {
+        string[] names = language.Id switch
+        {
+            "cpp17" or "cpp20" => [language.Id, "cpp", "c++"],
+            "c11" => [language.Id, "c"],
+            "pypy3" => [language.Id, "python3", "python"],
+            "python3" => [language.Id, "python"],
+            _ => [language.Id],
+        };
+        foreach (var name in names.Append("default"))
+        {
+            if (problem.IncludeDirectories.TryGetValue(name, out var directory))
+                return directory;
+        }
+        return null;
+    }
+
+    /// <summary>The problem's checker, ready to run: the default validator, or its package program built (once, cached).</summary>
+    private sealed record PreparedChecker(Func<TestCase, IChecker> For, IReadOnlyList<string> ProblemFlags, string? Error = null);
+
+    private async Task<PreparedChecker> CheckerAsync(Problem problem, CancellationToken cancellationToken)
+    {
+        var problemFlags = problem.ValidatorFlagsText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (problem.Validation == ValidationMode.Default || problem.OutputValidator is null)
+        {
+            var byFlags = new Dictionary<string, IChecker>(StringComparer.Ordinal);
+            var plain = new DefaultValidator(problem.ValidatorFlags);
+            return new PreparedChecker(test =>
+            {
+                if (test.ValidatorFlags.Length == 0)
+                    return plain;
+                if (!byFlags.TryGetValue(test.ValidatorFlags, out var checker))
+                    byFlags[test.ValidatorFlags] = checker = new DefaultValidator(ValidatorFlags.Parse($"{problem.ValidatorFlagsText} {test.ValidatorFlags}"));
+                return checker;
+            }, []);
         }
 
-        var verdict = VerdictRules.ForSubmission(outcomes.Select(o => o.Verdict));
-        return new JudgeReport(verdict, compiled.Output, outcomes);
+        var built = await programs.GetAsync(problem.OutputValidator, cancellationToken);
+        if (built.Error is { } error)
+            return new PreparedChecker(_ => null!, [], $"the problem's output validator could not be built: {error}");
+
+        var limits = new SandboxLimits
+        {
+            CpuTime = problem.Limits.ValidationTime,
+            MemoryBytes = problem.Limits.ValidationMemoryBytes,
+            LimitAddressSpace = false,
+            StackBytes = 256L * 1024 * 1024,
+            OutputBytes = 1024 * 1024,
+            FileSizeBytes = problem.Limits.ValidationOutputBytes,
+        };
+        IChecker shared = problem.Validation == ValidationMode.Testlib
+            ? new TestlibChecker(sandbox, built, limits)
+            : new KattisValidator(sandbox, built, limits, problem.Limits.ValidationOutputBytes);
+        return new PreparedChecker(_ => shared, problemFlags);
     }
 
     /// <summary>Proves a language's toolchain works through the sandbox: compiles and runs its self-test on "2 3".</summary>
@@ -61,14 +169,14 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     public async Task<string?> SelfTestAsync(Language language, CancellationToken cancellationToken = default)
     {
         using var workspace = Workspace.Create(Options.WorkRoot);
-        var compiled = await CompileAsync(workspace, language, language.SelfTestSource, cancellationToken);
+        var compiled = await CompileAsync(workspace, language, language.SelfTestSource, null, cancellationToken);
         if (compiled.Failure is { } failure)
             return $"self-test did not compile ({failure.Verdict}): {failure.Message} {compiled.Output}".Trim();
 
         var input = workspace.IoFile("selftest.in");
         await File.WriteAllTextAsync(input, "2 3\n", cancellationToken);
         var limits = language.RunLimits(new SandboxLimits { CpuTime = TimeSpan.FromSeconds(10), MemoryBytes = 512L * 1024 * 1024 });
-        var run = await RunAsync(workspace, 0, language, compiled.Layout, limits, input, cancellationToken);
+        var run = await RunAsync(workspace, "selftest", language, compiled.Layout, limits, input, cancellationToken);
         if (run.Result.Status != SandboxStatus.Ok)
             return $"self-test run failed: {run.Result.Status} {run.Result.Message} {run.Stderr}".Trim();
         var output = CappedFile.ReadText(run.StdoutPath, 1024).Trim();
@@ -77,13 +185,21 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     private sealed record Compiled(SourceLayout Layout, string? Output, (Verdict Verdict, string Message)? Failure);
 
-    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, string source, CancellationToken cancellationToken)
+    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, string source, string? include, CancellationToken cancellationToken)
     {
         var layout = language.Layout(source);
         if (layout.Error is { } layoutError)
             return new Compiled(layout, layoutError, (Verdict.CE, layoutError));
 
-        await File.WriteAllTextAsync(Path.Combine(workspace.SourceDirectory, layout.SourceFileName), source, cancellationToken);
+        if (include is not null)
+        {
+            foreach (var file in Directory.GetFiles(include))
+                SandboxFiles.CopyIn(file, Path.Combine(workspace.SourceDirectory, Path.GetFileName(file)));
+        }
+
+        var sourcePath = Path.Combine(workspace.SourceDirectory, layout.SourceFileName);
+        File.Delete(sourcePath); // an include file of the same name gives way to the submission
+        await File.WriteAllTextAsync(sourcePath, source, cancellationToken);
         if (language.CompileCommand(layout) is not { } command)
             return new Compiled(layout, null, null);
 
@@ -118,10 +234,10 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     private sealed record Run(SandboxResult Result, string StdoutPath, string Stderr);
 
-    private async Task<Run> RunAsync(Workspace workspace, int index, Language language, SourceLayout layout, SandboxLimits limits, string inputPath, CancellationToken cancellationToken)
+    private async Task<Run> RunAsync(Workspace workspace, string key, Language language, SourceLayout layout, SandboxLimits limits, string inputPath, CancellationToken cancellationToken)
     {
-        var stdout = workspace.IoFile($"{index}.out");
-        var stderr = workspace.IoFile($"{index}.err");
+        var stdout = workspace.IoFile($"{key}.out");
+        var stderr = workspace.IoFile($"{key}.err");
         var result = await sandbox.RunAsync(new SandboxRequest
         {
             Argv = language.RunCommand(layout, limits),
@@ -132,28 +248,74 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             Environment = language.Environment,
             Limits = limits,
         }, cancellationToken);
-        return new Run(result, stdout, CappedFile.ReadText(stderr, StderrKeptBytes));
+        var kept = CappedFile.ReadText(stderr, StderrKeptBytes);
+        File.Delete(stderr);
+        return new Run(result, stdout, kept);
     }
 
-    private async Task<TestOutcome> RunTestAsync(Workspace workspace, int index, Language language, SourceLayout layout, SandboxLimits limits, TestCase test, IChecker checker, CancellationToken cancellationToken)
+    /// <summary>Runs one test (every pass of it, in a multi-pass problem), checks it and rules.</summary>
+    private async Task<TestOutcome> RunTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
     {
-        var run = await RunAsync(workspace, index, language, layout, limits, test.InputPath, cancellationToken);
-        try
+        var problem = run.Problem;
+        var checker = run.Checker.For(test);
+        var flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var checkDirectory = Path.Combine(run.Workspace.Root, "checks", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var input = test.InputPath;
+        var cpu = TimeSpan.Zero;
+        var wall = TimeSpan.Zero;
+        var memory = 0L;
+        for (var pass = 1; ; pass++)
         {
-            var result = run.Result;
-            var check = VerdictRules.NeedsCheck(result)
-                ? await checker.CheckAsync(new CheckRequest(test.InputPath, test.AnswerPath, run.StdoutPath), cancellationToken)
-                : null;
-            var (verdict, message) = VerdictRules.ForRun(result, check, language.IsOutOfMemory(run.Stderr));
-            return new TestOutcome(test.Name, verdict, result.CpuTime, result.WallTime, result.PeakMemoryBytes,
-                result.ExitCode, result.SignalName, message);
-        }
-        finally
-        {
-            File.Delete(run.StdoutPath);
-            File.Delete(workspace.IoFile($"{index}.err"));
+            var run1 = await RunAsync(run.Workspace, $"{index}-{pass}", run.Language, run.Layout, run.Limits, input, cancellationToken);
+            try
+            {
+                var result = run1.Result;
+                cpu += result.CpuTime;
+                wall += result.WallTime;
+                memory = Math.Max(memory, result.PeakMemoryBytes);
+                var check = VerdictRules.NeedsCheck(result)
+                    ? await checker.CheckAsync(new CheckRequest(test.InputPath, test.AnswerPath, run1.StdoutPath)
+                    {
+                        Flags = flags,
+                        WorkDirectory = checkDirectory,
+                    }, cancellationToken)
+                    : null;
+                if (check?.NextPassInput is { } next && !problem.MultiPass)
+                {
+                    File.Delete(next);
+                    check = check with { NextPassInput = null };
+                }
+
+                if (check is { Status: CheckStatus.Accepted, NextPassInput: { } nextInput })
+                {
+                    if (pass < problem.ValidationPasses)
+                    {
+                        input = nextInput;
+                        continue;
+                    }
+
+                    check = CheckOutcome.Failed($"the output validator asked for pass {pass + 1}, but the problem allows {problem.ValidationPasses} (limits.validation_passes)", check.JudgeMessage);
+                }
+
+                var (verdict, message) = VerdictRules.ForRun(result, check, run.Language.IsOutOfMemory(run1.Stderr));
+                if (pass > 1 && verdict != Verdict.AC)
+                    message = message is null ? $"pass {pass}" : $"pass {pass}: {message}";
+                double? score = problem.Scoring ? (verdict == Verdict.AC ? check?.Score ?? 1 : 0) : null;
+                return new TestOutcome(test.Name, verdict, cpu, wall, memory, result.ExitCode, result.SignalName, message)
+                {
+                    Score = score,
+                    JudgeMessage = check?.JudgeMessage,
+                };
+            }
+            finally
+            {
+                File.Delete(run1.StdoutPath);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Problem {Problem}: the output validator is unusable: {Reason}")]
+    private partial void LogCheckerFailed(string problem, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Problem {Problem} in {Language}: test {Test} judged {Verdict}")]
     private partial void LogTestJudged(string problem, string language, string test, Verdict verdict);

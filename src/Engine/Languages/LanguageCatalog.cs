@@ -4,7 +4,7 @@ namespace Judge.Engine.Languages;
 public static class LanguageCatalog
 {
     /// <summary>The languages with their default toolchain paths.</summary>
-    public static IReadOnlyList<Language> All { get; } = [new Cpp17(), new Cpp20(), new C11(), new Python3(), new Java()];
+    public static IReadOnlyList<Language> All { get; } = [new Cpp17(), new Cpp20(), new C11(), new Python3(), new PyPy3(), new Java()];
 
     /// <summary>The language with this id, or <c>null</c>.</summary>
     public static Language? Find(string id) => All.FirstOrDefault(l => l.Id == id);
@@ -21,7 +21,7 @@ public static class LanguageCatalog
                 Compiler = settings.Compiler ?? native.Compiler,
                 Flags = settings.Flags is { } flags ? flags.Split(' ', StringSplitOptions.RemoveEmptyEntries) : native.Flags,
             },
-            Python3 python => python with { Runtime = settings.Runtime ?? python.Runtime },
+            PythonLanguage python => python with { Runtime = settings.Runtime ?? python.Runtime },
             Java java => java with { Compiler = settings.Compiler ?? java.Compiler, Runtime = settings.Runtime ?? java.Runtime },
             _ => language,
         };

@@ -2,14 +2,11 @@ using Judge.Engine.Sandbox;
 
 namespace Judge.Engine.Languages;
 
-/// <summary>CPython 3. "Compiling" byte-compiles the script so syntax errors are compilation errors.</summary>
-public sealed record Python3 : Language
+/// <summary>A Python 3 interpreter. "Compiling" byte-compiles the script so syntax errors are compilation errors.</summary>
+public abstract record PythonLanguage : Language
 {
-    public override string Id => "python3";
-    public override string Name => "Python 3";
-
-    /// <summary>The interpreter; override with <c>Judge:Languages:python3:Runtime</c>.</summary>
-    public string Runtime { get; init; } = "/usr/bin/python3";
+    /// <summary>The interpreter; override with <c>Judge:Languages:&lt;id&gt;:Runtime</c>.</summary>
+    public abstract string Runtime { get; init; }
 
     public override IReadOnlyList<string> VersionCommand => [Runtime, "--version"];
 
@@ -27,8 +24,9 @@ public sealed record Python3 : Language
             sys.exit(1)
         """;
 
-    // -I: isolated mode (no user site, no PYTHON* variables); -S would drop site-packages such as numpy if installed.
-    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => [Runtime, "-I", "-B", layout.EntryPoint];
+    // -E -s: no PYTHON* variables, no user site (isolated mode -I minus -P: the script's directory stays importable, so
+    // a problem's include/ modules next to main.py can be imported); -S would drop site-packages such as numpy if installed.
+    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => [Runtime, "-E", "-s", "-B", layout.EntryPoint];
 
     public override bool IsOutOfMemory(string stderr) => stderr.Contains("MemoryError", StringComparison.Ordinal);
 
@@ -36,4 +34,28 @@ public sealed record Python3 : Language
         new Dictionary<string, string>(SandboxRequest.DefaultEnvironment) { ["PYTHONIOENCODING"] = "utf-8" };
 
     public override string SelfTestSource => "a, b = map(int, input().split())\nprint(a + b)\n";
+}
+
+/// <summary>CPython 3.</summary>
+public sealed record Python3 : PythonLanguage
+{
+    public override string Id => "python3";
+    public override string Name => "Python 3";
+    public override string Runtime { get; init; } = "/usr/bin/python3";
+}
+
+/// <summary>PyPy 3: the same language as <see cref="Python3"/>, with a JIT (Debian package <c>pypy3</c>).</summary>
+public sealed record PyPy3 : PythonLanguage
+{
+    public override string Id => "pypy3";
+    public override string Name => "PyPy 3";
+    public override string Runtime { get; init; } = "/usr/bin/pypy3";
+
+    /// <summary>"Python 3.9.16 (7.3.11+dfsg...) [PyPy 7.3.11 ...]" becomes "PyPy 7.3.11 (Python 3.9.16)".</summary>
+    public override string ParseVersion(string output)
+    {
+        var python = System.Text.RegularExpressions.Regex.Match(output, @"Python (\d+\.\d+\.\d+)");
+        var pypy = System.Text.RegularExpressions.Regex.Match(output, @"PyPy (\d+\.\d+\.\d+)");
+        return pypy.Success && python.Success ? $"PyPy {pypy.Groups[1].Value} (Python {python.Groups[1].Value})" : base.ParseVersion(output);
+    }
 }

@@ -1,7 +1,7 @@
 namespace Judge.Engine.Problems;
 
 /// <summary>The problems found under one root directory, loaded once; malformed packages are listed as errors, not offered.</summary>
-public sealed class ProblemCatalog
+public sealed class ProblemCatalog : IProblemSource
 {
     /// <summary>The configuration key that names the problems directory.</summary>
     public const string RootConfigurationKey = "Judge:Problems:Root";

@@ -15,8 +15,15 @@ public static partial class ProblemLoader
     /// <summary>The largest memory or output limit a package may ask for, in MiB (1 TiB).</summary>
     public const long MaxMebibytes = 1L << 20;
 
+    /// <summary>The most submission runs per test a multi-pass problem may ask for.</summary>
+    public const int MaxValidationPasses = 100;
+
     private const string ProblemYaml = "problem.yaml";
     private const string TimeLimitFile = ".timelimit";
+    private const string DomjudgeIni = "domjudge-problem.ini";
+    private const string LegacyValidators = "output_validators";
+    private const string ModernValidator = "output_validator";
+    private static readonly string[] GroupFiles = ["testdata.yaml", "test_group.yaml"];
     private const long MiB = 1024 * 1024;
 
     /// <summary>Loads and validates the package in <paramref name="directory"/>.</summary>
@@ -55,13 +62,35 @@ public static partial class ProblemLoader
     {
         private readonly string realRoot = RealPath(root);
 
+        /// <summary>problem.yaml's validator_flags when the default validator judges (group flags are checked against it).</summary>
+        private string? defaultValidatorFlags;
+
         public Problem Read()
         {
             var yaml = ReadProblemYaml();
             var name = ReadName(yaml);
-            var limits = ReadLimits(yaml);
-            var flags = ReadValidatorFlags(yaml);
-            RejectUnsupported(yaml);
+            var limitsNode = Child(yaml, "limits") switch
+            {
+                null => null,
+                YamlMappingNode mapping => mapping,
+                YamlScalarNode { Value: null or "" } => null,
+                _ => throw Error(ProblemYaml, "limits must be a mapping"),
+            };
+            var limits = ReadLimits(limitsNode);
+            var flagsText = ReadValidatorFlagsText(yaml);
+            var kind = ReadKind(yaml);
+            var validator = ReadOutputValidator(kind);
+            var validation = kind.Testlib ? ValidationMode.Testlib : validator is null ? ValidationMode.Default : ValidationMode.Custom;
+            if (kind.MultiPass && validation != ValidationMode.Custom)
+            {
+                throw Error(ProblemYaml, "multi-pass problems need an output validator speaking the Kattis protocol, not validator_protocol: testlib");
+            }
+
+            var passes = ReadValidationPasses(limitsNode);
+            var flags = validation == ValidationMode.Default ? ParseDefaultFlags(flagsText, ProblemYaml, "validator_flags") : ValidatorFlags.Default;
+            defaultValidatorFlags = validation == ValidationMode.Default ? flagsText : null;
+            var data = ReadTests(kind.Scoring);
+
             return new Problem
             {
                 Id = id,
@@ -69,7 +98,15 @@ public static partial class ProblemLoader
                 Directory = root,
                 Limits = limits,
                 ValidatorFlags = flags,
-                Tests = ReadTests(),
+                ValidatorFlagsText = flagsText,
+                Scoring = kind.Scoring,
+                Validation = validation,
+                OutputValidator = validation == ValidationMode.Default ? null : validator,
+                MultiPass = kind.MultiPass,
+                ValidationPasses = passes,
+                IncludeDirectories = ReadIncludes(),
+                Data = data,
+                Tests = data.AllTests().ToList(),
             };
         }
 
@@ -128,23 +165,127 @@ public static partial class ProblemLoader
             return string.IsNullOrWhiteSpace(name) ? id : name.Trim();
         }
 
-        private ProblemLimits ReadLimits(YamlMappingNode? yaml)
+        private ProblemLimits ReadLimits(YamlMappingNode? limits)
         {
-            var limits = Child(yaml, "limits") switch
-            {
-                null => null,
-                YamlMappingNode mapping => mapping,
-                YamlScalarNode { Value: null or "" } => null,
-                _ => throw Error(ProblemYaml, "limits must be a mapping"),
-            };
-
             var defaults = ProblemLimits.Default;
             var time = Child(limits, "time_limit") is { } timeNode
                 ? ParseSeconds(timeNode, ProblemYaml, "limits.time_limit")
-                : ReadTimeLimitFile() ?? defaults.TimeLimit;
+                : ReadTimeLimitFile() ?? ReadDomjudgeIni() ?? defaults.TimeLimit;
             var memory = Child(limits, "memory") is { } memoryNode ? ParseMebibytes(memoryNode, "limits.memory") : defaults.MemoryBytes;
             var output = Child(limits, "output") is { } outputNode ? ParseMebibytes(outputNode, "limits.output") : defaults.OutputBytes;
-            return new ProblemLimits(time, memory, output);
+            return new ProblemLimits(time, memory, output)
+            {
+                ValidationTime = Child(limits, "validation_time") is { } validationTime
+                    ? ParseSeconds(validationTime, ProblemYaml, "limits.validation_time")
+                    : defaults.ValidationTime,
+                ValidationMemoryBytes = Child(limits, "validation_memory") is { } validationMemory
+                    ? ParseMebibytes(validationMemory, "limits.validation_memory")
+                    : defaults.ValidationMemoryBytes,
+                ValidationOutputBytes = Child(limits, "validation_output") is { } validationOutput
+                    ? ParseMebibytes(validationOutput, "limits.validation_output")
+                    : defaults.ValidationOutputBytes,
+                TimeMultiplier = ReadTimeMultiplier(limits),
+            };
+        }
+
+        /// <summary>Legacy <c>time_multiplier: 5</c>, or 2023-07 <c>time_multipliers: {ac_to_time_limit: 2, time_limit_to_tle: 1.5}</c>.</summary>
+        private double? ReadTimeMultiplier(YamlMappingNode? limits)
+        {
+            double? multiplier = null;
+            if (Child(limits, "time_multiplier") is { } legacy)
+            {
+                multiplier = ParsePositive(legacy, "limits.time_multiplier");
+            }
+
+            switch (Child(limits, "time_multipliers"))
+            {
+                case null:
+                    break;
+                case YamlMappingNode modern:
+                    foreach (var (key, value) in modern.Children)
+                    {
+                        var keyText = (key as YamlScalarNode)?.Value;
+                        if (keyText is not ("ac_to_time_limit" or "ac_to_timelimit" or "time_limit_to_tle" or "timelimit_to_tle"))
+                        {
+                            throw Error(ProblemYaml, $"limits.time_multipliers: unknown key '{keyText}' (expected ac_to_time_limit and time_limit_to_tle)");
+                        }
+
+                        var number = ParsePositive(value, $"limits.time_multipliers.{keyText}");
+                        if (keyText.StartsWith("ac_", StringComparison.Ordinal))
+                        {
+                            multiplier = number;
+                        }
+                    }
+
+                    break;
+                default:
+                    throw Error(ProblemYaml, "limits.time_multipliers must be a mapping");
+            }
+
+            return multiplier;
+        }
+
+        private double ParsePositive(YamlNode node, string what) =>
+            node is YamlScalarNode { Value: { } text }
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value > 0 && double.IsFinite(value)
+                ? value
+                : throw Error(ProblemYaml, $"{what} must be a positive number");
+
+        private int ReadValidationPasses(YamlMappingNode? limits)
+        {
+            if (Child(limits, "validation_passes") is not { } node)
+            {
+                return 2;
+            }
+
+            return node is YamlScalarNode { Value: { } text }
+                && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var passes)
+                && passes is >= 1 and <= MaxValidationPasses
+                ? passes
+                : throw Error(ProblemYaml, $"limits.validation_passes must be a whole number from 1 to {MaxValidationPasses}");
+        }
+
+        /// <summary>DOMjudge's <c>domjudge-problem.ini</c>: <c>timelimit = 2</c> (value optionally quoted); other keys are ignored.</summary>
+        private TimeSpan? ReadDomjudgeIni()
+        {
+            var path = Path.Combine(root, DomjudgeIni);
+            if (!CheckedExists(path, DomjudgeIni))
+            {
+                return null;
+            }
+
+            TimeSpan? limit = null;
+            var number = 0;
+            foreach (var raw in File.ReadAllLines(path))
+            {
+                number++;
+                var line = raw.Trim();
+                if (line.Length == 0 || line[0] is ';' or '#' || (line[0] == '[' && line[^1] == ']'))
+                {
+                    continue;
+                }
+
+                var equals = line.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    throw Error(DomjudgeIni, $"line {number} is not 'key = value'");
+                }
+
+                var key = line[..equals].Trim();
+                var value = line[(equals + 1)..].Trim();
+                if (value.Length >= 2 && value[0] is '\'' or '"' && value[^1] == value[0])
+                {
+                    value = value[1..^1];
+                }
+
+                if (key == "timelimit")
+                {
+                    limit = ParseSeconds(new YamlScalarNode(value), DomjudgeIni, "timelimit");
+                }
+            }
+
+            return limit;
         }
 
         private TimeSpan? ReadTimeLimitFile()
@@ -181,54 +322,312 @@ public static partial class ProblemLoader
             throw Error(ProblemYaml, $"{what} must be a positive whole number of MiB (at most {MaxMebibytes})");
         }
 
-        private ValidatorFlags ReadValidatorFlags(YamlMappingNode? yaml)
+        private string ReadValidatorFlagsText(YamlMappingNode? yaml) => Child(yaml, "validator_flags") switch
         {
-            switch (Child(yaml, "validator_flags"))
-            {
-                case null:
-                    return ValidatorFlags.Default;
-                case YamlScalarNode scalar:
-                    try
-                    {
-                        return ValidatorFlags.Parse(scalar.Value);
-                    }
-                    catch (FormatException e)
-                    {
-                        throw Error(ProblemYaml, $"validator_flags: {e.Message}");
-                    }
+            null => "",
+            YamlScalarNode scalar => scalar.Value ?? "",
+            _ => throw Error(ProblemYaml, "validator_flags must be a string"),
+        };
 
-                default:
-                    throw Error(ProblemYaml, "validator_flags must be a string");
+        /// <summary>Flags for the default output validator; a flag it does not know is an error naming <paramref name="file"/>.</summary>
+        private ValidatorFlags ParseDefaultFlags(string text, string file, string what)
+        {
+            if (text.Length == 0)
+            {
+                return ValidatorFlags.Default;
+            }
+
+            try
+            {
+                return ValidatorFlags.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw Error(file, $"{what}: {e.Message}");
             }
         }
 
-        /// <summary>Refuses packages that need a validator or grader this loader does not describe.</summary>
-        private void RejectUnsupported(YamlMappingNode? yaml)
+        /// <summary>What kind of problem this is: <c>type</c> (legacy <c>pass-fail</c>/<c>scoring</c>, 2023-07 also <c>multi-pass</c>,
+        /// <c>interactive</c>, as a string or a list), legacy <c>validation</c> (<c>default</c>, or <c>custom</c> followed by
+        /// <c>interactive</c>, <c>score</c>, <c>multi-pass</c>; or a mapping of those to booleans), and our <c>validator_protocol</c>.</summary>
+        private ProblemKind ReadKind(YamlMappingNode? yaml)
         {
-            if (Child(yaml, "validation") is { } validation
-                && (validation is not YamlScalarNode { Value: var mode } || (mode is not (null or "" or "default"))))
-            {
-                throw Error(ProblemYaml, "only 'validation: default' is supported (custom and interactive validation are not)");
-            }
-
+            var kind = new ProblemKind();
             var types = Child(yaml, "type") switch
             {
+                null => [],
                 YamlScalarNode scalar => (scalar.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                YamlSequenceNode sequence => sequence.Children.OfType<YamlScalarNode>().Select(item => item.Value ?? "").ToArray(),
-                _ => [],
+                YamlSequenceNode sequence => sequence.Children.Select(item => item is YamlScalarNode { Value: { } value }
+                    ? value
+                    : throw Error(ProblemYaml, "type must be a string or a list of strings")).ToArray(),
+                _ => throw Error(ProblemYaml, "type must be a string or a list of strings"),
             };
-            if (types.Any(type => type is "interactive" or "multi-pass"))
+            foreach (var type in types)
             {
-                throw Error(ProblemYaml, "interactive and multi-pass problems are not supported");
+                switch (type)
+                {
+                    case "pass-fail":
+                        break;
+                    case "scoring":
+                        kind.Scoring = true;
+                        break;
+                    case "multi-pass":
+                        kind.MultiPass = true;
+                        break;
+                    case "interactive":
+                        kind.Interactive = true;
+                        kind.InteractiveKey = "type";
+                        break;
+                    case "submit-answer":
+                        throw Error(ProblemYaml, "type: submit-answer problems are not supported");
+                    default:
+                        throw Error(ProblemYaml, $"type: unknown problem type '{type}' (expected pass-fail, scoring, multi-pass or interactive)");
+                }
             }
+
+            switch (Child(yaml, "validation"))
+            {
+                case null:
+                    break;
+                case YamlScalarNode scalar:
+                    var words = (scalar.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (words.Length > 0 && words[0] is not ("default" or "custom"))
+                    {
+                        throw Error(ProblemYaml, $"validation must start with 'default' or 'custom', not '{words[0]}'");
+                    }
+
+                    if (words.Length > 1 && words[0] == "default")
+                    {
+                        throw Error(ProblemYaml, "validation: 'default' takes no options (options follow 'custom')");
+                    }
+
+                    kind.Custom |= words.Length > 0 && words[0] == "custom";
+                    foreach (var word in words.Skip(1))
+                    {
+                        switch (word)
+                        {
+                            case "interactive":
+                                kind.Interactive = true;
+                                kind.InteractiveKey = "validation";
+                                break;
+                            case "multi-pass":
+                                kind.MultiPass = true;
+                                break;
+                            case "score":
+                                break;
+                            default:
+                                throw Error(ProblemYaml, $"validation: unknown option '{word}' (expected interactive, score or multi-pass)");
+                        }
+                    }
+
+                    break;
+                case YamlMappingNode mapping:
+                    kind.Custom = true;
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        var keyText = (key as YamlScalarNode)?.Value;
+                        var flag = value is YamlScalarNode { Value: "true" or "false" } b
+                            ? b.Value == "true"
+                            : throw Error(ProblemYaml, $"validation.{keyText} must be true or false");
+                        switch (keyText)
+                        {
+                            case "interaction" or "interactive":
+                                kind.Interactive |= flag;
+                                kind.InteractiveKey = "validation";
+                                break;
+                            case "multipass" or "multi-pass":
+                                kind.MultiPass |= flag;
+                                break;
+                            case "scoring" or "score":
+                                break;
+                            default:
+                                throw Error(ProblemYaml, $"validation: unknown key '{keyText}' (expected interaction, multipass or scoring)");
+                        }
+                    }
+
+                    break;
+                default:
+                    throw Error(ProblemYaml, "validation must be a string or a mapping");
+            }
+
+            if (kind.Interactive)
+            {
+                throw Error(ProblemYaml, $"{kind.InteractiveKey}: interactive problems are not supported yet");
+            }
+
+            switch (Child(yaml, "validator_protocol"))
+            {
+                case null:
+                case YamlScalarNode { Value: null or "" or "kattis" }:
+                    break;
+                case YamlScalarNode { Value: "testlib" }:
+                    kind.Testlib = true;
+                    break;
+                default:
+                    throw Error(ProblemYaml, "validator_protocol must be 'kattis' or 'testlib'");
+            }
+
+            kind.Custom |= kind.MultiPass || kind.Testlib;
+            return kind;
         }
 
-        private IReadOnlyList<TestCase> ReadTests()
+        private sealed class ProblemKind
+        {
+            public bool Scoring;
+            public bool Custom;
+            public bool MultiPass;
+            public bool Interactive;
+            public bool Testlib;
+            public string InteractiveKey = "type";
+        }
+
+        /// <summary>The output validator: legacy <c>output_validators/</c> holding one program (a directory or a single source
+        /// file), or 2023-07 <c>output_validator/</c> that is the program. Legacy packages use it only with custom validation.</summary>
+        private OutputValidatorProgram? ReadOutputValidator(ProblemKind kind)
+        {
+            var legacyPath = Path.Combine(root, LegacyValidators);
+            var modernPath = Path.Combine(root, ModernValidator);
+            var legacy = CheckedExists(legacyPath, LegacyValidators + "/");
+            var modern = CheckedExists(modernPath, ModernValidator + "/");
+            if (legacy && modern)
+            {
+                throw Error(ModernValidator + "/", $"a package has either {ModernValidator}/ or {LegacyValidators}/, not both");
+            }
+
+            OutputValidatorProgram? program = null;
+            if (modern)
+            {
+                if (!Directory.Exists(modernPath))
+                {
+                    throw Error(ModernValidator, "must be a directory");
+                }
+
+                program = ReadProgram(ModernValidator, RealPath(modernPath), Directory.GetFiles(modernPath).Select(Path.GetFileName).ToList()!);
+                kind.Custom = true;
+            }
+            else if (legacy)
+            {
+                if (!Directory.Exists(legacyPath))
+                {
+                    throw Error(LegacyValidators, "must be a directory");
+                }
+
+                var entries = new DirectoryInfo(legacyPath).EnumerateFileSystemInfos()
+                    .Where(entry => !entry.Name.StartsWith('.'))
+                    .OrderBy(entry => entry.Name, StringComparer.Ordinal)
+                    .ToList();
+                if (entries.Count != 1)
+                {
+                    throw Error(LegacyValidators + "/", $"must hold exactly one program (a directory or a source file), not {entries.Count}");
+                }
+
+                var entry = entries[0];
+                var relative = $"{LegacyValidators}/{entry.Name}";
+                var real = CheckLink(entry, relative) ?? entry.FullName;
+                program = Directory.Exists(real)
+                    ? ReadProgram(relative, real, Directory.GetFiles(real).Select(Path.GetFileName).ToList()!)
+                    : ReadProgram(relative, RealPath(legacyPath), [entry.Name]);
+            }
+
+            if (kind.Custom && program is null)
+            {
+                var why = kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
+                throw Error(ProblemYaml, $"{why} an output validator ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
+            }
+
+            return kind.Custom ? program : null;
+        }
+
+        private OutputValidatorProgram ReadProgram(string relative, string directory, IReadOnlyList<string> files)
+        {
+            foreach (var file in files)
+            {
+                CheckLink(new FileInfo(Path.Combine(directory, file)), $"{relative}/{file}");
+            }
+
+            if (files.Any(file => file is "build" or "run"))
+            {
+                throw Error(relative, "programs with build or run scripts are not supported; give C, C++ or Python sources");
+            }
+
+            var cpp = files.Where(f => Path.GetExtension(f) is ".cpp" or ".cc" or ".cxx" or ".C").Order(StringComparer.Ordinal).ToList();
+            var c = files.Where(f => Path.GetExtension(f) == ".c").Order(StringComparer.Ordinal).ToList();
+            var python = files.Where(f => Path.GetExtension(f) == ".py").Order(StringComparer.Ordinal).ToList();
+            var kinds = (cpp.Count > 0 ? 1 : 0) + (c.Count > 0 ? 1 : 0) + (python.Count > 0 ? 1 : 0);
+            if (kinds == 0)
+            {
+                throw Error(relative, "holds no C++ (.cpp, .cc), C (.c) or Python (.py) source");
+            }
+
+            if (kinds > 1)
+            {
+                throw Error(relative, "mixes source languages; give C++, C or Python sources only");
+            }
+
+            if (cpp.Count > 0)
+            {
+                return new OutputValidatorProgram(relative, directory, ProgramKind.Cpp, cpp);
+            }
+
+            if (c.Count > 0)
+            {
+                return new OutputValidatorProgram(relative, directory, ProgramKind.C, c);
+            }
+
+            var main = python.Count == 1 ? python[0] : python.FirstOrDefault(f => f is "validator.py" or "main.py" or "checker.py");
+            return main is null
+                ? throw Error(relative, "has several Python files; name the one to run validator.py")
+                : new OutputValidatorProgram(relative, directory, ProgramKind.Python, [main]);
+        }
+
+        /// <summary><c>include/&lt;language&gt;/</c> directories: their files are copied next to a submission in that language.</summary>
+        private Dictionary<string, string> ReadIncludes()
+        {
+            var includes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var path = Path.Combine(root, "include");
+            if (!CheckedExists(path, "include/"))
+            {
+                return includes;
+            }
+
+            if (!Directory.Exists(path))
+            {
+                throw Error("include", "must be a directory");
+            }
+
+            foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos())
+            {
+                var relative = $"include/{entry.Name}";
+                var real = CheckLink(entry, relative) ?? entry.FullName;
+                if (!Directory.Exists(real))
+                {
+                    throw Error(relative, "must be a directory named after a language (include/default/, include/cpp/, include/python3/, ...)");
+                }
+
+                foreach (var file in new DirectoryInfo(real).EnumerateFileSystemInfos())
+                {
+                    var fileReal = CheckLink(file, $"{relative}/{file.Name}") ?? file.FullName;
+                    if (!File.Exists(fileReal))
+                    {
+                        throw Error($"{relative}/{file.Name}", "must be a file (include directories are flat)");
+                    }
+                }
+
+                includes[entry.Name] = real;
+            }
+
+            return includes;
+        }
+
+        private TestGroup ReadTests(bool scoring)
         {
             var data = Path.Combine(root, "data");
-            var tests = new List<TestCase>();
+            var rootSettings = scoring ? GroupSettings.Default with { OnReject = OnReject.Continue } : GroupSettings.Default;
+            var children = new List<TestGroupChild>();
+            var requirements = new List<(string File, string Group)>();
             if (CheckedExists(data, "data/") && Directory.Exists(data))
             {
+                rootSettings = ReadGroupSettings(data, "", rootSettings, requirements);
                 foreach (var part in new[] { "sample", "secret" })
                 {
                     var path = Path.Combine(data, part);
@@ -242,30 +641,45 @@ public static partial class ProblemLoader
                         throw Error($"data/{part}", "must be a directory");
                     }
 
-                    var found = new List<TestCase>();
                     var real = RealPath(path);
-                    CollectTests(path, real, part, found, [real]);
-                    found.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
-                    tests.AddRange(found);
+                    var group = ReadGroup(path, real, part, rootSettings, [real], requirements);
+                    if (scoring && part == "sample" && group.Settings.MaxScore is null)
+                    {
+                        group = group with { Settings = group.Settings with { MaxScore = 0 } };
+                    }
+
+                    children.Add(new TestGroupChild(null, group));
                 }
             }
 
-            if (tests.Count == 0)
+            var tree = new TestGroup("", rootSettings, children);
+            if (!tree.AllTests().Any())
             {
                 throw Error("data/", "no tests: expected data/sample/*.in or data/secret/**/*.in, each with a matching .ans");
             }
 
-            return tests;
+            var groups = tree.AllGroups().Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (file, group) in requirements)
+            {
+                if (!groups.Contains(group))
+                {
+                    throw Error(file, $"require_pass names '{group}', which is not a test group (a path under data/ like secret/group1)");
+                }
+            }
+
+            return tree;
         }
 
-        private void CollectTests(string directory, string realDirectory, string group, List<TestCase> tests, HashSet<string> ancestors)
+        private TestGroup ReadGroup(string directory, string realDirectory, string group, GroupSettings inherited, HashSet<string> ancestors, List<(string, string)> requirements)
         {
+            var settings = ReadGroupSettings(directory, group, inherited, requirements);
             var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
             var answers = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var subgroups = new List<TestGroupChild>();
             foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
             {
                 var relative = $"data/{group}/{entry.Name}";
-                if (entry is DirectoryInfo)
+                if (entry is DirectoryInfo || (entry.LinkTarget is not null && Directory.Exists(entry.FullName)))
                 {
                     var real = CheckLink(entry, relative) ?? Path.Combine(realDirectory, entry.Name);
                     if (!ancestors.Add(real))
@@ -273,7 +687,7 @@ public static partial class ProblemLoader
                         throw Error(relative, "symbolic link loop");
                     }
 
-                    CollectTests(entry.FullName, real, $"{group}/{entry.Name}", tests, ancestors);
+                    subgroups.Add(new TestGroupChild(null, ReadGroup(entry.FullName, real, $"{group}/{entry.Name}", settings, ancestors, requirements)));
                     ancestors.Remove(real);
                     continue;
                 }
@@ -286,6 +700,7 @@ public static partial class ProblemLoader
                 }
             }
 
+            var children = new List<(string Key, TestGroupChild Child)>();
             foreach (var (stem, input) in inputs)
             {
                 if (!answers.Remove(stem, out var answer))
@@ -293,7 +708,8 @@ public static partial class ProblemLoader
                     throw Error($"data/{group}/{stem}.in", $"has no matching answer file {stem}.ans");
                 }
 
-                tests.Add(new TestCase($"{group}/{stem}", group, input, answer));
+                var test = new TestCase($"{group}/{stem}", group, input, answer) { ValidatorFlags = settings.ValidatorFlags };
+                children.Add((stem, new TestGroupChild(test, null)));
             }
 
             if (answers.Count > 0)
@@ -301,6 +717,164 @@ public static partial class ProblemLoader
                 var stem = answers.Keys.First();
                 throw Error($"data/{group}/{stem}.ans", $"has no matching input file {stem}.in");
             }
+
+            children.AddRange(subgroups.Select(child => (child.Group!.Name[(group.Length + 1)..], child)));
+            children.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
+            return new TestGroup(group, settings, children.Select(c => c.Child).ToList());
+        }
+
+        /// <summary>The settings of a group: what it inherits, overridden by its <c>testdata.yaml</c> or <c>test_group.yaml</c>.</summary>
+        private GroupSettings ReadGroupSettings(string directory, string group, GroupSettings inherited, List<(string, string)> requirements)
+        {
+            var settings = inherited with { MaxScore = null, RequirePass = [] };
+            var prefix = group.Length == 0 ? "data" : $"data/{group}";
+            var found = GroupFiles.Where(name => CheckedExists(Path.Combine(directory, name), $"{prefix}/{name}")).ToList();
+            if (found.Count == 0)
+            {
+                return settings;
+            }
+
+            var file = $"{prefix}/{found[0]}";
+            if (found.Count > 1)
+            {
+                throw Error(file, $"a group has either {GroupFiles[0]} or {GroupFiles[1]}, not both");
+            }
+
+            var yaml = ReadYamlMapping(Path.Combine(directory, found[0]), file);
+            if (yaml is null)
+            {
+                return settings;
+            }
+
+            foreach (var (keyNode, value) in yaml.Children)
+            {
+                var key = (keyNode as YamlScalarNode)?.Value;
+                switch (key)
+                {
+                    case "on_reject":
+                        settings = settings with
+                        {
+                            OnReject = Scalar(value) switch
+                            {
+                                "break" => OnReject.Break,
+                                "continue" => OnReject.Continue,
+                                _ => throw Error(file, "on_reject must be 'break' or 'continue'"),
+                            },
+                        };
+                        break;
+                    case "score_aggregation" or "aggregation":
+                        settings = settings with { Aggregation = ParseAggregation(value, file, key) };
+                        break;
+                    case "max_score":
+                        settings = settings with { MaxScore = ParseScore(value, file, key) };
+                        break;
+                    case "accept_score":
+                        settings = settings with { AcceptScore = ParseScore(value, file, key) };
+                        break;
+                    case "require_pass":
+                        settings = settings with { RequirePass = ParseGroupList(value, file, requirements) };
+                        break;
+                    case "output_validator_flags":
+                        settings = settings with { ValidatorFlags = $"{settings.ValidatorFlags} {Scalar(value) ?? throw Error(file, "output_validator_flags must be a string")}".Trim() };
+                        if (defaultValidatorFlags is not null)
+                        {
+                            ParseDefaultFlags($"{defaultValidatorFlags} {settings.ValidatorFlags}", file, "output_validator_flags");
+                        }
+
+                        break;
+                    case "grader_flags":
+                        var words = (Scalar(value) ?? throw Error(file, "grader_flags must be a string")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        if (words.Contains("min"))
+                        {
+                            settings = settings with { Aggregation = ScoreAggregation.Min };
+                        }
+                        else if (words.Contains("sum"))
+                        {
+                            settings = settings with { Aggregation = ScoreAggregation.Sum };
+                        }
+
+                        break;
+                    case "scoring":
+                        if (value is not YamlMappingNode scoring)
+                        {
+                            throw Error(file, "scoring must be a mapping (score, aggregation, require_pass)");
+                        }
+
+                        foreach (var (innerKey, innerValue) in scoring.Children)
+                        {
+                            switch ((innerKey as YamlScalarNode)?.Value)
+                            {
+                                case "score":
+                                    settings = settings with { MaxScore = Scalar(innerValue) == "unbounded" ? null : ParseScore(innerValue, file, "scoring.score") };
+                                    break;
+                                case "aggregation":
+                                    settings = settings with { Aggregation = ParseAggregation(innerValue, file, "scoring.aggregation") };
+                                    break;
+                                case "require_pass":
+                                    settings = settings with { RequirePass = ParseGroupList(innerValue, file, requirements) };
+                                    break;
+                                case var other:
+                                    throw Error(file, $"scoring: unknown key '{other}' (expected score, aggregation, require_pass)");
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return settings;
+        }
+
+        private static string? Scalar(YamlNode node) => node is YamlScalarNode scalar ? scalar.Value ?? "" : null;
+
+        private ScoreAggregation ParseAggregation(YamlNode value, string file, string key) => Scalar(value) switch
+        {
+            "sum" => ScoreAggregation.Sum,
+            "min" => ScoreAggregation.Min,
+            _ => throw Error(file, $"{key} must be 'sum' or 'min'"),
+        };
+
+        private double ParseScore(YamlNode value, string file, string key) =>
+            Scalar(value) is { } text
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
+            && score >= 0 && double.IsFinite(score)
+                ? score
+                : throw Error(file, $"{key} must be a number >= 0");
+
+        private List<string> ParseGroupList(YamlNode value, string file, List<(string, string)> requirements)
+        {
+            var names = value switch
+            {
+                YamlScalarNode scalar => (scalar.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(),
+                YamlSequenceNode sequence => sequence.Children.Select(item => Scalar(item) ?? throw Error(file, "require_pass must be a group name or a list of them")).ToList(),
+                _ => throw Error(file, "require_pass must be a group name or a list of them"),
+            };
+            names = names.Select(name => name.Trim('/')).ToList();
+            requirements.AddRange(names.Select(name => (file, name)));
+            return names;
+        }
+
+        private YamlMappingNode? ReadYamlMapping(string path, string file)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                using var text = File.OpenText(path);
+                stream.Load(text);
+            }
+            catch (YamlException e)
+            {
+                throw Error(file, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException as YamlException ?? e).Message}");
+            }
+
+            return stream.Documents.Count == 0
+                ? null
+                : stream.Documents[0].RootNode switch
+                {
+                    YamlMappingNode mapping => mapping,
+                    YamlScalarNode { Value: null or "" } => null,
+                    _ => throw Error(file, "must be a YAML mapping of keys to values"),
+                };
         }
 
         /// <summary>Whether a path exists (as anything, even a dangling link), after checking that a link there stays inside the package.</summary>

@@ -40,6 +40,7 @@ public static class JudgingSiloBuilderExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox")));
         builder.Services.TryAddSingleton<SubmissionJudge>();
         builder.Services.TryAddSingleton(sp => new ProblemCatalog(sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems.Root!));
+        builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCatalog>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
         builder.Services.TryAddSingleton<ClusterLanguages>();

@@ -161,7 +161,8 @@ public sealed partial class SubmissionGrain(
         {
             Status = SubmissionStatus.Finished,
             Verdict = result.Verdict,
-            Score = result.Verdict == Verdict.AC ? 1 : 0,
+            Score = result.Score ?? (result.Verdict == Verdict.AC ? 1 : 0),
+            MaxScore = result.MaxScore ?? 1,
             TimeMs = ran.Count == 0 ? null : ran.Max(t => t.TimeMs),
             MemoryKb = ran.Count == 0 ? null : ran.Max(t => t.MemoryKb),
             CompileOutput = result.CompileOutput ?? view.CompileOutput,

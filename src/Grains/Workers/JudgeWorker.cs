@@ -9,7 +9,7 @@ namespace Judge.Grains.Workers;
 
 /// <summary>Judges submissions of one language on this silo; each language's subclass has its own pinned grain type.</summary>
 public abstract partial class JudgeWorker(
-    ProblemCatalog problems,
+    IProblemSource problems,
     ToolchainInventory toolchains,
     SubmissionJudge judge,
     JudgeSlots slots,
@@ -36,7 +36,7 @@ public abstract partial class JudgeWorker(
         LogJudging(logger, job.SubmissionId, LanguageId, problem.Id, judgedBy);
         try
         {
-            var report = await judge.JudgeAsync(problem, language, job.Request.Source, progress);
+            var report = await judge.JudgeAsync(problem, language, job.Request.Source, progress, job.Request.RunAll);
             LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
             return report.ToContract(judgedBy);
         }

@@ -11,35 +11,42 @@ namespace Judge.Grains.Workers;
 // and the cluster manifest then routes the language only to silos that have it.
 
 [StatelessWorker, GrainType("worker-cpp17")]
-public sealed class Cpp17Worker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+public sealed class Cpp17Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
 {
     protected override string LanguageId => "cpp17";
 }
 
 [StatelessWorker, GrainType("worker-cpp20")]
-public sealed class Cpp20Worker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+public sealed class Cpp20Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
 {
     protected override string LanguageId => "cpp20";
 }
 
 [StatelessWorker, GrainType("worker-c11")]
-public sealed class C11Worker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+public sealed class C11Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
 {
     protected override string LanguageId => "c11";
 }
 
 [StatelessWorker, GrainType("worker-python3")]
-public sealed class Python3Worker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+public sealed class Python3Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
 {
     protected override string LanguageId => "python3";
 }
 
+[StatelessWorker, GrainType("worker-pypy3")]
+public sealed class PyPy3Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+    : JudgeWorker(p, t, j, s, d, l)
+{
+    protected override string LanguageId => "pypy3";
+}
+
 [StatelessWorker, GrainType("worker-java")]
-public sealed class JavaWorker(ProblemCatalog p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
+public sealed class JavaWorker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
     : JudgeWorker(p, t, j, s, d, l)
 {
     protected override string LanguageId => "java";
@@ -54,6 +61,7 @@ public static class LanguageWorkers
         ["cpp20"] = typeof(Cpp20Worker),
         ["c11"] = typeof(C11Worker),
         ["python3"] = typeof(Python3Worker),
+        ["pypy3"] = typeof(PyPy3Worker),
         ["java"] = typeof(JavaWorker),
     };
 }

@@ -17,12 +17,17 @@ public static class ResultMapping
         outcome.PeakMemoryBytes / 1024,
         outcome.ExitCode,
         outcome.Signal,
-        outcome.Message);
+        outcome.Message,
+        outcome.Score);
 
     public static JudgeResult ToContract(this JudgeReport report, string judgedBy) => new(
         report.Verdict.ToContract(),
         report.CompileOutput,
         report.Tests.Select(t => t.ToContract()).ToImmutableArray(),
         report.Message,
-        judgedBy);
+        judgedBy)
+    {
+        Score = report.Score,
+        MaxScore = report.MaxScore,
+    };
 }

@@ -26,13 +26,14 @@ public static class JudgeApi
         api.MapPost("/submissions", Submit);
         api.MapGet("/submissions/{id}", GetSubmission);
         api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()));
-        api.MapGet("/problems", (ProblemCatalog problems) => Results.Ok(problems.Problems.Select(p => new
+        api.MapGet("/problems", (IProblemSource problems) => Results.Ok(problems.Problems.Select(p => new
         {
             id = p.Id,
             name = p.Name,
             timeLimitMs = (long)p.Limits.TimeLimit.TotalMilliseconds,
             memoryLimitMb = p.Limits.MemoryBytes / (1024 * 1024),
             tests = p.Tests.Count,
+            type = p.Scoring ? "scoring" : "pass-fail",
         })));
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         return app;
@@ -43,7 +44,7 @@ public static class JudgeApi
 
     private static IResult Error(int status, string message, string? id = null) => Results.Json(new ErrorBody(message, id), statusCode: status);
 
-    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, ProblemCatalog problems, ClusterLanguages languages)
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))

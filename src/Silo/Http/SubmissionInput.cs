@@ -56,7 +56,15 @@ public static partial class SubmissionInput
             if (sourceBytes > MaxSourceBytes)
                 return Parsed.Fail(413, $"field 'source' is {sourceBytes} bytes; the limit is {MaxSourceBytes} bytes (256 KiB)");
 
-            return new Parsed(id, new SubmissionRequest(problem!, language!, source!));
+            var runAll = false;
+            if (root.TryGetProperty("runAll", out var runAllProperty) && runAllProperty.ValueKind != JsonValueKind.Null)
+            {
+                if (runAllProperty.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    return Parsed.Fail(400, $"field 'runAll' must be a boolean, not {Describe(runAllProperty.ValueKind)}");
+                runAll = runAllProperty.GetBoolean();
+            }
+
+            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll));
         }
     }
 

@@ -90,4 +90,31 @@ public class LanguageTests
         Assert.Equal("Python 3 (Python 3.11.2)", (new Python3() with { Version = "Python 3.11.2" }).DisplayName);
         Assert.Equal("g++ 12.2.0", new Cpp17().ParseVersion("12.2.0\n"));
     }
+
+    [Fact]
+    public void PyPy3_runs_like_python3_with_its_own_interpreter()
+    {
+        var pypy = new PyPy3();
+        var layout = pypy.Layout("print(1)");
+
+        Assert.Equal("pypy3", pypy.Id);
+        Assert.Equal(["/usr/bin/pypy3", "-E", "-s", "-B", "main.py"], pypy.RunCommand(layout, new Judge.Engine.Sandbox.SandboxLimits()));
+        Assert.Equal("/usr/bin/pypy3", pypy.CompileCommand(layout)[0]);
+        Assert.Equal("/opt/pypy/bin/pypy3", ((PyPy3)LanguageCatalog.Configure(pypy, new LanguageSettings { Runtime = "/opt/pypy/bin/pypy3" })).Runtime);
+        Assert.True(pypy.IsOutOfMemory("MemoryError"));
+    }
+
+    [Fact]
+    public void PyPy3_version_names_pypy_and_the_python_it_implements()
+    {
+        Assert.Equal("PyPy 7.3.11 (Python 3.9.16)",
+            new PyPy3().ParseVersion("Python 3.9.16 (7.3.11+dfsg-2+deb12u3, Dec 30 2024, 22:36:23)\n[PyPy 7.3.11 with GCC 12.2.0]\n"));
+    }
+
+    [Fact]
+    public void Python_scripts_can_import_modules_next_to_them()
+    {
+        // -I would imply -P, which drops the script's directory from sys.path: a problem's include/ modules could not be imported.
+        Assert.DoesNotContain("-I", new Python3().RunCommand(new Python3().Layout(""), new Judge.Engine.Sandbox.SandboxLimits()));
+    }
 }

@@ -14,7 +14,7 @@ public sealed class ExampleProblemsTests
         var catalog = new ProblemCatalog(ExamplesRoot);
 
         Assert.Empty(catalog.Errors);
-        Assert.Equal(["aplusb", "circlearea", "groups"], catalog.Problems.Select(problem => problem.Id));
+        Assert.Equal(["aplusb", "circlearea", "groups", "triangle"], catalog.Problems.Select(problem => problem.Id));
         Assert.All(catalog.Problems, problem =>
         {
             Assert.NotEmpty(problem.Tests);
@@ -28,6 +28,7 @@ public sealed class ExampleProblemsTests
     [InlineData("aplusb", "A Plus B")]
     [InlineData("circlearea", "Circle Area")]
     [InlineData("groups", "Sum of a List")]
+    [InlineData("triangle", "Triangle Numbers")]
     public void Example_has_its_name(string id, string name) =>
         Assert.Equal(name, ProblemLoader.Load(Path.Combine(ExamplesRoot, id)).Name);
 

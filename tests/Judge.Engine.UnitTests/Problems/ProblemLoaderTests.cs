@@ -398,4 +398,239 @@ public sealed class ProblemLoaderTests : IDisposable
 
         Assert.Equal(["sample/1", "secret/1"], tests.Select(test => test.Name));
     }
+
+    [Fact]
+    public void Domjudge_ini_sets_the_time_limit_after_problem_yaml_and_timelimit()
+    {
+        packages.Package("ini");
+        packages.Write("ini/domjudge-problem.ini", "probid='A'\ntimelimit = '2.5'\ncolor=red\n");
+        Assert.Equal(TimeSpan.FromSeconds(2.5), ProblemLoader.Load(packages.PathOf("ini")).Limits.TimeLimit);
+
+        packages.Write("ini/.timelimit", "3\n");
+        Assert.Equal(TimeSpan.FromSeconds(3), ProblemLoader.Load(packages.PathOf("ini")).Limits.TimeLimit);
+    }
+
+    [Theory]
+    [InlineData("timelimit = soon\n")]
+    [InlineData("timelimit = 0\n")]
+    [InlineData("just a line\n")]
+    public void Bad_domjudge_ini_is_rejected(string text)
+    {
+        packages.Package("badini");
+        packages.Write("badini/domjudge-problem.ini", text);
+
+        AssertRejected("badini", "domjudge-problem.ini");
+    }
+
+    [Fact]
+    public void Legacy_scoring_package_with_custom_validation_is_loaded()
+    {
+        packages.Package("legacy", """
+            type: scoring
+            validation: custom score
+            validator_flags: tolerant
+            limits:
+              time_multiplier: 3
+              validation_time: 10
+              validation_memory: 512
+            """);
+        packages.Write("legacy/output_validators/check/check.cpp", "int main() { return 42; }");
+        packages.Write("legacy/output_validators/check/testlib.h", "");
+
+        var problem = ProblemLoader.Load(packages.PathOf("legacy"));
+
+        Assert.True(problem.Scoring);
+        Assert.Equal(ValidationMode.Custom, problem.Validation);
+        Assert.Equal("tolerant", problem.ValidatorFlagsText);
+        var validator = problem.OutputValidator!;
+        Assert.Equal("output_validators/check", validator.Name);
+        Assert.Equal(packages.PathOf("legacy/output_validators/check"), validator.Directory);
+        Assert.Equal(ProgramKind.Cpp, validator.Kind);
+        Assert.Equal(["check.cpp"], validator.Sources);
+        Assert.Equal(3, problem.Limits.TimeMultiplier);
+        Assert.Equal(TimeSpan.FromSeconds(10), problem.Limits.ValidationTime);
+        Assert.Equal(512L << 20, problem.Limits.ValidationMemoryBytes);
+    }
+
+    [Fact]
+    public void Modern_package_with_an_output_validator_directory_is_custom()
+    {
+        packages.Package("modern", """
+            problem_format_version: 2023-07-draft
+            type: [pass-fail, multi-pass]
+            limits:
+              validation_passes: 3
+              time_multipliers:
+                ac_to_time_limit: 2.5
+                time_limit_to_tle: 1.5
+            """);
+        packages.Write("modern/output_validator/validator.py", "import sys\nsys.exit(42)\n");
+
+        var problem = ProblemLoader.Load(packages.PathOf("modern"));
+
+        Assert.Equal(ValidationMode.Custom, problem.Validation);
+        Assert.True(problem.MultiPass);
+        Assert.Equal(3, problem.ValidationPasses);
+        Assert.Equal(2.5, problem.Limits.TimeMultiplier);
+        Assert.Equal(ProgramKind.Python, problem.OutputValidator!.Kind);
+        Assert.Equal(["validator.py"], problem.OutputValidator.Sources);
+    }
+
+    [Fact]
+    public void Legacy_output_validators_are_ignored_with_default_validation()
+    {
+        packages.Package("ignored", "validation: default\n");
+        packages.Write("ignored/output_validators/check.py", "");
+
+        var problem = ProblemLoader.Load(packages.PathOf("ignored"));
+
+        Assert.Equal(ValidationMode.Default, problem.Validation);
+        Assert.Null(problem.OutputValidator);
+    }
+
+    [Fact]
+    public void Testlib_protocol_is_chosen_by_validator_protocol()
+    {
+        packages.Package("testlib", "validator_protocol: testlib\n");
+        packages.Write("testlib/output_validators/checker.cpp", "int main() {}");
+
+        var problem = ProblemLoader.Load(packages.PathOf("testlib"));
+
+        Assert.Equal(ValidationMode.Testlib, problem.Validation);
+        Assert.Equal(ProgramKind.Cpp, problem.OutputValidator!.Kind);
+    }
+
+    [Theory]
+    [InlineData("type: interactive\n", "type: interactive problems are not supported yet")]
+    [InlineData("validation: custom interactive\n", "validation: interactive problems are not supported yet")]
+    [InlineData("validation:\n  interaction: true\n", "validation: interactive problems are not supported yet")]
+    [InlineData("type: submit-answer\n", "submit-answer")]
+    [InlineData("type: golf\n", "unknown problem type 'golf'")]
+    [InlineData("validation: fancy\n", "validation must start with 'default' or 'custom'")]
+    [InlineData("validation: custom telepathic\n", "unknown option 'telepathic'")]
+    [InlineData("validator_protocol: icpc\n", "validator_protocol must be 'kattis' or 'testlib'")]
+    [InlineData("validator_protocol: testlib\n", "validator_protocol: testlib needs an output validator")]
+    [InlineData("limits:\n  validation_passes: 0\n", "limits.validation_passes")]
+    [InlineData("limits:\n  validation_time: -1\n", "limits.validation_time")]
+    [InlineData("limits:\n  time_multiplier: zero\n", "limits.time_multiplier")]
+    [InlineData("limits:\n  time_multipliers:\n    fast: 2\n", "unknown key 'fast'")]
+    public void Unsupported_or_malformed_problem_kinds_are_rejected(string yaml, string reason)
+    {
+        packages.Package("kinds", yaml);
+
+        Assert.Contains(reason, AssertRejected("kinds", "problem.yaml").Reason);
+    }
+
+    [Fact]
+    public void Multi_pass_with_a_testlib_checker_is_rejected()
+    {
+        packages.Package("mptl", "type: multi-pass\nvalidator_protocol: testlib\n");
+        packages.Write("mptl/output_validators/checker.cpp", "int main() {}");
+
+        Assert.Contains("Kattis protocol", AssertRejected("mptl", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("output_validators/a.cpp,output_validators/b.py", "output_validators/", "exactly one program")]
+    [InlineData("output_validators/check/readme.txt", "output_validators/check", "no C++")]
+    [InlineData("output_validators/check/a.cpp,output_validators/check/b.py", "output_validators/check", "mixes source languages")]
+    [InlineData("output_validators/check/a.py,output_validators/check/b.py", "output_validators/check", "several Python files")]
+    [InlineData("output_validators/check/a.cpp,output_validators/check/build", "output_validators/check", "build or run scripts")]
+    [InlineData("output_validator/a.cpp,output_validators/b.cpp", "output_validator/", "not both")]
+    public void Malformed_output_validators_are_rejected_naming_the_file(string files, string file, string reason)
+    {
+        packages.Package("badvalidator", "validation: custom\n");
+        foreach (var path in files.Split(','))
+            packages.Write($"badvalidator/{path}", "");
+
+        Assert.Contains(reason, AssertRejected("badvalidator", file).Reason);
+    }
+
+    [Fact]
+    public void Group_settings_are_inherited_down_the_tree()
+    {
+        packages.Package("groups", "type: scoring\n");
+        packages.Write("groups/data/testdata.yaml", "on_reject: break\noutput_validator_flags: float_tolerance 1e-3\n");
+        packages.Write("groups/data/secret/test_group.yaml", "score_aggregation: min\n");
+        packages.Write("groups/data/secret/g1/testdata.yaml", "max_score: 30\noutput_validator_flags: case_sensitive\n");
+        packages.Write("groups/data/secret/g2/testdata.yaml", "scoring:\n  score: 70\n  aggregation: sum\n  require_pass: secret/g1\non_reject: continue\n");
+        packages.Test("groups", "secret/g1/1");
+        packages.Test("groups", "secret/g2/1");
+
+        var problem = ProblemLoader.Load(packages.PathOf("groups"));
+        var groups = problem.Data.AllGroups().ToDictionary(g => g.Name);
+
+        Assert.Equal(OnReject.Break, groups["secret"].Settings.OnReject);
+        Assert.Equal(ScoreAggregation.Min, groups["secret/g1"].Settings.Aggregation);
+        Assert.Equal(30, groups["secret/g1"].Settings.MaxScore);
+        Assert.Null(groups["secret"].Settings.MaxScore);
+        Assert.Equal(0, groups["sample"].Settings.MaxScore);
+        Assert.Equal(ScoreAggregation.Sum, groups["secret/g2"].Settings.Aggregation);
+        Assert.Equal(OnReject.Continue, groups["secret/g2"].Settings.OnReject);
+        Assert.Equal(["secret/g1"], groups["secret/g2"].Settings.RequirePass);
+        Assert.Equal("float_tolerance 1e-3 case_sensitive", problem.Tests.Single(t => t.Name == "secret/g1/1").ValidatorFlags);
+        Assert.Equal("float_tolerance 1e-3", problem.Tests.Single(t => t.Name == "secret/g2/1").ValidatorFlags);
+    }
+
+    [Fact]
+    public void Scoring_problems_judge_every_group_by_default()
+    {
+        packages.Package("scoringdefault", "type: scoring\n");
+
+        Assert.Equal(OnReject.Continue, ProblemLoader.Load(packages.PathOf("scoringdefault")).Data.Settings.OnReject);
+        packages.Package("passfaildefault");
+        Assert.Equal(OnReject.Break, ProblemLoader.Load(packages.PathOf("passfaildefault")).Data.Settings.OnReject);
+    }
+
+    [Theory]
+    [InlineData("data/secret/testdata.yaml", "on_reject: sometimes\n", "on_reject must be 'break' or 'continue'")]
+    [InlineData("data/secret/testdata.yaml", "score_aggregation: max\n", "score_aggregation must be 'sum' or 'min'")]
+    [InlineData("data/secret/testdata.yaml", "max_score: -3\n", "max_score must be a number >= 0")]
+    [InlineData("data/secret/testdata.yaml", "require_pass: secret/nothere\n", "require_pass names 'secret/nothere'")]
+    [InlineData("data/secret/testdata.yaml", "output_validator_flags: loud\n", "output_validator_flags")]
+    [InlineData("data/testdata.yaml", "[1, 2]\n", "must be a YAML mapping")]
+    [InlineData("data/secret/test_group.yaml", "on_reject: [break\n", "invalid YAML")]
+    [InlineData("data/secret/test_group.yaml", "scoring: 5\n", "scoring must be a mapping")]
+    public void Malformed_group_settings_are_rejected_naming_the_file(string file, string text, string reason)
+    {
+        packages.Package("badgroup");
+        packages.Test("badgroup", "secret/1");
+        packages.Write($"badgroup/{file}", text);
+
+        Assert.Contains(reason, AssertRejected("badgroup", file).Reason);
+    }
+
+    [Fact]
+    public void Group_with_both_settings_files_is_rejected()
+    {
+        packages.Package("both");
+        packages.Write("both/data/sample/testdata.yaml", "");
+        packages.Write("both/data/sample/test_group.yaml", "");
+
+        Assert.Contains("not both", AssertRejected("both", "data/sample/testdata.yaml").Reason);
+    }
+
+    [Fact]
+    public void Include_directories_are_listed_by_language()
+    {
+        packages.Package("inc");
+        packages.Write("inc/include/default/helper.h", "");
+        packages.Write("inc/include/python3/helper.py", "");
+
+        var includes = ProblemLoader.Load(packages.PathOf("inc")).IncludeDirectories;
+
+        Assert.Equal(packages.PathOf("inc/include/python3"), includes["python3"]);
+        Assert.Equal(["default", "python3"], includes.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData("include/helper.h", "include/helper.h")]
+    [InlineData("include/cpp/nested/x.h", "include/cpp/nested")]
+    public void Malformed_include_directories_are_rejected(string path, string file)
+    {
+        packages.Package("badinc");
+        packages.Write($"badinc/{path}", "");
+
+        AssertRejected("badinc", file);
+    }
 }

@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Judge.Engine.Sandbox;
+
+/// <summary>Moves files into and out of directories a sandboxed program could write: never follows a symbolic link, never
+/// opens a FIFO or device, never reads more than asked. Call it only once the program's run has ended.</summary>
+public static partial class SandboxFiles
+{
+    private const int ReadOnly = 0;
+    private const int NonBlocking = 0x800;
+    private const int CloseOnExec = 0x80000;
+    private static readonly int NoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+
+    /// <summary>Up to <paramref name="maxBytes"/> of the regular file at <paramref name="path"/>, or <c>null</c> when it is missing,
+    /// a link, a directory or a special file. <paramref name="truncated"/> tells whether the file was longer.</summary>
+    public static byte[]? ReadRegular(string path, long maxBytes, out bool truncated)
+    {
+        truncated = false;
+        using var stream = OpenRegular(path);
+        if (stream is null)
+            return null;
+        var length = stream.Length;
+        var buffer = new byte[(int)Math.Min(Math.Min(length, maxBytes), Array.MaxLength)];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        truncated = length > buffer.Length;
+        return read == buffer.Length ? buffer : buffer[..read];
+    }
+
+    /// <summary>The text of a regular file (UTF-8, at most <paramref name="maxBytes"/>, marked when cut), or <c>null</c>.</summary>
+    public static string? ReadText(string path, int maxBytes)
+    {
+        var bytes = ReadRegular(path, maxBytes, out var truncated);
+        if (bytes is null)
+            return null;
+        var text = Encoding.UTF8.GetString(bytes);
+        return truncated ? text + "\n[truncated]" : text;
+    }
+
+    /// <summary>Copies a regular file (at most <paramref name="maxBytes"/>) to a new file <paramref name="target"/>; <c>false</c>
+    /// when the source is not a regular file or is larger.</summary>
+    public static bool CopyOut(string path, string target, long maxBytes)
+    {
+        using var stream = OpenRegular(path);
+        if (stream is null || stream.Length > maxBytes)
+            return false;
+        using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        stream.CopyTo(output);
+        return true;
+    }
+
+    /// <summary>Copies a file of ours into a directory a sandboxed program will see, readable (and executable when asked) by
+    /// any user: the program runs under another uid.</summary>
+    public static void CopyIn(string source, string target, bool executable = false)
+    {
+        File.Copy(source, target, overwrite: false);
+        SetMode(target, executable
+            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+            : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+    }
+
+    /// <summary>A directory any sandboxed uid may write into (mode 0777), for programs that leave files there.</summary>
+    public static void CreateShared(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        SetMode(directory, (UnixFileMode)0b111_111_111);
+    }
+
+    /// <summary>Makes the regular files directly in <paramref name="directory"/> writable by any uid (mode 0666), skipping links.</summary>
+    public static void ShareFiles(string directory)
+    {
+        if (new DirectoryInfo(directory) is not { Exists: true, LinkTarget: null } info)
+            return;
+        foreach (var file in info.EnumerateFiles())
+        {
+            if (file.LinkTarget is null)
+                SetMode(file.FullName, (UnixFileMode)0b110_110_110);
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a directory itself, not a link to one.</summary>
+    public static bool IsRealDirectory(string path) => new DirectoryInfo(path) is { Exists: true, LinkTarget: null };
+
+    private static FileStream? OpenRegular(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            var info = new FileInfo(path);
+            return info is { Exists: true, LinkTarget: null } ? info.OpenRead() : null;
+        }
+
+        if (Directory.Exists(path))
+            return null; // a directory (or a link to one, which the no-follow open below refuses anyway)
+        var fd = Open(path, ReadOnly | NoFollow | NonBlocking | CloseOnExec);
+        if (fd < 0)
+            return null;
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            if (!stream.CanSeek) // a FIFO or a character device, not a file
+            {
+                stream.Dispose();
+                return null;
+            }
+            return stream;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            handle.Dispose(); // a directory
+            return null;
+        }
+    }
+
+    private static void SetMode(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, mode);
+    }
+
+#pragma warning disable SYSLIB1054 // a plain import: LibraryImport's string marshalling would need unsafe code
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+#pragma warning restore SYSLIB1054
+}
