@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the judge and its tests need on Debian: the toolchains it judges with and the
-# compiler for its native sandbox helper. Installs only what is missing; safe to run again.
+# Installs what the judge and its tests need on Debian: the toolchains it judges with, the
+# compiler for its native sandbox helper, and PostgreSQL (the cluster tests start their own
+# server from its binaries; the judge never uses the package's default instance).
+# Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(gcc g++ python3 default-jdk-headless)
+packages=(gcc g++ python3 default-jdk-headless postgresql)
 
 missing=()
 for package in "${packages[@]}"; do
