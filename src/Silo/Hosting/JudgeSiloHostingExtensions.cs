@@ -119,8 +119,8 @@ public static class JudgeSiloHostingExtensions
         silo.Services.AddSingleton<ISubmissionResults, PostgresSubmissionResults>();
     }
 
-    /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: each silo is
-    /// probed every 2 s, three missed probes make a suspicion, two suspicions a death. A killed process refuses
+    /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: probes start
+    /// every 2 s (adapted between 1 and 8 s), three missed probes make a suspicion, two suspicions a death. A killed process refuses
     /// connections at once, so its probes fail fast. The trade-off: a silo stalled for more than ~6 s (a long GC pause,
     /// an overloaded host) can be declared dead although alive; it then shuts itself down and its work is re-run
     /// elsewhere, which is safe (judging is idempotent per submission) but wasteful. Raise <c>ProbeTimeout</c> on hosts
