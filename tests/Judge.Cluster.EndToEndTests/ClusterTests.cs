@@ -94,6 +94,38 @@ public class ClusterTests(JudgeCluster cluster)
     }
 
     [Fact]
+    public async Task The_results_tables_follow_judging_while_it_runs()
+    {
+        // Sleeps (wall time, little CPU) on every test, so judging lasts several seconds.
+        const string slow = "import time\ntime.sleep(0.4)\nimport sys\nprint(sum(map(int, sys.stdin.read().split()[1:])))\n";
+        var id = $"e2e-progress-{Guid.NewGuid():N}";
+        using (var post = await cluster.Silos[0].Http.PostAsJsonAsync("/api/submissions", new { id, problem = "groups", language = "python3", source = slow }))
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+
+        var seen = new HashSet<string>();
+        var sawPartialTests = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        Dictionary<string, object?>? row;
+        do
+        {
+            await Task.Delay(100);
+            row = await SubmissionRowAsync(id);
+            if (row is null)
+                continue;
+            seen.Add((string)row["status"]!);
+            var tests = (await TestRowsAsync(id)).Count;
+            if ((string)row["status"]! == "running" && tests > 0 && tests < (int)row["test_count"]!)
+                sawPartialTests = true;
+        } while (row?["status"] as string != "finished" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("finished", row?["status"]);
+        Assert.Equal("AC", row!["verdict"]);
+        Assert.Contains("running", seen);
+        Assert.True(sawPartialTests, "while running, the test rows judged so far are in judge_test_results");
+        Assert.Equal((int)row["test_count"]!, (await TestRowsAsync(id)).Count);
+    }
+
+    [Fact]
     public async Task A_wrong_answer_is_recorded_with_its_failing_and_skipped_tests()
     {
         var id = $"e2e-wa-{Guid.NewGuid():N}";
