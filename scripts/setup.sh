@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the judge and its tests need on Debian: the toolchains it judges with and the
-# compiler for its native sandbox helper. Installs only what is missing; safe to run again.
+# Installs what the judge and its tests need on Debian: the toolchains it judges with, the
+# compiler for its native sandbox helper, and PostgreSQL (the cluster tests start their own
+# server from its binaries; the judge never uses the package's default instance).
+# Installs only what is missing; safe to run again.
 set -euo pipefail
 
-# qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM)
-packages=(gcc g++ python3 pypy3 default-jdk-headless qemu-system-x86 cpio)
+# qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM);
+# postgresql: the server the cluster tests start in a temporary directory
+packages=(gcc g++ python3 pypy3 default-jdk-headless qemu-system-x86 cpio postgresql)
 
 missing=()
 for package in "${packages[@]}"; do

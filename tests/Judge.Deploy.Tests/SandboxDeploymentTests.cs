@@ -77,7 +77,8 @@ public class SandboxDeploymentTests
     [Fact]
     public void Every_deploy_file_is_covered_by_a_test()
     {
-        var covered = new[] { "README.md", "sandbox/README.md", "sandbox/99-judge.conf", "eks/judge-silo-pod-security.yaml" };
+        var covered = new[] { "README.md", "sandbox/README.md", "sandbox/99-judge.conf", "eks/judge-silo-pod-security.yaml" }
+            .Concat(SqlSchemaTests.Files); // checked by SqlSchemaTests here and applied by Judge.Cluster.EndToEndTests
         var files = Directory.EnumerateFiles(Deploy, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Deploy, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);

@@ -89,6 +89,18 @@ public class HttpApiTests(JudgeServer server)
     }
 
     [Fact]
+    public async Task Health_is_live_and_the_embedded_silo_is_ready()
+    {
+        Assert.Equal("ok", (await server.Http.GetFromJsonAsync<JsonElement>("/health")).GetProperty("status").GetString());
+        using var ready = await server.Http.GetAsync("/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.Equal("silo active", body.GetProperty("checks").GetProperty("silo").GetString());
+        Assert.False(body.GetProperty("checks").TryGetProperty("storage", out _), "in-memory state has no storage to check");
+    }
+
+    [Fact]
     public async Task Wait_that_times_out_gets_408_with_where_to_poll()
     {
         const string slow = "import time\ntime.sleep(0.9)\nimport sys\nprint(sum(map(int, sys.stdin.read().split()[1:])))\n";

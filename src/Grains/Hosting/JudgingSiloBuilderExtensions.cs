@@ -3,6 +3,7 @@ using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
+using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
+        builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
         builder.Services.AddHostedService<ProblemCatalogStartup>();
 
         // Host only the workers of languages this silo's toolchain probe proved.

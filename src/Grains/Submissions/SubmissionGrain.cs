@@ -10,6 +10,7 @@ namespace Judge.Grains.Submissions;
 public sealed partial class SubmissionGrain(
     [PersistentState("submission", SubmissionGrain.StorageName)] IPersistentState<SubmissionState> state,
     ClusterLanguages languages,
+    ISubmissionResults results,
     TimeProvider time,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
@@ -29,14 +30,17 @@ public sealed partial class SubmissionGrain(
 
     private Submission? View => state.State.Submission;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A submission that was accepted but not finished (its silo died, or it was deactivated) resumes judging.
         if (View is { Status: not SubmissionStatus.Finished })
             ScheduleDispatch();
         else if (View is not null)
             finished.TrySetResult();
-        return Task.CompletedTask;
+
+        // Publish again what is stored: repairs the results if the last publication was lost with its silo.
+        if (View is { } view)
+            await PublishAsync(view, state.State.Revision);
     }
 
     public async Task<SubmitOutcome> Submit(SubmissionRequest request)
@@ -96,11 +100,37 @@ public sealed partial class SubmissionGrain(
         await writing.WaitAsync();
         try
         {
+            state.State.Revision++;
             await state.WriteStateAsync();
+            // Published in write order, after the state is safe; the revision keeps late copies from winning.
+            await PublishAsync(View!, state.State.Revision);
         }
         finally
         {
             writing.Release();
+        }
+    }
+
+    private async Task PublishAsync(Submission view, long revision)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await results.RecordAsync(view, revision);
+                return;
+            }
+            catch (Exception e) when (tries < MaxAttempts)
+            {
+                LogPublishRetry(logger, e, Id, revision);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), time);
+            }
+            catch (Exception e)
+            {
+                // The state is stored; the next write, or the next activation, publishes it again.
+                LogPublishFailed(logger, e, Id, revision);
+                return;
+            }
         }
     }
 
@@ -183,6 +213,12 @@ public sealed partial class SubmissionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Judging attempt {Attempt} of {SubmissionId} failed")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing revision {Revision} of {SubmissionId} failed; retrying")]
+    private static partial void LogPublishRetry(ILogger logger, Exception exception, string submissionId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing revision {Revision} of {SubmissionId} failed; the next write or activation publishes it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string submissionId, long revision);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Finished {SubmissionId}: {Verdict} (judged by {Silo})")]
     private static partial void LogFinished(ILogger logger, string submissionId, string verdict, string silo);

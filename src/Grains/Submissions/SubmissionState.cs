@@ -11,4 +11,7 @@ public sealed class SubmissionState
 
     /// <summary>Number of the current judging attempt; progress of older attempts is ignored.</summary>
     [Id(2)] public int Attempt { get; set; }
+
+    /// <summary>Counts this state's writes; orders the copies published to <see cref="ISubmissionResults"/>.</summary>
+    [Id(3)] public long Revision { get; set; }
 }

@@ -1,6 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Judge.Grains.Submissions;
+using Judge.Silo.Database;
+using Judge.Silo.Health;
+using Judge.Silo.Options;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,7 +19,9 @@ public static class JudgeSiloHostingExtensions
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
     /// <summary>Configures this host as a judge silo. Without a database connection string this is the embedded default:
-    /// localhost clustering, in-memory state, the bundled example problems.</summary>
+    /// localhost clustering, in-memory state, the bundled example problems. With <c>ConnectionStrings:Judge</c> the silo
+    /// joins a cluster whose membership, grain state and reminders live in PostgreSQL, and keeps the results tables.</summary>
+    /// <exception cref="OptionsValidationException">A cluster setting is invalid; the message names the key.</exception>
     public static WebApplicationBuilder AddJudgeSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -23,14 +33,24 @@ public static class JudgeSiloHostingExtensions
         if (string.IsNullOrEmpty(configuration["Judge:Problems:Root"]) && ExampleProblems.Find() is { } examples)
             configuration["Judge:Problems:Root"] = examples;
 
+        var cluster = ReadClusterOptions(configuration);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
+
         builder.UseOrleans(silo =>
         {
-            var siloPort = configuration.GetValue("Judge:Silo:Port", 11111);
-            var gatewayPort = configuration.GetValue("Judge:Silo:GatewayPort", 30000);
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.AddMemoryGrainStorage(SubmissionGrain.StorageName);
+            if (cluster.UsesDatabase)
+                silo.UseJudgeDatabase(cluster);
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
+                silo.AddMemoryGrainStorage(SubmissionGrain.StorageName);
+            }
             silo.AddJudging(configuration);
         });
+
+        var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);
+        if (cluster.UsesDatabase)
+            health.AddCheck<DatabaseHealthCheck>("storage", tags: [ReadyTag]);
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -39,6 +59,80 @@ public static class JudgeSiloHostingExtensions
         });
         builder.Services.AddProblemDetails();
         return builder;
+    }
+
+    /// <summary>The tag of the health checks behind <c>/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Reads and validates the cluster settings, failing with every invalid key named.</summary>
+    public static JudgeClusterOptions ReadClusterOptions(IConfiguration configuration)
+    {
+        var options = JudgeClusterOptions.Read(configuration, out var parseErrors);
+        var errors = parseErrors.ToList();
+        if (new JudgeClusterOptionsValidator().Validate(null, options) is { Failed: true } result)
+            errors.AddRange(result.Failures);
+        if (errors.Count > 0)
+            throw new OptionsValidationException(nameof(JudgeClusterOptions), typeof(JudgeClusterOptions), errors);
+        return options;
+    }
+
+    /// <summary>PostgreSQL clustering, grain storage and reminders through the Orleans ADO.NET providers, and the results tables.</summary>
+    private static void UseJudgeDatabase(this ISiloBuilder silo, JudgeClusterOptions cluster)
+    {
+        const string invariant = "Npgsql";
+        var connectionString = cluster.ConnectionString!;
+
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        silo.Configure<EndpointOptions>(options =>
+        {
+            options.SiloPort = cluster.SiloPort;
+            options.GatewayPort = cluster.GatewayPort;
+            if (cluster.AdvertisedAddress is { } address)
+                options.AdvertisedIPAddress = address;
+        });
+        silo.Configure<ClusterMembershipOptions>(ConfigureFailureDetection);
+
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(SubmissionGrain.StorageName, options => options.Configure<Serializer>((storage, serializer) =>
+        {
+            storage.Invariant = invariant;
+            storage.ConnectionString = connectionString;
+            // Orleans' own version-tolerant binary format ([GenerateSerializer] and [Id] on the state), not the
+            // default Newtonsoft JSON that stores .NET type names in every row.
+            storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = invariant;
+            options.ConnectionString = connectionString;
+        });
+
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<ISubmissionResults, PostgresSubmissionResults>();
+    }
+
+    /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: probes start
+    /// every 2 s (adapted between 1 and 8 s), three missed probes make a suspicion, two suspicions a death. A killed process refuses
+    /// connections at once, so its probes fail fast. The trade-off: a silo stalled for more than ~6 s (a long GC pause,
+    /// an overloaded host) can be declared dead although alive; it then shuts itself down and its work is re-run
+    /// elsewhere, which is safe (judging is idempotent per submission) but wasteful. Raise <c>ProbeTimeout</c> on hosts
+    /// that stall.</summary>
+    private static void ConfigureFailureDetection(ClusterMembershipOptions options)
+    {
+        options.ProbeTimeout = TimeSpan.FromSeconds(2);
+        options.NumMissedProbesLimit = 3;
+        options.NumVotesForDeathDeclaration = 2;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(60);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
     }
 }
 

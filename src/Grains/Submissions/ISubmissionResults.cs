@@ -1,0 +1,18 @@
+using Judge.Interfaces;
+
+namespace Judge.Grains.Submissions;
+
+/// <summary>Where a submission grain publishes its submission for backends (the results tables in production).
+/// Called after every state write with the submission and its revision; implementations are idempotent upserts that
+/// keep the highest revision, so repeated and out-of-order calls leave exactly one current row per submission.</summary>
+public interface ISubmissionResults
+{
+    /// <summary>Records <paramref name="submission"/> as of <paramref name="revision"/> (increasing with every write).</summary>
+    Task RecordAsync(Submission submission, long revision, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The embedded default: nothing outside the grain keeps results.</summary>
+public sealed class NoSubmissionResults : ISubmissionResults
+{
+    public Task RecordAsync(Submission submission, long revision, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

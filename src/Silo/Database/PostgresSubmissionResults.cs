@@ -1,0 +1,99 @@
+using Judge.Grains.Submissions;
+using Judge.Interfaces;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Judge.Silo.Database;
+
+/// <summary>Keeps the results tables of deploy/sql/0002_results.sql current: one upsert of the submission row and its
+/// test rows per call, in one transaction. A call whose revision is not newer than the row's, or that arrives after the
+/// row is finished, changes nothing: at-least-once calls leave exactly one row with the latest state.</summary>
+public sealed class PostgresSubmissionResults(NpgsqlDataSource database) : ISubmissionResults
+{
+    private const string UpsertSubmission = """
+        INSERT INTO judge_submissions AS s (id, problem, language, status, verdict, score, time_ms, memory_kb, test_count,
+                                            message, judged_by, created_at, finished_at, revision)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        ON CONFLICT (id) DO UPDATE
+           SET status = EXCLUDED.status, verdict = EXCLUDED.verdict, score = EXCLUDED.score, time_ms = EXCLUDED.time_ms,
+               memory_kb = EXCLUDED.memory_kb, test_count = EXCLUDED.test_count, message = EXCLUDED.message,
+               judged_by = EXCLUDED.judged_by, finished_at = EXCLUDED.finished_at, revision = EXCLUDED.revision,
+               updated_at = now()
+         WHERE s.revision < EXCLUDED.revision AND s.status <> 'finished'
+        RETURNING 1
+        """;
+
+    private const string TrimTests = "DELETE FROM judge_test_results WHERE submission_id = $1 AND ordinal >= $2";
+
+    private const string UpsertTest = """
+        INSERT INTO judge_test_results (submission_id, ordinal, name, verdict, time_ms, wall_ms, memory_kb, exit_code, signal, message)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (submission_id, ordinal) DO UPDATE
+           SET name = EXCLUDED.name, verdict = EXCLUDED.verdict, time_ms = EXCLUDED.time_ms, wall_ms = EXCLUDED.wall_ms,
+               memory_kb = EXCLUDED.memory_kb, exit_code = EXCLUDED.exit_code, signal = EXCLUDED.signal, message = EXCLUDED.message
+        """;
+
+    public async Task RecordAsync(Submission submission, long revision, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var upsert = new NpgsqlCommand(UpsertSubmission, connection, transaction);
+        await using (upsert)
+        {
+            upsert.Parameters.Add(Value(submission.Id));
+            upsert.Parameters.Add(Value(submission.Problem));
+            upsert.Parameters.Add(Value(submission.Language));
+            upsert.Parameters.Add(Value(StatusCode(submission.Status)));
+            upsert.Parameters.Add(Value(submission.Verdict?.ToString(), NpgsqlDbType.Varchar));
+            upsert.Parameters.Add(Value(submission.Score, NpgsqlDbType.Double));
+            upsert.Parameters.Add(Value(submission.TimeMs, NpgsqlDbType.Bigint));
+            upsert.Parameters.Add(Value(submission.MemoryKb, NpgsqlDbType.Bigint));
+            upsert.Parameters.Add(Value(submission.TestCount, NpgsqlDbType.Integer));
+            upsert.Parameters.Add(Value(submission.Message, NpgsqlDbType.Text));
+            upsert.Parameters.Add(Value(submission.JudgedBy, NpgsqlDbType.Varchar));
+            upsert.Parameters.Add(Value(submission.CreatedAt.ToUniversalTime()));
+            upsert.Parameters.Add(Value(submission.FinishedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+            upsert.Parameters.Add(Value(revision));
+            if (await upsert.ExecuteScalarAsync(cancellationToken) is null)
+                return; // not newer than what is recorded: leave it (the transaction rolls back on dispose)
+        }
+
+        var tests = submission.Tests.IsDefault ? [] : submission.Tests;
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(TrimTests) { Parameters = { Value(submission.Id), Value(tests.Length) } });
+            for (var i = 0; i < tests.Length; i++)
+            {
+                var test = tests[i];
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertTest)
+                {
+                    Parameters =
+                    {
+                        Value(submission.Id), Value(i), Value(test.Name), Value(test.Verdict.ToString()),
+                        Value(test.TimeMs), Value(test.WallMs), Value(test.MemoryKb),
+                        Value(test.ExitCode, NpgsqlDbType.Integer), Value(test.Signal, NpgsqlDbType.Varchar),
+                        Value(test.Message, NpgsqlDbType.Text),
+                    },
+                });
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The lifecycle code of the public contract (ARCHITECTURE.md section 6).</summary>
+    internal static string StatusCode(SubmissionStatus status) => status switch
+    {
+        SubmissionStatus.Queued => "queued",
+        SubmissionStatus.Compiling => "compiling",
+        SubmissionStatus.Running => "running",
+        SubmissionStatus.Finished => "finished",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static NpgsqlParameter Value<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
+
+    private static NpgsqlParameter Value(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Judge.Silo.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace Judge.Cluster.EndToEndTests;
+
+/// <summary>Three silo processes over one PostgreSQL database: they form a cluster, judge, keep the results tables,
+/// report health, and keep every submission across a restart of the whole cluster.</summary>
+[Collection(JudgeClusterCollection.Name)]
+public class ClusterTests(JudgeCluster cluster)
+{
+    private const string PythonAplusb = "a, b = map(int, input().split())\nprint(a + b)\n";
+
+    private async Task<JsonElement> JudgeAsync(SiloProcess silo, string id, string source)
+    {
+        using var response = await silo.Http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300",
+            new { id, problem = "aplusb", language = "python3", source });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {body}\n{silo.RecentLog}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private async Task<Dictionary<string, object?>?> SubmissionRowAsync(string id)
+    {
+        await using var connection = await cluster.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT * FROM judge_submissions WHERE id = $1", connection) { Parameters = { new() { Value = id } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+            return null;
+        return Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i));
+    }
+
+    private async Task<List<(int Ordinal, string Name, string Verdict)>> TestRowsAsync(string id)
+    {
+        await using var connection = await cluster.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT ordinal, name, verdict FROM judge_test_results WHERE submission_id = $1 ORDER BY ordinal", connection)
+        {
+            Parameters = { new() { Value = id } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, string, string)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task Three_silos_on_distinct_ports_form_one_cluster_in_the_membership_table()
+    {
+        await using var connection = await cluster.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT port FROM orleans_membership WHERE deployment_id = $1 AND status = 3 ORDER BY port", connection)
+        {
+            Parameters = { new() { Value = JudgeCluster.ClusterId } },
+        };
+        var active = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                active.Add(reader.GetInt32(0));
+        }
+        Assert.Equal(cluster.Silos.Select(s => s.SiloPort).Order(), active);
+    }
+
+    [Fact]
+    public async Task A_submission_is_judged_and_its_final_verdict_and_tests_are_in_the_results_tables()
+    {
+        var id = $"e2e-ac-{Guid.NewGuid():N}";
+        var submission = await JudgeAsync(cluster.Silos[1], id, PythonAplusb);
+        Assert.Equal("AC", submission.GetProperty("verdict").GetString());
+
+        var row = await SubmissionRowAsync(id);
+        Assert.NotNull(row);
+        Assert.Equal("aplusb", row["problem"]);
+        Assert.Equal("python3", row["language"]);
+        Assert.Equal("finished", row["status"]);
+        Assert.Equal("AC", row["verdict"]);
+        Assert.Equal(1.0, row["score"]);
+        Assert.NotNull(row["time_ms"]);
+        Assert.NotNull(row["memory_kb"]);
+        Assert.NotNull(row["created_at"]);
+        Assert.NotNull(row["finished_at"]);
+        Assert.Equal(submission.GetProperty("judgedBy").GetString(), row["judged_by"]);
+        Assert.StartsWith("S127.0.0.1:", (string)row["judged_by"]!);
+
+        var tests = await TestRowsAsync(id);
+        var expected = submission.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Equal(expected, tests.Select(t => t.Name));
+        Assert.Equal(Enumerable.Range(0, expected.Count), tests.Select(t => t.Ordinal));
+        Assert.All(tests, t => Assert.Equal("AC", t.Verdict));
+    }
+
+    [Fact]
+    public async Task The_results_tables_follow_judging_while_it_runs()
+    {
+        // Sleeps (wall time, little CPU) on every test, so judging lasts several seconds.
+        const string slow = "import time\ntime.sleep(0.4)\nimport sys\nprint(sum(map(int, sys.stdin.read().split()[1:])))\n";
+        var id = $"e2e-progress-{Guid.NewGuid():N}";
+        using (var post = await cluster.Silos[0].Http.PostAsJsonAsync("/api/submissions", new { id, problem = "groups", language = "python3", source = slow }))
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+
+        var seen = new HashSet<string>();
+        var sawPartialTests = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        Dictionary<string, object?>? row;
+        do
+        {
+            await Task.Delay(100);
+            row = await SubmissionRowAsync(id);
+            if (row is null)
+                continue;
+            seen.Add((string)row["status"]!);
+            var tests = (await TestRowsAsync(id)).Count;
+            if ((string)row["status"]! == "running" && tests > 0 && tests < (int)row["test_count"]!)
+                sawPartialTests = true;
+        } while (row?["status"] as string != "finished" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("finished", row?["status"]);
+        Assert.Equal("AC", row!["verdict"]);
+        Assert.Contains("running", seen);
+        Assert.True(sawPartialTests, "while running, the test rows judged so far are in judge_test_results");
+        Assert.Equal((int)row["test_count"]!, (await TestRowsAsync(id)).Count);
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_is_recorded_with_its_failing_and_skipped_tests()
+    {
+        var id = $"e2e-wa-{Guid.NewGuid():N}";
+        var submission = await JudgeAsync(cluster.Silos[2], id, "print(0)\n");
+        Assert.Equal("WA", submission.GetProperty("verdict").GetString());
+
+        var row = await SubmissionRowAsync(id);
+        Assert.Equal("WA", row!["verdict"]);
+        Assert.Equal(0.0, row["score"]);
+        var tests = await TestRowsAsync(id);
+        Assert.Equal("WA", tests[0].Verdict);
+        Assert.All(tests.Skip(1), t => Assert.Equal("SK", t.Verdict));
+    }
+
+    [Fact]
+    public async Task Health_answers_live_and_ready_names_the_silo_and_storage_checks()
+    {
+        foreach (var silo in cluster.Silos)
+        {
+            Assert.Equal("ok", (await silo.GetJsonAsync("/health")).GetProperty("status").GetString());
+            using var ready = await silo.Http.GetAsync("/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("ready", body.GetProperty("status").GetString());
+            Assert.Equal("silo active", body.GetProperty("checks").GetProperty("silo").GetString());
+            Assert.Equal("storage reachable", body.GetProperty("checks").GetProperty("storage").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_the_database_does_not_answer()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Port = Ports.Free(), Timeout = 2 }.ConnectionString;
+        await using var database = NpgsqlDataSource.Create(unreachable);
+
+        var result = await new DatabaseHealthCheck(database).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.StartsWith("storage unreachable", result.Description);
+    }
+
+    [Fact]
+    public async Task Submissions_survive_restarting_every_silo()
+    {
+        var id = $"e2e-restart-{Guid.NewGuid():N}";
+        var before = await JudgeAsync(cluster.Silos[0], id, PythonAplusb);
+
+        await cluster.StopAllAsync();
+        await cluster.StartAllAsync();
+
+        // Another silo than the one that judged it answers, from the state in PostgreSQL.
+        var after = await cluster.Silos[2].GetJsonAsync($"/api/submissions/{id}");
+        Assert.Equal("finished", after.GetProperty("status").GetString());
+        Assert.Equal("AC", after.GetProperty("verdict").GetString());
+        Assert.Equal(before.GetProperty("finishedAt").GetString(), after.GetProperty("finishedAt").GetString());
+        Assert.Equal(before.GetProperty("tests").GetArrayLength(), after.GetProperty("tests").GetArrayLength());
+
+        // And the cluster judges again after the restart.
+        var again = await JudgeAsync(cluster.Silos[1], $"{id}-again", PythonAplusb);
+        Assert.Equal("AC", again.GetProperty("verdict").GetString());
+        Assert.Equal("AC", (await SubmissionRowAsync(id))!["verdict"]);
+    }
+}

@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace Judge.Cluster.EndToEndTests;
+
+/// <summary>The production shape on one host: a PostgreSQL server, the schema migrated, three silo processes on
+/// distinct ports forming one cluster over it.</summary>
+public sealed class JudgeCluster : IAsyncLifetime
+{
+    public const string ClusterId = "e2e";
+
+    public PostgresServer Postgres { get; } = new();
+    public string ConnectionString { get; private set; } = "";
+    public IReadOnlyList<SiloProcess> Silos { get; private set; } = [];
+
+    private readonly string workRoot = Directory.CreateTempSubdirectory("judge-cluster-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await Postgres.InitializeAsync();
+            ConnectionString = await Postgres.CreateDatabaseAsync("cluster");
+            await Judge.Silo.Database.JudgeSchema.MigrateAsync(ConnectionString);
+            Silos = Enumerable.Range(0, 3)
+                .Select(i => new SiloProcess($"silo{i}", ConnectionString, ClusterId, i, Path.Combine(workRoot, $"silo{i}")))
+                .ToList();
+            await StartAllAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // leave no server or silo behind when the cluster cannot start
+            throw;
+        }
+    }
+
+    /// <summary>Starts every silo and waits until each is ready (active in the cluster, storage reachable).</summary>
+    public async Task StartAllAsync()
+    {
+        // One after another: the first creates the cluster's membership row, the others join it.
+        foreach (var silo in Silos)
+        {
+            silo.Start();
+            await silo.WaitReadyAsync();
+        }
+    }
+
+    public async Task StopAllAsync() => await Task.WhenAll(Silos.Select(s => s.StopAsync()));
+
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in Silos)
+            await silo.DisposeAsync();
+        await Postgres.DisposeAsync();
+        try
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a sandbox may still be releasing a directory; it is under the temporary directory
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class JudgeClusterCollection : ICollectionFixture<JudgeCluster>
+{
+    public const string Name = "judge cluster";
+}

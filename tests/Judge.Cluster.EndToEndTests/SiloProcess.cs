@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Judge.Cluster.EndToEndTests;
+
+/// <summary>One silo as production runs it: <c>dotnet Judge.Silo.dll</c> in its own process, configured by environment
+/// and arguments, with its own HTTP, silo and gateway ports, sandbox uids and work directory. Restartable on the same
+/// ports.</summary>
+public sealed class SiloProcess(string name, string connectionString, string clusterId, int index, string workRoot) : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> log = new();
+    private Process? process;
+
+    public string Name { get; } = name;
+    public int HttpPort { get; } = Ports.Free();
+    public int SiloPort { get; } = Ports.Free();
+    public int GatewayPort { get; } = Ports.Free();
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The silo's last output lines, for failure messages.</summary>
+    public string RecentLog => string.Join('\n', log.TakeLast(60));
+
+    /// <summary>The built silo next to this test's build: src/Silo/bin/&lt;configuration&gt;/net10.0/Judge.Silo.dll.</summary>
+    public static string SiloAssembly
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var configuration = framework.Parent!.Name;
+            var path = Path.Combine(Repository.Root, "src", "Silo", "bin", configuration, framework.Name, "Judge.Silo.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("the silo is not built", path);
+        }
+    }
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var argument in (string[])
+        [
+            SiloAssembly,
+            $"--urls=http://127.0.0.1:{HttpPort}",
+            $"--Judge:Silo:Port={SiloPort}",
+            $"--Judge:Silo:GatewayPort={GatewayPort}",
+            "--Judge:Silo:AdvertisedIp=127.0.0.1",
+            $"--Judge:Cluster:Id={clusterId}",
+            $"--Judge:Problems:Root={Repository.ExampleProblems}",
+            // Only the fast-probing language, one judging slot: three silos share a small machine.
+            "--Judge:Toolchains=python3",
+            "--Judge:Slots=1",
+            $"--Judge:Sandbox:UidBase={61000 + 100 * index}",
+            $"--Judge:WorkRoot={workRoot}",
+        ])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ConnectionStrings__Judge"] = connectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Http?.Dispose();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromMinutes(6) };
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+            return;
+        log.Enqueue($"[{Name}] {line}");
+        while (log.Count > 400)
+            log.TryDequeue(out _);
+    }
+
+    /// <summary>Waits until <c>/ready</c> answers 200 (bounded generously: the machine is shared and slow).</summary>
+    public async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process is { HasExited: true })
+                throw new InvalidOperationException($"{Name} exited with {process.ExitCode} before it was ready:\n{RecentLog}");
+            try
+            {
+                using var response = await Http.GetAsync("/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"{Name} was not ready in time:\n{RecentLog}");
+    }
+
+    /// <summary>Stops the silo as an orchestrator does: SIGTERM, then waits for it to leave the cluster and exit.</summary>
+    public async Task StopAsync()
+    {
+        if (process is null || process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path) => await Http.GetFromJsonAsync<JsonElement>(path);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        process?.Dispose();
+        Http?.Dispose();
+    }
+}
