@@ -32,6 +32,10 @@ public static class JudgeSiloHostingExtensions
             silo.AddJudging(configuration);
         });
 
+        // The SQS ingress runs inside the embedded silo too, once a queue is configured (Judge:Sqs:QueueUrl).
+        if (configuration.HasSqsQueue())
+            builder.AddSqsIngress();
+
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
