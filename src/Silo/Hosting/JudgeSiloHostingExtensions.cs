@@ -52,6 +52,10 @@ public static class JudgeSiloHostingExtensions
         if (cluster.UsesDatabase)
             health.AddCheck<DatabaseHealthCheck>("storage", tags: [ReadyTag]);
 
+        // The SQS ingress runs inside the embedded silo too, once a queue is configured (Judge:Sqs:QueueUrl).
+        if (configuration.HasSqsQueue())
+            builder.AddSqsIngress();
+
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

@@ -1,0 +1,26 @@
+using Judge.Engine.Problems;
+using Judge.Grains.Toolchains;
+using Judge.Interfaces;
+using Orleans.Concurrency;
+
+namespace Judge.Grains.Submissions;
+
+/// <summary>Checks submissions against the problems this silo loaded and the languages the cluster offers.</summary>
+[StatelessWorker, GrainType("submission-check")]
+public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguages languages) : Grain, ISubmissionCheckGrain
+{
+    public Task<string?> Check(SubmissionRequest request) => Task.FromResult(Problem(request) ?? Language(request));
+
+    private string? Problem(SubmissionRequest request) => problems.Find(request.Problem) is null
+        ? $"unknown problem '{request.Problem}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"
+        : null;
+
+    private string? Language(SubmissionRequest request)
+    {
+        if (!LanguageIds.IsKnown(request.Language))
+            return $"unknown language '{request.Language}'; known languages: {string.Join(", ", LanguageIds.All)}";
+        if (!languages.IsOffered(request.Language))
+            return $"language '{request.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}";
+        return null;
+    }
+}
