@@ -61,12 +61,26 @@ public sealed class SqsIngressTests(IngressSilo silo)
     }
 
     [Fact]
-    public async Task Every_valid_message_is_judged_and_deleted()
+    public async Task Every_valid_message_is_judged_and_deleted_and_sqs_holds_what_the_cluster_cannot_take_yet()
     {
         var ids = Enumerable.Range(0, 40).Select(i => $"valid-{i}").ToList();
+        using var sampling = new CancellationTokenSource();
+        var maxInFlight = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                maxInFlight = Math.Max(maxInFlight, silo.Ingress.InFlight);
+                await Task.Delay(5);
+            }
+        });
         await SendAsync(ids.Select((id, i) => Body(id, i % 4 == 3 ? Wrong : Correct)));
 
         var judged = await Task.WhenAll(ids.Select(JudgedAsync));
+        await sampling.CancelAsync();
+        await sampler;
+        // Judge:Sqs:MaxInFlight=8: never more handed over and unjudged; 40 messages fill that bound.
+        Assert.Equal(8, maxInFlight);
         for (var i = 0; i < ids.Count; i++)
             Assert.Equal(i % 4 == 3 ? Verdict.WA : Verdict.AC, judged[i].Verdict);
         await SourceQueueEmptiesAsync();

@@ -1,19 +1,18 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Judge.Interfaces;
 
 namespace Judge.Ingress.Messages;
 
 /// <summary>The body of a submission message on the ingress queue, schema version 1 (see <c>docs/SQS.md</c>):
 /// <c>{"version":1,"id":"...","problem":"...","language":"...","source":"..."}</c>, <c>id</c> optional.</summary>
-public static partial class SubmissionMessage
+public static class SubmissionMessage
 {
     /// <summary>The schema version this parser reads.</summary>
     public const int Version = 1;
 
     /// <summary>Largest accepted source, in UTF-8 bytes (as the HTTP API).</summary>
-    public const int MaxSourceBytes = 256 * 1024;
+    public const int MaxSourceBytes = SubmissionJson.MaxSourceBytes;
 
     private static readonly string[] Fields = ["version", "id", "problem", "language", "source"];
 
@@ -42,7 +41,7 @@ public static partial class SubmissionMessage
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                return Parsed.Fail($"the message body must be a JSON object, not {Describe(root.ValueKind)}");
+                return Parsed.Fail($"the message body must be a JSON object, not {SubmissionJson.Describe(root.ValueKind)}");
             foreach (var property in root.EnumerateObject())
             {
                 if (!Fields.Contains(property.Name, StringComparer.Ordinal))
@@ -54,15 +53,15 @@ public static partial class SubmissionMessage
             if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != Version)
                 return Parsed.Fail($"field 'version' must be {Version}, not {version.GetRawText()}");
 
-            if (!TryString(root, "id", required: false, out var id, out var error)
-                || !TryString(root, "problem", required: true, out var problem, out error)
-                || !TryString(root, "language", required: true, out var language, out error)
-                || !TryString(root, "source", required: true, out var source, out error))
+            if (!SubmissionJson.TryString(root, "id", required: false, out var id, out var error)
+                || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
+                || !SubmissionJson.TryString(root, "language", required: true, out var language, out error)
+                || !SubmissionJson.TryString(root, "source", required: true, out var source, out error))
                 return Parsed.Fail(error!);
 
             id ??= messageId;
-            if (!SubmissionId().IsMatch(id))
-                return Parsed.Fail($"{(root.TryGetProperty("id", out _) ? "field 'id'" : $"the message id '{id}'")} must be 1 to 128 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+            if (!SubmissionJson.IsValidId(id))
+                return Parsed.Fail($"{(root.TryGetProperty("id", out _) ? "field 'id'" : $"the message id '{id}'")} {SubmissionJson.IdRule}");
             if (string.IsNullOrWhiteSpace(problem))
                 return Parsed.Fail("field 'problem' is empty");
             if (string.IsNullOrWhiteSpace(language))
@@ -76,35 +75,4 @@ public static partial class SubmissionMessage
         }
     }
 
-    private static bool TryString(JsonElement root, string name, bool required, out string? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (!root.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null)
-        {
-            if (required)
-                error = $"field '{name}' is required";
-            return !required;
-        }
-        if (property.ValueKind != JsonValueKind.String)
-        {
-            error = $"field '{name}' must be a string, not {Describe(property.ValueKind)}";
-            return false;
-        }
-        value = property.GetString();
-        return true;
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "a string",
-    };
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")]
-    private static partial Regex SubmissionId();
 }

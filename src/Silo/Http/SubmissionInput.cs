@@ -1,15 +1,14 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Judge.Interfaces;
 
 namespace Judge.Silo.Http;
 
 /// <summary>Parses and validates the body of <c>POST /api/submissions</c>, with a specific message for every mistake.</summary>
-public static partial class SubmissionInput
+public static class SubmissionInput
 {
     /// <summary>Largest accepted source, in UTF-8 bytes.</summary>
-    public const int MaxSourceBytes = 256 * 1024;
+    public const int MaxSourceBytes = SubmissionJson.MaxSourceBytes;
 
     /// <summary>Largest accepted request body (a source full of escapes still fits).</summary>
     public const int MaxBodyBytes = 2 * 1024 * 1024;
@@ -36,16 +35,16 @@ public static partial class SubmissionInput
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                return Parsed.Fail(400, $"the request body must be a JSON object, not {Describe(root.ValueKind)}");
+                return Parsed.Fail(400, $"the request body must be a JSON object, not {SubmissionJson.Describe(root.ValueKind)}");
 
-            if (!TryString(root, "id", required: false, out var id, out var error)
-                || !TryString(root, "problem", required: true, out var problem, out error)
-                || !TryString(root, "language", required: true, out var language, out error)
-                || !TryString(root, "source", required: true, out var source, out error))
+            if (!SubmissionJson.TryString(root, "id", required: false, out var id, out var error)
+                || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
+                || !SubmissionJson.TryString(root, "language", required: true, out var language, out error)
+                || !SubmissionJson.TryString(root, "source", required: true, out var source, out error))
                 return Parsed.Fail(400, error!);
 
-            if (id is not null && !SubmissionId().IsMatch(id))
-                return Parsed.Fail(400, "field 'id' must be 1 to 128 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+            if (id is not null && !SubmissionJson.IsValidId(id))
+                return Parsed.Fail(400, $"field 'id' {SubmissionJson.IdRule}");
             if (string.IsNullOrWhiteSpace(problem))
                 return Parsed.Fail(400, "field 'problem' is empty");
             if (string.IsNullOrWhiteSpace(language))
@@ -60,7 +59,7 @@ public static partial class SubmissionInput
             if (root.TryGetProperty("runAll", out var runAllProperty) && runAllProperty.ValueKind != JsonValueKind.Null)
             {
                 if (runAllProperty.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                    return Parsed.Fail(400, $"field 'runAll' must be a boolean, not {Describe(runAllProperty.ValueKind)}");
+                    return Parsed.Fail(400, $"field 'runAll' must be a boolean, not {SubmissionJson.Describe(runAllProperty.ValueKind)}");
                 runAll = runAllProperty.GetBoolean();
             }
 
@@ -69,37 +68,5 @@ public static partial class SubmissionInput
     }
 
     /// <summary>Whether <paramref name="id"/> has the form of a submission id.</summary>
-    public static bool IsValidId(string id) => SubmissionId().IsMatch(id);
-
-    private static bool TryString(JsonElement root, string name, bool required, out string? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (!root.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null)
-        {
-            if (required)
-                error = $"field '{name}' is required";
-            return !required;
-        }
-        if (property.ValueKind != JsonValueKind.String)
-        {
-            error = $"field '{name}' must be a string, not {Describe(property.ValueKind)}";
-            return false;
-        }
-        value = property.GetString();
-        return true;
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "a string",
-    };
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")]
-    private static partial Regex SubmissionId();
+    public static bool IsValidId(string id) => SubmissionJson.IsValidId(id);
 }
