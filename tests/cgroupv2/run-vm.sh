@@ -98,7 +98,7 @@ gcc -std=gnu11 -O2 -Wall -Wextra -o "$work/out/cgroup_fake" "$repo/tests/sandbox
 # The EKS pod's entrypoint, with the silo replaced by the protocol driver (the daemon gets --cgroup-root / as the
 # silo's Judge__Sandbox__CgroupRoot=/ gives it).
 python3 - "$repo/deploy/eks/judge-silo-pod-security.yaml" > "$work/out/entrypoint.sh" \
-  "exec python3 $repo/tests/sandboxd/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}" <<'PY' || fail "cannot extract the entrypoint from deploy/eks"
+  "exec python3 /tmp/out/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}" <<'PY' || fail "cannot extract the entrypoint from deploy/eks"
 import re, sys
 text, replacement = open(sys.argv[1]).read(), sys.argv[2]
 m = re.search(r"\n(\s*)args:\n\s*- >-\n((?:\1\s+\S.*\n)+)", text)
@@ -107,8 +107,11 @@ silo = "exec dotnet /app/Judge.Silo.dll"
 assert silo in script, script
 print(script.replace(silo, replacement))
 PY
+# The guest gets fresh tmpfs over /tmp and /run: a repository under either would be hidden there, so what the guest
+# runs travels in the output share.
+cp "$repo/tests/cgroupv2/guest.sh" "$repo/tests/sandboxd/drive.py" "$work/out/"
 cat > "$work/out/env" <<ENV
-JUDGE_VM_GUEST=$repo/tests/cgroupv2/guest.sh
+JUDGE_VM_GUEST=/tmp/out/guest.sh
 ENV
 
 # ---- boot: KVM when it works, else TCG (slower, but this kernel boots in seconds under TCG too). A KVM that boots
