@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Judge.Ingress.Pump;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,9 +32,9 @@ public sealed class IngressSilo : IAsyncLifetime
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SqsEmulator.SecretKey);
         var builder = WebApplication.CreateBuilder(
         [
-            $"--urls=http://127.0.0.1:{FreePort()}",
-            $"--Judge:Silo:Port={FreePort()}",
-            $"--Judge:Silo:GatewayPort={FreePort()}",
+            $"--urls=http://127.0.0.1:{Ports.Free()}",
+            $"--Judge:Silo:Port={Ports.Free()}",
+            $"--Judge:Silo:GatewayPort={Ports.Free()}",
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-ingress-tests")}",
             $"--Judge:Sqs:QueueUrl={SourceQueue}",
@@ -62,13 +60,6 @@ public sealed class IngressSilo : IAsyncLifetime
             await app.DisposeAsync();
         }
         await Sqs.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -18,12 +17,12 @@ public sealed class JudgeServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var httpPort = FreePort();
+        var httpPort = Ports.Free();
         var builder = WebApplication.CreateBuilder(
         [
             $"--urls=http://127.0.0.1:{httpPort}",
-            $"--Judge:Silo:Port={FreePort()}",
-            $"--Judge:Silo:GatewayPort={FreePort()}",
+            $"--Judge:Silo:Port={Ports.Free()}",
+            $"--Judge:Silo:GatewayPort={Ports.Free()}",
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
         ]);
@@ -63,13 +62,6 @@ public sealed class JudgeServer : IAsyncLifetime
         var response = await Http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -14,9 +14,9 @@ public class SandboxStartupTests
             EnvironmentName = environment,
             Args =
             [
-                $"--urls=http://127.0.0.1:{JudgeServer.FreePort()}",
-                $"--Judge:Silo:Port={JudgeServer.FreePort()}",
-                $"--Judge:Silo:GatewayPort={JudgeServer.FreePort()}",
+                $"--urls=http://127.0.0.1:{Ports.Free()}",
+                $"--Judge:Silo:Port={Ports.Free()}",
+                $"--Judge:Silo:GatewayPort={Ports.Free()}",
                 $"--Judge:Problems:Root={Repository.ExampleProblems}",
                 .. settings,
             ],

@@ -45,7 +45,7 @@ public sealed class JudgeSandboxDaemonCgroupV2Tests(ITestOutputHelper output)
         Assert.True(Environment.UserName == "root",
             "the cgroup v2 VM test needs root: the daemon in the VM runs as root from this machine's root filesystem");
 
-        var (exit, stdout, stderr) = Run(Path.Combine(Repository.Root, "tests", "cgroupv2", "run-vm.sh"),
+        var (exit, stdout, stderr) = ToolProcess.Run(TimeSpan.FromMinutes(20), Path.Combine(Repository.Root, "tests", "cgroupv2", "run-vm.sh"),
             "--binary", Binary, "--timeout", "900");
         output.WriteLine(stdout);
         output.WriteLine(stderr);
@@ -68,27 +68,6 @@ public sealed class JudgeSandboxDaemonCgroupV2Tests(ITestOutputHelper output)
         Assert.True(lines.Count(l => l.StartsWith("PASS ", StringComparison.Ordinal)) >= 55, stdout);
         Assert.Contains("VM-RESULT rc=0", lines);
         Assert.True(exit == 0, stdout + stderr);
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(20)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException(file + " did not finish within 20 minutes (the VM's own limit is 15)");
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
 

@@ -12,27 +12,6 @@ public sealed class JudgeSandboxDaemonTests(ITestOutputHelper output)
 {
     private static string Binary => Path.Combine(AppContext.BaseDirectory, "judge-sandbox");
 
-    private static (int Code, string Stdout, string Stderr) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException(file + " did not finish within 5 minutes");
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Fact]
     public void BinaryIsBuiltNextToTheAssembly() => Assert.True(File.Exists(Binary), Binary);
 
@@ -46,13 +25,13 @@ public sealed class JudgeSandboxDaemonTests(ITestOutputHelper output)
 
         if (Environment.UserName != "root")
         {
-            var (code, stdout, _) = Run(Binary, "--work-root", "/tmp");
+            var (code, stdout, _) = ToolProcess.Run(TimeSpan.FromMinutes(5), Binary, "--work-root", "/tmp");
             Assert.Equal(1, code);
             Assert.Contains("\"ready\":false", stdout);
             return;
         }
 
-        var (exit, outText, errText) = Run("/usr/bin/python3", Path.Combine(Repository.Root, "tests", "sandboxd", "drive.py"),
+        var (exit, outText, errText) = ToolProcess.Run(TimeSpan.FromMinutes(5), "/usr/bin/python3", Path.Combine(Repository.Root, "tests", "sandboxd", "drive.py"),
             "--binary", Binary, "--bench", "0");
         output.WriteLine(outText);
         output.WriteLine(errText);

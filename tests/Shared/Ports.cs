@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Judge.Cluster.EndToEndTests;
+namespace Judge.Tests;
 
 /// <summary>Free loopback ports for servers the tests start.</summary>
 internal static class Ports
