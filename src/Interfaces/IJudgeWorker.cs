@@ -5,7 +5,8 @@ namespace Judge.Interfaces;
 [Alias("judge.IJudgeWorker")]
 public interface IJudgeWorker : IGrainWithStringKey
 {
-    /// <summary>Compiles and runs the job, reporting progress to its submission grain, and returns the final result.</summary>
+    /// <summary>Compiles and runs the job, reporting progress and heartbeats to its submission grain, and returns the final
+    /// result (which it also reports). Throws <see cref="JudgeHandedBackException"/> when its silo shuts down first.</summary>
     [Alias("Judge"), ResponseTimeout("02:00:00")]
     Task<JudgeResult> Judge(JudgeJob job);
 
@@ -47,3 +48,17 @@ public sealed record LanguageInfo(
     [property: Id(1)] string Name,
     [property: Id(2)] string? Version,
     [property: Id(3)] string DisplayName);
+
+/// <summary>The worker's silo is shutting down and gave the job back unfinished: judge it elsewhere. Not a failure of the submission.</summary>
+[GenerateSerializer, Alias("judge.JudgeHandedBackException")]
+public sealed class JudgeHandedBackException : Exception
+{
+    /// <summary>Creates the exception for the silo at <paramref name="silo"/>.</summary>
+    public JudgeHandedBackException(string silo) : base($"silo {silo} is shutting down and handed the job back")
+    {
+        Silo = silo;
+    }
+
+    /// <summary>The silo that handed the job back.</summary>
+    [Id(0)] public string Silo { get; }
+}

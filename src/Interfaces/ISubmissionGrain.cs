@@ -18,9 +18,22 @@ public interface ISubmissionGrain : IGrainWithStringKey
     [Alias("WaitForResult"), AlwaysInterleave, ResponseTimeout("00:10:00")]
     Task<Submission?> WaitForResult(TimeSpan timeout);
 
-    /// <summary>Progress from the worker judging attempt <paramref name="attempt"/>.</summary>
-    [Alias("ReportProgress")]
-    Task ReportProgress(int attempt, JudgeProgress progress);
+    /// <summary>Progress (or a heartbeat) from the worker judging attempt <paramref name="attempt"/>. Answers whether that
+    /// attempt is still wanted: <c>false</c> once the submission is finished or another attempt has replaced it, so the
+    /// worker can stop. Interleaves, so a heartbeat is never queued behind a slow turn.</summary>
+    [Alias("ReportProgress"), AlwaysInterleave]
+    Task<bool> ReportProgress(int attempt, JudgeProgress progress);
+
+    /// <summary>The final result of attempt <paramref name="attempt"/>, sent by its worker as well as returned from the
+    /// judge call, so that it arrives even when the activation that made the call is gone. The first final result of any
+    /// attempt is the submission's verdict; later ones change nothing.</summary>
+    [Alias("ReportResult"), AlwaysInterleave]
+    Task ReportResult(int attempt, JudgeResult result);
+
+    /// <summary>Wakes the submission: an unfinished one resumes judging if nothing judges it; otherwise nothing happens.
+    /// Called for the submissions of a silo that died, and by the watchdog.</summary>
+    [Alias("Resume"), AlwaysInterleave]
+    Task Resume();
 }
 
 /// <summary>One step of judging, reported by a worker.</summary>
@@ -42,4 +55,6 @@ public enum JudgeProgressKind
     Compiled,
     TestStarted,
     TestJudged,
+    /// <summary>The worker is alive and still on the job (sent every few seconds, also while it waits for a slot).</summary>
+    Heartbeat,
 }

@@ -188,4 +188,63 @@ public class ClusterTests(JudgeCluster cluster)
         Assert.Equal("AC", again.GetProperty("verdict").GetString());
         Assert.Equal("AC", (await SubmissionRowAsync(id))!["verdict"]);
     }
+
+    [Fact]
+    public async Task The_cluster_recovers_by_itself_after_PostgreSQL_restarts_while_idle()
+    {
+        await cluster.Postgres.StopServerAsync();
+        try
+        {
+            // Every silo notices: not ready while its storage does not answer.
+            foreach (var silo in cluster.Silos)
+                await WaitForReadinessAsync(silo, HttpStatusCode.ServiceUnavailable);
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            await cluster.Postgres.RestartServerAsync();
+        }
+
+        // No one touches the silos: each becomes ready again, all three are still one cluster, and each judges.
+        foreach (var silo in cluster.Silos)
+            await WaitForReadinessAsync(silo, HttpStatusCode.OK);
+        await using (var connection = await cluster.OpenAsync())
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = $1 AND status = 3", connection)
+            {
+                Parameters = { new() { Value = JudgeCluster.ClusterId } },
+            };
+            Assert.Equal(3L, await command.ExecuteScalarAsync());
+        }
+        for (var i = 0; i < cluster.Silos.Count; i++)
+        {
+            var id = $"e2e-pg-restart-{i}-{Guid.NewGuid():N}";
+            var judged = await JudgeAsync(cluster.Silos[i], id, PythonAplusb);
+            Assert.Equal("AC", judged.GetProperty("verdict").GetString());
+            Assert.Equal("AC", (await SubmissionRowAsync(id))!["verdict"]);
+        }
+    }
+
+    private static async Task WaitForReadinessAsync(SiloProcess silo, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        HttpStatusCode? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await silo.Http.GetAsync("/ready");
+                last = response.StatusCode;
+                if (last == expected)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                last = null;
+            }
+            await Task.Delay(250);
+        }
+        Assert.Fail($"{silo.Name}: /ready answered {last?.ToString() ?? "nothing"}, not {expected}, for 2 minutes:\n{silo.RecentLog}");
+    }
 }

@@ -3,9 +3,21 @@ using Npgsql;
 namespace Judge.Cluster.EndToEndTests;
 
 /// <summary>The production shape on one host: a PostgreSQL server, the schema migrated, three silo processes on
-/// distinct ports forming one cluster over it.</summary>
-public sealed class JudgeCluster : IAsyncLifetime
+/// distinct ports forming one cluster over it. Each silo offers the languages given for it (by default python3 only).</summary>
+public class JudgeCluster : IAsyncLifetime
 {
+    private readonly string[] toolchainsPerSilo;
+
+    public JudgeCluster() : this("python3", "python3", "python3")
+    {
+    }
+
+    /// <summary>A cluster of one silo per entry, each offering the comma-separated language ids of its entry.</summary>
+    protected JudgeCluster(params string[] toolchainsPerSilo)
+    {
+        this.toolchainsPerSilo = toolchainsPerSilo;
+    }
+
     public const string ClusterId = "e2e";
 
     public PostgresServer Postgres { get; } = new();
@@ -21,8 +33,8 @@ public sealed class JudgeCluster : IAsyncLifetime
             await Postgres.InitializeAsync();
             ConnectionString = await Postgres.CreateDatabaseAsync("cluster");
             await Judge.Silo.Database.JudgeSchema.MigrateAsync(ConnectionString);
-            Silos = Enumerable.Range(0, 3)
-                .Select(i => new SiloProcess($"silo{i}", ConnectionString, ClusterId, i, Path.Combine(workRoot, $"silo{i}")))
+            Silos = toolchainsPerSilo
+                .Select((toolchains, i) => new SiloProcess($"silo{i}", ConnectionString, ClusterId, i, Path.Combine(workRoot, $"silo{i}"), toolchains))
                 .ToList();
             await StartAllAsync();
         }
@@ -66,6 +78,14 @@ public sealed class JudgeCluster : IAsyncLifetime
         {
             // a sandbox may still be releasing a directory; it is under the temporary directory
         }
+    }
+}
+
+/// <summary>Two silos with different toolchains: silo0 offers only C++17, silo1 only Python 3.</summary>
+public sealed class HeterogeneousJudgeCluster : JudgeCluster
+{
+    public HeterogeneousJudgeCluster() : base("cpp17", "python3")
+    {
     }
 }
 

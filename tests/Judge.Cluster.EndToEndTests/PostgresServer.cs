@@ -38,12 +38,21 @@ public sealed class PostgresServer : IAsyncLifetime
 
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", DataDirectory, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-sync"]);
         Port = Ports.Free();
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-        [
-            "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "120", "start",
-            "-o", $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-        ]);
+        await StartServerAsync();
     }
+
+    private Task StartServerAsync() => RunAsync(Path.Combine(bin, "pg_ctl"),
+    [
+        "-D", DataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "120", "start",
+        "-o", $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+    ]);
+
+    /// <summary>Stops the server as an operator's restart does (fast shutdown: open connections are terminated) and
+    /// waits until it is down.</summary>
+    public Task StopServerAsync() => RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "120", "stop"]);
+
+    /// <summary>Starts the stopped server again on the same port with the same data.</summary>
+    public Task RestartServerAsync() => StartServerAsync();
 
     public async Task DisposeAsync()
     {

@@ -9,7 +9,8 @@ namespace Judge.Cluster.EndToEndTests;
 /// <summary>One silo as production runs it: <c>dotnet Judge.Silo.dll</c> in its own process, configured by environment
 /// and arguments, with its own HTTP, silo and gateway ports, sandbox uids and work directory. Restartable on the same
 /// ports.</summary>
-public sealed class SiloProcess(string name, string connectionString, string clusterId, int index, string workRoot) : IAsyncDisposable
+public sealed class SiloProcess(string name, string connectionString, string clusterId, int index, string workRoot,
+    string toolchains = "python3", IReadOnlyList<string>? extraArguments = null) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> log = new();
     private Process? process;
@@ -19,6 +20,19 @@ public sealed class SiloProcess(string name, string connectionString, string clu
     public int SiloPort { get; } = Ports.Free();
     public int GatewayPort { get; } = Ports.Free();
     public HttpClient Http { get; private set; } = null!;
+
+    private static readonly string? LogDirectory = Environment.GetEnvironmentVariable("JUDGE_TEST_SILO_LOGS") is { Length: > 0 } dir
+        ? Directory.CreateDirectory(dir).FullName
+        : null;
+
+    /// <summary>The exit code of the silo process, once it has exited.</summary>
+    public int? ExitCode => process is { HasExited: true } ? process.ExitCode : null;
+
+    /// <summary>The address part other silos know this one by, as in <c>judged_by</c>: <c>S127.0.0.1:&lt;port&gt;:</c>.</summary>
+    public string AddressPrefix => $"S127.0.0.1:{SiloPort}:";
+
+    /// <summary>Whether one of the silo's last output lines contains <paramref name="text"/>.</summary>
+    public bool LogContains(string text) => log.Any(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>The silo's last output lines, for failure messages.</summary>
     public string RecentLog => string.Join('\n', log.TakeLast(60));
@@ -52,17 +66,23 @@ public sealed class SiloProcess(string name, string connectionString, string clu
             "--Judge:Silo:AdvertisedIp=127.0.0.1",
             $"--Judge:Cluster:Id={clusterId}",
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
-            // Only the fast-probing language, one judging slot: three silos share a small machine.
-            "--Judge:Toolchains=python3",
+            // By default only the fast-probing language, one judging slot: three silos share a small machine.
+            $"--Judge:Toolchains={toolchains}",
             "--Judge:Slots=1",
             $"--Judge:Sandbox:UidBase={61000 + 100 * index}",
             $"--Judge:WorkRoot={workRoot}",
+            .. extraArguments ?? [],
         ])
         {
             start.ArgumentList.Add(argument);
         }
         start.Environment["ConnectionStrings__Judge"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // What a silo says while it shuts down, for the graceful-shutdown test.
+        start.Environment["Logging__LogLevel__Judge.Grains.Workers.JudgeDrain"] = "Information";
+        // JUDGE_TEST_SILO_LOGS=<dir>: each silo's whole output, with judging at Information, in <dir>/<name>.log.
+        if (LogDirectory is not null)
+            start.Environment["Logging__LogLevel__Judge"] = "Information";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         process = Process.Start(start)!;
@@ -79,6 +99,11 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         if (line is null)
             return;
         log.Enqueue($"[{Name}] {line}");
+        if (LogDirectory is not null)
+        {
+            lock (log)
+                File.AppendAllText(Path.Combine(LogDirectory, Name + ".log"), $"{DateTime.UtcNow:HH:mm:ss.fff} {line}\n");
+        }
         while (log.Count > 400)
             log.TryDequeue(out _);
     }
@@ -122,6 +147,16 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>kill -9 of the silo process: no goodbye to the cluster (its sandbox daemon exits when its stdin closes).</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: false);
+            process.WaitForExit();
         }
     }
 

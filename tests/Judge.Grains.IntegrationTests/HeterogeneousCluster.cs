@@ -34,6 +34,7 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
             lock (toolchainsBySiloName)
                 toolchainsBySiloName[options.SiloName] = toolchains;
             silo.AddMemoryGrainStorage("submissions");
+            silo.UseInMemoryReminderService();
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
             {
                 judging.Problems.Root = Repository.ExampleProblems;

@@ -108,4 +108,36 @@ public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<
     {
         Assert.Null(await cluster.Grains.GetGrain<ISubmissionGrain>($"never-{Guid.NewGuid():N}").Get());
     }
+
+    [Fact]
+    public async Task Once_finished_a_late_result_or_progress_of_any_attempt_changes_nothing()
+    {
+        var id = $"late-{Guid.NewGuid():N}";
+        var judged = await JudgeAsync(id, "python3", PythonAplusb);
+        Assert.Equal(Verdict.AC, judged.Verdict);
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>(id);
+
+        // A second attempt's worker reporting late (say, after a silo death made the submission judge again).
+        await grain.ReportResult(1, new JudgeResult(Verdict.WA, null, [], "a late copy", "elsewhere"));
+        Assert.False(await grain.ReportProgress(1, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+        Assert.False(await grain.ReportProgress(2, new JudgeProgress(JudgeProgressKind.Compiling)));
+        await grain.Resume();
+
+        var after = (await grain.Get())!;
+        Assert.Equal(Verdict.AC, after.Verdict);
+        Assert.Equal(judged.FinishedAt, after.FinishedAt);
+        Assert.Equal(judged.JudgedBy, after.JudgedBy);
+        Assert.Equal(judged.Message, after.Message);
+        Assert.Equal(judged.Tests.Select(t => (t.Name, t.Verdict)), after.Tests.Select(t => (t.Name, t.Verdict)));
+    }
+
+    [Fact]
+    public async Task Waking_a_submission_that_was_never_submitted_creates_nothing()
+    {
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>($"never-{Guid.NewGuid():N}");
+
+        await grain.Resume();
+
+        Assert.Null(await grain.Get());
+    }
 }

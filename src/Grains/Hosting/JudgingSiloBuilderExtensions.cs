@@ -44,8 +44,13 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCatalog>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
+        builder.Services.TryAddSingleton<JudgeDrain>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgeDrain>());
+        builder.Services.TryAddSingleton<JudgeWorkerServices>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
+        builder.Services.TryAddSingleton<SubmissionRecovery>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
         builder.Services.AddHostedService<ProblemCatalogStartup>();
 
         // Host only the workers of languages this silo's toolchain probe proved.

@@ -23,6 +23,9 @@ public sealed class JudgingOptions
     /// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>
     public SandboxSettings Sandbox { get; set; } = new();
 
+    /// <summary>How lost work is noticed and handed on (<c>Judge:Recovery</c>).</summary>
+    public RecoveryOptions Recovery { get; set; } = new();
+
     /// <summary>Per-language toolchain paths and flags (<c>Judge:Languages:&lt;id&gt;:Compiler|Runtime|Flags</c>).</summary>
     public Dictionary<string, LanguageSettings> Languages { get; set; } = new(StringComparer.Ordinal);
 
@@ -31,6 +34,21 @@ public sealed class JudgingOptions
         string.IsNullOrWhiteSpace(Toolchains)
             ? null
             : Toolchains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>How lost work is noticed and handed on (<c>Judge:Recovery</c>).</summary>
+public sealed class RecoveryOptions
+{
+    /// <summary>How often a worker tells its submission that it is still on the job (<c>Judge:Recovery:Heartbeat</c>).</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Silence after which a submission gives up its worker and judges again elsewhere
+    /// (<c>Judge:Recovery:StallTimeout</c>); at least three heartbeats, so one lost heartbeat is not a stall.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>On shutdown (SIGTERM), how long running judgings may take to finish before they are handed back to the
+    /// cluster (<c>Judge:Recovery:DrainTimeout</c>). Keep it below the host's stop grace period (Kubernetes: 30 s).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Where problem packages are read from (<c>Judge:Problems</c>).</summary>

@@ -35,6 +35,14 @@ public sealed class JudgingOptionsValidator : IValidateOptions<JudgingOptions>
         if (options.Slots < 1)
             failures.Add($"Judge:Slots must be at least 1 (was {options.Slots}).");
 
+        var recovery = options.Recovery;
+        if (recovery.Heartbeat < TimeSpan.FromMilliseconds(100) || recovery.Heartbeat > TimeSpan.FromMinutes(1))
+            failures.Add($"Judge:Recovery:Heartbeat must be between 00:00:00.1 and 00:01:00 (was {recovery.Heartbeat}).");
+        else if (recovery.StallTimeout < 3 * recovery.Heartbeat)
+            failures.Add($"Judge:Recovery:StallTimeout must be at least three heartbeats ({3 * recovery.Heartbeat}; was {recovery.StallTimeout}): raise it or lower Judge:Recovery:Heartbeat.");
+        if (recovery.DrainTimeout < TimeSpan.Zero || recovery.DrainTimeout > TimeSpan.FromMinutes(10))
+            failures.Add($"Judge:Recovery:DrainTimeout must be between 00:00:00 and 00:10:00 (was {recovery.DrainTimeout}).");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,40 +1,67 @@
+using Judge.Grains.Options;
+using Judge.Grains.Toolchains;
+using Judge.Grains.Workers;
 using Judge.Interfaces;
 using Microsoft.Extensions.Logging;
-using Judge.Grains.Toolchains;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Judge.Grains.Submissions;
 
-/// <summary>Owns one submission: accepts it once, dispatches it to a worker of its language, records progress and the verdict.</summary>
+/// <summary>Owns one submission: accepts it once, dispatches it to a worker of its language, records progress and the
+/// verdict. It notices lost work itself: a judge call that fails (the worker's silo died) or a worker that falls silent
+/// for <see cref="RecoveryOptions.StallTimeout"/> is replaced by a new attempt at once. An activation that resumes an
+/// unfinished submission (its silo died) first listens for the attempt it inherited, whose worker may still be alive,
+/// and judges again only if that stays silent. The first final result of any attempt is the verdict.</summary>
 [GrainType("submission")]
 public sealed partial class SubmissionGrain(
     [PersistentState("submission", SubmissionGrain.StorageName)] IPersistentState<SubmissionState> state,
     ClusterLanguages languages,
     ISubmissionResults results,
+    JudgeDrain drain,
+    IOptions<JudgingOptions> options,
     TimeProvider time,
-    ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
+    ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain, IRemindable
 {
+    /// <summary>The durable reminder that wakes an unfinished submission whose activation was lost with its silo, when
+    /// nothing else did (the last-resort watchdog: a worker's heartbeat, <see cref="SubmissionRecovery"/> or a client's
+    /// request reactivates it sooner).</summary>
+    internal const string WatchdogReminder = "watchdog";
+
+    /// <summary>How often the watchdog fires while a submission is unfinished.</summary>
+    internal static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+
     /// <summary>The grain storage provider that holds submissions.</summary>
     public const string StorageName = "submissions";
 
-    /// <summary>Judging attempts before a submission is given up as a judge error.</summary>
+    /// <summary>Failed or silent judging attempts before a submission is given up as a judge error. Attempts handed
+    /// back by a silo that shuts down do not count.</summary>
     internal const int MaxAttempts = 3;
 
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RecoveryOptions recovery = options.Value.Recovery;
 
-    // Progress reports and the dispatch timer interleave; their writes must not overlap (storage checks ETags).
+    // Progress reports, results and the dispatch loop interleave; their writes must not overlap (storage checks ETags).
     private readonly SemaphoreSlim writing = new(1, 1);
     private IGrainTimer? dispatch;
+    private bool dispatching;
+    private bool stale;
+
+    // When the current attempt's worker was last heard from (progress or heartbeat).
+    private DateTimeOffset lastHeard;
 
     private string Id => this.GetPrimaryKeyString();
 
     private Submission? View => state.State.Submission;
 
+    private bool Unfinished => View is { Status: not SubmissionStatus.Finished };
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A submission that was accepted but not finished (its silo died, or it was deactivated) resumes judging.
-        if (View is { Status: not SubmissionStatus.Finished })
-            ScheduleDispatch();
+        if (Unfinished)
+            StartDispatch();
         else if (View is not null)
             finished.TrySetResult();
 
@@ -59,7 +86,10 @@ public sealed partial class SubmissionGrain(
         };
         await WriteStateAsync();
         LogAccepted(logger, Id, request.Language, request.Problem);
-        ScheduleDispatch();
+        // Durable: if this activation dies with its silo, the reminder activates the grain again elsewhere. Not awaited
+        // here: the reminder service of this grain's range may itself be on a silo that just died.
+        _ = ChangeWatchdogAsync(register: true);
+        StartDispatch();
         return SubmitOutcome.Accepted;
     }
 
@@ -73,12 +103,15 @@ public sealed partial class SubmissionGrain(
         return View;
     }
 
-    public async Task ReportProgress(int attempt, JudgeProgress progress)
+    public async Task<bool> ReportProgress(int attempt, JudgeProgress progress)
     {
+        if (stale)
+            throw new InvalidOperationException($"this activation of {Id} is stale and deactivating; report again");
         if (attempt != state.State.Attempt || View is not { Status: not SubmissionStatus.Finished } view)
-            return; // a late report of an attempt that was given up, or of a finished submission
+            return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
-        state.State.Submission = progress.Kind switch
+        lastHeard = time.GetUtcNow();
+        var next = progress.Kind switch
         {
             JudgeProgressKind.Compiling => view with { Status = SubmissionStatus.Compiling },
             JudgeProgressKind.Compiled => view with
@@ -92,7 +125,25 @@ public sealed partial class SubmissionGrain(
                 view with { Tests = view.Tests.Add(result) },
             _ => view,
         };
-        await WriteStateAsync();
+        if (!ReferenceEquals(next, view))
+        {
+            state.State.Submission = next;
+            await WriteStateAsync();
+        }
+        return true;
+    }
+
+    public async Task ReportResult(int attempt, JudgeResult result)
+    {
+        if (attempt <= state.State.Attempt && Unfinished)
+            await FinishAsync(result, attempt);
+    }
+
+    public Task Resume()
+    {
+        if (Unfinished)
+            StartDispatch();
+        return Task.CompletedTask;
     }
 
     private async Task WriteStateAsync()
@@ -101,7 +152,19 @@ public sealed partial class SubmissionGrain(
         try
         {
             state.State.Revision++;
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (InconsistentStateException e)
+            {
+                // Another activation of this submission wrote since this one read: a duplicate left by a membership
+                // change. This one's state is stale; it goes, and the next call reaches the one that wrote.
+                LogStale(logger, e, Id);
+                stale = true;
+                DeactivateOnIdle();
+                throw;
+            }
             // Published in write order, after the state is safe; the revision keeps late copies from winning.
             await PublishAsync(View!, state.State.Revision);
         }
@@ -134,10 +197,14 @@ public sealed partial class SubmissionGrain(
         }
     }
 
-    private void ScheduleDispatch()
+    /// <summary>Starts the dispatch loop unless it runs: a one-shot timer that interleaves, so the long judging does not
+    /// block Get, WaitForResult or progress reports.</summary>
+    private void StartDispatch()
     {
+        if (dispatching)
+            return;
+        dispatching = true;
         dispatch?.Dispose();
-        // A one-shot timer that interleaves: the long judging call does not block Get, WaitForResult or progress reports.
         dispatch = this.RegisterGrainTimer(DispatchAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero,
@@ -148,14 +215,51 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await JudgeUntilFinishedAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // deactivating: the next activation resumes
+        }
+        catch (InconsistentStateException) when (stale)
+        {
+            // logged where it was found; this activation deactivates
+        }
+        finally
+        {
+            dispatching = false;
+        }
+    }
+
+    private async Task JudgeUntilFinishedAsync(CancellationToken cancellationToken)
+    {
         var request = state.State.Request!;
-        var workerType = IJudgeWorker.GrainTypeOf(request.Language);
+        var failures = 0;
         Exception? lastError = null;
-        for (var tries = 0; tries < MaxAttempts; tries++)
+
+        // An attempt this activation inherited may still be judged by a live worker: listen before judging again.
+        if (state.State.Attempt > 0)
+        {
+            lastHeard = time.GetUtcNow();
+            if (await WatchAsync(call: null, cancellationToken) == Outcome.Finished)
+                return;
+            LogInheritedSilent(logger, Id, state.State.Attempt, recovery.StallTimeout);
+        }
+
+        while (Unfinished)
         {
             if (!languages.IsOffered(request.Language))
             {
-                await FinishAsync(new JudgeResult(Verdict.IE, null, [], $"no silo in the cluster offers language '{request.Language}'", ""));
+                await FinishAsync(new JudgeResult(Verdict.IE, null, [], $"no silo in the cluster offers language '{request.Language}'", ""), attempt: null);
+                return;
+            }
+            if (drain.IsDraining)
+            {
+                // This silo is shutting down: leave the submission to a live silo, where SubmissionRecovery wakes it.
+                LogLeaving(logger, Id);
+                DeactivateOnIdle();
                 return;
             }
 
@@ -163,26 +267,79 @@ public sealed partial class SubmissionGrain(
             state.State.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null };
             await WriteStateAsync();
             var attempt = state.State.Attempt;
-            try
+            lastHeard = time.GetUtcNow();
+            var worker = GrainFactory.GetGrain<IJudgeWorker>(GrainId.Create(IJudgeWorker.GrainTypeOf(request.Language), $"{Id}#{attempt}"));
+            var call = worker.Judge(new JudgeJob(Id, attempt, request));
+            switch (await WatchAsync(call, cancellationToken))
             {
-                var worker = GrainFactory.GetGrain<IJudgeWorker>(GrainId.Create(workerType, $"{Id}#{attempt}"));
-                var result = await worker.Judge(new JudgeJob(Id, attempt, request));
-                await FinishAsync(result);
-                return;
+                case Outcome.Finished:
+                    return;
+                case Outcome.Stalled:
+                    Forget(call);
+                    lastError = new TimeoutException($"no word from the worker of attempt {attempt} for {recovery.StallTimeout}");
+                    LogAttemptSilent(logger, Id, attempt, recovery.StallTimeout);
+                    break;
+                default:
+                    try
+                    {
+                        await FinishAsync(await call, attempt);
+                        return;
+                    }
+                    catch (JudgeHandedBackException e)
+                    {
+                        LogHandedBack(logger, Id, attempt, e.Silo);
+                        await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+                        continue;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        lastError = e;
+                        LogAttemptFailed(logger, e, Id, attempt);
+                    }
+                    break;
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                lastError = e;
-                LogAttemptFailed(logger, e, Id, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(tries + 1), time, CancellationToken.None);
-            }
+
+            if (++failures >= MaxAttempts)
+                break;
+            await Task.Delay(TimeSpan.FromSeconds(failures), time, cancellationToken);
         }
-        await FinishAsync(new JudgeResult(Verdict.IE, null, [],
-            $"judging failed {MaxAttempts} times; last error: {lastError?.GetBaseException().Message ?? "unknown"}", ""));
+
+        if (Unfinished)
+        {
+            await FinishAsync(new JudgeResult(Verdict.IE, null, [],
+                $"judging failed {MaxAttempts} times; last error: {lastError?.GetBaseException().Message ?? "unknown"}", ""), attempt: null);
+        }
     }
 
-    private async Task FinishAsync(JudgeResult result)
+    private enum Outcome { Finished, Returned, Stalled }
+
+    /// <summary>Waits until the submission is finished (a result reported by any attempt), the judge call returns, or
+    /// the current attempt's worker has been silent for the stall timeout.</summary>
+    private async Task<Outcome> WatchAsync(Task<JudgeResult>? call, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            if (!Unfinished)
+                return Outcome.Finished;
+            if (call is { IsCompleted: true })
+                return Outcome.Returned;
+            var silence = time.GetUtcNow() - lastHeard;
+            if (silence >= recovery.StallTimeout)
+                return Outcome.Stalled;
+            var wait = Task.Delay(recovery.StallTimeout - silence, time, cancellationToken);
+            await (call is null ? Task.WhenAny(finished.Task, wait) : Task.WhenAny(finished.Task, wait, call));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>An abandoned judge call still completes some day; observe its failure so it is not reported as unobserved.</summary>
+    private static void Forget(Task call) =>
+        call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task FinishAsync(JudgeResult result, int? attempt)
+    {
+        if (!Unfinished)
+            return; // the first final result wins: a later attempt's result changes nothing
         var view = View!;
         // The worker's full list (including skipped tests) replaces what progress reported.
         var tests = result.Tests.IsDefaultOrEmpty ? view.Tests : result.Tests;
@@ -204,9 +361,58 @@ public sealed partial class SubmissionGrain(
             FinishedAt = time.GetUtcNow(),
         };
         await WriteStateAsync();
-        LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy);
+        LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? state.State.Attempt);
         finished.TrySetResult();
+        _ = ChangeWatchdogAsync(register: false);
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WatchdogReminder)
+            return Task.CompletedTask;
+        // Being activated was most of the point: OnActivateAsync has resumed an unfinished submission already.
+        if (Unfinished)
+            StartDispatch();
+        else
+            _ = ChangeWatchdogAsync(register: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Registers or removes the watchdog outside any turn that others wait for: the reminder service that owns
+    /// this grain's range may be on a silo that has just died, and its calls then wait for the membership to notice.</summary>
+    private async Task ChangeWatchdogAsync(bool register)
+    {
+        try
+        {
+            if (register)
+                await this.RegisterOrUpdateReminder(WatchdogReminder, WatchdogPeriod, WatchdogPeriod);
+            else if (await this.GetReminder(WatchdogReminder) is { } reminder)
+                await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e)
+        {
+            // Registering: the results sweep after a silo death still wakes it. Removing: it fires once more and goes then.
+            LogWatchdogChangeFailed(logger, e, Id, register ? "registering" : "removing");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another activation of {SubmissionId} has written its state; this one is stale and deactivates")]
+    private static partial void LogStale(ILogger logger, Exception exception, string submissionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Change} the watchdog reminder of {SubmissionId} failed")]
+    private static partial void LogWatchdogChangeFailed(ILogger logger, Exception exception, string submissionId, string change);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {Attempt} of {SubmissionId}, inherited from a lost activation, was silent for {Timeout}; judging again")]
+    private static partial void LogInheritedSilent(ILogger logger, string submissionId, int attempt, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The worker of attempt {Attempt} of {SubmissionId} was silent for {Timeout}; judging again")]
+    private static partial void LogAttemptSilent(ILogger logger, string submissionId, int attempt, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {Attempt} of {SubmissionId} was handed back by {Silo}, which shuts down; judging it elsewhere")]
+    private static partial void LogHandedBack(ILogger logger, string submissionId, int attempt, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{SubmissionId} leaves this silo, which shuts down")]
+    private static partial void LogLeaving(ILogger logger, string submissionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {SubmissionId} in {Language} for {Problem}")]
     private static partial void LogAccepted(ILogger logger, string submissionId, string language, string problem);
@@ -220,6 +426,6 @@ public sealed partial class SubmissionGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing revision {Revision} of {SubmissionId} failed; the next write or activation publishes it")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string submissionId, long revision);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {SubmissionId}: {Verdict} (judged by {Silo})")]
-    private static partial void LogFinished(ILogger logger, string submissionId, string verdict, string silo);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {SubmissionId}: {Verdict} (attempt {Attempt}, judged by {Silo})")]
+    private static partial void LogFinished(ILogger logger, string submissionId, string verdict, string silo, int attempt);
 }

@@ -1,21 +1,29 @@
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
+using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Judge.Grains.Workers;
 
-/// <summary>Judges submissions of one language on this silo; each language's subclass has its own pinned grain type.</summary>
-public abstract partial class JudgeWorker(
-    IProblemSource problems,
-    ToolchainInventory toolchains,
-    SubmissionJudge judge,
-    JudgeSlots slots,
-    ILocalSiloDetails silo,
-    ILogger<JudgeWorker> logger) : Grain, IJudgeWorker
+/// <summary>Judges submissions of one language on this silo; each language's subclass has its own pinned grain type.
+/// While it holds a job it sends its submission a heartbeat every <see cref="RecoveryOptions.Heartbeat"/> (also while it
+/// waits for a judging slot), and it stops when the submission no longer wants the job or when the silo shuts down.</summary>
+public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain, IJudgeWorker
 {
+    private readonly IProblemSource problems = services.Problems;
+    private readonly ToolchainInventory toolchains = services.Toolchains;
+    private readonly SubmissionJudge judge = services.Judge;
+    private readonly JudgeSlots slots = services.Slots;
+    private readonly JudgeDrain drain = services.Drain;
+    private readonly RecoveryOptions recovery = services.Options.Value.Recovery;
+    private readonly TimeProvider time = services.Time;
+    private readonly ILocalSiloDetails silo = services.Silo;
+    private readonly ILogger logger = services.Logger;
+
     /// <summary>The language id this worker judges.</summary>
     protected abstract string LanguageId { get; }
 
@@ -28,22 +36,64 @@ public abstract partial class JudgeWorker(
             return Failure($"a {job.Request.Language} submission reached the {LanguageId} worker", judgedBy);
         if (problems.Find(job.Request.Problem) is not { } problem)
             return Failure($"problem '{job.Request.Problem}' is not available on silo {judgedBy}", judgedBy);
+        if (drain.IsDraining)
+            throw new JudgeHandedBackException(judgedBy);
 
-        using var slot = await slots.AcquireAsync();
+        using var running = drain.Enter();
+        // Cancelled when the submission lets go of this attempt (finished, or judged again elsewhere).
+        using var unwanted = new CancellationTokenSource();
         var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);
-        var progress = new ProgressReporter(submission, job.Attempt, logger, job.SubmissionId);
-        await progress.ReportAsync(new JudgeProgress(JudgeProgressKind.Compiling));
-        LogJudging(logger, job.SubmissionId, LanguageId, problem.Id, judgedBy);
+        var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId);
+        var heartbeat = HeartbeatAsync(progress, unwanted.Token);
         try
         {
-            var report = await judge.JudgeAsync(problem, language, job.Request.Source, progress, job.Request.RunAll);
-            LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
-            return report.ToContract(judgedBy);
+            IDisposable slot;
+            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.Stopping))
+                slot = await slots.AcquireAsync(waiting.Token);
+            using (slot)
+            {
+                using var judging = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.HandBack);
+                await progress.ReportAsync(new JudgeProgress(JudgeProgressKind.Compiling));
+                LogJudging(logger, job.SubmissionId, LanguageId, problem.Id, judgedBy);
+                JudgeResult result;
+                try
+                {
+                    var report = await judge.JudgeAsync(problem, language, job.Request.Source, progress, job.Request.RunAll, judging.Token);
+                    LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
+                    result = report.ToContract(judgedBy);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    LogJudgeFailed(logger, e, job.SubmissionId, LanguageId);
+                    result = Failure($"the judge failed on silo {judgedBy}: {e.Message}", judgedBy);
+                }
+                await progress.ReportResultAsync(result);
+                return result;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (OperationCanceledException) when (drain.IsDraining && !unwanted.IsCancellationRequested)
         {
-            LogJudgeFailed(logger, e, job.SubmissionId, LanguageId);
-            return Failure($"the judge failed on silo {judgedBy}: {e.Message}", judgedBy);
+            LogHandedBack(logger, job.SubmissionId, job.Attempt);
+            throw new JudgeHandedBackException(judgedBy);
+        }
+        finally
+        {
+            await unwanted.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task HeartbeatAsync(ProgressReporter progress, CancellationToken stop)
+    {
+        using var ticks = new PeriodicTimer(recovery.Heartbeat, time);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stop))
+                await progress.ReportAsync(new JudgeProgress(JudgeProgressKind.Heartbeat));
+        }
+        catch (OperationCanceledException)
+        {
+            // the job is over
         }
     }
 
@@ -55,8 +105,10 @@ public abstract partial class JudgeWorker(
 
     private static JudgeResult Failure(string message, string judgedBy) => new(Verdict.IE, null, [], message, judgedBy);
 
-    /// <summary>Forwards engine progress to the submission grain; a lost report never fails the judging.</summary>
-    private sealed class ProgressReporter(ISubmissionGrain submission, int attempt, ILogger logger, string submissionId) : IJudgeProgress
+    /// <summary>Forwards engine progress to the submission grain; a lost report never fails the judging. When the
+    /// submission answers that it no longer wants this attempt, the judging is cancelled.</summary>
+    private sealed class ProgressReporter(ISubmissionGrain submission, int attempt, CancellationTokenSource unwanted, ILogger logger, string submissionId)
+        : IJudgeProgress
     {
         public Task CompiledAsync(string? compileOutput, int testCount) =>
             ReportAsync(new JudgeProgress(JudgeProgressKind.Compiled, TestCount: testCount, CompileOutput: compileOutput));
@@ -71,14 +123,37 @@ public abstract partial class JudgeWorker(
         {
             try
             {
-                await submission.ReportProgress(attempt, progress);
+                if (!await submission.ReportProgress(attempt, progress))
+                {
+                    LogUnwanted(logger, submissionId, attempt);
+                    await unwanted.CancelAsync();
+                }
             }
             catch (Exception e)
             {
                 LogProgressLost(logger, e, submissionId, progress.Kind.ToString());
             }
         }
+
+        public async Task ReportResultAsync(JudgeResult result)
+        {
+            try
+            {
+                await submission.ReportResult(attempt, result);
+            }
+            catch (Exception e)
+            {
+                // The judge call returns it too; if both are lost the submission judges again.
+                LogProgressLost(logger, e, submissionId, "result");
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {Attempt} of {SubmissionId} is no longer wanted; stopping it")]
+    private static partial void LogUnwanted(ILogger logger, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing back attempt {Attempt} of {SubmissionId}: the silo is shutting down")]
+    private static partial void LogHandedBack(ILogger logger, string submissionId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging {SubmissionId} in {Language} on problem {Problem} at {Silo}")]
     private static partial void LogJudging(ILogger logger, string submissionId, string language, string problem, string silo);
@@ -91,4 +166,27 @@ public abstract partial class JudgeWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Progress {Kind} of {SubmissionId} could not be reported")]
     private static partial void LogProgressLost(ILogger logger, Exception exception, string submissionId, string kind);
+}
+
+/// <summary>What every language's worker needs, in one piece so that a language's class stays one line of wiring.</summary>
+public sealed class JudgeWorkerServices(
+    IProblemSource problems,
+    ToolchainInventory toolchains,
+    SubmissionJudge judge,
+    JudgeSlots slots,
+    JudgeDrain drain,
+    IOptions<JudgingOptions> options,
+    TimeProvider time,
+    ILocalSiloDetails silo,
+    ILogger<JudgeWorker> logger)
+{
+    public IProblemSource Problems { get; } = problems;
+    public ToolchainInventory Toolchains { get; } = toolchains;
+    public SubmissionJudge Judge { get; } = judge;
+    public JudgeSlots Slots { get; } = slots;
+    public JudgeDrain Drain { get; } = drain;
+    public IOptions<JudgingOptions> Options { get; } = options;
+    public TimeProvider Time { get; } = time;
+    public ILocalSiloDetails Silo { get; } = silo;
+    public ILogger<JudgeWorker> Logger { get; } = logger;
 }

@@ -11,43 +11,43 @@ namespace Judge.Grains.Workers;
 // and the cluster manifest then routes the language only to silos that have it.
 
 [StatelessWorker, GrainType("worker-cpp17")]
-public sealed class Cpp17Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class Cpp17Worker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "cpp17";
 }
 
 [StatelessWorker, GrainType("worker-cpp20")]
-public sealed class Cpp20Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class Cpp20Worker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "cpp20";
 }
 
 [StatelessWorker, GrainType("worker-c11")]
-public sealed class C11Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class C11Worker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "c11";
 }
 
 [StatelessWorker, GrainType("worker-python3")]
-public sealed class Python3Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class Python3Worker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "python3";
 }
 
 [StatelessWorker, GrainType("worker-pypy3")]
-public sealed class PyPy3Worker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class PyPy3Worker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "pypy3";
 }
 
 [StatelessWorker, GrainType("worker-java")]
-public sealed class JavaWorker(IProblemSource p, ToolchainInventory t, SubmissionJudge j, JudgeSlots s, ILocalSiloDetails d, ILogger<JudgeWorker> l)
-    : JudgeWorker(p, t, j, s, d, l)
+public sealed class JavaWorker(JudgeWorkerServices services)
+    : JudgeWorker(services)
 {
     protected override string LanguageId => "java";
 }

@@ -83,6 +83,19 @@ public sealed class PostgresSubmissionResults(NpgsqlDataSource database) : ISubm
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        // Served by the partial index judge_submissions_unfinished.
+        await using var command = database.CreateCommand(
+            "SELECT id FROM judge_submissions WHERE status <> 'finished' ORDER BY created_at LIMIT $1");
+        command.Parameters.Add(Value(limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     /// <summary>The lifecycle code of the public contract (ARCHITECTURE.md section 6).</summary>
     internal static string StatusCode(SubmissionStatus status) => status switch
     {
