@@ -36,8 +36,9 @@ public static class S3ProblemsSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>The S3 client: the standard AWS credential chain, the configured region, endpoint and addressing style.</summary>
-    public static AmazonS3Client CreateClient(S3ProblemsOptions options)
+    /// <summary>The S3 client: the standard AWS credential chain, the configured region, endpoint and addressing style;
+    /// <paramref name="configure"/> may adjust the rest (timeouts, an HTTP client factory).</summary>
+    public static AmazonS3Client CreateClient(S3ProblemsOptions options, Action<AmazonS3Config>? configure = null)
     {
         var config = new AmazonS3Config();
         if (options.Region is { Length: > 0 } region)
@@ -49,6 +50,7 @@ public static class S3ProblemsSiloBuilderExtensions
                 config.AuthenticationRegion = signingRegion;
         }
         config.ForcePathStyle = options.ForcePathStyle ?? !string.IsNullOrEmpty(options.ServiceUrl);
+        configure?.Invoke(config);
         return new AmazonS3Client(config);
     }
 }
