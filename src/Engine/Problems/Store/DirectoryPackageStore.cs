@@ -3,8 +3,8 @@ using Judge.Engine.Sandbox;
 
 namespace Judge.Engine.Problems.Store;
 
-/// <summary>Problem packages in a local directory, one per subdirectory (names starting with '.' are skipped). A file's
-/// fingerprint is its size and modification time, so an edit on disk makes a new version.</summary>
+/// <summary>Problem packages in a local directory, one per subdirectory or link to a directory (names starting with '.'
+/// are skipped). A file's fingerprint is its size and modification time, so an edit on disk makes a new version.</summary>
 public sealed class DirectoryPackageStore : IProblemPackageStore
 {
     private readonly PackageLimits limits;
@@ -41,7 +41,8 @@ public sealed class DirectoryPackageStore : IProblemPackageStore
         var versions = new List<PackageVersion>();
         try
         {
-            foreach (var package in packages.Where(p => p is { Exists: true, LinkTarget: null }).OrderBy(p => p.Name, StringComparer.Ordinal))
+            // A package directory may be a link to one elsewhere (a common way to pick problems); links inside it are copied as links.
+            foreach (var package in packages.Where(p => p.Exists).OrderBy(p => p.Name, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 versions.Add(new PackageVersion(package.Name, Walk(package)));

@@ -136,6 +136,19 @@ public sealed class ProblemCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_package_directory_that_is_a_link_to_one_elsewhere_is_offered()
+    {
+        using var elsewhere = new PackageBuilder();
+        elsewhere.Package("linked", "name: Linked\n");
+        Directory.CreateSymbolicLink(packages.PathOf("linked"), elsewhere.PathOf("linked"));
+
+        await cache.RefreshAsync();
+
+        Assert.Equal("Linked", cache.Find("linked")?.Name);
+        Assert.StartsWith(cacheDirectory, cache.Find("linked")!.Directory, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_package_deleted_from_disk_is_no_longer_offered_and_its_files_go_after_the_keeping_time()
     {
         packages.Package("alpha");
