@@ -30,6 +30,33 @@ public sealed class S3PackageStoreTests(S3ProblemSilo silo)
     }
 
     [Fact]
+    public async Task An_object_replaced_between_listing_and_download_counts_as_a_changed_package()
+    {
+        var options = Options(S3ProblemSilo.Bucket);
+        await silo.PutAsync("moving/problem.yaml", "name: Moving\n");
+        await silo.PutAsync("moving/data/sample/1.in", "1 2\n");
+        await silo.PutAsync("moving/data/sample/1.ans", "3\n");
+        using var client = S3ProblemsSiloBuilderExtensions.CreateClient(options);
+        var store = new S3PackageStore(client, Microsoft.Extensions.Options.Options.Create(options),
+            Microsoft.Extensions.Options.Options.Create(new JudgingOptions()));
+        var version = Assert.Single(await store.ListAsync("moving", CancellationToken.None));
+        Assert.Equal(["data/sample/1.ans", "data/sample/1.in", "problem.yaml"], version.Files.Select(f => f.Path));
+
+        await silo.PutAsync("moving/data/sample/1.ans", "30\n");
+        var directory = Directory.CreateTempSubdirectory("judge-s3-moving-").FullName;
+        try
+        {
+            var error = await Assert.ThrowsAsync<PackageChangedException>(() => store.FetchAsync(version, directory, CancellationToken.None));
+
+            Assert.Equal("problem 'moving': data/sample/1.ans changed while the package was being copied", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_silo_whose_bucket_does_not_exist_refuses_to_start_naming_it()
     {
         var workRoot = Path.Combine(Path.GetTempPath(), $"judge-s3-missing-{Guid.NewGuid():N}");

@@ -77,12 +77,14 @@ public sealed class S3ProblemsTests(S3ProblemSilo silo)
         await silo.UploadAsync("changing", Aplusb);
         await silo.Problems.RefreshAsync();
         var first = silo.Problems.ContentHash("changing");
+        var before = silo.Problems.Find("changing")!;
         Assert.Equal(Verdict.AC, (await JudgeAsync("changing")).Verdict);
 
         await silo.PutAsync("changing/data/sample/1.ans", "4\n"); // 1 + 2 is now "4"
         await silo.Problems.RefreshAsync();
 
         Assert.NotEqual(first, silo.Problems.ContentHash("changing"));
+        Assert.Equal("3\n", await File.ReadAllTextAsync(before.Tests[0].AnswerPath)); // what a submission judging since before still reads
         var result = await JudgeAsync("changing");
         Assert.Equal(Verdict.WA, result.Verdict);
         Assert.Equal(("sample/1", Verdict.WA), (result.Tests[0].Name, result.Tests[0].Verdict));
