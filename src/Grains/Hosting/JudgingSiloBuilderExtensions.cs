@@ -1,5 +1,6 @@
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
+using Judge.Engine.Problems.Store;
 using Judge.Engine.Sandbox;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
@@ -19,6 +20,12 @@ namespace Orleans.Hosting;
 /// <summary>Adds judging to a silo: the engine, the toolchain probe, and the worker grains of the languages found.</summary>
 public static class JudgingSiloBuilderExtensions
 {
+    /// <summary>The problem cache's directory under <c>Judge:WorkRoot</c>.</summary>
+    public const string ProblemCacheDirectory = "problems";
+
+    /// <summary>How soon a problem id the store did not have is looked up there again when a submission names it.</summary>
+    public static readonly TimeSpan UnknownProblemLookupInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>Adds judging, configured from the <c>Judge</c> section of <paramref name="configuration"/> and then <paramref name="configure"/>.</summary>
     public static ISiloBuilder AddJudging(this ISiloBuilder builder, IConfiguration configuration, Action<JudgingOptions>? configure = null)
     {
@@ -40,8 +47,26 @@ public static class JudgingSiloBuilderExtensions
             sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox")));
         builder.Services.TryAddSingleton<SubmissionJudge>();
-        builder.Services.TryAddSingleton(sp => new ProblemCatalog(sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems.Root!));
-        builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCatalog>());
+        // Problems: the local directory store unless a Use…Problems method picked another; cached by content hash.
+        builder.Services.TryAddSingleton(ProblemStoreSelection.Directory);
+        builder.Services.TryAddSingleton<IProblemPackageStore>(sp =>
+        {
+            var problems = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems;
+            return new DirectoryPackageStore(problems.Root!, problems.Limits);
+        });
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var problems = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems;
+            return new ProblemCache(
+                sp.GetRequiredService<IProblemPackageStore>(),
+                Path.Combine(sp.GetRequiredService<JudgeOptions>().WorkRoot, ProblemCacheDirectory),
+                problems.Limits,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Problems"),
+                problems.KeepReplaced,
+                UnknownProblemLookupInterval);
+        });
+        builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCache>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
         builder.Services.TryAddSingleton<JudgeDrain>();
@@ -51,7 +76,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
-        builder.Services.AddHostedService<ProblemCatalogStartup>();
+        builder.Services.AddHostedService<ProblemRefreshService>();
 
         // Host only the workers of languages this silo's toolchain probe proved.
         builder.Services.AddOptions<GrainTypeOptions>().PostConfigure<ToolchainInventory>((grainTypes, toolchains) =>

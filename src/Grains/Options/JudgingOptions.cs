@@ -56,6 +56,22 @@ public sealed class ProblemsOptions
 {
     /// <summary>The directory holding one Kattis package per subdirectory (<c>Judge:Problems:Root</c>, env <c>Judge__Problems__Root</c>).</summary>
     public string? Root { get; set; }
+
+    /// <summary>How often the store is listed for new, changed and removed packages (<c>Judge:Problems:RefreshInterval</c>);
+    /// zero turns the periodic refresh off (an unknown problem is still looked up when a submission names it).</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a replaced or removed version stays on disk for submissions still judging with it (<c>Judge:Problems:KeepReplaced</c>).</summary>
+    public TimeSpan KeepReplaced { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most files one package may have (<c>Judge:Problems:MaxFiles</c>).</summary>
+    public int MaxFiles { get; set; } = Engine.Problems.Store.PackageLimits.Default.MaxFiles;
+
+    /// <summary>The largest total size of one package in MiB (<c>Judge:Problems:MaxPackageMiB</c>).</summary>
+    public long MaxPackageMiB { get; set; } = Engine.Problems.Store.PackageLimits.Default.MaxBytes / (1024 * 1024);
+
+    /// <summary>The caps of <see cref="MaxFiles"/> and <see cref="MaxPackageMiB"/>.</summary>
+    public Engine.Problems.Store.PackageLimits Limits => new(MaxFiles, MaxPackageMiB * 1024 * 1024);
 }
 
 /// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>

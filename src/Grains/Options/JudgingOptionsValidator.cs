@@ -1,18 +1,30 @@
 using Judge.Engine.Languages;
+using Judge.Grains.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Judge.Grains.Options;
 
 /// <summary>Rejects judging configuration that cannot work, naming the key that fixes it.</summary>
-public sealed class JudgingOptionsValidator : IValidateOptions<JudgingOptions>
+public sealed class JudgingOptionsValidator(ProblemStoreSelection? store = null) : IValidateOptions<JudgingOptions>
 {
     public ValidateOptionsResult Validate(string? name, JudgingOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Problems.Root))
+        var readsRoot = (store ?? ProblemStoreSelection.Directory).ReadsProblemsRoot;
+        if (readsRoot && string.IsNullOrWhiteSpace(options.Problems.Root))
             failures.Add("No problems directory is configured: set Judge:Problems:Root (env Judge__Problems__Root).");
-        else if (!Directory.Exists(options.Problems.Root))
+        else if (readsRoot && !Directory.Exists(options.Problems.Root))
             failures.Add($"The problems directory '{options.Problems.Root}' does not exist: fix Judge:Problems:Root (env Judge__Problems__Root).");
+
+        var problems = options.Problems;
+        if (problems.RefreshInterval < TimeSpan.Zero || (problems.RefreshInterval > TimeSpan.Zero && problems.RefreshInterval < TimeSpan.FromSeconds(1)))
+            failures.Add($"Judge:Problems:RefreshInterval must be 0 (off) or at least 00:00:01 (was {problems.RefreshInterval}).");
+        if (problems.KeepReplaced < TimeSpan.Zero)
+            failures.Add($"Judge:Problems:KeepReplaced must not be negative (was {problems.KeepReplaced}).");
+        if (problems.MaxFiles is < 1 or > 1_000_000)
+            failures.Add($"Judge:Problems:MaxFiles must be between 1 and 1000000 (was {problems.MaxFiles}).");
+        if (problems.MaxPackageMiB is < 1 or > 1L << 20)
+            failures.Add($"Judge:Problems:MaxPackageMiB must be between 1 and 1048576 (was {problems.MaxPackageMiB}).");
 
         if (options.ToolchainRestriction is { } restriction)
         {

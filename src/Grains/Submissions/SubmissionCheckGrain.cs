@@ -9,9 +9,9 @@ namespace Judge.Grains.Submissions;
 [StatelessWorker, GrainType("submission-check")]
 public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguages languages) : Grain, ISubmissionCheckGrain
 {
-    public Task<string?> Check(SubmissionRequest request) => Task.FromResult(Problem(request) ?? Language(request));
+    public async Task<string?> Check(SubmissionRequest request) => await Problem(request) ?? Language(request);
 
-    private string? Problem(SubmissionRequest request) => problems.Find(request.Problem) is null
+    private async Task<string?> Problem(SubmissionRequest request) => await problems.FindAsync(request.Problem) is null
         ? $"unknown problem '{request.Problem}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"
         : null;
 

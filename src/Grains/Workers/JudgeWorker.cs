@@ -34,7 +34,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
             return Failure($"silo {judgedBy} does not offer language '{LanguageId}'", judgedBy);
         if (job.Request.Language != LanguageId)
             return Failure($"a {job.Request.Language} submission reached the {LanguageId} worker", judgedBy);
-        if (problems.Find(job.Request.Problem) is not { } problem)
+        if (await problems.FindAsync(job.Request.Problem) is not { } problem)
             return Failure($"problem '{job.Request.Problem}' is not available on silo {judgedBy}", judgedBy);
         if (drain.IsDraining)
             throw new JudgeHandedBackException(judgedBy);

@@ -47,6 +47,9 @@ public static class JudgeSiloHostingExtensions
                 silo.UseInMemoryReminderService();
             }
             silo.AddJudging(configuration);
+            // Problems come from S3 once a bucket is configured (Judge:Problems:S3:Bucket), else from Judge:Problems:Root.
+            if (configuration.HasS3Problems())
+                silo.UseS3Problems(configuration);
         });
 
         var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);

@@ -78,7 +78,7 @@ public static class JudgeApi
         if (parsed.Request is not { } submission)
             return Error(parsed.Status, parsed.Error!);
 
-        if (problems.Find(submission.Problem) is null)
+        if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null)
             return Error(400, $"unknown problem '{submission.Problem}'; GET /api/problems lists the problems");
         if (!LanguageIds.IsKnown(submission.Language))
             return Error(400, $"unknown language '{submission.Language}'; known languages: {string.Join(", ", LanguageIds.All)}");
