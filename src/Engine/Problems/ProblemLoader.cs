@@ -81,7 +81,15 @@ public static partial class ProblemLoader
             var kind = ReadKind(yaml);
             var validator = ReadOutputValidator(kind);
             var validation = kind.Testlib ? ValidationMode.Testlib : validator is null ? ValidationMode.Default : ValidationMode.Custom;
-            if (kind.MultiPass && validation != ValidationMode.Custom)
+            if (kind.Interactive)
+            {
+                if (kind.Testlib)
+                    throw Error(ProblemYaml, "interactive problems need an interactor speaking the Kattis protocol (exit 42 accepted, 43 rejected), not validator_protocol: testlib");
+                if (kind.MultiPass)
+                    throw Error(ProblemYaml, $"{kind.InteractiveKey}: interactive multi-pass problems are not supported (interactive or multi-pass, not both)");
+                validation = ValidationMode.Interactive;
+            }
+            else if (kind.MultiPass && validation != ValidationMode.Custom)
             {
                 throw Error(ProblemYaml, "multi-pass problems need an output validator speaking the Kattis protocol, not validator_protocol: testlib");
             }
@@ -450,11 +458,6 @@ public static partial class ProblemLoader
                     throw Error(ProblemYaml, "validation must be a string or a mapping");
             }
 
-            if (kind.Interactive)
-            {
-                throw Error(ProblemYaml, $"{kind.InteractiveKey}: interactive problems are not supported yet");
-            }
-
             switch (Child(yaml, "validator_protocol"))
             {
                 case null:
@@ -467,7 +470,7 @@ public static partial class ProblemLoader
                     throw Error(ProblemYaml, "validator_protocol must be 'kattis' or 'testlib'");
             }
 
-            kind.Custom |= kind.MultiPass || kind.Testlib;
+            kind.Custom |= kind.MultiPass || kind.Testlib || kind.Interactive;
             return kind;
         }
 
@@ -531,8 +534,8 @@ public static partial class ProblemLoader
 
             if (kind.Custom && program is null)
             {
-                var why = kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
-                throw Error(ProblemYaml, $"{why} an output validator ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
+                var why = kind.Interactive ? "interactive problems need" : kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
+                throw Error(ProblemYaml, $"{why} an output validator{(kind.Interactive ? " (the interactor)" : "")} ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
             }
 
             return kind.Custom ? program : null;
