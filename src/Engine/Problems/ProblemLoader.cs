@@ -534,7 +534,7 @@ public static partial class ProblemLoader
 
             if (kind.Custom && program is null)
             {
-                var why = kind.Interactive ? "interactive problems need" : kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
+                var why = kind.Interactive ? $"{kind.InteractiveKey}: interactive problems need" : kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
                 throw Error(ProblemYaml, $"{why} an output validator{(kind.Interactive ? " (the interactor)" : "")} ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
             }
 

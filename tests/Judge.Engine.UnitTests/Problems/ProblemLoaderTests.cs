@@ -501,9 +501,9 @@ public sealed class ProblemLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("type: interactive\n", "type: interactive problems are not supported yet")]
-    [InlineData("validation: custom interactive\n", "validation: interactive problems are not supported yet")]
-    [InlineData("validation:\n  interaction: true\n", "validation: interactive problems are not supported yet")]
+    [InlineData("type: interactive\n", "type: interactive problems need an output validator (the interactor)")]
+    [InlineData("validation: custom interactive\n", "validation: interactive problems need an output validator (the interactor)")]
+    [InlineData("validation:\n  interaction: true\n", "validation: interactive problems need an output validator (the interactor)")]
     [InlineData("type: submit-answer\n", "submit-answer")]
     [InlineData("type: golf\n", "unknown problem type 'golf'")]
     [InlineData("validation: fancy\n", "validation must start with 'default' or 'custom'")]
@@ -519,6 +519,35 @@ public sealed class ProblemLoaderTests : IDisposable
         packages.Package("kinds", yaml);
 
         Assert.Contains(reason, AssertRejected("kinds", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("legacy", "validation: custom interactive\n", "output_validators/interactor/interactor.py")]
+    [InlineData("mapping", "validation:\n  interaction: true\n", "output_validators/interactor.cpp")]
+    [InlineData("modern", "problem_format_version: 2023-07-draft\ntype: interactive\n", "output_validator/interactor.py")]
+    public void Interactive_package_has_its_output_validator_as_interactor(string id, string yaml, string interactor)
+    {
+        packages.Package(id, yaml + "validator_flags: rounds 3\n");
+        packages.Write($"{id}/{interactor}", interactor.EndsWith(".py", StringComparison.Ordinal) ? "import sys\nsys.exit(42)\n" : "int main() { return 42; }");
+
+        var problem = ProblemLoader.Load(packages.PathOf(id));
+
+        Assert.Equal(ValidationMode.Interactive, problem.Validation);
+        Assert.False(problem.MultiPass);
+        Assert.Equal("rounds 3", problem.ValidatorFlagsText);
+        Assert.Equal(Path.GetFileName(interactor), Assert.Single(problem.OutputValidator!.Sources));
+    }
+
+    [Theory]
+    [InlineData("type: interactive\nvalidator_protocol: testlib\n", "Kattis protocol")]
+    [InlineData("type: [interactive, multi-pass]\n", "type: interactive multi-pass problems are not supported")]
+    [InlineData("validation: custom interactive multi-pass\n", "validation: interactive multi-pass problems are not supported")]
+    public void Interactive_package_with_a_testlib_interactor_or_several_passes_is_rejected(string yaml, string reason)
+    {
+        packages.Package("badinteractive", yaml);
+        packages.Write("badinteractive/output_validators/interactor.cpp", "int main() { return 42; }");
+
+        Assert.Contains(reason, AssertRejected("badinteractive", "problem.yaml").Reason);
     }
 
     [Fact]
