@@ -176,9 +176,19 @@ public static partial class ProblemLoader
         private ProblemLimits ReadLimits(YamlMappingNode? limits)
         {
             var defaults = ProblemLimits.Default;
-            var time = Child(limits, "time_limit") is { } timeNode
+            var explicitTime = Child(limits, "time_limit") is { } timeNode
                 ? ParseSeconds(timeNode, ProblemYaml, "limits.time_limit")
-                : ReadTimeLimitFile() ?? ReadDomjudgeIni() ?? defaults.TimeLimit;
+                : ReadTimeLimitFile() ?? ReadDomjudgeIni();
+            var multiplier = ReadTimeMultiplier(limits);
+            if (explicitTime is null && multiplier is not null)
+            {
+                // Kattis derives such a time limit from the accepted submissions' run times; this judge does not, and
+                // judging with the 1 s default instead would silently give other verdicts than the package's authors expect.
+                var key = Child(limits, "time_multiplier") is not null ? "limits.time_multiplier" : "limits.time_multipliers";
+                throw Error(ProblemYaml, $"{key} asks for a time limit derived from the accepted submissions, which this judge does not derive; give it: limits.time_limit, a .timelimit file or domjudge-problem.ini");
+            }
+
+            var time = explicitTime ?? defaults.TimeLimit;
             var memory = Child(limits, "memory") is { } memoryNode ? ParseMebibytes(memoryNode, "limits.memory") : defaults.MemoryBytes;
             var output = Child(limits, "output") is { } outputNode ? ParseMebibytes(outputNode, "limits.output") : defaults.OutputBytes;
             return new ProblemLimits(time, memory, output)
@@ -192,7 +202,7 @@ public static partial class ProblemLoader
                 ValidationOutputBytes = Child(limits, "validation_output") is { } validationOutput
                     ? ParseMebibytes(validationOutput, "limits.validation_output")
                     : defaults.ValidationOutputBytes,
-                TimeMultiplier = ReadTimeMultiplier(limits),
+                TimeMultiplier = multiplier,
             };
         }
 
