@@ -202,6 +202,15 @@ public class HttpApiTests(JudgeServer server)
         Assert.Contains("query parameter 'judge' must be true or false", (await badFlag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
 
+    [Fact]
+    public void Short_judge_token_stops_the_silo_at_start_naming_the_key()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(["--Judge:Http:JudgeToken=short"]);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Microsoft.Extensions.Hosting.JudgeSiloHostingExtensions.AddJudgeSilo(builder));
+        Assert.Contains("Judge:Http:JudgeToken must be at least 16 characters", error.Message);
+    }
+
     [Theory]
     [InlineData("never-submitted")]
     [InlineData("bad%20id")]
