@@ -160,6 +160,7 @@ struct dpipe {
     int discard;                    /* drain and drop what is written once the reader has ended */
 };
 static struct dpipe pipes[MAX_PIPES];
+static int pipes_used; /* entries in use: the main loop looks for pipes to drain only when there are any */
 
 /* PREP: preparing its namespaces; JOINING: cleaning up after a run and moving into its next cgroup;
  * IDLE: clean and inside a fresh cgroup, ready for a run; BUSY: running one. */
@@ -219,6 +220,7 @@ static void pipe_update(int i)
         pipe_close_end(&p->wfd);
         pipe_close_end(&p->rfd);
         p->used = 0;
+        pipes_used--;
     }
 }
 
@@ -261,6 +263,7 @@ static int pipe_find_or_create(const char *name, char *err, size_t errlen)
     fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: room for a peer that writes ahead */
     struct dpipe *p = &pipes[free_slot];
     *p = (struct dpipe){ .used = 1, .rfd = fds[0], .wfd = fds[1] };
+    pipes_used++;
     snprintf(p->name, sizeof p->name, "%s", name);
     return free_slot;
 }
@@ -1100,6 +1103,7 @@ static void shutdown_all(void)
             pipe_close_end(&pipes[i].rfd);
             pipe_close_end(&pipes[i].wfd);
             pipes[i].used = 0;
+            pipes_used--;
         }
     cg_shutdown();
 }
@@ -1180,7 +1184,7 @@ int main(int argc, char **argv)
                 pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
                 map[np++] = i;
             }
-        for (int i = 0; i < MAX_PIPES; i++)
+        for (int i = 0; pipes_used > 0 && i < MAX_PIPES; i++)
             if (pipe_draining(i)) {
                 pfds[np] = (struct pollfd){ .fd = pipes[i].rfd, .events = POLLIN };
                 map[np++] = MAX_SLOTS + i;
