@@ -71,6 +71,12 @@ public sealed record Submission
 
     /// <summary>The most points the problem gives: 1 for pass-fail problems, the scoring problem's total otherwise; <c>null</c> until finished.</summary>
     [Id(16)] public double? MaxScore { get; init; }
+
+    /// <summary>This submission as its submitter may see it: without the tests' judge messages.</summary>
+    public Submission WithoutJudgeMessages() =>
+        Tests.IsDefaultOrEmpty || Tests.All(t => t.JudgeMessage is null)
+            ? this
+            : this with { Tests = [.. Tests.Select(t => t with { JudgeMessage = null })] };
 }
 
 /// <summary>How a submit call was taken.</summary>

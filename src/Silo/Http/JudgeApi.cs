@@ -144,10 +144,7 @@ public static class JudgeApi
     }
 
     /// <summary>The submission as its audience may see it: judge messages only for judges.</summary>
-    private static Submission ForAudience(Submission submission, bool judge) =>
-        judge || submission.Tests.IsDefaultOrEmpty || submission.Tests.All(t => t.JudgeMessage is null)
-            ? submission
-            : submission with { Tests = [.. submission.Tests.Select(t => t with { JudgeMessage = null })] };
+    private static Submission ForAudience(Submission submission, bool judge) => judge ? submission : submission.WithoutJudgeMessages();
 
     private static (bool Wait, TimeSpan Timeout, string? Error) ParseWait(IQueryCollection query)
     {
