@@ -197,6 +197,18 @@ public class HttpApiTests(JudgeServer server)
 
         using var noToken = await server.Http.GetAsync($"/api/submissions/{id}?judge=true");
         Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        var (postStatus, _, _) = await server.PostRawAsync("/api/submissions?wait=true&judge=true", JsonSerializer.Serialize(new { problem = "guess", language = "python3", source = "print('! 1')\n" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, postStatus);
+
+        using var judgedPost = new HttpRequestMessage(HttpMethod.Post, "/api/submissions?wait=true&judge=true")
+        {
+            Content = JsonContent.Create(new { problem = "guess", language = "python3", source = "input()\nprint('! 2', flush=True)\n" }),
+        };
+        judgedPost.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", JudgeServer.JudgeToken);
+        using var judgedAnswer = await server.Http.SendAsync(judgedPost);
+        var posted = await judgedAnswer.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, judgedAnswer.StatusCode);
+        Assert.Contains("the secret was 3", posted.GetProperty("tests")[0].GetProperty("judgeMessage").GetString());
         using var badFlag = await server.Http.GetAsync($"/api/submissions/{id}?judge=maybe");
         Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
         Assert.Contains("query parameter 'judge' must be true or false", (await badFlag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
