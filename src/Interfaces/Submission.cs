@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Judge.Interfaces;
 
@@ -11,7 +12,9 @@ public sealed record SubmissionRequest(
     [property: Id(2)] string Source,
     [property: Id(3)] bool RunAll = false);
 
-/// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem.</summary>
+/// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem;
+/// <paramref name="Message"/> is for the submitter (a validator's <c>teammessage.txt</c>), <paramref name="JudgeMessage"/> only for
+/// judges (its <c>judgemessage.txt</c> and log): the HTTP API leaves it out unless a judge asks for it.</summary>
 [GenerateSerializer, Immutable, Alias("judge.TestResult")]
 public sealed record TestResult(
     [property: Id(0)] string Name,
@@ -22,7 +25,8 @@ public sealed record TestResult(
     [property: Id(5)] int? ExitCode = null,
     [property: Id(6)] string? Signal = null,
     [property: Id(7)] string? Message = null,
-    [property: Id(8)] double? Score = null);
+    [property: Id(8)] double? Score = null,
+    [property: Id(9), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? JudgeMessage = null);
 
 /// <summary>A submission as clients see it: lifecycle, verdict and per-test results so far.</summary>
 [GenerateSerializer, Immutable, Alias("judge.Submission")]
@@ -67,6 +71,12 @@ public sealed record Submission
 
     /// <summary>The most points the problem gives: 1 for pass-fail problems, the scoring problem's total otherwise; <c>null</c> until finished.</summary>
     [Id(16)] public double? MaxScore { get; init; }
+
+    /// <summary>This submission as its submitter may see it: without the tests' judge messages.</summary>
+    public Submission WithoutJudgeMessages() =>
+        Tests.IsDefaultOrEmpty || Tests.All(t => t.JudgeMessage is null)
+            ? this
+            : this with { Tests = [.. Tests.Select(t => t with { JudgeMessage = null })] };
 }
 
 /// <summary>How a submit call was taken.</summary>

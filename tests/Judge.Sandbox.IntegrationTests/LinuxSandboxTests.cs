@@ -221,4 +221,93 @@ public class LinuxSandboxTests(LinuxSandboxFixture fixture) : IClassFixture<Linu
         }));
         Assert.Contains("/nonexistent/judge-sandbox", e.Message);
     }
+
+    private SandboxRequest Connected(string script, string work, string stderr) => new()
+    {
+        Argv = ["/usr/bin/python3", "-c", script],
+        WorkingDirectory = work,
+        StderrPath = stderr,
+        Limits = Limits with { MemoryBytes = 512L << 20 },
+    };
+
+    [Fact]
+    public async Task Connected_programs_talk_through_pipes_each_in_its_own_sandbox()
+    {
+        var io = fixture.NewDirectory();
+        var asker = Connected("import os, sys\nprint(os.getuid(), flush=True)\npeer = input()\nprint(21, flush=True)\n" +
+                              "sys.stderr.write(f'{os.getuid()} {peer} {input()}')", fixture.NewDirectory(), Path.Combine(io, "asker.err"));
+        var doubler = Connected("import os, sys\ninput()\nprint(os.getuid(), flush=True)\nprint(int(input()) * 2, flush=True)\n" +
+                                "sys.stdin.read()", fixture.NewDirectory(), Path.Combine(io, "doubler.err"));
+
+        var result = await fixture.Sandbox.RunConnectedAsync(asker, doubler);
+
+        Assert.Equal((SandboxStatus.Ok, SandboxStatus.Ok), (result.First.Status, result.Second.Status));
+        var words = (await File.ReadAllTextAsync(Path.Combine(io, "asker.err"))).Split(' ');
+        Assert.Equal("42", words[2]);
+        Assert.NotEqual(words[0], words[1]); // two slots, two uids
+        Assert.True(result.FirstEndedFirst); // the doubler read end-of-file only after the asker had ended
+    }
+
+    [Fact]
+    public async Task Connected_program_that_crashes_is_ordered_before_its_peer_reading_end_of_file()
+    {
+        var io = fixture.NewDirectory();
+        var crasher = Connected("import os\nos.abort()", fixture.NewDirectory(), Path.Combine(io, "a.err"));
+        var reader = Connected("import sys\nsys.stdin.read()\nsys.exit(43)", fixture.NewDirectory(), Path.Combine(io, "b.err"));
+
+        var result = await fixture.Sandbox.RunConnectedAsync(crasher, reader);
+
+        Assert.Equal(SandboxStatus.Signaled, result.First.Status);
+        Assert.Equal("SIGABRT", result.First.SignalName);
+        Assert.Equal(43, result.Second.ExitCode);
+        Assert.True(result.FirstEndedFirst);
+    }
+
+    [Fact]
+    public async Task Connected_peer_that_ends_first_breaks_the_first_programs_pipe_but_never_the_seconds()
+    {
+        var io = fixture.NewDirectory();
+        // the second program ends at once; the first floods its output: SIGPIPE, after the second's end
+        var flooder = new SandboxRequest { Argv = ["/usr/bin/yes"], WorkingDirectory = fixture.NewDirectory(), Limits = Limits };
+        var quitter = Connected("import sys\nsys.exit(43)", fixture.NewDirectory(), Path.Combine(io, "q.err"));
+        var broken = await fixture.Sandbox.RunConnectedAsync(flooder, quitter);
+        Assert.Equal("SIGPIPE", broken.First.SignalName);
+        Assert.False(broken.FirstEndedFirst);
+
+        // the first program ends at once; the second writes 3 MiB (more than a pipe holds) into the void and ends cleanly
+        var quick = new SandboxRequest { Argv = ["/bin/true"], WorkingDirectory = fixture.NewDirectory(), Limits = Limits };
+        var writer = new SandboxRequest { Argv = ["/bin/sh", "-c", "head -c 3145728 /dev/zero"], WorkingDirectory = fixture.NewDirectory(), Limits = Limits };
+        var discarded = await fixture.Sandbox.RunConnectedAsync(quick, writer);
+        Assert.Equal((SandboxStatus.Ok, SandboxStatus.Ok), (discarded.First.Status, discarded.Second.Status));
+        Assert.True(discarded.FirstEndedFirst);
+    }
+
+    [Fact]
+    public async Task Connected_runs_keep_their_own_limits()
+    {
+        var spinner = new SandboxRequest
+        {
+            Argv = ["/bin/sh", "-c", "while :; do :; done"],
+            WorkingDirectory = fixture.NewDirectory(),
+            Limits = Limits with { CpuTime = TimeSpan.FromMilliseconds(300) },
+        };
+        var waiter = Connected("import sys\nsys.stdin.read()", fixture.NewDirectory(), Path.Combine(fixture.NewDirectory(), "w.err"));
+
+        var result = await fixture.Sandbox.RunConnectedAsync(spinner, waiter);
+
+        Assert.Equal(SandboxStatus.CpuTimeLimitExceeded, result.First.Status);
+        Assert.Equal(SandboxStatus.Ok, result.Second.Status);
+        Assert.True(result.FirstEndedFirst);
+    }
+
+    [Fact]
+    public async Task Connected_runs_refuse_standard_stream_files()
+    {
+        var work = fixture.NewDirectory();
+        var plain = new SandboxRequest { Argv = ["/bin/true"], WorkingDirectory = work, Limits = Limits };
+        var withFile = plain with { StdoutPath = Path.Combine(work, "out") };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Sandbox.RunConnectedAsync(plain, withFile));
+        Assert.Contains("StdoutPath", error.Message);
+    }
 }

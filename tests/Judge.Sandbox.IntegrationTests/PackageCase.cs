@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>One folder <c>tests/packages/&lt;problem&gt;/submissions/&lt;case&gt;</c>: a source file and its case.json (language,
-/// expected verdict, and optionally score, runAll, a message fragment and per-test verdicts).</summary>
+/// expected verdict, and optionally score, runAll, message and judge message fragments and per-test verdicts).</summary>
 public sealed record PackageCase
 {
     private static readonly string[] SourceNames = ["source.cpp", "source.c", "source.py", "Source.java"];
@@ -17,6 +17,12 @@ public sealed record PackageCase
     public double? Score { get; init; }
     public bool RunAll { get; init; }
     public string? Message { get; init; }
+
+    /// <summary>Text the first failing test's judge message contains (what the checker or interactor told the judges).</summary>
+    public string? JudgeMessage { get; init; }
+
+    /// <summary>The signal that ended the submission in the first failing test (<c>SIGPIPE</c>), when the case names one.</summary>
+    public string? Signal { get; init; }
 
     /// <summary>Text no test's message nor judge message may contain (a host file a hostile validator tried to leak).</summary>
     public string? MessagesLack { get; init; }
@@ -50,6 +56,8 @@ public sealed record PackageCase
             Score = json.Score,
             RunAll = json.RunAll,
             Message = json.Message,
+            JudgeMessage = json.JudgeMessage,
+            Signal = json.Signal,
             MessagesLack = json.MessagesLack,
             Tests = json.Tests ?? new Dictionary<string, string>(),
             Source = File.ReadAllText(sources[0]),
@@ -63,6 +71,8 @@ public sealed record PackageCase
         [JsonPropertyName("score")] public double? Score { get; init; }
         [JsonPropertyName("runAll")] public bool RunAll { get; init; }
         [JsonPropertyName("message")] public string? Message { get; init; }
+        [JsonPropertyName("judgeMessage")] public string? JudgeMessage { get; init; }
+        [JsonPropertyName("signal")] public string? Signal { get; init; }
         [JsonPropertyName("messagesLack")] public string? MessagesLack { get; init; }
         [JsonPropertyName("tests")] public Dictionary<string, string>? Tests { get; init; }
     }

@@ -55,6 +55,15 @@ public class PackageSuiteTests(ITestOutputHelper output)
             Assert.Contains(fragment, message ?? "");
         }
 
+        if (expected.JudgeMessage is { } judgeFragment)
+        {
+            var judgeMessage = report.Tests.FirstOrDefault(t => t.Verdict is not (Engine.Verdicts.Verdict.AC or Engine.Verdicts.Verdict.SK))?.JudgeMessage;
+            Assert.Contains(judgeFragment, judgeMessage ?? "");
+        }
+
+        if (expected.Signal is { } signal)
+            Assert.Equal(signal, report.Tests.First(t => t.Verdict is not (Engine.Verdicts.Verdict.AC or Engine.Verdicts.Verdict.SK)).Signal);
+
         if (expected.MessagesLack is { } secret)
         {
             Assert.All(report.Tests, test =>

@@ -168,6 +168,61 @@ public class HttpApiTests(JudgeServer server)
         Assert.Contains(error, answer.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task Interactor_messages_reach_the_submitter_and_judge_messages_only_judges()
+    {
+        // answers 1 at once: wrong on the sample, whose secret is 3
+        var submission = await server.JudgeAsync("guess", "python3", "input()\nprint('! 1', flush=True)\n");
+        Assert.Equal("WA", submission.GetProperty("verdict").GetString());
+        var first = submission.GetProperty("tests")[0];
+        Assert.Equal("wrong answer 1", first.GetProperty("message").GetString()); // teammessage.txt
+        Assert.False(first.TryGetProperty("judgeMessage", out _), $"judge messages are hidden by default: {first}");
+        var id = submission.GetProperty("id").GetString();
+
+        var plain = await server.Http.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
+        Assert.False(plain.GetProperty("tests")[0].TryGetProperty("judgeMessage", out _));
+
+        using var asJudge = new HttpRequestMessage(HttpMethod.Get, $"/api/submissions/{id}?judge=true");
+        asJudge.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", JudgeServer.JudgeToken);
+        using var judged = await server.Http.SendAsync(asJudge);
+        Assert.Equal(HttpStatusCode.OK, judged.StatusCode);
+        var forJudges = await judged.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("the secret was 3", forJudges.GetProperty("tests")[0].GetProperty("judgeMessage").GetString()); // judgemessage.txt
+
+        using var wrongToken = new HttpRequestMessage(HttpMethod.Get, $"/api/submissions/{id}?judge=true");
+        wrongToken.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-token-at-all");
+        using var refused = await server.Http.SendAsync(wrongToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Authorization: Bearer", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+
+        using var noToken = await server.Http.GetAsync($"/api/submissions/{id}?judge=true");
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        var (postStatus, _, _) = await server.PostRawAsync("/api/submissions?wait=true&judge=true", JsonSerializer.Serialize(new { problem = "guess", language = "python3", source = "print('! 1')\n" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, postStatus);
+
+        using var judgedPost = new HttpRequestMessage(HttpMethod.Post, "/api/submissions?wait=true&judge=true")
+        {
+            Content = JsonContent.Create(new { problem = "guess", language = "python3", source = "input()\nprint('! 2', flush=True)\n" }),
+        };
+        judgedPost.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", JudgeServer.JudgeToken);
+        using var judgedAnswer = await server.Http.SendAsync(judgedPost);
+        var posted = await judgedAnswer.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, judgedAnswer.StatusCode);
+        Assert.Contains("the secret was 3", posted.GetProperty("tests")[0].GetProperty("judgeMessage").GetString());
+        using var badFlag = await server.Http.GetAsync($"/api/submissions/{id}?judge=maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
+        Assert.Contains("query parameter 'judge' must be true or false", (await badFlag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void Short_judge_token_stops_the_silo_at_start_naming_the_key()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(["--Judge:Http:JudgeToken=short"]);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Microsoft.Extensions.Hosting.JudgeSiloHostingExtensions.AddJudgeSilo(builder));
+        Assert.Contains("Judge:Http:JudgeToken must be at least 16 characters", error.Message);
+    }
+
     [Theory]
     [InlineData("never-submitted")]
     [InlineData("bad%20id")]

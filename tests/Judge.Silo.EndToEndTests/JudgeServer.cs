@@ -15,6 +15,9 @@ public sealed class JudgeServer : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The judges' token this server is configured with (<c>Judge:Http:JudgeToken</c>).</summary>
+    public const string JudgeToken = "e2e-judges-token-7f3a9c";
+
     public async Task InitializeAsync()
     {
         var httpPort = Ports.Free();
@@ -25,6 +28,7 @@ public sealed class JudgeServer : IAsyncLifetime
             $"--Judge:Silo:GatewayPort={Ports.Free()}",
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
+            $"--Judge:Http:JudgeToken={JudgeToken}",
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddJudgeSilo();

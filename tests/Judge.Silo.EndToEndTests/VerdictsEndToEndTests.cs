@@ -102,6 +102,7 @@ public class VerdictsEndToEndTests(JudgeServer server)
     [InlineData("aplusb")]
     [InlineData("circlearea")]
     [InlineData("groups")]
+    [InlineData("guess")]
     [InlineData("triangle")]
     public async Task Bundled_accepted_solutions_are_accepted_in_every_language(string problem)
     {

@@ -519,6 +519,123 @@ def bad_requests(c):
     expect(c.run(["/work/probe", "hello", "x"]), "ok")
 
 
+def pair(c, a, b, **lim):
+    """Starts two runs connected by pipes (a's stdout to b's stdin and back), sent in one write; returns both
+    responses. a and b are (argv, extra fields); b's stdout goes to a file in out/."""
+    ids = (c.newid(), c.newid())
+    p1, p2 = "p" + ids[0], "p" + ids[1]
+    files = {}
+    frames = b""
+    for rid, (args, extra), pin, pout in ((ids[0], a, p2, p1), (ids[1], b, p1, p2)):
+        err = os.path.join(c.root, "out", rid + ".err")
+        files[rid] = err
+        fields = [("id", rid)] + [("arg", x) for x in args] + [("work", c.prog), ("stdin_pipe", pin),
+                                                                ("stdout_pipe", pout), ("stderr", err)]
+        limits = dict([("cpu_ms", 2000 * SLOW), ("wall_ms", 5000 * SLOW), ("mem_bytes", 256 << 20)] + list(extra))
+        fields += list(limits.items())
+        frames += frame(fields)
+    c.d.send_raw(frames)
+    out = []
+    for rid in ids:
+        r = c.d.wait(rid, 30 * SLOW)
+        r["err"] = open(files[rid], "rb").read().decode(errors="replace") if os.path.exists(files[rid]) else None
+        out.append(r)
+    return out
+
+
+def script(c, name, text):
+    path = os.path.join(c.prog, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return "/work/" + name
+
+
+PY = "/usr/bin/python3"
+
+
+@test
+def pipes_connect_two_isolated_runs(c):
+    # a asks b three questions through the pipes; each program runs in its own slot: its own uid
+    asker = script(c, "asker.py", "import os, sys\n"
+                   "print(os.getuid(), flush=True)\npeer = input()\nreplies = []\n"
+                   "for i in range(3):\n    print(i + 1, flush=True)\n    replies.append(input())\n"
+                   "sys.stderr.write('%d %s %s\\n' % (os.getuid(), peer, ' '.join(replies)))\n")
+    doubler = script(c, "doubler.py", "import os, sys\ninput()\nprint(os.getuid(), flush=True)\n"
+                     "for line in sys.stdin:\n    print(int(line) * 2, flush=True)\n")
+    a, b = pair(c, ([PY, asker], [("mem_bytes", 512 << 20)]), ([PY, doubler], [("mem_bytes", 512 << 20)]))
+    expect(a, "ok", exit=0, stdout_bytes=0)
+    expect(b, "ok", exit=0)
+    mine, peer, *replies = a["err"].split()
+    assert replies == ["2", "4", "6"], a
+    assert mine != peer and int(mine) >= 60000 and int(peer) >= 60000, a
+    # b reads end-of-file only after a's response: the end times order them by cause
+    assert a["end_us"] < b["end_us"], (a, b)
+
+
+@test
+def crash_first_is_ordered_before_the_peer_reading_eof(c):
+    # a crashes without writing; b waits for input and ends at end-of-file, which it sees only after a's response
+    for _ in range(5):
+        a, b = pair(c, (["/work/probe", "segv"], []), (["/bin/cat"], []))
+        expect(a, "signaled", signal=11)
+        expect(b, "ok")
+        assert a["end_us"] < b["end_us"], (a, b)
+
+
+@test
+def writer_gets_sigpipe_only_after_the_reader_ended(c):
+    # a (the reader of b's output) exits at once with 43; b floods its stdout: SIGPIPE, after a's response
+    for _ in range(3):
+        a, b = pair(c, (["/work/probe", "exit", "43"], []), (["/work/probe", "print", "100000000"], []))
+        expect(a, "nonzero", exit=43)
+        expect(b, "signaled", signal=13)
+        assert a["end_us"] < b["end_us"], (a, b)
+
+
+@test
+def discarded_pipe_output_never_breaks_the_writer(c):
+    # with stdout_pipe_discard=1 a writer whose reader has ended keeps writing into the void: 3 MiB > the pipe buffer
+    a, b = pair(c, (["/work/probe", "exit", "0"], []),
+                (["/work/probe", "print", str(3 << 20)], [("stdout_pipe_discard", 1)]))
+    expect(a, "ok")
+    expect(b, "ok", exit=0)
+    assert a["end_us"] < b["end_us"], (a, b)
+
+
+@test
+def pipe_peer_over_its_limits_releases_the_other(c):
+    # b never answers and is killed at its CPU limit; a, blocked reading, sees end-of-file and exits
+    a, b = pair(c, ([PY, "-c", "import sys; sys.exit(0 if sys.stdin.read() == '' else 5)"],
+                    [("mem_bytes", 512 << 20)]),
+                (["/work/probe", "spin"], [("cpu_ms", 300)]))
+    expect(b, "tle_cpu")
+    expect(a, "ok", exit=0)
+    assert b["end_us"] < a["end_us"], (a, b)
+
+
+@test
+def pipe_bad_requests(c):
+    p = c.prog
+    ins = os.path.join(c.root, "out", "pipe-in.txt")
+    open(ins, "w").close()
+    base = [("arg", "/work/probe"), ("work", p)]
+    c.bad([("id", "pb1")] + base + [("stdin", ins), ("stdin_pipe", "x1")], "stdin and stdin_pipe exclude each other")
+    c.bad([("id", "pb2")] + base + [("stdout", os.path.join(c.root, "out", "pb2")), ("stdout_pipe", "x1")],
+          "stdout and stdout_pipe exclude each other")
+    c.bad([("id", "pb3")] + base + [("stdin_pipe", "bad name")], "invalid pipe name")
+    c.bad([("id", "pb4")] + base + [("stdin_pipe", "same"), ("stdout_pipe", "same")], "cannot read its own output")
+    c.bad([("id", "pb5")] + base + [("stdout_pipe", "x2"), ("merge_stderr", 1)], "merge_stderr=1 needs a stdout file")
+    c.bad([("id", "pb6")] + base + [("stdout_pipe_discard", 1)], "stdout_pipe_discard needs stdout_pipe")
+    c.bad([("id", "pb7")] + base + [("stdout_pipe", "x3"), ("stdout_pipe_discard", 2)], "must be 0 or 1")
+    c.bad([("cancel", "pb1"), ("stdin_pipe", "x4")], "a cancel request carries only id and cancel")
+    # a pipe has one reader: a second is refused while the first waits; cancelling the first frees it
+    c.d.send([("id", "pr1")] + base + [("arg", "sleep"), ("arg", "20"), ("stdin_pipe", "shared")])
+    c.bad([("id", "pr2")] + base + [("stdin_pipe", "shared")], "already has a reader")
+    c.d.send([("cancel", "pr1")])
+    expect(c.d.wait("pr1", 10), "internal", message="cancelled")
+    expect(c.run(["/work/probe", "hello", "x"]), "ok")
+
+
 @test
 def duplicate_running_id(c):
     # a run reusing the id of one in progress starts after it ends: its response comes second, although it is quicker

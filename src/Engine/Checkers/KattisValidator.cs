@@ -24,13 +24,40 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
     public async Task<CheckOutcome> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
     {
         var work = request.WorkDirectory ?? throw new ArgumentException("a custom validator needs a work directory", nameof(request));
+        if (Prepare(program, work, request.InputPath, request.AnswerPath, "output validator") is { } refused)
+            return refused;
+
+        var log = $"{work}.log";
+        File.Delete(log);
+        var result = await sandbox.RunAsync(new SandboxRequest
+        {
+            Argv = Argv(program, request.Flags),
+            WorkingDirectory = work,
+            PersistWorkingDirectory = true,
+            StdinPath = request.OutputPath,
+            StdoutPath = log,
+            MergeStderrIntoStdout = true,
+            Limits = limits,
+        }, cancellationToken);
+        return Interpret(result, work, log, feedbackBytes, "output validator");
+    }
+
+    /// <summary>The command line of the protocol: <c>program input answer feedback_dir/ [flags]</c>, in the work directory.</summary>
+    internal static IReadOnlyList<string> Argv(BuiltProgram program, IReadOnlyList<string> flags) =>
+        [.. program.Argv, InputName, AnswerName, FeedbackName + "/", .. flags];
+
+    /// <summary>Fills <paramref name="work"/> with a copy of the program, the test's input and answer and an empty feedback
+    /// directory (a later pass of a multi-pass test keeps the feedback directory, less <c>nextpass.in</c>).</summary>
+    /// <returns><c>null</c>, or the judge error when the directory was tampered with.</returns>
+    internal static CheckOutcome? Prepare(BuiltProgram program, string work, string input, string answer, string what)
+    {
         Directory.CreateDirectory(work);
         var feedback = Path.Combine(work, FeedbackName);
         if (!File.Exists(Path.Combine(work, InputName)))
         {
             program.CopyTo(work);
-            SandboxFiles.CopyIn(request.InputPath, Path.Combine(work, InputName));
-            SandboxFiles.CopyIn(request.AnswerPath, Path.Combine(work, AnswerName));
+            SandboxFiles.CopyIn(input, Path.Combine(work, InputName));
+            SandboxFiles.CopyIn(answer, Path.Combine(work, AnswerName));
             SandboxFiles.CreateShared(feedback);
         }
         else if (SandboxFiles.IsRealDirectory(feedback))
@@ -41,33 +68,28 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
         }
         else
         {
-            return CheckOutcome.Failed("the output validator replaced its feedback directory");
+            return CheckOutcome.Failed($"the {what} replaced its feedback directory");
         }
+        return null;
+    }
 
-        var log = $"{work}.log";
-        File.Delete(log);
-        var result = await sandbox.RunAsync(new SandboxRequest
-        {
-            Argv = [.. program.Argv, InputName, AnswerName, FeedbackName + "/", .. request.Flags],
-            WorkingDirectory = work,
-            PersistWorkingDirectory = true,
-            StdinPath = request.OutputPath,
-            StdoutPath = log,
-            MergeStderrIntoStdout = true,
-            Limits = limits,
-        }, cancellationToken);
+    /// <summary>Reads the judgement of a finished run: its exit code, the feedback files and the log at <paramref name="log"/>
+    /// (deleted here). Files are read without following links and within the size limits.</summary>
+    internal static CheckOutcome Interpret(SandboxResult result, string work, string log, long feedbackBytes, string what)
+    {
         var output = SandboxFiles.ReadText(log, LogBytes)?.Trim();
         File.Delete(log);
 
+        var feedback = Path.Combine(work, FeedbackName);
         if (!SandboxFiles.IsRealDirectory(feedback))
-            return CheckOutcome.Failed("the output validator replaced its feedback directory", output);
+            return CheckOutcome.Failed($"the {what} replaced its feedback directory", output);
         var judgeMessage = SandboxFiles.ReadText(Path.Combine(feedback, "judgemessage.txt"), (int)Math.Min(feedbackBytes, 64 * 1024));
         var teamMessage = SandboxFiles.ReadText(Path.Combine(feedback, "teammessage.txt"), TeamMessageBytes)?.Trim();
         var judgeReport = string.Join('\n', new[] { judgeMessage?.Trim(), output }.Where(s => !string.IsNullOrEmpty(s)));
         var report = judgeReport.Length == 0 ? null : judgeReport;
 
         if (result.Status is not (SandboxStatus.Ok or SandboxStatus.NonZeroExit))
-            return CheckOutcome.Failed($"the output validator failed: {Describe(result)}", report);
+            return CheckOutcome.Failed($"the {what} failed: {Describe(result)}", report);
 
         switch (result.ExitCode)
         {
@@ -77,7 +99,7 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
                 if (scoreText is not null)
                 {
                     if (!double.TryParse(scoreText.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-                        return CheckOutcome.Failed($"the output validator wrote an invalid score.txt: '{scoreText.Trim()}'", report);
+                        return CheckOutcome.Failed($"the {what} wrote an invalid score.txt: '{scoreText.Trim()}'", report);
                     score = Math.Clamp(value, 0, 1);
                 }
 
@@ -87,14 +109,14 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
                 {
                     next = $"{work}.nextpass-{Guid.NewGuid():N}.in";
                     if (!SandboxFiles.CopyOut(nextPass, next, feedbackBytes))
-                        return CheckOutcome.Failed("the output validator's nextpass.in is not a regular file within the validation output limit", report);
+                        return CheckOutcome.Failed($"the {what}'s nextpass.in is not a regular file within the validation output limit", report);
                 }
 
                 return new CheckOutcome(CheckStatus.Accepted, teamMessage) { JudgeMessage = report, Score = score, NextPassInput = next };
             case RejectExitCode:
                 return new CheckOutcome(CheckStatus.WrongAnswer, string.IsNullOrEmpty(teamMessage) ? null : teamMessage) { JudgeMessage = report };
             default:
-                return CheckOutcome.Failed($"the output validator exited with code {result.ExitCode} (expected {AcceptExitCode} or {RejectExitCode})", report);
+                return CheckOutcome.Failed($"the {what} exited with code {result.ExitCode} (expected {AcceptExitCode} or {RejectExitCode})", report);
         }
     }
 

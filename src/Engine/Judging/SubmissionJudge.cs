@@ -126,7 +126,11 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     }
 
     /// <summary>The problem's checker, ready to run: the default validator, or its package program built (once, cached).</summary>
-    private sealed record PreparedChecker(Func<TestCase, IChecker> For, IReadOnlyList<string> ProblemFlags, string? Error = null);
+    private sealed record PreparedChecker(Func<TestCase, IChecker> For, IReadOnlyList<string> ProblemFlags, string? Error = null)
+    {
+        /// <summary>The interactor, in interactive problems (then <see cref="For"/> is not used).</summary>
+        public KattisInteractor? Interactor { get; init; }
+    }
 
     private async Task<PreparedChecker> CheckerAsync(Problem problem, CancellationToken cancellationToken)
     {
@@ -146,8 +150,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
         }
 
         var built = await programs.GetAsync(problem.OutputValidator, cancellationToken);
+        var role = problem.Validation == ValidationMode.Interactive ? "interactor" : "output validator";
         if (built.Error is { } error)
-            return new PreparedChecker(_ => null!, [], $"the problem's output validator could not be built: {error}");
+            return new PreparedChecker(_ => null!, [], $"the problem's {role} could not be built: {error}");
 
         var limits = new SandboxLimits
         {
@@ -158,6 +163,8 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             OutputBytes = 1024 * 1024,
             FileSizeBytes = problem.Limits.ValidationOutputBytes,
         };
+        if (problem.Validation == ValidationMode.Interactive)
+            return new PreparedChecker(_ => null!, problemFlags) { Interactor = new KattisInteractor(sandbox, built, limits, problem.Limits.ValidationOutputBytes) };
         IChecker shared = problem.Validation == ValidationMode.Testlib
             ? new TestlibChecker(sandbox, built, limits)
             : new KattisValidator(sandbox, built, limits, problem.Limits.ValidationOutputBytes);
@@ -256,6 +263,8 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     /// <summary>Runs one test (every pass of it, in a multi-pass problem), checks it and rules.</summary>
     private async Task<TestOutcome> RunTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
     {
+        if (run.Checker.Interactor is { } interactor)
+            return await RunInteractiveTestAsync(run, interactor, index, test, cancellationToken);
         var problem = run.Problem;
         var checker = run.Checker.For(test);
         var flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
@@ -312,6 +321,37 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
                 File.Delete(run1.StdoutPath);
             }
         }
+    }
+
+    /// <summary>Runs one test of an interactive problem: the submission and the interactor at once, connected by pipes.</summary>
+    private async Task<TestOutcome> RunInteractiveTestAsync(TestRun run, KattisInteractor interactor, int index, TestCase test, CancellationToken cancellationToken)
+    {
+        var key = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stderr = run.Workspace.IoFile($"{key}.err");
+        var submission = new SandboxRequest
+        {
+            Argv = run.Language.RunCommand(run.Layout, run.Limits),
+            WorkingDirectory = run.Workspace.SourceDirectory,
+            StderrPath = stderr,
+            Environment = run.Language.Environment,
+            Limits = run.Limits,
+        };
+        var request = new InteractionRequest(test.InputPath, test.AnswerPath, Path.Combine(run.Workspace.Root, "checks", key))
+        {
+            Flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
+        };
+        var interaction = await interactor.InteractAsync(submission, request, cancellationToken);
+        var kept = CappedFile.ReadText(stderr, StderrKeptBytes);
+        File.Delete(stderr);
+
+        var result = interaction.Submission;
+        var (verdict, message) = VerdictRules.ForInteraction(interaction, run.Language.IsOutOfMemory(kept));
+        double? score = run.Problem.Scoring ? (verdict == Verdict.AC ? interaction.Outcome.Score ?? 1 : 0) : null;
+        return new TestOutcome(test.Name, verdict, result.CpuTime, result.WallTime, result.PeakMemoryBytes, result.ExitCode, result.SignalName, message)
+        {
+            Score = score,
+            JudgeMessage = interaction.Outcome.JudgeMessage,
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Problem {Problem}: the output validator is unusable: {Reason}")]

@@ -59,7 +59,8 @@ public enum ValidationMode
     /// <summary>The package's checker, speaking the testlib protocol (exit 0 OK, 1 WA, 2 PE, 3 fail, 7 points).</summary>
     Testlib,
 
-    /// <summary>An interactor talks to the submission. Recognised, not supported yet: packages are rejected.</summary>
+    /// <summary>The package's output validator is an interactor: it runs at the same time as the submission, connected to
+    /// it by pipes, and speaks the Kattis protocol (exit 42 accepted, 43 rejected).</summary>
     Interactive,
 }
 

@@ -81,7 +81,15 @@ public static partial class ProblemLoader
             var kind = ReadKind(yaml);
             var validator = ReadOutputValidator(kind);
             var validation = kind.Testlib ? ValidationMode.Testlib : validator is null ? ValidationMode.Default : ValidationMode.Custom;
-            if (kind.MultiPass && validation != ValidationMode.Custom)
+            if (kind.Interactive)
+            {
+                if (kind.Testlib)
+                    throw Error(ProblemYaml, "interactive problems need an interactor speaking the Kattis protocol (exit 42 accepted, 43 rejected), not validator_protocol: testlib");
+                if (kind.MultiPass)
+                    throw Error(ProblemYaml, $"{kind.InteractiveKey}: interactive multi-pass problems are not supported (interactive or multi-pass, not both)");
+                validation = ValidationMode.Interactive;
+            }
+            else if (kind.MultiPass && validation != ValidationMode.Custom)
             {
                 throw Error(ProblemYaml, "multi-pass problems need an output validator speaking the Kattis protocol, not validator_protocol: testlib");
             }
@@ -168,9 +176,19 @@ public static partial class ProblemLoader
         private ProblemLimits ReadLimits(YamlMappingNode? limits)
         {
             var defaults = ProblemLimits.Default;
-            var time = Child(limits, "time_limit") is { } timeNode
+            var explicitTime = Child(limits, "time_limit") is { } timeNode
                 ? ParseSeconds(timeNode, ProblemYaml, "limits.time_limit")
-                : ReadTimeLimitFile() ?? ReadDomjudgeIni() ?? defaults.TimeLimit;
+                : ReadTimeLimitFile() ?? ReadDomjudgeIni();
+            var multiplier = ReadTimeMultiplier(limits);
+            if (explicitTime is null && multiplier is not null)
+            {
+                // Kattis derives such a time limit from the accepted submissions' run times; this judge does not, and
+                // judging with the 1 s default instead would silently give other verdicts than the package's authors expect.
+                var key = Child(limits, "time_multiplier") is not null ? "limits.time_multiplier" : "limits.time_multipliers";
+                throw Error(ProblemYaml, $"{key} asks for a time limit derived from the accepted submissions, which this judge does not derive; give it: limits.time_limit, a .timelimit file or domjudge-problem.ini");
+            }
+
+            var time = explicitTime ?? defaults.TimeLimit;
             var memory = Child(limits, "memory") is { } memoryNode ? ParseMebibytes(memoryNode, "limits.memory") : defaults.MemoryBytes;
             var output = Child(limits, "output") is { } outputNode ? ParseMebibytes(outputNode, "limits.output") : defaults.OutputBytes;
             return new ProblemLimits(time, memory, output)
@@ -184,7 +202,7 @@ public static partial class ProblemLoader
                 ValidationOutputBytes = Child(limits, "validation_output") is { } validationOutput
                     ? ParseMebibytes(validationOutput, "limits.validation_output")
                     : defaults.ValidationOutputBytes,
-                TimeMultiplier = ReadTimeMultiplier(limits),
+                TimeMultiplier = multiplier,
             };
         }
 
@@ -450,11 +468,6 @@ public static partial class ProblemLoader
                     throw Error(ProblemYaml, "validation must be a string or a mapping");
             }
 
-            if (kind.Interactive)
-            {
-                throw Error(ProblemYaml, $"{kind.InteractiveKey}: interactive problems are not supported yet");
-            }
-
             switch (Child(yaml, "validator_protocol"))
             {
                 case null:
@@ -467,7 +480,7 @@ public static partial class ProblemLoader
                     throw Error(ProblemYaml, "validator_protocol must be 'kattis' or 'testlib'");
             }
 
-            kind.Custom |= kind.MultiPass || kind.Testlib;
+            kind.Custom |= kind.MultiPass || kind.Testlib || kind.Interactive;
             return kind;
         }
 
@@ -531,8 +544,8 @@ public static partial class ProblemLoader
 
             if (kind.Custom && program is null)
             {
-                var why = kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
-                throw Error(ProblemYaml, $"{why} an output validator ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
+                var why = kind.Interactive ? $"{kind.InteractiveKey}: interactive problems need" : kind.MultiPass ? "multi-pass problems need" : kind.Testlib ? "validator_protocol: testlib needs" : "validation: custom needs";
+                throw Error(ProblemYaml, $"{why} an output validator{(kind.Interactive ? " (the interactor)" : "")} ({LegacyValidators}/ or {ModernValidator}/), and the package has none");
             }
 
             return kind.Custom ? program : null;

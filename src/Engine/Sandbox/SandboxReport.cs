@@ -16,6 +16,7 @@ internal sealed record SandboxReport
     [JsonPropertyName("maxrss_kb")] public long MaxRssKilobytes { get; init; }
     [JsonPropertyName("stdout_bytes")] public long StdoutBytes { get; init; }
     [JsonPropertyName("stderr_bytes")] public long StderrBytes { get; init; }
+    [JsonPropertyName("end_us")] public long EndMicroseconds { get; init; }
     [JsonPropertyName("message")] public string? Message { get; init; }
 
     /// <summary>Parses one report line, or returns <c>null</c> if it is not one.</summary>

@@ -42,4 +42,16 @@ internal static class SandboxRequestValidation
         }
     }
 
+    /// <summary>Checks the two requests of a connected run: each valid, and neither naming a standard input or output file.</summary>
+    /// <exception cref="ArgumentException">They cannot be run; the message says why.</exception>
+    public static void ValidateConnected(SandboxRequest first, SandboxRequest second)
+    {
+        Validate(first);
+        Validate(second);
+        foreach (var (request, name) in new[] { (first, nameof(first)), (second, nameof(second)) })
+        {
+            if (request.StdinPath is not null || request.StdoutPath is not null || request.MergeStderrIntoStdout)
+                throw new ArgumentException("A connected run's standard input and output are the pipes to its peer: StdinPath, StdoutPath and MergeStderrIntoStdout must not be set.", name);
+        }
+    }
 }

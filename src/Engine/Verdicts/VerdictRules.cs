@@ -56,6 +56,52 @@ public static class VerdictRules
         };
     }
 
+    /// <summary>The verdict of one test of an interactive problem, from both runs, the interactor's judgement and which
+    /// program ended first (the Kattis rules, as problemtools applies them).</summary>
+    /// <remarks>
+    /// Precedence, first match wins:
+    /// <list type="number">
+    /// <item>the sandbox failed for either program: IE;</item>
+    /// <item>the interactor ended first and rejected (exit 43): WA, whatever the submission did afterwards (crash, broken
+    /// pipe, running over its time);</item>
+    /// <item>the submission ran over its time limit: TLE;</item>
+    /// <item>the submission failed (MLE, RE by exit code or signal) and it ended first, or the interactor did not fail:
+    /// that verdict. Death by SIGPIPE (writing to an interactor that had ended) is no failure of its own: the interactor
+    /// decides;</item>
+    /// <item>the interactor failed (any other exit code, a signal, its own limits): IE, never the submitter's fault;</item>
+    /// <item>the interactor's judgement: exit 42 AC, 43 WA.</item>
+    /// </list>
+    /// </remarks>
+    public static (Verdict Verdict, string? Message) ForInteraction(Interaction interaction, bool outOfMemory = false)
+    {
+        var run = interaction.Submission;
+        var outcome = interaction.Outcome;
+        if (run.Status == SandboxStatus.InternalError)
+            return (Verdict.IE, run.Message ?? "the sandbox failed");
+        if (interaction.Interactor.Status == SandboxStatus.InternalError)
+            return (Verdict.IE, outcome.Message ?? interaction.Interactor.Message ?? "the sandbox failed");
+        if (interaction.InteractorEndedFirst && outcome.Status == CheckStatus.WrongAnswer)
+            return (Verdict.WA, outcome.Message);
+        if (run.Status is SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded)
+            return (Verdict.TLE, run.Message);
+
+        var brokenPipe = run.Status == SandboxStatus.Signaled && run.Signal == BrokenPipeSignal;
+        var failed = !brokenPipe && (run.Status != SandboxStatus.Ok || outOfMemory);
+        if (failed && (!interaction.InteractorEndedFirst || outcome.Status != CheckStatus.JudgeError))
+            return ForRun(run, null, outOfMemory);
+
+        return outcome.Status switch
+        {
+            CheckStatus.Accepted => (Verdict.AC, outcome.Message),
+            CheckStatus.WrongAnswer => (Verdict.WA, outcome.Message),
+            CheckStatus.PresentationError => (Verdict.PE, outcome.Message),
+            _ => (Verdict.IE, outcome.Message ?? "the interactor failed"),
+        };
+    }
+
+    /// <summary>SIGPIPE: a write to a pipe nobody reads any more.</summary>
+    private const int BrokenPipeSignal = 13;
+
     /// <summary>The verdict of a submission from its test verdicts in run order: the first one that is not AC or SK, else AC.</summary>
     public static Verdict ForSubmission(IEnumerable<Verdict> tests)
     {

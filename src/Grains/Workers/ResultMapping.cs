@@ -18,7 +18,14 @@ public static class ResultMapping
         outcome.ExitCode,
         outcome.Signal,
         outcome.Message,
-        outcome.Score);
+        outcome.Score,
+        Capped(outcome.JudgeMessage));
+
+    /// <summary>The most characters of a judge message kept per test (it is stored with the submission).</summary>
+    public const int JudgeMessageChars = 4096;
+
+    private static string? Capped(string? text) =>
+        text is null || text.Length <= JudgeMessageChars ? text : text[..JudgeMessageChars] + "\n[truncated]";
 
     public static JudgeResult ToContract(this JudgeReport report, string judgedBy) => new(
         report.Verdict.ToContract(),

@@ -33,6 +33,10 @@ public static class JudgeSiloHostingExtensions
         if (string.IsNullOrEmpty(configuration["Judge:Problems:Root"]) && ExampleProblems.Find() is { } examples)
             configuration["Judge:Problems:Root"] = examples;
 
+        if (configuration[JudgeApi.JudgeTokenKey] is { Length: > 0 and < JudgeApi.MinJudgeTokenLength })
+            throw new OptionsValidationException(JudgeApi.JudgeTokenKey, typeof(string),
+                [$"{JudgeApi.JudgeTokenKey} must be at least {JudgeApi.MinJudgeTokenLength} characters (it guards the judges' messages), or unset"]);
+
         var cluster = ReadClusterOptions(configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
 

@@ -60,11 +60,21 @@ public static class JudgeApi
 
     private static IResult Error(int status, string message, string? id = null) => Results.Json(new ErrorBody(message, id), statusCode: status);
 
-    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages)
+    /// <summary>The configuration key of the judges' token: with it (<c>Authorization: Bearer &lt;token&gt;</c>) and
+    /// <c>?judge=true</c>, submissions are answered with each test's <c>judgeMessage</c>.</summary>
+    public const string JudgeTokenKey = "Judge:Http:JudgeToken";
+
+    /// <summary>The shortest judge token accepted.</summary>
+    public const int MinJudgeTokenLength = 16;
+
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages, IConfiguration configuration)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Error(415, "the request body must be JSON with content-type application/json");
+        var (judge, denied) = JudgeAccess(request, configuration);
+        if (denied is not null)
+            return denied;
 
         var (wait, waitTimeout, queryError) = ParseWait(request.Query);
         if (queryError is not null)
@@ -97,18 +107,44 @@ public static class JudgeApi
 
         var result = await grain.WaitForResult(waitTimeout);
         if (result is { Status: SubmissionStatus.Finished })
-            return Results.Ok(result);
+            return Results.Ok(ForAudience(result, judge));
         context.Response.Headers.Location = location;
         return Error(408, $"submission '{id}' did not finish within {waitTimeout.TotalSeconds:0} s; it is still being judged: poll GET {location}", id);
     }
 
-    private static async Task<IResult> GetSubmission(string id, IGrainFactory grains)
+    private static async Task<IResult> GetSubmission(string id, HttpContext context, IGrainFactory grains, IConfiguration configuration)
     {
         if (!SubmissionInput.IsValidId(id))
             return Error(404, $"submission '{id}' not found (not a valid submission id)");
+        var (judge, denied) = JudgeAccess(context.Request, configuration);
+        if (denied is not null)
+            return denied;
         var submission = await grains.GetGrain<ISubmissionGrain>(id).Get();
-        return submission is null ? Error(404, $"submission '{id}' not found", id) : Results.Ok(submission);
+        return submission is null ? Error(404, $"submission '{id}' not found", id) : Results.Ok(ForAudience(submission, judge));
     }
+
+    /// <summary>Whether the request asks for judge messages (<c>?judge=true</c>) and may have them: the judges' token must be
+    /// configured and given as <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    private static (bool Judge, IResult? Denied) JudgeAccess(HttpRequest request, IConfiguration configuration)
+    {
+        if (!request.Query.TryGetValue("judge", out var value))
+            return (false, null);
+        if (!bool.TryParse(value.ToString(), out var judge))
+            return (false, Error(400, $"query parameter 'judge' must be true or false, not '{value}'"));
+        if (!judge)
+            return (false, null);
+        if (configuration[JudgeTokenKey] is not { Length: > 0 } token)
+            return (false, Error(403, $"judge messages are not served: no judges' token is configured ({JudgeTokenKey})"));
+        var given = request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        var ok = given.StartsWith(Bearer, StringComparison.Ordinal)
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(given[Bearer.Length..]), System.Text.Encoding.UTF8.GetBytes(token));
+        return ok ? (true, null) : (false, Error(401, $"judge=true needs the header 'Authorization: Bearer <the token of {JudgeTokenKey}>'"));
+    }
+
+    /// <summary>The submission as its audience may see it: judge messages only for judges.</summary>
+    private static Submission ForAudience(Submission submission, bool judge) => judge ? submission : submission.WithoutJudgeMessages();
 
     private static (bool Wait, TimeSpan Timeout, string? Error) ParseWait(IQueryCollection query)
     {

@@ -14,7 +14,7 @@ public sealed class ExampleProblemsTests
         var catalog = new ProblemCatalog(ExamplesRoot);
 
         Assert.Empty(catalog.Errors);
-        Assert.Equal(["aplusb", "circlearea", "groups", "triangle"], catalog.Problems.Select(problem => problem.Id));
+        Assert.Equal(["aplusb", "circlearea", "groups", "guess", "triangle"], catalog.Problems.Select(problem => problem.Id));
         Assert.All(catalog.Problems, problem =>
         {
             Assert.NotEmpty(problem.Tests);
@@ -28,6 +28,7 @@ public sealed class ExampleProblemsTests
     [InlineData("aplusb", "A Plus B")]
     [InlineData("circlearea", "Circle Area")]
     [InlineData("groups", "Sum of a List")]
+    [InlineData("guess", "Guess the Number")]
     [InlineData("triangle", "Triangle Numbers")]
     public void Example_has_its_name(string id, string name) =>
         Assert.Equal(name, ProblemLoader.Load(Path.Combine(ExamplesRoot, id)).Name);
@@ -45,6 +46,15 @@ public sealed class ExampleProblemsTests
     [InlineData("groups")]
     public void Integer_examples_use_the_default_validator(string id) =>
         Assert.Same(ValidatorFlags.Default, ProblemLoader.Load(Path.Combine(ExamplesRoot, id)).ValidatorFlags);
+
+    [Fact]
+    public void Guess_is_interactive_with_a_python_interactor()
+    {
+        var problem = ProblemLoader.Load(Path.Combine(ExamplesRoot, "guess"));
+
+        Assert.Equal(ValidationMode.Interactive, problem.Validation);
+        Assert.Equal((ProgramKind.Python, "interactor.py"), (problem.OutputValidator!.Kind, problem.OutputValidator.Sources.Single()));
+    }
 
     [Fact]
     public void Groups_has_nested_small_and_large_groups()
@@ -76,6 +86,8 @@ public sealed class ExampleProblemsTests
     [InlineData("groups", "accepted")]
     [InlineData("groups", "wrong_answer")]
     [InlineData("groups", "time_limit_exceeded")]
+    [InlineData("guess", "accepted")]
+    [InlineData("guess", "wrong_answer")]
     public void Example_has_reference_submissions(string id, string verdict)
     {
         var folder = Path.Combine(ExamplesRoot, id, "submissions", verdict);

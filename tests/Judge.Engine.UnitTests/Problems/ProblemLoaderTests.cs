@@ -436,6 +436,7 @@ public sealed class ProblemLoaderTests : IDisposable
             """);
         packages.Write("legacy/output_validators/check/check.cpp", "int main() { return 42; }");
         packages.Write("legacy/output_validators/check/testlib.h", "");
+        packages.Write("legacy/.timelimit", "2");
 
         var problem = ProblemLoader.Load(packages.PathOf("legacy"));
 
@@ -448,6 +449,7 @@ public sealed class ProblemLoaderTests : IDisposable
         Assert.Equal(ProgramKind.Cpp, validator.Kind);
         Assert.Equal(["check.cpp"], validator.Sources);
         Assert.Equal(3, problem.Limits.TimeMultiplier);
+        Assert.Equal(TimeSpan.FromSeconds(2), problem.Limits.TimeLimit);
         Assert.Equal(TimeSpan.FromSeconds(10), problem.Limits.ValidationTime);
         Assert.Equal(512L << 20, problem.Limits.ValidationMemoryBytes);
     }
@@ -460,6 +462,7 @@ public sealed class ProblemLoaderTests : IDisposable
             type: [pass-fail, multi-pass]
             limits:
               validation_passes: 3
+              time_limit: 1.5
               time_multipliers:
                 ac_to_time_limit: 2.5
                 time_limit_to_tle: 1.5
@@ -472,6 +475,7 @@ public sealed class ProblemLoaderTests : IDisposable
         Assert.True(problem.MultiPass);
         Assert.Equal(3, problem.ValidationPasses);
         Assert.Equal(2.5, problem.Limits.TimeMultiplier);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), problem.Limits.TimeLimit);
         Assert.Equal(ProgramKind.Python, problem.OutputValidator!.Kind);
         Assert.Equal(["validator.py"], problem.OutputValidator.Sources);
     }
@@ -501,9 +505,9 @@ public sealed class ProblemLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("type: interactive\n", "type: interactive problems are not supported yet")]
-    [InlineData("validation: custom interactive\n", "validation: interactive problems are not supported yet")]
-    [InlineData("validation:\n  interaction: true\n", "validation: interactive problems are not supported yet")]
+    [InlineData("type: interactive\n", "type: interactive problems need an output validator (the interactor)")]
+    [InlineData("validation: custom interactive\n", "validation: interactive problems need an output validator (the interactor)")]
+    [InlineData("validation:\n  interaction: true\n", "validation: interactive problems need an output validator (the interactor)")]
     [InlineData("type: submit-answer\n", "submit-answer")]
     [InlineData("type: golf\n", "unknown problem type 'golf'")]
     [InlineData("validation: fancy\n", "validation must start with 'default' or 'custom'")]
@@ -519,6 +523,62 @@ public sealed class ProblemLoaderTests : IDisposable
         packages.Package("kinds", yaml);
 
         Assert.Contains(reason, AssertRejected("kinds", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("limits:\n  time_multiplier: 5\n", "limits.time_multiplier asks for a time limit derived from the accepted submissions")]
+    [InlineData("limits:\n  time_multipliers:\n    ac_to_time_limit: 2\n", "limits.time_multipliers asks for a time limit derived")]
+    public void Time_multiplier_without_an_explicit_time_limit_is_rejected(string yaml, string reason)
+    {
+        packages.Package("derived", yaml);
+
+        Assert.Contains(reason, AssertRejected("derived", "problem.yaml").Reason);
+    }
+
+    [Theory]
+    [InlineData("limits:\n  time_limit: 3\n  time_multiplier: 5\n", null, 3)]
+    [InlineData("limits:\n  time_multiplier: 5\n", ".timelimit", 4)]
+    [InlineData("limits:\n  time_multipliers:\n    time_limit_to_tle: 1.5\n", "domjudge-problem.ini", 6)]
+    public void Time_multiplier_with_an_explicit_time_limit_judges_with_that_limit(string yaml, string? file, int seconds)
+    {
+        packages.Package("explicit", yaml);
+        if (file == ".timelimit")
+            packages.Write("explicit/.timelimit", "4\n");
+        if (file == "domjudge-problem.ini")
+            packages.Write("explicit/domjudge-problem.ini", "timelimit='6'\n");
+
+        var problem = ProblemLoader.Load(packages.PathOf("explicit"));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), problem.Limits.TimeLimit);
+    }
+
+    [Theory]
+    [InlineData("legacy", "validation: custom interactive\n", "output_validators/interactor/interactor.py")]
+    [InlineData("mapping", "validation:\n  interaction: true\n", "output_validators/interactor.cpp")]
+    [InlineData("modern", "problem_format_version: 2023-07-draft\ntype: interactive\n", "output_validator/interactor.py")]
+    public void Interactive_package_has_its_output_validator_as_interactor(string id, string yaml, string interactor)
+    {
+        packages.Package(id, yaml + "validator_flags: rounds 3\n");
+        packages.Write($"{id}/{interactor}", interactor.EndsWith(".py", StringComparison.Ordinal) ? "import sys\nsys.exit(42)\n" : "int main() { return 42; }");
+
+        var problem = ProblemLoader.Load(packages.PathOf(id));
+
+        Assert.Equal(ValidationMode.Interactive, problem.Validation);
+        Assert.False(problem.MultiPass);
+        Assert.Equal("rounds 3", problem.ValidatorFlagsText);
+        Assert.Equal(Path.GetFileName(interactor), Assert.Single(problem.OutputValidator!.Sources));
+    }
+
+    [Theory]
+    [InlineData("type: interactive\nvalidator_protocol: testlib\n", "Kattis protocol")]
+    [InlineData("type: [interactive, multi-pass]\n", "type: interactive multi-pass problems are not supported")]
+    [InlineData("validation: custom interactive multi-pass\n", "validation: interactive multi-pass problems are not supported")]
+    public void Interactive_package_with_a_testlib_interactor_or_several_passes_is_rejected(string yaml, string reason)
+    {
+        packages.Package("badinteractive", yaml);
+        packages.Write("badinteractive/output_validators/interactor.cpp", "int main() { return 42; }");
+
+        Assert.Contains(reason, AssertRejected("badinteractive", "problem.yaml").Reason);
     }
 
     [Fact]

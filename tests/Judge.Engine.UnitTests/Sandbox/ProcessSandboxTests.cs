@@ -30,6 +30,17 @@ public sealed class ProcessSandboxTests : IClassFixture<DummyProgram>, IDisposab
     private Task<SandboxResult> Run(params string[] args) => _sandbox.RunAsync(Request(null, args));
 
     [Fact]
+    public async Task Connected_runs_are_refused_clearly_by_the_development_sandbox()
+    {
+        var request = Request(null, "exit", "0") with { StdoutPath = null };
+
+        var result = await _sandbox.RunConnectedAsync(request, request);
+
+        Assert.Equal((SandboxStatus.InternalError, SandboxStatus.InternalError), (result.First.Status, result.Second.Status));
+        Assert.Contains("interactive problems need the isolating sandbox", result.First.Message);
+    }
+
+    [Fact]
     public async Task A_run_that_does_not_persist_leaves_its_directory_as_it_was()
     {
         File.WriteAllText(RunFile("given.txt"), "given");

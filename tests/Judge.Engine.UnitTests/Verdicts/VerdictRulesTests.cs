@@ -79,4 +79,72 @@ public class VerdictRulesTests
         Assert.Equal(Verdict.AC, VerdictRules.ForSubmission([Verdict.AC, Verdict.AC]));
         Assert.Equal(Verdict.WA, VerdictRules.ForSubmission([Verdict.WA, Verdict.SK]));
     }
+
+    private static readonly SandboxResult Clean = Run(SandboxStatus.Ok, exit: 0);
+    private static readonly SandboxResult BrokenPipe = Run(SandboxStatus.Signaled, signal: 13);
+    private static readonly CheckOutcome Rejected = CheckOutcome.Wrong("wrong guess");
+    private static readonly CheckOutcome InteractorFailed = CheckOutcome.Failed("the interactor exited with code 3 (expected 42 or 43)");
+
+    private static (Verdict Verdict, string? Message) Interaction(SandboxResult submission, CheckOutcome outcome, bool interactorFirst) =>
+        VerdictRules.ForInteraction(new Interaction(submission, Run(SandboxStatus.NonZeroExit, exit: 43), outcome, interactorFirst));
+
+    [Fact]
+    public void Interactor_rejecting_first_is_wrong_answer_even_when_the_submission_then_dies_of_a_broken_pipe()
+    {
+        Assert.Equal((Verdict.WA, "wrong guess"), Interaction(BrokenPipe, Rejected, interactorFirst: true));
+        Assert.Equal(Verdict.WA, Interaction(Run(SandboxStatus.Signaled, signal: 11), Rejected, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.WA, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), Rejected, interactorFirst: true).Verdict);
+    }
+
+    [Fact]
+    public void Submission_crashing_first_is_run_time_error_although_the_interactor_then_rejects_or_fails()
+    {
+        Assert.Equal((Verdict.RE, "killed by SIGSEGV"), Interaction(Run(SandboxStatus.Signaled, signal: 11), Rejected, interactorFirst: false));
+        Assert.Equal(Verdict.RE, Interaction(Run(SandboxStatus.NonZeroExit, exit: 1), InteractorFailed, interactorFirst: false).Verdict);
+        Assert.Equal(Verdict.MLE, Interaction(Run(SandboxStatus.MemoryLimitExceeded), Rejected, interactorFirst: false).Verdict);
+    }
+
+    [Fact]
+    public void Submission_over_its_time_limit_is_time_limit_exceeded_unless_the_interactor_rejected_first()
+    {
+        Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.WallTimeLimitExceeded), Rejected, interactorFirst: false).Verdict);
+        Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), InteractorFailed, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), CheckOutcome.Accepted, interactorFirst: true).Verdict);
+    }
+
+    [Fact]
+    public void Submission_failing_after_the_interactor_accepted_keeps_its_failure()
+    {
+        Assert.Equal((Verdict.RE, "exit code 3"), Interaction(Run(SandboxStatus.NonZeroExit, exit: 3), CheckOutcome.Accepted, interactorFirst: true));
+    }
+
+    [Fact]
+    public void Broken_pipe_is_no_failure_of_the_submission_the_interactor_decides()
+    {
+        Assert.Equal(Verdict.AC, Interaction(BrokenPipe, CheckOutcome.Accepted, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.IE, Interaction(BrokenPipe, InteractorFailed, interactorFirst: true).Verdict);
+    }
+
+    [Fact]
+    public void Interactor_failure_is_a_judge_error_when_the_submission_did_not_fail_first()
+    {
+        Assert.Equal((Verdict.IE, InteractorFailed.Message), Interaction(Clean, InteractorFailed, interactorFirst: true));
+        Assert.Equal(Verdict.IE, Interaction(Clean, InteractorFailed, interactorFirst: false).Verdict);
+        Assert.Equal(Verdict.IE, Interaction(Run(SandboxStatus.NonZeroExit, exit: 1), InteractorFailed, interactorFirst: true).Verdict);
+    }
+
+    [Fact]
+    public void Clean_interaction_gets_the_interactors_judgement_with_its_team_message()
+    {
+        Assert.Equal((Verdict.AC, "found with 3 queries"), Interaction(Clean, new CheckOutcome(CheckStatus.Accepted, "found with 3 queries"), interactorFirst: false));
+        Assert.Equal((Verdict.WA, "wrong guess"), Interaction(Clean, Rejected, interactorFirst: false));
+    }
+
+    [Fact]
+    public void Sandbox_failure_of_either_program_is_a_judge_error()
+    {
+        Assert.Equal(Verdict.IE, Interaction(Run(SandboxStatus.InternalError), CheckOutcome.Accepted, interactorFirst: false).Verdict);
+        var interactorNotStarted = new Interaction(Clean, SandboxResult.Internal("cannot start"), CheckOutcome.Failed("the interactor failed: cannot start"), true);
+        Assert.Equal((Verdict.IE, "the interactor failed: cannot start"), VerdictRules.ForInteraction(interactorNotStarted));
+    }
 }

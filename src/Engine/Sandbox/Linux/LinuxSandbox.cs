@@ -146,6 +146,55 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Runs both programs in slots of their own, connected by two daemon pipes (see PROTOCOL.md, "Pipes between
+    /// two runs"). What <paramref name="second"/> writes after <paramref name="first"/> has ended is discarded (it never sees
+    /// a broken pipe); <paramref name="first"/> writing after <paramref name="second"/> has ended gets EPIPE or SIGPIPE, as a
+    /// program writing to a closed pipe does.</summary>
+    public async Task<ConnectedResult> RunConnectedAsync(SandboxRequest first, SandboxRequest second, CancellationToken cancellationToken = default)
+    {
+        SandboxRequestValidation.ValidateConnected(first, second);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failure is { } dead)
+            return ConnectedResult.Internal(dead);
+
+        var firstId = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+        var secondId = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+        string toSecond = $"c{firstId}", toFirst = $"c{secondId}";
+        var firstDone = new TaskCompletionSource<SandboxReport>();
+        var secondDone = new TaskCompletionSource<SandboxReport>();
+        pending[firstId] = firstDone;
+        pending[secondId] = secondDone;
+        try
+        {
+            // One write: the daemon gets both requests together, so neither waits long for its peer.
+            Send([.. Encode(firstId, first, new PipeEnds(toFirst, toSecond, Discard: false)),
+                  .. Encode(secondId, second, new PipeEnds(toSecond, toFirst, Discard: true))]);
+            using (cancellationToken.Register(() => Send([.. Frame([("cancel", firstId)]), .. Frame([("cancel", secondId)])])))
+            {
+                // A run that could not start (a refused request, no slot) leaves its peer waiting for input: cancel it.
+                var early = await Task.WhenAny(firstDone.Task, secondDone.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var (other, otherId) = early == firstDone.Task ? (secondDone.Task, secondId) : (firstDone.Task, firstId);
+                if ((await early).Status == "internal" && !other.IsCompleted)
+                    Send(Frame([("cancel", otherId)]));
+                var a = await firstDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var b = await secondDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return new ConnectedResult(a.ToResult(first.Limits), b.ToResult(second.Limits), a.EndMicroseconds <= b.EndMicroseconds);
+            }
+        }
+        catch (IOException e)
+        {
+            return ConnectedResult.Internal($"the sandbox daemon is gone: {e.Message}");
+        }
+        finally
+        {
+            pending.TryRemove(firstId, out _);
+            pending.TryRemove(secondId, out _);
+        }
+    }
+
+    /// <summary>The pipes a connected run reads and writes instead of files.</summary>
+    internal sealed record PipeEnds(string Stdin, string Stdout, bool Discard);
+
     // Requests are small and the daemon reads them at once: a synchronous write under a lock is the cheapest path.
     private void Send(byte[] frame)
     {
@@ -157,7 +206,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Encodes a request as NUL-terminated <c>key=value</c> fields ending with an empty field.</summary>
-    internal static byte[] Encode(string id, SandboxRequest request)
+    internal static byte[] Encode(string id, SandboxRequest request, PipeEnds? pipes = null)
     {
         var limits = request.Limits;
         var fields = new List<(string, string)>
@@ -181,6 +230,12 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         if (request.StdinPath is not null) fields.Add(("stdin", Path.GetFullPath(request.StdinPath)));
         if (request.StdoutPath is not null) fields.Add(("stdout", Path.GetFullPath(request.StdoutPath)));
         if (request.StderrPath is not null && !request.MergeStderrIntoStdout) fields.Add(("stderr", Path.GetFullPath(request.StderrPath)));
+        if (pipes is not null)
+        {
+            fields.Add(("stdin_pipe", pipes.Stdin));
+            fields.Add(("stdout_pipe", pipes.Stdout));
+            fields.Add(("stdout_pipe_discard", pipes.Discard ? "1" : "0"));
+        }
         fields.AddRange(request.Argv.Select(a => ("arg", a)));
         fields.AddRange(request.Environment.Select(e => ("env", $"{e.Key}={e.Value}")));
         return Frame(fields);

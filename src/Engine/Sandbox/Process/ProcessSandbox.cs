@@ -45,6 +45,18 @@ public sealed class ProcessSandbox : ISandbox
             : Path.Combine(AppContext.BaseDirectory, HelperFileName);
     }
 
+    /// <summary>The refusal of <see cref="RunConnectedAsync"/>: this development runner starts one helper process per run
+    /// and cannot hand pipes between two of them.</summary>
+    public const string ConnectedRunsUnsupported =
+        "the unsafe process sandbox (Judge:Sandbox:Mode=Unsafe) cannot connect two programs by pipes; interactive problems need the isolating sandbox (Judge:Sandbox:Mode=Isolated)";
+
+    /// <summary>Refuses: both runs answer <see cref="SandboxStatus.InternalError"/> with <see cref="ConnectedRunsUnsupported"/>.</summary>
+    public Task<ConnectedResult> RunConnectedAsync(SandboxRequest first, SandboxRequest second, CancellationToken cancellationToken = default)
+    {
+        SandboxRequestValidation.ValidateConnected(first, second);
+        return Task.FromResult(ConnectedResult.Internal(ConnectedRunsUnsupported));
+    }
+
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
     {
         SandboxRequestValidation.Validate(request);

@@ -140,8 +140,27 @@ struct run {
     int slot; /* -1 while queued */
     int has_work_id; /* overlay mode and work_dev/work_ino known: a slot with that overlay ahead is preferred */
     uint64_t work_dev, work_ino;
+    int pipe_in, pipe_out; /* indices into pipes[] of stdin_pipe / stdout_pipe, or -1 */
     struct run *next;
 };
+
+/* Named pipes connecting two runs (stdout_pipe of one = stdin_pipe of the other; see PROTOCOL.md). The daemon keeps
+ * its own copy of both ends so that what a run sees of its peer's end happens only after the peer's response is
+ * written: the reader sees end-of-file once the writer has ended (the write end is closed then, not before); the
+ * writer gets EPIPE/SIGPIPE once the reader has ended (or, with stdout_pipe_discard=1, its output is read and
+ * dropped until it ends). A response's end_us then orders the two runs by cause. */
+#define MAX_PIPES 512
+#define PIPE_BYTES (1 << 20)
+struct dpipe {
+    int used;
+    char name[65];
+    int rfd, wfd;                   /* the daemon's copies; -1 once closed */
+    int has_reader, has_writer;     /* a run took that end */
+    int reader_done, writer_done;   /* that run has ended (answered) */
+    int discard;                    /* drain and drop what is written once the reader has ended */
+};
+static struct dpipe pipes[MAX_PIPES];
+static int pipes_used; /* entries in use: the main loop looks for pipes to drain only when there are any */
 
 /* PREP: preparing its namespaces; JOINING: cleaning up after a run and moving into its next cgroup;
  * IDLE: clean and inside a fresh cgroup, ready for a run; BUSY: running one. */
@@ -175,13 +194,99 @@ static void on_stop(int sig)
     stop_requested = 1;
 }
 
+static void pipe_close_end(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Applies the hold rules of pipe i after one of its runs ended; frees it when nothing more can happen on it. */
+static void pipe_update(int i)
+{
+    struct dpipe *p = &pipes[i];
+    if (p->writer_done) {
+        pipe_close_end(&p->wfd); /* the reader sees end-of-file now: after the writer's response */
+        pipe_close_end(&p->rfd); /* a reader still running holds its own copy */
+    } else if (p->reader_done && !p->discard) {
+        pipe_close_end(&p->rfd); /* the writer gets EPIPE/SIGPIPE now: after the reader's response */
+    } else if (p->reader_done && p->rfd >= 0) {
+        fcntl(p->rfd, F_SETFL, O_NONBLOCK); /* drained by the main loop until the writer ends */
+    }
+    int done = (p->writer_done || !p->has_writer) && (p->reader_done || !p->has_reader);
+    /* a peer that never came (a refused request) would wait for ever: the end nobody took goes with the first run */
+    if (done || ((p->writer_done || p->reader_done) && (!p->has_writer || !p->has_reader))) {
+        pipe_close_end(&p->wfd);
+        pipe_close_end(&p->rfd);
+        p->used = 0;
+        pipes_used--;
+    }
+}
+
 static void free_run(struct run *r)
 {
     if (r->in_fd >= 0) close(r->in_fd);
     if (r->out_fd >= 0) close(r->out_fd);
     if (r->err_fd >= 0) close(r->err_fd);
+    if (r->pipe_in >= 0) {
+        pipes[r->pipe_in].reader_done = 1;
+        pipe_update(r->pipe_in);
+    }
+    if (r->pipe_out >= 0) {
+        pipes[r->pipe_out].writer_done = 1;
+        pipe_update(r->pipe_out);
+    }
     free(r->strings);
     free(r);
+}
+
+/* The pipe named name, created when no run has named it yet. Returns its index, or -1 with err set. */
+static int pipe_find_or_create(const char *name, char *err, size_t errlen)
+{
+    int free_slot = -1;
+    for (int i = 0; i < MAX_PIPES; i++) {
+        if (pipes[i].used && strcmp(pipes[i].name, name) == 0)
+            return i;
+        if (!pipes[i].used && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0) {
+        snprintf(err, errlen, "more than %d pipes in use", MAX_PIPES);
+        return -1;
+    }
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "cannot create pipe '%s': %s", name, strerror(errno));
+        return -1;
+    }
+    fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: room for a peer that writes ahead */
+    struct dpipe *p = &pipes[free_slot];
+    *p = (struct dpipe){ .used = 1, .rfd = fds[0], .wfd = fds[1] };
+    pipes_used++;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    return free_slot;
+}
+
+/* Reads and drops what writers still write to pipes whose reader has ended (stdout_pipe_discard=1). */
+static void pipe_drain(int i)
+{
+    static char sink[65536];
+    for (int chunks = 0; chunks < 16 && pipes[i].rfd >= 0; chunks++) {
+        ssize_t n = read(pipes[i].rfd, sink, sizeof sink);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0 || errno != EAGAIN)
+                pipe_close_end(&pipes[i].rfd); /* end-of-file: every writer is gone */
+            return;
+        }
+    }
+}
+
+static int pipe_draining(int i)
+{
+    return pipes[i].used && pipes[i].reader_done && !pipes[i].writer_done && pipes[i].discard && pipes[i].rfd >= 0;
 }
 
 static void answer(const char *id, const struct result *res)
@@ -358,6 +463,7 @@ static int send_run(int k, struct run *r)
     m->has_stdin = r->in_fd >= 0;
     m->has_stdout = r->out_fd >= 0;
     m->has_stderr = r->err_fd >= 0;
+    m->stdout_pipe = r->pipe_out >= 0;
     m->argc = r->argc;
     m->envc = r->envc;
     m->strings_len = r->strings_len;
@@ -627,7 +733,7 @@ static void handle_request(char **fields, int n)
 {
     char err[768] = "";
     const char *id = NULL, *cancel = NULL, *work = NULL, *mode = NULL, *in = NULL, *out = NULL, *errp = NULL;
-    const char *merge = NULL, *limit_as = NULL;
+    const char *merge = NULL, *limit_as = NULL, *pin = NULL, *pout = NULL, *discard = NULL;
     struct limits lim = { .cpu_ms = 10000, .wall_ms = -1, .mem_bytes = 256LL << 20, .stack_bytes = -1,
                           .nofile = 256, .fsize_bytes = 64LL << 20, .nproc = 64, .out_bytes = 8LL << 20,
                           .err_bytes = 64LL << 10, .tmp_bytes = 64LL << 20 };
@@ -659,6 +765,9 @@ static void handle_request(char **fields, int n)
         else if (strcmp(k, "stderr") == 0) single = &errp;
         else if (strcmp(k, "merge_stderr") == 0) single = &merge;
         else if (strcmp(k, "limit_as") == 0) single = &limit_as;
+        else if (strcmp(k, "stdin_pipe") == 0) single = &pin;
+        else if (strcmp(k, "stdout_pipe") == 0) single = &pout;
+        else if (strcmp(k, "stdout_pipe_discard") == 0) single = &discard;
         if (single != NULL) {
             if (*single != NULL && single != &id) {
                 snprintf(err, sizeof err, "duplicate key '%s'", k);
@@ -721,7 +830,7 @@ static void handle_request(char **fields, int n)
         goto bad;
     }
     if (cancel != NULL) {
-        if (argc || envc || work || mode || in || out || errp) {
+        if (argc || envc || work || mode || in || out || errp || pin || pout || discard) {
             snprintf(err, sizeof err, "a cancel request carries only id and cancel");
             goto bad;
         }
@@ -775,6 +884,29 @@ static void handle_request(char **fields, int n)
         snprintf(err, sizeof err, "stderr and merge_stderr=1 exclude each other");
         goto bad;
     }
+    if ((pin != NULL && in != NULL) || (pout != NULL && out != NULL)) {
+        snprintf(err, sizeof err, "%s", pin != NULL && in != NULL ? "stdin and stdin_pipe exclude each other"
+                                                                  : "stdout and stdout_pipe exclude each other");
+        goto bad;
+    }
+    if ((pin != NULL && !valid_id(pin)) || (pout != NULL && !valid_id(pout))) {
+        snprintf(err, sizeof err, "invalid pipe name '%.70s' (1-64 characters of [A-Za-z0-9_-])",
+                 pin != NULL && !valid_id(pin) ? pin : pout);
+        goto bad;
+    }
+    if (pin != NULL && pout != NULL && strcmp(pin, pout) == 0) {
+        snprintf(err, sizeof err, "stdin_pipe and stdout_pipe name the same pipe: a run cannot read its own output");
+        goto bad;
+    }
+    if (pout != NULL && lim.merge_stderr) {
+        snprintf(err, sizeof err, "merge_stderr=1 needs a stdout file, not stdout_pipe");
+        goto bad;
+    }
+    if (discard != NULL && (pout == NULL || (strcmp(discard, "0") && strcmp(discard, "1")))) {
+        snprintf(err, sizeof err, "%s", pout == NULL ? "stdout_pipe_discard needs stdout_pipe"
+                                                     : "stdout_pipe_discard must be 0 or 1");
+        goto bad;
+    }
     /* the program: absolute, or ./name in /work */
     for (int i = 0; i < n; i++)
         if (strcmp(fields[i], "arg") == 0) {
@@ -794,6 +926,7 @@ static void handle_request(char **fields, int n)
     snprintf(r->id, sizeof r->id, "%s", id);
     r->lim = lim;
     r->in_fd = r->out_fd = r->err_fd = -1;
+    r->pipe_in = r->pipe_out = -1;
     r->slot = -1;
     r->has_work_id = has_work_id;
     if (has_work_id) {
@@ -836,6 +969,39 @@ static void handle_request(char **fields, int n)
         goto bad_run;
     if (errp != NULL && (r->err_fd = open_output(errp, "stderr", err, sizeof err)) < 0)
         goto bad_run;
+    if (pin != NULL || pout != NULL) {
+        /* last, so that a refused request takes no end of a pipe */
+        int ri = pin ? pipe_find_or_create(pin, err, sizeof err) : -1;
+        if (pin && ri < 0)
+            goto bad_run;
+        if (pin && pipes[ri].has_reader) {
+            snprintf(err, sizeof err, "stdin_pipe '%s' already has a reader", pin);
+            goto bad_run;
+        }
+        int wi = pout ? pipe_find_or_create(pout, err, sizeof err) : -1;
+        if (pout && (wi < 0 || pipes[wi].has_writer)) {
+            if (wi >= 0)
+                snprintf(err, sizeof err, "stdout_pipe '%s' already has a writer", pout);
+            if (ri >= 0 && !pipes[ri].has_reader && !pipes[ri].has_writer)
+                pipe_update(ri); /* created for this request only: nothing waits on it */
+            goto bad_run;
+        }
+        if (ri >= 0) {
+            r->in_fd = fcntl(pipes[ri].rfd, F_DUPFD_CLOEXEC, 0);
+            pipes[ri].has_reader = 1;
+            r->pipe_in = ri;
+        }
+        if (wi >= 0) {
+            r->out_fd = fcntl(pipes[wi].wfd, F_DUPFD_CLOEXEC, 0);
+            pipes[wi].has_writer = 1;
+            pipes[wi].discard = discard != NULL && strcmp(discard, "1") == 0;
+            r->pipe_out = wi;
+        }
+        if ((ri >= 0 && r->in_fd < 0) || (wi >= 0 && r->out_fd < 0)) {
+            snprintf(err, sizeof err, "cannot pass a pipe to the run: %s", strerror(errno));
+            goto bad_run; /* free_run marks the ends taken as done */
+        }
+    }
 
     if (queue_tail) queue_tail->next = r; else queue_head = r;
     queue_tail = r;
@@ -932,6 +1098,13 @@ static void shutdown_all(void)
         queue_head = r->next;
         free_run(r);
     }
+    for (int i = 0; i < MAX_PIPES; i++)
+        if (pipes[i].used) {
+            pipe_close_end(&pipes[i].rfd);
+            pipe_close_end(&pipes[i].wfd);
+            pipes[i].used = 0;
+            pipes_used--;
+        }
     cg_shutdown();
 }
 
@@ -1000,8 +1173,8 @@ int main(int argc, char **argv)
 
     int stdin_open = 1;
     while (!stop_requested) {
-        struct pollfd pfds[MAX_SLOTS + 1];
-        int map[MAX_SLOTS + 1], np = 0;
+        struct pollfd pfds[MAX_SLOTS + 1 + MAX_PIPES];
+        int map[MAX_SLOTS + 1 + MAX_PIPES], np = 0;
         if (stdin_open) {
             pfds[np] = (struct pollfd){ .fd = 0, .events = POLLIN };
             map[np++] = -1;
@@ -1010,6 +1183,11 @@ int main(int argc, char **argv)
             if (slots[i].state != SLOT_FREE) {
                 pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
                 map[np++] = i;
+            }
+        for (int i = 0; pipes_used > 0 && i < MAX_PIPES; i++)
+            if (pipe_draining(i)) {
+                pfds[np] = (struct pollfd){ .fd = pipes[i].rfd, .events = POLLIN };
+                map[np++] = MAX_SLOTS + i;
             }
         struct timespec ts = { .tv_sec = queue_head ? 0 : 1, .tv_nsec = queue_head ? 50000000 : 0 };
         int ready = ppoll(pfds, (nfds_t)np, &ts, &empty);
@@ -1024,6 +1202,9 @@ int main(int argc, char **argv)
                     stdin_open = 0;
                     stop_requested = 1;
                 }
+            } else if (map[j] >= MAX_SLOTS) {
+                if (pipe_draining(map[j] - MAX_SLOTS))
+                    pipe_drain(map[j] - MAX_SLOTS);
             } else if (slots[map[j]].state != SLOT_FREE)
                 slot_event(map[j]);
         }

@@ -73,9 +73,9 @@ int write_result(int fd, const char *id, const struct result *r)
     if (append_text(line, sizeof line, &len, "{\"id\":") != 0 || json_append(line, sizeof line, &len, id) != 0 ||
         append_text(line, sizeof line, &len,
                     ",\"status\":\"%s\",\"exit\":%d,\"signal\":%d,\"cpu_us\":%lld,\"wall_us\":%lld,\"maxrss_kb\":%lld,"
-                    "\"stdout_bytes\":%lld,\"stderr_bytes\":%lld,\"message\":",
+                    "\"stdout_bytes\":%lld,\"stderr_bytes\":%lld,\"end_us\":%lld,\"message\":",
                     r->status, r->exit_code, r->signal, r->cpu_us, r->wall_us, r->maxrss_kb, r->stdout_bytes,
-                    r->stderr_bytes) != 0 ||
+                    r->stderr_bytes, r->end_us > 0 ? r->end_us : now_us()) != 0 ||
         json_append(line, sizeof line, &len, r->message) != 0 || append_text(line, sizeof line, &len, "}\n") != 0) {
         errno = EMSGSIZE;
         return -1;

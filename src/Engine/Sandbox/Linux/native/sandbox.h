@@ -42,6 +42,7 @@ struct msg_request {
     char id[65];     /* the slot answers the run itself, on the response pipe it shares with the daemon */
     struct limits lim;
     int has_stdin, has_stdout, has_stderr;
+    int stdout_pipe; /* stdout is a pipe to another run: the program writes to it directly, nothing is captured */
     uint32_t argc, envc, strings_len;
 };
 
@@ -49,6 +50,7 @@ struct result {
     char status[16];
     int exit_code, signal;
     long long cpu_us, wall_us, maxrss_kb, stdout_bytes, stderr_bytes;
+    long long end_us; /* CLOCK_MONOTONIC when the run's main process was seen to end (or the run was answered) */
     char message[512];
 };
 

@@ -706,8 +706,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
         in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         own_stdin = 1;
     }
-    int out_pipe[2], err_pipe[2] = { -1, -1 }, st_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || (!lim->merge_stderr && pipe2(err_pipe, O_CLOEXEC) != 0) ||
+    /* stdout_pipe: the program writes straight into the pipe to its peer run; nothing is captured or capped here */
+    int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 }, st_pipe[2];
+    if ((!req->stdout_pipe && pipe2(out_pipe, O_CLOEXEC) != 0) || (!lim->merge_stderr && pipe2(err_pipe, O_CLOEXEC) != 0) ||
         pipe2(st_pipe, O_CLOEXEC) != 0) {
         result_internal(r, "pipe: %s", strerror(errno));
         res->retire = 1;
@@ -718,8 +719,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
      * allocate (pipe buffers) serves the run. */
     long long cpu_base = cg_cpu_us(cg), self_base = self_cpu_us();
     long long start = now_us();
-    pid_t child = start_program((const char *)req, sizeof *req + req->strings_len, in_fd, out_pipe[1],
-                                lim->merge_stderr ? out_pipe[1] : err_pipe[1], st_pipe[1]);
+    int child_out = req->stdout_pipe ? out_file : out_pipe[1];
+    pid_t child = start_program((const char *)req, sizeof *req + req->strings_len, in_fd, child_out,
+                                lim->merge_stderr ? child_out : err_pipe[1], st_pipe[1]);
     if (child < 0) {
         result_internal(r, "cannot start the program process: %s", strerror(errno));
         res->retire = 1;
@@ -727,7 +729,8 @@ static void run_request(const struct msg_request *req, const char *program, cons
     }
     if (own_stdin)
         close(in_fd);
-    close(out_pipe[1]);
+    if (out_pipe[1] >= 0)
+        close(out_pipe[1]);
     if (err_pipe[1] >= 0)
         close(err_pipe[1]);
     close(st_pipe[1]);
@@ -848,6 +851,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
 
     r->cpu_us = cpu > 0 ? cpu : 0;
     r->wall_us = end - start;
+    r->end_us = end;
     r->maxrss_kb = peak / 1024;
     r->stdout_bytes = streams[0].kept;
     r->stderr_bytes = streams[1].kept;
