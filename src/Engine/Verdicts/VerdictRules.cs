@@ -62,9 +62,9 @@ public static class VerdictRules
     /// Precedence, first match wins:
     /// <list type="number">
     /// <item>the sandbox failed for either program: IE;</item>
+    /// <item>the submission ran over its time limit: TLE (time limits come first);</item>
     /// <item>the interactor ended first and rejected (exit 43): WA, whatever the submission did afterwards (crash, broken
-    /// pipe, running over its time);</item>
-    /// <item>the submission ran over its time limit: TLE;</item>
+    /// pipe);</item>
     /// <item>the submission failed (MLE, RE by exit code or signal) and it ended first, or the interactor did not fail:
     /// that verdict. Death by SIGPIPE (writing to an interactor that had ended) is no failure of its own: the interactor
     /// decides;</item>
@@ -80,10 +80,10 @@ public static class VerdictRules
             return (Verdict.IE, run.Message ?? "the sandbox failed");
         if (interaction.Interactor.Status == SandboxStatus.InternalError)
             return (Verdict.IE, outcome.Message ?? interaction.Interactor.Message ?? "the sandbox failed");
-        if (interaction.InteractorEndedFirst && outcome.Status == CheckStatus.WrongAnswer)
-            return (Verdict.WA, outcome.Message);
         if (run.Status is SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded)
             return (Verdict.TLE, run.Message);
+        if (interaction.InteractorEndedFirst && outcome.Status == CheckStatus.WrongAnswer)
+            return (Verdict.WA, outcome.Message);
 
         var brokenPipe = run.Status == SandboxStatus.Signaled && run.Signal == BrokenPipeSignal;
         var failed = !brokenPipe && (run.Status != SandboxStatus.Ok || outOfMemory);

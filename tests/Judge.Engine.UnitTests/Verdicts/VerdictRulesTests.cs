@@ -93,7 +93,6 @@ public class VerdictRulesTests
     {
         Assert.Equal((Verdict.WA, "wrong guess"), Interaction(BrokenPipe, Rejected, interactorFirst: true));
         Assert.Equal(Verdict.WA, Interaction(Run(SandboxStatus.Signaled, signal: 11), Rejected, interactorFirst: true).Verdict);
-        Assert.Equal(Verdict.WA, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), Rejected, interactorFirst: true).Verdict);
     }
 
     [Fact]
@@ -105,8 +104,10 @@ public class VerdictRulesTests
     }
 
     [Fact]
-    public void Submission_over_its_time_limit_is_time_limit_exceeded_unless_the_interactor_rejected_first()
+    public void Submission_over_its_time_limit_is_time_limit_exceeded_whatever_the_interactor_did()
     {
+        Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), Rejected, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.WallTimeLimitExceeded), Rejected, interactorFirst: true).Verdict);
         Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.WallTimeLimitExceeded), Rejected, interactorFirst: false).Verdict);
         Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), InteractorFailed, interactorFirst: true).Verdict);
         Assert.Equal(Verdict.TLE, Interaction(Run(SandboxStatus.CpuTimeLimitExceeded), CheckOutcome.Accepted, interactorFirst: true).Verdict);
