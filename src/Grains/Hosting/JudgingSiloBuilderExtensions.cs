@@ -46,6 +46,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<JudgeSlots>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
+        builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
         builder.Services.AddHostedService<ProblemCatalogStartup>();
 
         // Host only the workers of languages this silo's toolchain probe proved.

@@ -11,6 +11,7 @@ public sealed partial class SubmissionGrain(
     [PersistentState("submission", SubmissionGrain.StorageName)] IPersistentState<SubmissionState> state,
     ClusterLanguages languages,
     ISubmissionResults results,
+    IResultsOut resultsOut,
     TimeProvider time,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
@@ -46,7 +47,12 @@ public sealed partial class SubmissionGrain(
     public async Task<SubmitOutcome> Submit(SubmissionRequest request)
     {
         if (state.State.Request is { } existing)
-            return existing == request ? SubmitOutcome.Duplicate : SubmitOutcome.Conflict;
+        {
+            if (existing != request)
+                return SubmitOutcome.Conflict;
+            await resultsOut.AcceptedAsync(Id, existing); // repairs a publication a crash kept from being recorded
+            return SubmitOutcome.Duplicate;
+        }
 
         state.State.Request = request;
         state.State.Submission = new Submission
@@ -60,6 +66,7 @@ public sealed partial class SubmissionGrain(
         await WriteStateAsync();
         LogAccepted(logger, Id, request.Language, request.Problem);
         ScheduleDispatch();
+        await resultsOut.AcceptedAsync(Id, request);
         return SubmitOutcome.Accepted;
     }
 
@@ -206,6 +213,7 @@ public sealed partial class SubmissionGrain(
         await WriteStateAsync();
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy);
         finished.TrySetResult();
+        await resultsOut.FinishedAsync(Id, state.State.Request!, View!);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {SubmissionId} in {Language} for {Problem}")]

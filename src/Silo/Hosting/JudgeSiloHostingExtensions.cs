@@ -44,8 +44,10 @@ public static class JudgeSiloHostingExtensions
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
                 silo.AddMemoryGrainStorage(SubmissionGrain.StorageName);
+                silo.UseInMemoryReminderService();
             }
             silo.AddJudging(configuration);
+            silo.AddResultsOut(configuration);
         });
 
         var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);

@@ -1,4 +1,5 @@
 using Judge.Engine.Problems;
+using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
 using Judge.Silo.Http;
@@ -60,7 +61,8 @@ public static class JudgeApi
 
     private static IResult Error(int status, string message, string? id = null) => Results.Json(new ErrorBody(message, id), statusCode: status);
 
-    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages)
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages,
+        IResultsOut resultsOut)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -84,6 +86,8 @@ public static class JudgeApi
             return Error(400, $"unknown language '{submission.Language}'; known languages: {string.Join(", ", LanguageIds.All)}");
         if (!languages.IsOffered(submission.Language))
             return Error(400, $"language '{submission.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
+        if (resultsOut.CheckCallback(submission.CallbackUrl) is { } refused)
+            return Error(400, refused);
 
         var id = parsed.Id ?? Guid.CreateVersion7().ToString("N");
         var grain = grains.GetGrain<ISubmissionGrain>(id);
