@@ -20,6 +20,9 @@ public sealed class SiloProcess(string name, string connectionString, string clu
     public int GatewayPort { get; } = Ports.Free();
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>More environment for the silo (configuration as <c>Judge__...</c>), applied at the next start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>The silo's last output lines, for failure messages.</summary>
     public string RecentLog => string.Join('\n', log.TakeLast(60));
 
@@ -64,6 +67,8 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         start.Environment["ConnectionStrings__Judge"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
 
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -123,6 +128,15 @@ public sealed class SiloProcess(string name, string connectionString, string clu
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Kills the silo with SIGKILL, as a crash or an OOM kill would: no shutdown, nothing handed over.</summary>
+    public async Task KillAsync()
+    {
+        if (process is null || process.HasExited)
+            return;
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
     }
 
     public async Task<JsonElement> GetJsonAsync(string path) => await Http.GetFromJsonAsync<JsonElement>(path);

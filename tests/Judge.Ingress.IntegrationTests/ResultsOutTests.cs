@@ -17,6 +17,7 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
 {
     private const string Correct = "a, b = map(int, input().split())\nprint(a + b)\n";
     private const string Wrong = "a, b = map(int, input().split())\nprint(a - b)\n";
+    private const string NotPython = "a, b = map(int, input().split()\nprint(a + b)\n";
     private const string CorrectCpp = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}\n";
 
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(6);
@@ -65,24 +66,34 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
         return ids.ToDictionary(id => id, silo.Results.For);
     }
 
+    /// <summary>A cheap mix of verdicts: every fourth accepted (9 tests run), the others wrong (1 test) or not compiling.</summary>
+    private static Verdict Expected(int i) => (i % 4) switch { 0 => Verdict.AC, 1 or 2 => Verdict.WA, _ => Verdict.CE };
+
+    private static string Source(Verdict expected) => expected switch { Verdict.AC => Correct, Verdict.WA => Wrong, _ => NotPython };
+
     private static Verdict VerdictOf(JsonElement result) => Enum.Parse<Verdict>(result.GetProperty("verdict").GetString()!);
 
     [Fact]
     public async Task A_thousand_messages_give_one_right_result_each_on_the_results_queue_and_leave_the_source_queue_empty()
     {
-        // A quarter wrong answers (stopped at the first test), one in fifty in C++ (compiled), the rest Python.
+        // Cheap to judge on two cores: an eighth accepted (9 tests each; 13 of them in C++, compiled), half wrong
+        // (stopped at the first test), the rest not even Python (CE at the syntax check).
         var cases = Enumerable.Range(0, 1000).Select(i => (
             Id: $"bulk-{i}",
-            Language: i % 50 == 7 ? "cpp17" : "python3",
-            Expected: i % 4 == 3 ? Verdict.WA : Verdict.AC)).ToList();
+            Language: i % 80 == 0 ? "cpp17" : "python3",
+            Expected: (i % 8) switch { 0 => Verdict.AC, <= 4 => Verdict.WA, _ => Verdict.CE })).ToList();
         var clock = Stopwatch.StartNew();
-        await SendAsync(silo.SourceQueue, cases.Select(c => Body(c.Id,
-            c.Expected == Verdict.WA ? Wrong : c.Language == "cpp17" ? CorrectCpp : Correct, c.Language)));
+        await SendAsync(silo.SourceQueue, cases.Select(c => Body(c.Id, c.Expected switch
+        {
+            Verdict.AC => c.Language == "cpp17" ? CorrectCpp : Correct,
+            Verdict.WA => Wrong,
+            _ => NotPython,
+        }, c.Language)));
 
         var results = await silo.Results.WaitForAsync(cases.Select(c => c.Id).ToList(), Patience);
         clock.Stop();
-        output.WriteLine($"1000 submissions (750 AC with 9 tests each, 250 WA stopped at the first test; 20 in C++) from enqueue to the last result: " +
-            $"{clock.Elapsed.TotalSeconds:0.0} s, {1000 / clock.Elapsed.TotalSeconds:0.0} submissions/s");
+        output.WriteLine($"1000 submissions (125 AC with 9 tests each, 13 of them C++; 500 WA stopped at the first test; 375 CE) " +
+            $"from enqueue to the last result: {clock.Elapsed.TotalSeconds:0.0} s, {1000 / clock.Elapsed.TotalSeconds:0.0} submissions/s");
 
         foreach (var (id, language, expected) in cases)
         {
@@ -91,8 +102,13 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
             Assert.Equal("finished", result.GetProperty("status").GetString());
             Assert.Equal(language, result.GetProperty("language").GetString());
             Assert.Equal(expected, VerdictOf(result));
-            var tests = result.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("verdict").GetString()).ToList();
-            Assert.Equal(expected == Verdict.AC ? Enumerable.Repeat("AC", 9).ToArray() : ["WA", .. Enumerable.Repeat("SK", 8)], tests.ToArray());
+            var tests = result.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("verdict").GetString()).ToArray();
+            Assert.Equal(expected switch
+            {
+                Verdict.AC => Enumerable.Repeat("AC", 9).ToArray(),
+                Verdict.WA => ["WA", .. Enumerable.Repeat("SK", 8)],
+                _ => [],
+            }, tests);
         }
         var copies = await AllPublishedAsync(cases.Select(c => c.Id).ToList());
         Assert.All(copies, pair => Assert.Single(pair.Value));
@@ -104,7 +120,7 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
     public async Task Messages_delivered_twice_by_redelivery_or_duplicate_sends_give_one_result_per_id()
     {
         var ids = Enumerable.Range(0, 40).Select(i => $"twice-{i}").ToList();
-        var bodies = ids.Select((id, i) => Body(id, i % 3 == 0 ? Wrong : Correct)).ToList();
+        var bodies = ids.Select((id, i) => Body(id, Source(Expected(i)))).ToList();
 
         // Every body sent twice at once; meanwhile a consumer that crashes takes what it can and never deletes it:
         // SQS delivers those again after their 2 s visibility timeout.
@@ -122,7 +138,7 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
 
         var results = await silo.Results.WaitForAsync(ids, Patience);
         for (var i = 0; i < ids.Count; i++)
-            Assert.Equal(i % 3 == 0 ? Verdict.WA : Verdict.AC, VerdictOf(results[ids[i]]));
+            Assert.Equal(Expected(i), VerdictOf(results[ids[i]]));
         await QueueEmptiesAsync(silo.SourceQueue);
 
         // And once more, after judging: the submission grain answers "duplicate", the publisher has delivered and sends nothing.
@@ -284,14 +300,14 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
     public async Task Ingress_killed_with_sigkill_mid_batch_and_restarted_loses_no_message()
     {
         var (queue, deadLetter) = await silo.Sqs.CreateQueuesAsync("kill-ingress");
-        var ids = Enumerable.Range(0, 120).Select(i => $"kill-{i}").ToList();
-        await SendAsync(queue, ids.Select((id, i) => Body(id, i % 5 == 0 ? Wrong : Correct)));
+        var ids = Enumerable.Range(0, 60).Select(i => $"kill-{i}").ToList();
+        await SendAsync(queue, ids.Select((id, i) => Body(id, Source(Expected(i)))));
 
         await using var first = new IngressProcess(silo.GatewayPort, queue, silo.Sqs.ServiceUrl);
         first.Start();
         // Mid-batch: some results out, and messages received by this ingress that it has not deleted yet.
         var deadline = DateTime.UtcNow + Patience;
-        while (ids.Count(id => silo.Results.For(id).Count > 0) < 10 || await NotVisibleAsync(queue) == 0)
+        while (ids.Count(id => silo.Results.For(id).Count > 0) < 5 || await NotVisibleAsync(queue) == 0)
         {
             Assert.False(first.HasExited, first.RecentLog);
             Assert.True(DateTime.UtcNow < deadline, "the first ingress did not get going:\n" + first.RecentLog);
@@ -307,7 +323,7 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
         second.Start();
         var results = await silo.Results.WaitForAsync(ids, Patience);
         for (var i = 0; i < ids.Count; i++)
-            Assert.Equal(i % 5 == 0 ? Verdict.WA : Verdict.AC, VerdictOf(results[ids[i]]));
+            Assert.Equal(Expected(i), VerdictOf(results[ids[i]]));
         await QueueEmptiesAsync(queue);
         var copies = await AllPublishedAsync(ids);
         Assert.All(copies, pair => Assert.Single(pair.Value));
