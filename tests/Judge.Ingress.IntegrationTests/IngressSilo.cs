@@ -65,6 +65,7 @@ public sealed class IngressSilo : IAsyncLifetime
             "--Judge:Results:Webhook:AllowedHosts=127.0.0.1",
             "--Judge:Results:Webhook:Timeout=00:00:02",
             "--Judge:Results:Webhook:RetryDelay=00:00:00.2",
+            "--Judge:Results:Webhook:MaxAttempts=4",
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Judge", LogLevel.Information);

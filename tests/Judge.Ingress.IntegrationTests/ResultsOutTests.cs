@@ -281,6 +281,23 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Webhook_that_keeps_failing_is_given_up_after_the_configured_attempts_and_the_queue_still_has_the_result()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await SendAsync(silo.SourceQueue, [Body("hook-down", Correct, callbackUrl: $"{receiver.BaseUrl}/hook/always-fail")]);
+
+        var copies = await AllPublishedAsync(["hook-down"]);
+        Assert.Single(copies["hook-down"]);
+        var status = await silo.Grains.GetGrain<IResultPublisherGrain>("hook-down").GetStatus();
+        Assert.True(status.WebhookGaveUp);
+        Assert.Equal(4, status.WebhookAttempts); // Judge:Results:Webhook:MaxAttempts=4 in these tests
+        Assert.Contains("the receiver answered 500", status.LastError);
+        var deliveries = receiver.Deliveries.Where(d => d.SubmissionId == "hook-down").ToList();
+        Assert.Equal(new[] { "1", "2", "3", "4" }, deliveries.Select(d => d.Attempt).ToArray());
+        Assert.All(deliveries, d => Assert.Equal(copies["hook-down"][0], Encoding.UTF8.GetString(d.Body)));
+    }
+
+    [Fact]
     public async Task Http_api_refuses_a_callback_url_it_may_not_call_with_the_reason()
     {
         foreach (var (url, reason) in new[]

@@ -9,7 +9,7 @@ namespace Judge.Ingress.IntegrationTests;
 
 /// <summary>A backend's webhook endpoint on 127.0.0.1 (real Kestrel) that records every delivery. <c>/hook/ok</c>
 /// answers 200; <c>/hook/fail-once</c> answers 503 to the first delivery of each submission; <c>/hook/slow-once</c>
-/// answers the first one only after the judge's timeout.</summary>
+/// answers the first one only after the judge's timeout; <c>/hook/always-fail</c> answers 500 to every delivery.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     /// <summary>One request as received, with the status it was answered (0: the sender gave up before the answer).</summary>
@@ -50,6 +50,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = behaviour switch
         {
             "fail-once" when first => StatusCodes.Status503ServiceUnavailable,
+            "always-fail" => StatusCodes.Status500InternalServerError,
             "slow-once" when first => 0,
             _ => StatusCodes.Status200OK,
         };
