@@ -7,7 +7,8 @@ using Npgsql;
 
 namespace Judge.Cluster.EndToEndTests;
 
-/// <summary>Results out over PostgreSQL: a result owed when its silo dies is published by the survivor, once.</summary>
+/// <summary>SQS in and results out over PostgreSQL with silo processes: a silo killed with results owed, or while the
+/// ingress hands submissions off, loses nothing, and every result is published once.</summary>
 public sealed class ResultsOutRecoveryTests : IAsyncLifetime
 {
     private const string ClusterId = "results-out";
@@ -99,6 +100,81 @@ public sealed class ResultsOutRecoveryTests : IAsyncLifetime
         Assert.Equal(stored.GetProperty("judgedBy").GetString(), json.RootElement.GetProperty("judgedBy").GetString());
         Assert.Contains($":{first.SiloPort}:", json.RootElement.GetProperty("judgedBy").GetString()); // judged by the silo that died
     }
+
+    [Fact]
+    public async Task Silo_killed_while_the_ingress_hands_off_loses_no_message_and_each_result_is_published_once()
+    {
+        var (source, deadLetter) = await sqs.CreateQueuesAsync("submissions", visibilitySeconds: 10, maxReceiveCount: 20);
+        var results = (await sqs.Client.CreateQueueAsync("results")).QueueUrl;
+        await using var collector = new ResultsCollector(sqs.Client, results);
+        collector.Start();
+        var victim = Silo(results);
+        var survivor = Silo(results);
+        foreach (var silo in silos)
+        {
+            silo.Start();
+            await silo.WaitReadyAsync();
+        }
+        await using var ingress = new IngressProcess(0, source, sqs.ServiceUrl);
+        ingress.Environment["ConnectionStrings__Judge"] = connectionString;
+        ingress.Environment["Judge__Cluster__Id"] = ClusterId;
+        ingress.Start();
+
+        // Every fourth accepted (9 tests), the others wrong (1 test) or not Python at all (CE at the syntax check).
+        var ids = Enumerable.Range(0, 40).Select(i => $"handoff-{i}").ToList();
+        static string Expected(int i) => (i % 4) switch { 0 => "AC", 1 or 2 => "WA", _ => "CE" };
+        static string Source(string verdict) => verdict switch
+        {
+            "AC" => "a, b = map(int, input().split())\nprint(a + b)\n",
+            "WA" => "a, b = map(int, input().split())\nprint(a - b)\n",
+            _ => "a, b = map(int, input().split()\n",
+        };
+        foreach (var batch in ids.Select((id, i) => JsonSerializer.Serialize(new { version = 1, id, problem = "aplusb", language = "python3", source = Source(Expected(i)) })).Chunk(10))
+            await sqs.Client.SendMessageBatchAsync(source, batch.Select((b, i) => new SendMessageBatchRequestEntry($"m{i}", b)).ToList());
+
+        // Kill a silo while the ingress holds received messages it has not handed off yet, with judging under way.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (ids.Count(id => collector.For(id).Count > 0) < 3 || await NotVisibleAsync(source) == 0)
+        {
+            Assert.False(ingress.HasExited, ingress.RecentLog);
+            Assert.True(DateTime.UtcNow < deadline, "the ingress did not get going:\n" + ingress.RecentLog);
+            await Task.Delay(20);
+        }
+        await victim.KillAsync();
+
+        Dictionary<string, JsonElement> judged;
+        try
+        {
+            judged = await collector.WaitForAsync(ids, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\ningress:\n{ingress.RecentLog}\nsurvivor:\n{survivor.RecentLog}", e);
+        }
+        for (var i = 0; i < ids.Count; i++)
+            Assert.Equal(Expected(i), judged[ids[i]].GetProperty("verdict").GetString());
+        // Every publisher done (its reminder gone), the source and results queues drained: one result per id.
+        foreach (var id in ids)
+        {
+            while (await PublisherRemindersAsync(id) > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromMinutes(6), $"the publisher of {id} did not finish:\n{survivor.RecentLog}");
+                await Task.Delay(200);
+            }
+        }
+        while (await sqs.CountAsync(source) > 0 || await sqs.CountAsync(results) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromMinutes(6), "the queues did not empty:\n" + ingress.RecentLog);
+            await Task.Delay(200);
+        }
+        Assert.All(ids, id => Assert.Single(collector.For(id)));
+        Assert.Empty(collector.Unreadable);
+        Assert.Empty(await sqs.DrainAsync(deadLetter));
+    }
+
+    private async Task<int> NotVisibleAsync(string queueUrl) => int.Parse(
+        (await sqs.Client.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessagesNotVisible"])).Attributes["ApproximateNumberOfMessagesNotVisible"],
+        System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync()
     {

@@ -10,6 +10,9 @@ public sealed class IngressProcess(int gatewayPort, string queueUrl, string serv
     private readonly ConcurrentQueue<string> log = new();
     private Process? process;
 
+    /// <summary>More environment for the ingress (e.g. <c>ConnectionStrings__Judge</c> to join a PostgreSQL cluster).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>The ingress last output lines, for failure messages.</summary>
     public string RecentLog => string.Join('\n', log.TakeLast(40));
 
@@ -49,7 +52,10 @@ public sealed class IngressProcess(int gatewayPort, string queueUrl, string serv
         start.Environment["AWS_SECRET_ACCESS_KEY"] = SqsEmulator.SecretKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Judge"] = "Information";
+        start.Environment["Logging__LogLevel__Orleans"] = "Warning";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Record(e.Data);
         process.ErrorDataReceived += (_, e) => Record(e.Data);
