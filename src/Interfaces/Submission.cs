@@ -4,13 +4,15 @@ using System.Text.Json.Serialization;
 namespace Judge.Interfaces;
 
 /// <summary>What a client submits: a problem, a language id and the source; <paramref name="RunAll"/> judges every test even
-/// after a failure (the problem's <c>on_reject: break</c> is ignored).</summary>
+/// after a failure (the problem's <c>on_reject: break</c> is ignored); <paramref name="CallbackUrl"/> is where the final
+/// result is POSTed (see <see cref="SubmissionJson.CallbackUrlRule"/>).</summary>
 [GenerateSerializer, Immutable, Alias("judge.SubmissionRequest")]
 public sealed record SubmissionRequest(
     [property: Id(0)] string Problem,
     [property: Id(1)] string Language,
     [property: Id(2)] string Source,
-    [property: Id(3)] bool RunAll = false);
+    [property: Id(3)] bool RunAll = false,
+    [property: Id(4)] string? CallbackUrl = null);
 
 /// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem;
 /// <paramref name="Message"/> is for the submitter (a validator's <c>teammessage.txt</c>), <paramref name="JudgeMessage"/> only for

@@ -13,6 +13,38 @@ public static partial class SubmissionJson
     /// <summary>The id rule, as error messages state it.</summary>
     public const string IdRule = "must be 1 to 128 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit";
 
+    /// <summary>Longest accepted <c>callbackUrl</c>, in characters.</summary>
+    public const int MaxCallbackUrlLength = 2048;
+
+    /// <summary>The callback URL rule, as error messages state it.</summary>
+    public const string CallbackUrlRule = "must be an absolute http or https URL of at most 2048 characters, without user name, password or fragment";
+
+    /// <summary>Reads the optional field <c>callbackUrl</c> and checks its form (not whether this judge may call it: that is
+    /// the silo's webhook policy).</summary>
+    public static bool TryCallbackUrl(JsonElement root, out string? url, out string? error)
+    {
+        if (!TryString(root, "callbackUrl", required: false, out url, out error) || url is null)
+            return error is null;
+        if (url.Length > MaxCallbackUrlLength)
+        {
+            error = $"field 'callbackUrl' is {url.Length} characters; it {CallbackUrlRule}";
+            return false;
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(uri.Host)
+            || uri.UserInfo.Length > 0
+            || uri.Fragment.Length > 0
+            || url.Any(char.IsWhiteSpace))
+        {
+            error = $"field 'callbackUrl' {CallbackUrlRule}, not '{Shorten(url)}'";
+            return false;
+        }
+        return true;
+    }
+
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "...";
+
     /// <summary>Whether <paramref name="id"/> has the form of a submission id.</summary>
     public static bool IsValidId(string id) => SubmissionId().IsMatch(id);
 

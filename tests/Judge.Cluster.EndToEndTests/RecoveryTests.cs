@@ -52,7 +52,7 @@ public sealed class RecoveryTests(JudgeCluster cluster, ITestOutputHelper output
         var finishedAtKill = (await RowsAsync("recover-")).Values.Count(r => r.Status == "finished");
         var beforeKill = sincePost.Elapsed;
         var victim = cluster.Silos[2];
-        victim.Kill();
+        await victim.KillAsync();
         var sinceKill = Stopwatch.StartNew();
 
         // Nobody asks the grains: the results table alone is watched. Work on the dead silo comes back through failed

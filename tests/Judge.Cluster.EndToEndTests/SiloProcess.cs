@@ -21,7 +21,7 @@ public sealed class SiloProcess(string name, string connectionString, string clu
     public int GatewayPort { get; } = Ports.Free();
     public HttpClient Http { get; private set; } = null!;
 
-    private static readonly string? LogDirectory = Environment.GetEnvironmentVariable("JUDGE_TEST_SILO_LOGS") is { Length: > 0 } dir
+    private static readonly string? LogDirectory = System.Environment.GetEnvironmentVariable("JUDGE_TEST_SILO_LOGS") is { Length: > 0 } dir
         ? Directory.CreateDirectory(dir).FullName
         : null;
 
@@ -33,6 +33,9 @@ public sealed class SiloProcess(string name, string connectionString, string clu
 
     /// <summary>Whether one of the silo's last output lines contains <paramref name="text"/>.</summary>
     public bool LogContains(string text) => log.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>More environment for the silo (configuration as <c>Judge__...</c>), applied at the next start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
 
     /// <summary>The silo's last output lines, for failure messages.</summary>
     public string RecentLog => string.Join('\n', log.TakeLast(60));
@@ -84,6 +87,8 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         if (LogDirectory is not null)
             start.Environment["Logging__LogLevel__Judge"] = "Information";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
 
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -150,14 +155,13 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         }
     }
 
-    /// <summary>kill -9 of the silo process: no goodbye to the cluster (its sandbox daemon exits when its stdin closes).</summary>
-    public void Kill()
+    /// <summary>Kills the silo with SIGKILL, as a crash or an OOM kill would: no shutdown, nothing handed over.</summary>
+    public async Task KillAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: false);
-            process.WaitForExit();
-        }
+        if (process is null || process.HasExited)
+            return;
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
     }
 
     public async Task<JsonElement> GetJsonAsync(string path) => await Http.GetFromJsonAsync<JsonElement>(path);

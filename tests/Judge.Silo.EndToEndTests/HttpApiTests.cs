@@ -127,6 +127,8 @@ public class HttpApiTests(JudgeServer server)
         { "{\"problem\":\"aplusb\",\"language\":\"kotlin\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "language 'kotlin' is not offered by any silo" },
         { "{\"id\":\"../etc\",\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "field 'id' must be" },
         { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"runAll\":\"yes\"}", "application/json", HttpStatusCode.BadRequest, "field 'runAll' must be a boolean, not a string" },
+        { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"callbackUrl\":\"file:///etc/passwd\"}", "application/json", HttpStatusCode.BadRequest, "field 'callbackUrl' must be an absolute http or https URL" },
+        { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"callbackUrl\":\"https://backend.example.com/hook\"}", "application/json", HttpStatusCode.BadRequest, "this judge sends no webhooks (Judge:Results:Webhook:Secret is not set)" },
         { "problem=aplusb", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "application/json" },
     };
 

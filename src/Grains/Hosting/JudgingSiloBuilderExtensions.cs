@@ -77,6 +77,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
         builder.Services.AddHostedService<ProblemRefreshService>();
+        builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
 
         // Host only the workers of languages this silo's toolchain probe proved.
         builder.Services.AddOptions<GrainTypeOptions>().PostConfigure<ToolchainInventory>((grainTypes, toolchains) =>

@@ -5,11 +5,12 @@ using Orleans.Concurrency;
 
 namespace Judge.Grains.Submissions;
 
-/// <summary>Checks submissions against the problems this silo loaded and the languages the cluster offers.</summary>
+/// <summary>Checks submissions against the problems this silo loaded, the languages the cluster offers and the webhook policy.</summary>
 [StatelessWorker, GrainType("submission-check")]
-public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguages languages) : Grain, ISubmissionCheckGrain
+public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguages languages, IResultsOut resultsOut) : Grain, ISubmissionCheckGrain
 {
-    public async Task<string?> Check(SubmissionRequest request) => await Problem(request) ?? Language(request);
+    public async Task<string?> Check(SubmissionRequest request) =>
+        await Problem(request) ?? Language(request) ?? resultsOut.CheckCallback(request.CallbackUrl);
 
     private async Task<string?> Problem(SubmissionRequest request) => await problems.FindAsync(request.Problem) is null
         ? $"unknown problem '{request.Problem}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"

@@ -21,6 +21,7 @@ public sealed partial class SubmissionGrain(
     ISubmissionResults results,
     JudgeDrain drain,
     IOptions<JudgingOptions> options,
+    IResultsOut resultsOut,
     TimeProvider time,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain, IRemindable
 {
@@ -73,7 +74,12 @@ public sealed partial class SubmissionGrain(
     public async Task<SubmitOutcome> Submit(SubmissionRequest request)
     {
         if (state.State.Request is { } existing)
-            return existing == request ? SubmitOutcome.Duplicate : SubmitOutcome.Conflict;
+        {
+            if (existing != request)
+                return SubmitOutcome.Conflict;
+            await resultsOut.AcceptedAsync(Id, existing); // repairs a publication a crash kept from being recorded
+            return SubmitOutcome.Duplicate;
+        }
 
         state.State.Request = request;
         state.State.Submission = new Submission
@@ -90,6 +96,7 @@ public sealed partial class SubmissionGrain(
         // here: the reminder service of this grain's range may itself be on a silo that just died.
         _ = ChangeWatchdogAsync(register: true);
         StartDispatch();
+        await resultsOut.AcceptedAsync(Id, request);
         return SubmitOutcome.Accepted;
     }
 
@@ -364,6 +371,7 @@ public sealed partial class SubmissionGrain(
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? state.State.Attempt);
         finished.TrySetResult();
         _ = ChangeWatchdogAsync(register: false);
+        await resultsOut.FinishedAsync(Id, state.State.Request!, View!);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)

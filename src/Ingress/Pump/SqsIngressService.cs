@@ -270,10 +270,13 @@ public sealed partial class SqsIngressService(
             {
                 try
                 {
-                    if (await grain.WaitForResult(TimeSpan.FromMinutes(5)) is { Status: SubmissionStatus.Finished })
+                    // Short waits, abandoned after a bound: a call to a grain on a silo that just died would otherwise
+                    // hold this permit for the call's whole response timeout (10 minutes).
+                    if (await grain.WaitForResult(TimeSpan.FromSeconds(20)).WaitAsync(TimeSpan.FromSeconds(45), watching.Token)
+                        is { Status: SubmissionStatus.Finished })
                         return;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !watching.IsCancellationRequested)
                 {
                     LogWatchFailed(logger, e, id);
                     if (!await DelayAsync(TimeSpan.FromSeconds(5), watching.Token))

@@ -54,6 +54,7 @@ public static class JudgeSiloHostingExtensions
             // Problems come from S3 once a bucket is configured (Judge:Problems:S3:Bucket), else from Judge:Problems:Root.
             if (configuration.HasS3Problems())
                 silo.UseS3Problems(configuration);
+            silo.AddResultsOut(configuration);
         });
 
         var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);

@@ -1,4 +1,5 @@
 using Judge.Engine.Problems;
+using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
 using Judge.Silo.Http;
@@ -67,7 +68,8 @@ public static class JudgeApi
     /// <summary>The shortest judge token accepted.</summary>
     public const int MinJudgeTokenLength = 16;
 
-    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages, IConfiguration configuration)
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages,
+        IConfiguration configuration, IResultsOut resultsOut)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -94,6 +96,8 @@ public static class JudgeApi
             return Error(400, $"unknown language '{submission.Language}'; known languages: {string.Join(", ", LanguageIds.All)}");
         if (!languages.IsOffered(submission.Language))
             return Error(400, $"language '{submission.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
+        if (resultsOut.CheckCallback(submission.CallbackUrl) is { } refused)
+            return Error(400, refused);
 
         var id = parsed.Id ?? Guid.CreateVersion7().ToString("N");
         var grain = grains.GetGrain<ISubmissionGrain>(id);

@@ -40,7 +40,8 @@ public static class SubmissionInput
             if (!SubmissionJson.TryString(root, "id", required: false, out var id, out var error)
                 || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
                 || !SubmissionJson.TryString(root, "language", required: true, out var language, out error)
-                || !SubmissionJson.TryString(root, "source", required: true, out var source, out error))
+                || !SubmissionJson.TryString(root, "source", required: true, out var source, out error)
+                || !SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
                 return Parsed.Fail(400, error!);
 
             if (id is not null && !SubmissionJson.IsValidId(id))
@@ -63,7 +64,7 @@ public static class SubmissionInput
                 runAll = runAllProperty.GetBoolean();
             }
 
-            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll));
+            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll, callbackUrl));
         }
     }
 

@@ -1,0 +1,215 @@
+using Judge.Grains.Submissions;
+using Judge.Interfaces;
+using Judge.Results.Messages;
+using Judge.Results.Options;
+using Judge.Results.Queue;
+using Judge.Results.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Judge.Results.Publishing;
+
+/// <summary>The outbox of one submission's result (keyed by the submission id, persistent). Tracked from acceptance with a
+/// reminder, so a result owed survives a crash anywhere between acceptance and delivery; builds the result once, stores it,
+/// then sends it to the results queue and POSTs it to the callback URL, each retried with exponential backoff until
+/// delivered (the webhook up to <see cref="WebhookOptions.MaxAttempts"/>). A delivered result is never sent again.</summary>
+[GrainType("result-publisher")]
+public sealed partial class ResultPublisherGrain(
+    [PersistentState("publication", SubmissionGrain.StorageName)] IPersistentState<PublicationState> state,
+    ResultQueue queue,
+    WebhookSender webhooks,
+    IOptions<ResultsOutOptions> options,
+    TimeProvider time,
+    ILogger<ResultPublisherGrain> logger) : Grain, IResultPublisherGrain, IRemindable
+{
+    /// <summary>The reminder that watches an owed result: polls the submission until it is finished, and resumes
+    /// delivery after a deactivation or a crash.</summary>
+    public const string ReminderName = "publish";
+
+    /// <summary>Period of <see cref="ReminderName"/> (Orleans' minimum).</summary>
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan MaxQueueRetryDelay = TimeSpan.FromMinutes(1);
+
+    private readonly ResultsOutOptions settings = options.Value;
+    private IGrainTimer? delivery;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private PublicationState S => state.State;
+
+    public async Task Track(string? callbackUrl)
+    {
+        if (S.Tracked || S.Body is not null)
+            return;
+        S.Tracked = true;
+        S.CallbackUrl = callbackUrl;
+        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        await state.WriteStateAsync();
+    }
+
+    public async Task Publish(Submission submission, string? callbackUrl)
+    {
+        if (S.Body is not null || submission.Status != SubmissionStatus.Finished)
+            return; // built before: the stored result stands, byte for byte
+        S.CallbackUrl ??= callbackUrl;
+        S.Body = ResultMessage.Build(submission);
+        S.QueuePending = queue.Configured;
+        if (S.CallbackUrl is not null && settings.Webhook.Enabled)
+            S.WebhookPending = true;
+        else if (S.CallbackUrl is not null)
+            S.LastError = "webhook not sent: Judge:Results:Webhook:Secret is not set";
+        if (!S.Tracked && (S.QueuePending || S.WebhookPending))
+        {
+            S.Tracked = true;
+            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        }
+        await state.WriteStateAsync();
+        LogBuilt(logger, Id, S.QueuePending, S.WebhookPending);
+        await DeliverOrScheduleAsync();
+    }
+
+    public Task<ResultPublication> GetStatus() => Task.FromResult(new ResultPublication(
+        S.Tracked, S.Body, S.QueuePending, S.WebhookPending, S.QueueAttempts, S.WebhookAttempts, S.WebhookGaveUp, S.LastError, S.Done));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+            return;
+        if (S.Body is null && !S.Done)
+        {
+            // The finish was not reported (its silo died, or the call failed): look, which also wakes a submission whose
+            // silo died mid-judging (its activation resumes judging).
+            var submission = await GrainFactory.GetGrain<ISubmissionGrain>(Id).Get();
+            if (submission is null)
+            {
+                LogSubmissionMissing(logger, Id);
+                S.LastError = "the submission is not stored; nothing to publish";
+                await CompleteAsync();
+                return;
+            }
+            if (submission.Status == SubmissionStatus.Finished)
+                await Publish(submission, S.CallbackUrl);
+            return;
+        }
+        await DeliverOrScheduleAsync();
+    }
+
+    /// <summary>Sends what is due now, then arms a timer for what is due later, or completes.</summary>
+    private async Task DeliverOrScheduleAsync()
+    {
+        if (S.Done || S.Body is null)
+        {
+            if (S.Done)
+                await CompleteAsync();
+            return;
+        }
+        var now = time.GetUtcNow();
+        var changed = false;
+        if (S.QueuePending && (S.NextQueueAttemptAt is not { } queueDue || queueDue <= now))
+        {
+            changed = true;
+            try
+            {
+                await queue.SendAsync(Id, S.Body, CancellationToken.None);
+                S.QueuePending = false;
+                S.NextQueueAttemptAt = null;
+                LogQueued(logger, Id);
+            }
+            catch (Exception e)
+            {
+                S.QueueAttempts++;
+                S.LastError = $"results queue: {e.GetBaseException().Message}";
+                S.NextQueueAttemptAt = time.GetUtcNow() + Backoff(settings.RetryDelay, MaxQueueRetryDelay, S.QueueAttempts);
+                LogQueueFailed(logger, e, Id, S.QueueAttempts);
+            }
+        }
+        if (S.WebhookPending && (S.NextWebhookAttemptAt is not { } hookDue || hookDue <= now))
+        {
+            changed = true;
+            var webhook = settings.Webhook;
+            S.WebhookAttempts++;
+            var error = await webhooks.DeliverAsync(S.CallbackUrl!, Id, S.Body, S.WebhookAttempts, CancellationToken.None);
+            if (error is null)
+            {
+                S.WebhookPending = false;
+                S.NextWebhookAttemptAt = null;
+                LogDelivered(logger, Id, S.WebhookAttempts);
+            }
+            else if (S.WebhookAttempts >= webhook.MaxAttempts)
+            {
+                S.WebhookPending = false;
+                S.WebhookGaveUp = true;
+                S.LastError = $"webhook: {error}";
+                LogWebhookGaveUp(logger, Id, S.WebhookAttempts, error);
+            }
+            else
+            {
+                S.LastError = $"webhook: {error}";
+                S.NextWebhookAttemptAt = time.GetUtcNow() + Backoff(webhook.RetryDelay, webhook.MaxRetryDelay, S.WebhookAttempts);
+                LogWebhookFailed(logger, Id, S.WebhookAttempts, error);
+            }
+        }
+
+        if (!S.QueuePending && !S.WebhookPending)
+        {
+            await CompleteAsync();
+            return;
+        }
+        if (changed)
+            await state.WriteStateAsync();
+        ScheduleAt(new[] { S.QueuePending ? S.NextQueueAttemptAt : null, S.WebhookPending ? S.NextWebhookAttemptAt : null }
+            .Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(now).Min());
+    }
+
+    private async Task CompleteAsync()
+    {
+        delivery?.Dispose();
+        delivery = null;
+        if (!S.Done)
+        {
+            S.Done = true;
+            await state.WriteStateAsync();
+        }
+        if (await this.GetReminder(ReminderName) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    private void ScheduleAt(DateTimeOffset due)
+    {
+        delivery?.Dispose();
+        var wait = due - time.GetUtcNow();
+        delivery = this.RegisterGrainTimer(_ => DeliverOrScheduleAsync(), new GrainTimerCreationOptions
+        {
+            DueTime = wait < TimeSpan.Zero ? TimeSpan.Zero : wait,
+            Period = Timeout.InfiniteTimeSpan,
+            KeepAlive = true, // retries are not cut short by idle collection; the reminder covers a silo's death
+        });
+    }
+
+    /// <summary><paramref name="first"/> × 2^(attempts − 1), at most <paramref name="max"/>.</summary>
+    internal static TimeSpan Backoff(TimeSpan first, TimeSpan max, int attempts) =>
+        TimeSpan.FromTicks((long)Math.Min(max.Ticks, first.Ticks * Math.Pow(2, Math.Min(attempts - 1, 40))));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Result of {SubmissionId} built (queue: {Queue}, webhook: {Webhook})")]
+    private static partial void LogBuilt(ILogger logger, string submissionId, bool queue, bool webhook);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Result of {SubmissionId} sent to the results queue")]
+    private static partial void LogQueued(ILogger logger, string submissionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the result of {SubmissionId} to the results queue failed (attempt {Attempt}); retrying")]
+    private static partial void LogQueueFailed(ILogger logger, Exception exception, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Result of {SubmissionId} delivered to its webhook (attempt {Attempt})")]
+    private static partial void LogDelivered(ILogger logger, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery of {SubmissionId} failed (attempt {Attempt}): {Error}; retrying")]
+    private static partial void LogWebhookFailed(ILogger logger, string submissionId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery of {SubmissionId} given up after {Attempt} attempts: {Error}")]
+    private static partial void LogWebhookGaveUp(ILogger logger, string submissionId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Result of {SubmissionId} is owed but the submission is not stored; nothing to publish")]
+    private static partial void LogSubmissionMissing(ILogger logger, string submissionId);
+}

@@ -1,0 +1,62 @@
+using Amazon;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Judge.Results.Messages;
+using Judge.Results.Options;
+
+namespace Judge.Results.Queue;
+
+/// <summary>Sends results to <c>Judge:Results:QueueUrl</c> with the real SQS client (the standard AWS credential chain),
+/// with the submission id in the message attribute <c>judge-submission-id</c>. On a FIFO queue the submission id is the
+/// message group and the deduplication id, so SQS itself drops a resend within its 5-minute window.</summary>
+public sealed class ResultQueue : IDisposable
+{
+    public const string SubmissionIdAttribute = "judge-submission-id";
+    public const string VersionAttribute = "judge-result-version";
+
+    private readonly AmazonSQSClient? client;
+    private readonly string? url;
+
+    public ResultQueue(ResultsOutOptions options)
+    {
+        url = options.QueueUrl;
+        if (url is null)
+            return;
+        var config = new AmazonSQSConfig();
+        if (options.Region is { Length: > 0 } region)
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        if (options.ServiceUrl is { Length: > 0 } serviceUrl)
+        {
+            config.ServiceURL = serviceUrl;
+            if (options.Region is { Length: > 0 } signingRegion)
+                config.AuthenticationRegion = signingRegion;
+        }
+        client = new AmazonSQSClient(config);
+    }
+
+    /// <summary>Whether a results queue is configured.</summary>
+    public bool Configured => client is not null;
+
+    /// <summary>Sends <paramref name="body"/>, the result of <paramref name="submissionId"/>; throws when SQS did not take it.</summary>
+    public async Task SendAsync(string submissionId, string body, CancellationToken cancellationToken)
+    {
+        var request = new SendMessageRequest
+        {
+            QueueUrl = url,
+            MessageBody = body,
+            MessageAttributes = new Dictionary<string, MessageAttributeValue>
+            {
+                [SubmissionIdAttribute] = new() { DataType = "String", StringValue = submissionId },
+                [VersionAttribute] = new() { DataType = "Number", StringValue = ResultMessage.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
+        };
+        if (url!.EndsWith(".fifo", StringComparison.Ordinal))
+        {
+            request.MessageGroupId = submissionId;
+            request.MessageDeduplicationId = submissionId;
+        }
+        await client!.SendMessageAsync(request, cancellationToken);
+    }
+
+    public void Dispose() => client?.Dispose();
+}
