@@ -19,6 +19,22 @@ public static partial class SubmissionJson
     /// <summary>The callback URL rule, as error messages state it.</summary>
     public const string CallbackUrlRule = "must be an absolute http or https URL of at most 2048 characters, without user name, password or fragment";
 
+    /// <summary>Reads the optional boolean field <c>runAll</c> (absent or null: <c>false</c>).</summary>
+    public static bool TryRunAll(JsonElement root, out bool runAll, out string? error)
+    {
+        runAll = false;
+        error = null;
+        if (!root.TryGetProperty("runAll", out var property) || property.ValueKind == JsonValueKind.Null)
+            return true;
+        if (property.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            error = $"field 'runAll' must be a boolean, not {Describe(property.ValueKind)}";
+            return false;
+        }
+        runAll = property.GetBoolean();
+        return true;
+    }
+
     /// <summary>Reads the optional field <c>callbackUrl</c> and checks its form (not whether this judge may call it: that is
     /// the silo's webhook policy).</summary>
     public static bool TryCallbackUrl(JsonElement root, out string? url, out string? error)

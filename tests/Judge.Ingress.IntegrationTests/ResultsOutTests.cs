@@ -189,7 +189,7 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
             (Message(new { version = 1, problem = p, language = l, source = "" }), "field 'source' is empty"),
             (Message(new { version = 1, problem = p, language = l, source = s, extra = 1 }), "unknown field 'extra'"),
             (Message(new { version = 1, problem = p, language = l, source = s, sourceCode = s }), "unknown field 'sourceCode'"),
-            (Message(new { version = 1, problem = p, language = l, source = s, runAll = true }), "unknown field 'runAll'"),
+            (Message(new { version = 1, problem = p, language = l, source = s, runAll = "yes" }), "field 'runAll' must be a boolean"),
             (Message(new { version = 1, id = "bad id!", problem = p, language = l, source = s }), "field 'id' must be 1 to 128 characters"),
             (Message(new { version = 1, id = "../etc", problem = p, language = l, source = s }), "field 'id' must be 1 to 128 characters"),
             (Message(new { version = 1, id = "-x", problem = p, language = l, source = s }), "field 'id' must be 1 to 128 characters"),

@@ -39,6 +39,7 @@ public sealed class SubmissionMessageTests
     [InlineData("""{"version":1,"problem":" ","language":"python3","source":"x"}""", "field 'problem' is empty")]
     [InlineData("""{"version":1,"id":"../etc","problem":"p","language":"python3","source":"x"}""", "field 'id' must be 1 to 128 characters")]
     [InlineData("""{"version":1,"problem":"p","language":"python3","source":"x","sourceCode":"y"}""", "unknown field 'sourceCode'")]
+    [InlineData("""{"version":1,"problem":"p","language":"python3","source":"x","runAll":1}""", "field 'runAll' must be a boolean, not a number")]
     public void Malformed_message_is_rejected_with_a_specific_reason(string body, string reason)
     {
         var parsed = SubmissionMessage.Parse(body, MessageId);
@@ -59,5 +60,14 @@ public sealed class SubmissionMessageTests
     {
         var body = new string('[', 1000) + new string(']', 1000);
         Assert.Contains("not valid JSON", SubmissionMessage.Parse(body, MessageId).Error);
+    }
+
+    [Fact]
+    public void RunAll_is_read_as_in_the_http_api()
+    {
+        var parsed = SubmissionMessage.Parse("""{"version":1,"id":"a","problem":"p","language":"python3","source":"x","runAll":true}""", "m-1");
+
+        Assert.True(parsed.Request!.RunAll);
+        Assert.False(SubmissionMessage.Parse("""{"version":1,"id":"a","problem":"p","language":"python3","source":"x"}""", "m-1").Request!.RunAll);
     }
 }

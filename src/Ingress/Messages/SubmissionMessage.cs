@@ -5,8 +5,8 @@ using Judge.Interfaces;
 namespace Judge.Ingress.Messages;
 
 /// <summary>The body of a submission message on the ingress queue, schema version 1 (see README.md, "SQS ingress"):
-/// <c>{"version":1,"id":"...","problem":"...","language":"...","source":"...","callbackUrl":"..."}</c>, <c>id</c> and
-/// <c>callbackUrl</c> optional.</summary>
+/// <c>{"version":1,"id":"...","problem":"...","language":"...","source":"...","runAll":false,"callbackUrl":"..."}</c>,
+/// <c>id</c>, <c>runAll</c> and <c>callbackUrl</c> optional: the fields of the HTTP API.</summary>
 public static class SubmissionMessage
 {
     /// <summary>The schema version this parser reads.</summary>
@@ -15,7 +15,7 @@ public static class SubmissionMessage
     /// <summary>Largest accepted source, in UTF-8 bytes (as the HTTP API).</summary>
     public const int MaxSourceBytes = SubmissionJson.MaxSourceBytes;
 
-    private static readonly string[] Fields = ["version", "id", "problem", "language", "source", "callbackUrl"];
+    private static readonly string[] Fields = ["version", "id", "problem", "language", "source", "runAll", "callbackUrl"];
 
     /// <summary>A parsed message: the submission id (the message's own when the body has none) and the request, or why it is not one.</summary>
     public sealed record Parsed(string? Id, SubmissionRequest? Request, string? Error = null)
@@ -58,6 +58,7 @@ public static class SubmissionMessage
                 || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
                 || !SubmissionJson.TryString(root, "language", required: true, out var language, out error)
                 || !SubmissionJson.TryString(root, "source", required: true, out var source, out error)
+                || !SubmissionJson.TryRunAll(root, out var runAll, out error)
                 || !SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
                 return Parsed.Fail(error!);
 
@@ -73,7 +74,7 @@ public static class SubmissionMessage
             var sourceBytes = Encoding.UTF8.GetByteCount(source!);
             if (sourceBytes > MaxSourceBytes)
                 return Parsed.Fail($"field 'source' is {sourceBytes} bytes; the limit is {MaxSourceBytes} bytes (256 KiB)");
-            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, CallbackUrl: callbackUrl));
+            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll, callbackUrl));
         }
     }
 

@@ -56,13 +56,8 @@ public static class SubmissionInput
             if (sourceBytes > MaxSourceBytes)
                 return Parsed.Fail(413, $"field 'source' is {sourceBytes} bytes; the limit is {MaxSourceBytes} bytes (256 KiB)");
 
-            var runAll = false;
-            if (root.TryGetProperty("runAll", out var runAllProperty) && runAllProperty.ValueKind != JsonValueKind.Null)
-            {
-                if (runAllProperty.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                    return Parsed.Fail(400, $"field 'runAll' must be a boolean, not {SubmissionJson.Describe(runAllProperty.ValueKind)}");
-                runAll = runAllProperty.GetBoolean();
-            }
+            if (!SubmissionJson.TryRunAll(root, out var runAll, out var runAllError))
+                return Parsed.Fail(400, runAllError!);
 
             return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll, callbackUrl));
         }
