@@ -1,3 +1,4 @@
+using Judge.Aws;
 using Amazon;
 using Amazon.SQS;
 using Judge.Ingress.Options;
@@ -32,16 +33,7 @@ public static class SqsIngressHostingExtensions
     /// <summary>The SQS client: the standard AWS credential chain, the configured region and endpoint.</summary>
     public static AmazonSQSClient CreateClient(SqsIngressOptions options)
     {
-        var config = new AmazonSQSConfig();
-        if (options.Region is { Length: > 0 } region)
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        if (options.ServiceUrl is { Length: > 0 } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl;
-            if (options.Region is { Length: > 0 } signingRegion)
-                config.AuthenticationRegion = signingRegion;
-        }
-        return new AmazonSQSClient(config);
+        return new AmazonSQSClient(AwsEndpoint.Apply(new AmazonSQSConfig(), options.Region, options.ServiceUrl));
     }
 
     // Judge:Sqs:QueueUrl is one URL, several separated by commas, or an array (Judge:Sqs:QueueUrl:0, :1...).

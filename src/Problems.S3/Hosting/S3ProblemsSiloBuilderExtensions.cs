@@ -1,3 +1,4 @@
+using Judge.Aws;
 using Amazon;
 using Amazon.S3;
 using Judge.Engine.Problems.Store;
@@ -40,15 +41,7 @@ public static class S3ProblemsSiloBuilderExtensions
     /// <paramref name="configure"/> may adjust the rest (timeouts, an HTTP client factory).</summary>
     public static AmazonS3Client CreateClient(S3ProblemsOptions options, Action<AmazonS3Config>? configure = null)
     {
-        var config = new AmazonS3Config();
-        if (options.Region is { Length: > 0 } region)
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        if (options.ServiceUrl is { Length: > 0 } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl;
-            if (options.Region is { Length: > 0 } signingRegion)
-                config.AuthenticationRegion = signingRegion;
-        }
+        var config = AwsEndpoint.Apply(new AmazonS3Config(), options.Region, options.ServiceUrl);
         config.ForcePathStyle = options.ForcePathStyle ?? !string.IsNullOrEmpty(options.ServiceUrl);
         configure?.Invoke(config);
         return new AmazonS3Client(config);

@@ -1,3 +1,4 @@
+using Judge.Aws;
 using Amazon;
 using Amazon.SQS;
 using Amazon.SQS.Model;
@@ -22,16 +23,7 @@ public sealed class ResultQueue : IDisposable
         url = options.QueueUrl;
         if (url is null)
             return;
-        var config = new AmazonSQSConfig();
-        if (options.Region is { Length: > 0 } region)
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        if (options.ServiceUrl is { Length: > 0 } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl;
-            if (options.Region is { Length: > 0 } signingRegion)
-                config.AuthenticationRegion = signingRegion;
-        }
-        client = new AmazonSQSClient(config);
+        client = new AmazonSQSClient(AwsEndpoint.Apply(new AmazonSQSConfig(), options.Region, options.ServiceUrl));
     }
 
     /// <summary>Whether a results queue is configured.</summary>
