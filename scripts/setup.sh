@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the judge and its tests need on Debian: the toolchains it judges with, the
-# compiler for its native sandbox helper, and PostgreSQL (the cluster tests start their own
-# server from its binaries; the judge never uses the package's default instance).
+# Installs what the judge needs on Debian: the toolchains it judges with and the compiler for its
+# native sandbox helper. With --tests, also what only the tests need: PostgreSQL (the cluster tests
+# start their own server from its binaries; the judge never uses the package's default instance),
+# qemu for the cgroup v2 VM test, and the SQS emulator from npm.
 # Installs only what is missing; safe to run again.
-# With --tests, also what only the tests need (the SQS emulator from npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What judging needs: the toolchains, and gcc for the native sandbox helper.
+packages=(gcc g++ python3 pypy3 default-jdk-headless)
+# What only the tests need (with --tests):
 # qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM);
 # postgresql: the server the cluster tests start in a temporary directory
-packages=(gcc g++ python3 pypy3 default-jdk-headless qemu-system-x86 cpio postgresql)
+test_packages=(qemu-system-x86 cpio postgresql)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for package in "${packages[@]}"; do

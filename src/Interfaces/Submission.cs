@@ -5,14 +5,16 @@ namespace Judge.Interfaces;
 
 /// <summary>What a client submits: a problem, a language id and the source; <paramref name="RunAll"/> judges every test even
 /// after a failure (the problem's <c>on_reject: break</c> is ignored); <paramref name="CallbackUrl"/> is where the final
-/// result is POSTed (see <see cref="SubmissionJson.CallbackUrlRule"/>).</summary>
+/// result is POSTed (see <see cref="SubmissionJson.CallbackUrlRule"/>); <paramref name="SubmittedBy"/> is the name of the API key
+/// that made it (<c>null</c> when anonymous or from the SQS ingress).</summary>
 [GenerateSerializer, Immutable, Alias("judge.SubmissionRequest")]
 public sealed record SubmissionRequest(
     [property: Id(0)] string Problem,
     [property: Id(1)] string Language,
     [property: Id(2)] string Source,
     [property: Id(3)] bool RunAll = false,
-    [property: Id(4)] string? CallbackUrl = null);
+    [property: Id(4)] string? CallbackUrl = null,
+    [property: Id(5)] string? SubmittedBy = null);
 
 /// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem;
 /// <paramref name="Message"/> is for the submitter (a validator's <c>teammessage.txt</c>), <paramref name="JudgeMessage"/> only for
@@ -73,6 +75,15 @@ public sealed record Submission
 
     /// <summary>The most points the problem gives: 1 for pass-fail problems, the scoring problem's total otherwise; <c>null</c> until finished.</summary>
     [Id(16)] public double? MaxScore { get; init; }
+
+    /// <summary>The name of the API key that made this submission; <c>null</c> when anonymous or from the SQS ingress.</summary>
+    [Id(17)] public string? SubmittedBy { get; init; }
+
+    /// <summary>When a worker took the current judging (compiling started); <c>null</c> while queued. Queue wait is
+    /// <c>StartedAt - CreatedAt</c>, judging time <c>FinishedAt - StartedAt</c>.</summary>
+    [Id(18)] public DateTimeOffset? StartedAt { get; init; }
+
+    // Ids 19 and 20 are reserved for rejudging (the judging number and earlier judgings).
 
     /// <summary>This submission as its submitter may see it: without the tests' judge messages.</summary>
     public Submission WithoutJudgeMessages() =>

@@ -89,6 +89,7 @@ public sealed partial class SubmissionGrain(
             Language = request.Language,
             Status = SubmissionStatus.Queued,
             CreatedAt = time.GetUtcNow(),
+            SubmittedBy = request.SubmittedBy,
         };
         await WriteStateAsync();
         LogAccepted(logger, Id, request.Language, request.Problem);
@@ -120,7 +121,7 @@ public sealed partial class SubmissionGrain(
         lastHeard = time.GetUtcNow();
         var next = progress.Kind switch
         {
-            JudgeProgressKind.Compiling => view with { Status = SubmissionStatus.Compiling },
+            JudgeProgressKind.Compiling => view with { Status = SubmissionStatus.Compiling, StartedAt = time.GetUtcNow() },
             JudgeProgressKind.Compiled => view with
             {
                 Status = SubmissionStatus.Running,
@@ -271,7 +272,7 @@ public sealed partial class SubmissionGrain(
             }
 
             state.State.Attempt++;
-            state.State.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null };
+            state.State.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null, StartedAt = null };
             await WriteStateAsync();
             var attempt = state.State.Attempt;
             lastHeard = time.GetUtcNow();

@@ -8,6 +8,12 @@ public sealed class JudgeSlots(IOptions<JudgingOptions> options)
 {
     private readonly SemaphoreSlim slots = new(options.Value.Slots, options.Value.Slots);
 
+    /// <summary>How many submissions this silo judges at once.</summary>
+    public int Capacity { get; } = options.Value.Slots;
+
+    /// <summary>How many slots are taken now.</summary>
+    public int Busy => Capacity - slots.CurrentCount;
+
     /// <summary>Waits for a free slot; dispose the result to give it back.</summary>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken = default)
     {
