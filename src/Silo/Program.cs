@@ -4,9 +4,9 @@ if (args is [MigrateCommand.Name, .. var migrateArgs])
     return await MigrateCommand.RunAsync(migrateArgs, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddJudgeSilo();
+builder.AddJudgeSilo(); // the service defaults, Orleans, judging
 
 var app = builder.Build();
-app.MapJudgeApi();
+app.MapJudgeSilo();     // the access rules, /metrics, the HTTP API and the dashboard
 await app.RunAsync();
 return 0;

@@ -72,7 +72,7 @@ public sealed class IngressSilo : IAsyncLifetime
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.AddJudgeSilo();
         app = builder.Build();
-        app.MapJudgeApi();
+        app.MapJudgeSilo();
         await app.StartAsync();
         Results.Start();
     }

@@ -75,7 +75,7 @@ public sealed class S3ProblemSilo : IAsyncLifetime
         builder.Services.AddSingleton<IAmazonS3>(sp => S3ProblemsSiloBuilderExtensions.CreateClient(
             sp.GetRequiredService<IOptions<S3ProblemsOptions>>().Value, config => config.HttpClientFactory = Requests.Factory()));
         app = builder.Build();
-        app.MapJudgeApi();
+        app.MapJudgeSilo();
         await app.StartAsync();
     }
 

@@ -33,7 +33,7 @@ public sealed class JudgeServer : IAsyncLifetime
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddJudgeSilo();
         app = builder.Build();
-        app.MapJudgeApi();
+        app.MapJudgeSilo();
         await app.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
     }

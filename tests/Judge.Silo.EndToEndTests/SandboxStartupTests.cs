@@ -24,7 +24,7 @@ public class SandboxStartupTests
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
         builder.AddJudgeSilo();
         await using var app = builder.Build();
-        app.MapJudgeApi();
+        app.MapJudgeSilo();
         return await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
     }
 

@@ -25,6 +25,7 @@ public static class JudgeSiloHostingExtensions
     public static WebApplicationBuilder AddJudgeSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.AddServiceDefaults();
 
         // --urls / ASPNETCORE_URLS win; otherwise Judge:Http:Urls; otherwise loopback port 5080.
         if (string.IsNullOrEmpty(configuration["urls"]))
@@ -72,6 +73,16 @@ public static class JudgeSiloHostingExtensions
         });
         builder.Services.AddProblemDetails();
         return builder;
+    }
+
+    /// <summary>Maps what a silo serves over HTTP: the service defaults (access rules, <c>/metrics</c>), the HTTP API and the
+    /// dashboard.</summary>
+    public static WebApplication MapJudgeSilo(this WebApplication app)
+    {
+        app.MapServiceDefaults();
+        app.MapJudgeApi();
+        app.MapJudgeDashboard();
+        return app;
     }
 
     /// <summary>The tag of the health checks behind <c>/ready</c>.</summary>

