@@ -40,6 +40,7 @@ function renderSummary(s) {
   $('#summary').replaceChildren(...parts);
   $('#summary').dataset.status = s.status ?? '';
   $('#summary').dataset.verdict = s.verdict ?? '';
+  $('#summary').dataset.judging = String(s.judging ?? 1);
 }
 
 function renderCompile(s) {
