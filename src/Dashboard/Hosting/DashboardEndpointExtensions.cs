@@ -21,6 +21,9 @@ public static class DashboardEndpointExtensions
             FileProvider = DashboardAssets.Assets,
             RequestPath = AssetsPath,
             ContentTypeProvider = new FileExtensionContentTypeProvider(),
+            // Every file there is ours; the vendored libraries' LICENSE files have no extension.
+            ServeUnknownFileTypes = true,
+            DefaultContentType = "text/plain; charset=utf-8",
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;
