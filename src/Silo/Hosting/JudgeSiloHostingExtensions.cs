@@ -81,6 +81,7 @@ public static class JudgeSiloHostingExtensions
     {
         app.MapServiceDefaults();
         app.MapJudgeApi();
+        app.MapDashboardApi();
         app.MapJudgeDashboard();
         return app;
     }
