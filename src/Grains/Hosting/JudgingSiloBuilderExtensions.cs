@@ -78,6 +78,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
         builder.Services.AddHostedService<ProblemRefreshService>();
         builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
+        builder.AddLiveFeed(configuration);
 
         // Host only the workers of languages this silo's toolchain probe proved.
         builder.Services.AddOptions<GrainTypeOptions>().PostConfigure<ToolchainInventory>((grainTypes, toolchains) =>

@@ -1,3 +1,4 @@
+using Judge.Grains.Feed;
 using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
@@ -22,6 +23,7 @@ public sealed partial class SubmissionGrain(
     JudgeDrain drain,
     IOptions<JudgingOptions> options,
     IResultsOut resultsOut,
+    SubmissionFeed feed,
     TimeProvider time,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain, IRemindable
 {
@@ -174,6 +176,7 @@ public sealed partial class SubmissionGrain(
                 throw;
             }
             // Published in write order, after the state is safe; the revision keeps late copies from winning.
+            feed.Publish(View!, state.State.Revision);
             await PublishAsync(View!, state.State.Revision);
         }
         finally

@@ -1,5 +1,6 @@
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
+using Judge.Grains.Feed;
 using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
@@ -23,6 +24,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
     private readonly TimeProvider time = services.Time;
     private readonly ILocalSiloDetails silo = services.Silo;
     private readonly ILogger logger = services.Logger;
+    private readonly JudgeRunCounter runs = services.Runs;
 
     /// <summary>The language id this worker judges.</summary>
     protected abstract string LanguageId { get; }
@@ -43,7 +45,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         // Cancelled when the submission lets go of this attempt (finished, or judged again elsewhere).
         using var unwanted = new CancellationTokenSource();
         var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);
-        var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId);
+        var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId, runs);
         var heartbeat = HeartbeatAsync(progress, unwanted.Token);
         try
         {
@@ -107,8 +109,8 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
 
     /// <summary>Forwards engine progress to the submission grain; a lost report never fails the judging. When the
     /// submission answers that it no longer wants this attempt, the judging is cancelled.</summary>
-    private sealed class ProgressReporter(ISubmissionGrain submission, int attempt, CancellationTokenSource unwanted, ILogger logger, string submissionId)
-        : IJudgeProgress
+    private sealed class ProgressReporter(ISubmissionGrain submission, int attempt, CancellationTokenSource unwanted, ILogger logger, string submissionId,
+        JudgeRunCounter runs) : IJudgeProgress
     {
         public Task CompiledAsync(string? compileOutput, int testCount) =>
             ReportAsync(new JudgeProgress(JudgeProgressKind.Compiled, TestCount: testCount, CompileOutput: compileOutput));
@@ -116,8 +118,11 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         public Task TestStartedAsync(int index, string name) =>
             ReportAsync(new JudgeProgress(JudgeProgressKind.TestStarted, index, name));
 
-        public Task TestJudgedAsync(int index, TestOutcome outcome) =>
-            ReportAsync(new JudgeProgress(JudgeProgressKind.TestJudged, index, outcome.Name, outcome.ToContract()));
+        public Task TestJudgedAsync(int index, TestOutcome outcome)
+        {
+            runs.Add();
+            return ReportAsync(new JudgeProgress(JudgeProgressKind.TestJudged, index, outcome.Name, outcome.ToContract()));
+        }
 
         public async Task ReportAsync(JudgeProgress progress)
         {
@@ -178,7 +183,8 @@ public sealed class JudgeWorkerServices(
     IOptions<JudgingOptions> options,
     TimeProvider time,
     ILocalSiloDetails silo,
-    ILogger<JudgeWorker> logger)
+    ILogger<JudgeWorker> logger,
+    JudgeRunCounter runs)
 {
     public IProblemSource Problems { get; } = problems;
     public ToolchainInventory Toolchains { get; } = toolchains;
@@ -189,4 +195,5 @@ public sealed class JudgeWorkerServices(
     public TimeProvider Time { get; } = time;
     public ILocalSiloDetails Silo { get; } = silo;
     public ILogger<JudgeWorker> Logger { get; } = logger;
+    public JudgeRunCounter Runs { get; } = runs;
 }

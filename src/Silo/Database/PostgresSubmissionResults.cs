@@ -12,12 +12,15 @@ public sealed class PostgresSubmissionResults(NpgsqlDataSource database) : ISubm
 {
     private const string UpsertSubmission = """
         INSERT INTO judge_submissions AS s (id, problem, language, status, verdict, score, time_ms, memory_kb, test_count,
-                                            message, judged_by, created_at, finished_at, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                            message, judged_by, created_at, finished_at, revision,
+                                            submitted_by, started_at, tests_done, current_test, max_score)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
         ON CONFLICT (id) DO UPDATE
            SET status = EXCLUDED.status, verdict = EXCLUDED.verdict, score = EXCLUDED.score, time_ms = EXCLUDED.time_ms,
                memory_kb = EXCLUDED.memory_kb, test_count = EXCLUDED.test_count, message = EXCLUDED.message,
                judged_by = EXCLUDED.judged_by, finished_at = EXCLUDED.finished_at, revision = EXCLUDED.revision,
+               submitted_by = EXCLUDED.submitted_by, started_at = EXCLUDED.started_at, tests_done = EXCLUDED.tests_done,
+               current_test = EXCLUDED.current_test, max_score = EXCLUDED.max_score,
                updated_at = now()
          WHERE s.revision < EXCLUDED.revision AND s.status <> 'finished'
         RETURNING 1
@@ -55,6 +58,11 @@ public sealed class PostgresSubmissionResults(NpgsqlDataSource database) : ISubm
             upsert.Parameters.Add(Value(submission.CreatedAt.ToUniversalTime()));
             upsert.Parameters.Add(Value(submission.FinishedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
             upsert.Parameters.Add(Value(revision));
+            upsert.Parameters.Add(Value(submission.SubmittedBy, NpgsqlDbType.Varchar));
+            upsert.Parameters.Add(Value(submission.StartedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+            upsert.Parameters.Add(Value(submission.Tests.IsDefault ? 0 : submission.Tests.Length));
+            upsert.Parameters.Add(Value(submission.CurrentTest, NpgsqlDbType.Varchar));
+            upsert.Parameters.Add(Value(submission.MaxScore, NpgsqlDbType.Double));
             if (await upsert.ExecuteScalarAsync(cancellationToken) is null)
                 return; // not newer than what is recorded: leave it (the transaction rolls back on dispose)
         }

@@ -81,6 +81,7 @@ public static class JudgeSiloHostingExtensions
     {
         app.MapServiceDefaults();
         app.MapJudgeApi();
+        app.MapDashboardApi();
         app.MapJudgeDashboard();
         return app;
     }
@@ -148,6 +149,7 @@ public static class JudgeSiloHostingExtensions
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ISubmissionResults, PostgresSubmissionResults>();
+        silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionIndex, PostgresSubmissionIndex>();
     }
 
     /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: probes start
