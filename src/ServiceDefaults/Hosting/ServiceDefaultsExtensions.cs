@@ -6,12 +6,14 @@ public static class ServiceDefaultsExtensions
     /// <summary>Adds the services of the service defaults (access rules, OpenTelemetry).</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        builder.AddJudgeAuth();
         return builder;
     }
 
     /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/metrics</c>).</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseJudgeAuth();
         return app;
     }
 }

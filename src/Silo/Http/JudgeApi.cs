@@ -2,6 +2,7 @@ using Judge.Engine.Problems;
 using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
+using Judge.ServiceDefaults.Auth;
 using Judge.Silo.Http;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -26,9 +27,12 @@ public static class JudgeApi
         }));
 
         var api = app.MapGroup("/api");
-        api.MapPost("/submissions", Submit);
-        api.MapGet("/submissions/{id}", GetSubmission);
-        api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()));
+        api.MapPost("/submissions", Submit)
+            .RequireScope(JudgeScopes.Submit).RequireSubmitRateLimit();
+        api.MapGet("/submissions/{id}", GetSubmission)
+            .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
+        api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()))
+            .RequireScope(JudgeScopes.Read);
         api.MapGet("/problems", (IProblemSource problems) => Results.Ok(problems.Problems.Select(p => new
         {
             id = p.Id,
@@ -37,7 +41,8 @@ public static class JudgeApi
             memoryLimitMb = p.Limits.MemoryBytes / (1024 * 1024),
             tests = p.Tests.Count,
             type = p.Scoring ? "scoring" : "pass-fail",
-        })));
+        })))
+            .RequireScope(JudgeScopes.Read);
         // Liveness: the process serves HTTP. Readiness: the silo is an active cluster member and its storage answers.
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapHealthChecks("/ready", new HealthCheckOptions
@@ -69,12 +74,12 @@ public static class JudgeApi
     public const int MinJudgeTokenLength = 16;
 
     private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages,
-        IConfiguration configuration, IResultsOut resultsOut)
+        IResultsOut resultsOut)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Error(415, "the request body must be JSON with content-type application/json");
-        var (judge, denied) = JudgeAccess(request, configuration);
+        var (judge, denied) = JudgeAccess(context);
         if (denied is not null)
             return denied;
 
@@ -89,6 +94,7 @@ public static class JudgeApi
         var parsed = SubmissionInput.Parse(body);
         if (parsed.Request is not { } submission)
             return Error(parsed.Status, parsed.Error!);
+        submission = submission with { SubmittedBy = context.GetJudgeCaller().KeyName };
 
         if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null)
             return Error(400, $"unknown problem '{submission.Problem}'; GET /api/problems lists the problems");
@@ -116,35 +122,37 @@ public static class JudgeApi
         return Error(408, $"submission '{id}' did not finish within {waitTimeout.TotalSeconds:0} s; it is still being judged: poll GET {location}", id);
     }
 
-    private static async Task<IResult> GetSubmission(string id, HttpContext context, IGrainFactory grains, IConfiguration configuration)
+    private static async Task<IResult> GetSubmission(string id, HttpContext context, IGrainFactory grains)
     {
         if (!SubmissionInput.IsValidId(id))
             return Error(404, $"submission '{id}' not found (not a valid submission id)");
-        var (judge, denied) = JudgeAccess(context.Request, configuration);
+        var (judge, denied) = JudgeAccess(context);
         if (denied is not null)
             return denied;
         var submission = await grains.GetGrain<ISubmissionGrain>(id).Get();
+        // A caller that may read only its own submissions is not told that the others exist.
+        if (submission is not null && !context.GetJudgeCaller().CanRead(submission.SubmittedBy))
+            submission = null;
         return submission is null ? Error(404, $"submission '{id}' not found", id) : Results.Ok(ForAudience(submission, judge));
     }
 
-    /// <summary>Whether the request asks for judge messages (<c>?judge=true</c>) and may have them: the judges' token must be
-    /// configured and given as <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
-    private static (bool Judge, IResult? Denied) JudgeAccess(HttpRequest request, IConfiguration configuration)
+    /// <summary>Whether the request asks for judge messages (<c>?judge=true</c>) and may have them: the caller needs the
+    /// <c>judge</c> scope (a key with it, the judges' token, or anyone on an open judge without a judges' token).</summary>
+    private static (bool Judge, IResult? Denied) JudgeAccess(HttpContext context)
     {
+        var request = context.Request;
         if (!request.Query.TryGetValue("judge", out var value))
             return (false, null);
         if (!bool.TryParse(value.ToString(), out var judge))
             return (false, Error(400, $"query parameter 'judge' must be true or false, not '{value}'"));
         if (!judge)
             return (false, null);
-        if (configuration[JudgeTokenKey] is not { Length: > 0 } token)
-            return (false, Error(403, $"judge messages are not served: no judges' token is configured ({JudgeTokenKey})"));
-        var given = request.Headers.Authorization.ToString();
-        const string Bearer = "Bearer ";
-        var ok = given.StartsWith(Bearer, StringComparison.Ordinal)
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(given[Bearer.Length..]), System.Text.Encoding.UTF8.GetBytes(token));
-        return ok ? (true, null) : (false, Error(401, $"judge=true needs the header 'Authorization: Bearer <the token of {JudgeTokenKey}>'"));
+        var caller = context.GetJudgeCaller();
+        if (caller.Has(JudgeScopes.Judge))
+            return (true, null);
+        return caller.KeyName is null
+            ? (false, Error(401, $"judge=true needs the header 'Authorization: Bearer <a key with the judge scope>' (or the token of {JudgeTokenKey})"))
+            : (false, Error(403, $"judge=true needs the judge scope, which the key '{caller.KeyName}' does not have"));
     }
 
     /// <summary>The submission as its audience may see it: judge messages only for judges.</summary>
