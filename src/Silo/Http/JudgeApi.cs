@@ -38,6 +38,7 @@ public static class JudgeApi
             tests = p.Tests.Count,
             type = p.Scoring ? "scoring" : "pass-fail",
         })));
+        api.MapRejudgeApi();
         // Liveness: the process serves HTTP. Readiness: the silo is an active cluster member and its storage answers.
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapHealthChecks("/ready", new HealthCheckOptions
