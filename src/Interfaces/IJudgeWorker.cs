@@ -23,7 +23,15 @@ public interface IJudgeWorker : IGrainWithStringKey
 public sealed record JudgeJob(
     [property: Id(0)] string SubmissionId,
     [property: Id(1)] int Attempt,
-    [property: Id(2)] SubmissionRequest Request);
+    [property: Id(2)] SubmissionRequest Request)
+{
+    /// <summary>Which judging of the submission this job is: 1 for the first, more for a rejudge, which waits behind first
+    /// judgings for a judging slot. A job from an older sender reads as 0, a first judging.</summary>
+    [Id(3)] public int Judging { get; init; } = 1;
+
+    /// <summary>Whether this job judges a submission again (<see cref="Judging"/> above 1): it has the lower priority.</summary>
+    public bool IsRejudge => Judging > 1;
+}
 
 /// <summary>The final judgement of a job.</summary>
 [GenerateSerializer, Immutable, Alias("judge.JudgeResult")]

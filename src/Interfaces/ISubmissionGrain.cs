@@ -14,6 +14,10 @@ public interface ISubmissionGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave]
     Task<Submission?> Get();
 
+    /// <summary>The request as it was submitted (the stored source), or <c>null</c> if this id was never submitted.</summary>
+    [Alias("GetRequest"), AlwaysInterleave]
+    Task<SubmissionRequest?> GetRequest();
+
     /// <summary>Waits until the submission is finished or <paramref name="timeout"/> passes, then answers as <see cref="Get"/>.</summary>
     [Alias("WaitForResult"), AlwaysInterleave, ResponseTimeout("00:10:00")]
     Task<Submission?> WaitForResult(TimeSpan timeout);
@@ -29,6 +33,15 @@ public interface ISubmissionGrain : IGrainWithStringKey
     /// attempt is the submission's verdict; later ones change nothing.</summary>
     [Alias("ReportResult"), AlwaysInterleave]
     Task ReportResult(int attempt, JudgeResult result);
+
+    /// <summary>Judges the stored source again as judging n+1, keeping judging n in <see cref="Submission.Judgings"/>. Only a
+    /// finished submission can be rejudged. With <paramref name="expectedJudging"/>, only if judging
+    /// <paramref name="expectedJudging"/> is the current one; a retried call that finds judging
+    /// <paramref name="expectedJudging"/> + 1 already started answers <see cref="RejudgeOutcome.AlreadyStarted"/> and starts
+    /// nothing. Calls are not interleaved: of two concurrent calls for the same finished judging, one starts a judging and
+    /// the other finds it unfinished (or, with the same <paramref name="expectedJudging"/>, already started).</summary>
+    [Alias("Rejudge")]
+    Task<RejudgeAnswer> Rejudge(int? expectedJudging = null);
 
     /// <summary>Wakes the submission: an unfinished one resumes judging if nothing judges it; otherwise nothing happens.
     /// Called for the submissions of a silo that died, and by the watchdog.</summary>
@@ -57,4 +70,25 @@ public enum JudgeProgressKind
     TestJudged,
     /// <summary>The worker is alive and still on the job (sent every few seconds, also while it waits for a slot).</summary>
     Heartbeat,
+}
+
+/// <summary>What a rejudge call did, and the judging that is current after it.</summary>
+[GenerateSerializer, Immutable, Alias("judge.RejudgeAnswer")]
+public sealed record RejudgeAnswer(
+    [property: Id(0)] RejudgeOutcome Outcome,
+    [property: Id(1)] int Judging);
+
+/// <summary>Outcomes of <see cref="ISubmissionGrain.Rejudge"/>.</summary>
+public enum RejudgeOutcome
+{
+    /// <summary>A new judging started.</summary>
+    Started,
+    /// <summary>The expected judging's successor had already started (a retried call): nothing new started.</summary>
+    AlreadyStarted,
+    /// <summary>This id was never submitted.</summary>
+    Unknown,
+    /// <summary>The current judging is not finished yet.</summary>
+    NotFinished,
+    /// <summary>The current judging is not the expected one.</summary>
+    JudgingMismatch,
 }

@@ -83,7 +83,12 @@ public sealed record Submission
     /// <c>StartedAt - CreatedAt</c>, judging time <c>FinishedAt - StartedAt</c>.</summary>
     [Id(18)] public DateTimeOffset? StartedAt { get; init; }
 
-    // Ids 19 and 20 are reserved for rejudging (the judging number and earlier judgings).
+    /// <summary>Which judging this is: 1 for the first, n for the n-th after rejudges (<see cref="ISubmissionGrain.Rejudge"/>).
+    /// State stored before rejudging existed reads as 0, which the submission grain takes as 1.</summary>
+    [Id(19)] public int Judging { get; init; } = 1;
+
+    /// <summary>The earlier judgings of this submission, oldest first; empty if it was judged once.</summary>
+    [Id(20)] public ImmutableArray<JudgingSummary> Judgings { get; init; } = [];
 
     /// <summary>This submission as its submitter may see it: without the tests' judge messages.</summary>
     public Submission WithoutJudgeMessages() =>
@@ -91,6 +96,19 @@ public sealed record Submission
             ? this
             : this with { Tests = [.. Tests.Select(t => t with { JudgeMessage = null })] };
 }
+
+/// <summary>The outcome of one finished judging of a submission, kept when it is judged again.</summary>
+[GenerateSerializer, Immutable, Alias("judge.JudgingSummary")]
+public sealed record JudgingSummary(
+    [property: Id(0)] int Judging,
+    [property: Id(1)] Verdict Verdict,
+    [property: Id(2)] double? Score,
+    [property: Id(3)] double? MaxScore,
+    [property: Id(4)] long? TimeMs,
+    [property: Id(5)] long? MemoryKb,
+    [property: Id(6)] DateTimeOffset? StartedAt,
+    [property: Id(7)] DateTimeOffset? FinishedAt,
+    [property: Id(8)] string? JudgedBy);
 
 /// <summary>How a submit call was taken.</summary>
 public enum SubmitOutcome

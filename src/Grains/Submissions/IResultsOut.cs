@@ -15,8 +15,13 @@ public interface IResultsOut
     /// published once it finishes. Idempotent; throws when this could not be recorded durably.</summary>
     Task AcceptedAsync(string id, SubmissionRequest request);
 
-    /// <summary>Submission <paramref name="id"/> is finished and stored as <paramref name="submission"/>.</summary>
+    /// <summary>Submission <paramref name="id"/> is finished and stored as <paramref name="submission"/> (its judging
+    /// <see cref="Submission.Judging"/>: each judging's result is published once).</summary>
     Task FinishedAsync(string id, SubmissionRequest request, Submission submission);
+
+    /// <summary>Submission <paramref name="id"/> is judged again as judging <paramref name="judging"/>: its result is owed
+    /// too, apart from the earlier judgings' results. Idempotent; throws when this could not be recorded durably.</summary>
+    Task RejudgedAsync(string id, SubmissionRequest request, int judging);
 }
 
 /// <summary>The default when no results queue or webhook secret is configured: nothing is published, and a callback URL
@@ -30,4 +35,6 @@ public sealed class NoResultsOut : IResultsOut
     public Task AcceptedAsync(string id, SubmissionRequest request) => Task.CompletedTask;
 
     public Task FinishedAsync(string id, SubmissionRequest request, Submission submission) => Task.CompletedTask;
+
+    public Task RejudgedAsync(string id, SubmissionRequest request, int judging) => Task.CompletedTask;
 }

@@ -42,7 +42,8 @@ public sealed partial class SubmissionGrain(
     /// back by a silo that shuts down do not count.</summary>
     internal const int MaxAttempts = 3;
 
-    private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed when the current judging finishes; a rejudge replaces it.
+    private TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RecoveryOptions recovery = options.Value.Recovery;
 
     // Progress reports, results and the dispatch loop interleave; their writes must not overlap (storage checks ETags).
@@ -60,8 +61,14 @@ public sealed partial class SubmissionGrain(
 
     private bool Unfinished => View is { Status: not SubmissionStatus.Finished };
 
+    /// <summary>Whether judging <paramref name="judging"/> is the current one and unfinished.</summary>
+    private bool Judges(int judging) => View is { Status: not SubmissionStatus.Finished } view && view.Judging == judging;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // State stored before rejudging existed has no judging number: it was the first judging.
+        if (View is { } stored && (stored.Judging < 1 || stored.Judgings.IsDefault))
+            state.State.Submission = stored with { Judging = Math.Max(stored.Judging, 1), Judgings = stored.Judgings.IsDefault ? [] : stored.Judgings };
         // A submission that was accepted but not finished (its silo died, or it was deactivated) resumes judging.
         if (Unfinished)
             StartDispatch();
@@ -92,6 +99,7 @@ public sealed partial class SubmissionGrain(
             Status = SubmissionStatus.Queued,
             CreatedAt = time.GetUtcNow(),
             SubmittedBy = request.SubmittedBy,
+            Judging = 1,
         };
         await WriteStateAsync();
         LogAccepted(logger, Id, request.Language, request.Problem);
@@ -105,6 +113,8 @@ public sealed partial class SubmissionGrain(
 
     public Task<Submission?> Get() => Task.FromResult(View);
 
+    public Task<SubmissionRequest?> GetRequest() => Task.FromResult(state.State.Request);
+
     public async Task<Submission?> WaitForResult(TimeSpan timeout)
     {
         if (View is null)
@@ -117,7 +127,7 @@ public sealed partial class SubmissionGrain(
     {
         if (stale)
             throw new InvalidOperationException($"this activation of {Id} is stale and deactivating; report again");
-        if (attempt != state.State.Attempt || View is not { Status: not SubmissionStatus.Finished } view)
+        if (attempt != state.State.Attempt || attempt <= state.State.JudgingAttemptBase || View is not { Status: not SubmissionStatus.Finished } view)
             return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
         lastHeard = time.GetUtcNow();
@@ -145,7 +155,8 @@ public sealed partial class SubmissionGrain(
 
     public async Task ReportResult(int attempt, JudgeResult result)
     {
-        if (attempt <= state.State.Attempt && Unfinished)
+        // Any attempt of the current judging may finish it; an attempt of an earlier judging (at or below the base) may not.
+        if (attempt <= state.State.Attempt && attempt > state.State.JudgingAttemptBase && Unfinished)
             await FinishAsync(result, attempt);
     }
 
@@ -154,6 +165,53 @@ public sealed partial class SubmissionGrain(
         if (Unfinished)
             StartDispatch();
         return Task.CompletedTask;
+    }
+
+    public async Task<RejudgeAnswer> Rejudge(int? expectedJudging = null)
+    {
+        if (View is not { } view || state.State.Request is not { } request)
+            return new RejudgeAnswer(RejudgeOutcome.Unknown, 0);
+        if (expectedJudging is { } expected && expected != view.Judging)
+        {
+            // A retried call whose first try started the next judging changes nothing more (but repairs the tracking of its
+            // result, in case the first try failed after storing the judging).
+            if (expected + 1 != view.Judging)
+                return new RejudgeAnswer(RejudgeOutcome.JudgingMismatch, view.Judging);
+            await resultsOut.RejudgedAsync(Id, request, view.Judging);
+            return new RejudgeAnswer(RejudgeOutcome.AlreadyStarted, view.Judging);
+        }
+        if (view.Status != SubmissionStatus.Finished)
+            return new RejudgeAnswer(RejudgeOutcome.NotFinished, view.Judging);
+
+        var judging = view.Judging + 1;
+        state.State.JudgingAttemptBase = state.State.Attempt;
+        state.State.Submission = view with
+        {
+            Status = SubmissionStatus.Queued,
+            Verdict = null,
+            Score = null,
+            MaxScore = null,
+            TimeMs = null,
+            MemoryKb = null,
+            CompileOutput = null,
+            Tests = [],
+            TestCount = null,
+            CurrentTest = null,
+            Message = null,
+            JudgedBy = null,
+            StartedAt = null,
+            FinishedAt = null,
+            Judging = judging,
+            Judgings = view.Judgings.Add(new JudgingSummary(view.Judging, view.Verdict!.Value, view.Score, view.MaxScore, view.TimeMs,
+                view.MemoryKb, view.StartedAt, view.FinishedAt, view.JudgedBy)),
+        };
+        finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await WriteStateAsync();
+        LogRejudging(logger, Id, judging, view.Verdict.ToString()!);
+        _ = ChangeWatchdogAsync(register: true);
+        StartDispatch();
+        await resultsOut.RejudgedAsync(Id, request, judging);
+        return new RejudgeAnswer(RejudgeOutcome.Started, judging);
     }
 
     private async Task WriteStateAsync()
@@ -226,6 +284,7 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
+        var judging = View?.Judging;
         try
         {
             await JudgeUntilFinishedAsync(cancellationToken);
@@ -241,25 +300,30 @@ public sealed partial class SubmissionGrain(
         finally
         {
             dispatching = false;
+            // A rejudge that came while this loop was finishing the previous judging left the new one to this loop's end.
+            if (judging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
+                StartDispatch();
         }
     }
 
     private async Task JudgeUntilFinishedAsync(CancellationToken cancellationToken)
     {
         var request = state.State.Request!;
+        var judging = View!.Judging;
         var failures = 0;
         Exception? lastError = null;
 
-        // An attempt this activation inherited may still be judged by a live worker: listen before judging again.
-        if (state.State.Attempt > 0)
+        // An attempt of this judging that this activation inherited may still be judged by a live worker: listen before
+        // judging again. (An attempt at or below the base belongs to an earlier judging, which is over.)
+        if (state.State.Attempt > state.State.JudgingAttemptBase)
         {
             lastHeard = time.GetUtcNow();
-            if (await WatchAsync(call: null, cancellationToken) == Outcome.Finished)
+            if (await WatchAsync(call: null, judging, cancellationToken) == Outcome.Finished)
                 return;
             LogInheritedSilent(logger, Id, state.State.Attempt, recovery.StallTimeout);
         }
 
-        while (Unfinished)
+        while (Judges(judging))
         {
             if (!languages.IsOffered(request.Language))
             {
@@ -280,8 +344,8 @@ public sealed partial class SubmissionGrain(
             var attempt = state.State.Attempt;
             lastHeard = time.GetUtcNow();
             var worker = GrainFactory.GetGrain<IJudgeWorker>(GrainId.Create(IJudgeWorker.GrainTypeOf(request.Language), $"{Id}#{attempt}"));
-            var call = worker.Judge(new JudgeJob(Id, attempt, request));
-            switch (await WatchAsync(call, cancellationToken))
+            var call = worker.Judge(new JudgeJob(Id, attempt, request) { Judging = judging });
+            switch (await WatchAsync(call, judging, cancellationToken))
             {
                 case Outcome.Finished:
                     return;
@@ -315,7 +379,7 @@ public sealed partial class SubmissionGrain(
             await Task.Delay(TimeSpan.FromSeconds(failures), time, cancellationToken);
         }
 
-        if (Unfinished)
+        if (Judges(judging))
         {
             await FinishAsync(new JudgeResult(Verdict.IE, null, [],
                 $"judging failed {MaxAttempts} times; last error: {lastError?.GetBaseException().Message ?? "unknown"}", ""), attempt: null);
@@ -324,13 +388,13 @@ public sealed partial class SubmissionGrain(
 
     private enum Outcome { Finished, Returned, Stalled }
 
-    /// <summary>Waits until the submission is finished (a result reported by any attempt), the judge call returns, or
-    /// the current attempt's worker has been silent for the stall timeout.</summary>
-    private async Task<Outcome> WatchAsync(Task<JudgeResult>? call, CancellationToken cancellationToken)
+    /// <summary>Waits until judging <paramref name="judging"/> is finished (a result reported by any of its attempts) or
+    /// replaced by a rejudge, the judge call returns, or the current attempt's worker has been silent for the stall timeout.</summary>
+    private async Task<Outcome> WatchAsync(Task<JudgeResult>? call, int judging, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (!Unfinished)
+            if (!Judges(judging))
                 return Outcome.Finished;
             if (call is { IsCompleted: true })
                 return Outcome.Returned;
@@ -351,6 +415,8 @@ public sealed partial class SubmissionGrain(
     {
         if (!Unfinished)
             return; // the first final result wins: a later attempt's result changes nothing
+        if (attempt <= state.State.JudgingAttemptBase)
+            return; // an attempt of an earlier judging, returning after a rejudge started this one
         var view = View!;
         // The worker's full list (including skipped tests) replaces what progress reported.
         var tests = result.Tests.IsDefaultOrEmpty ? view.Tests : result.Tests;
@@ -425,6 +491,9 @@ public sealed partial class SubmissionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{SubmissionId} leaves this silo, which shuts down")]
     private static partial void LogLeaving(ILogger logger, string submissionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejudging {SubmissionId} as judging {Judging} (the previous verdict was {Verdict})")]
+    private static partial void LogRejudging(ILogger logger, string submissionId, int judging, string verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {SubmissionId} in {Language} for {Problem}")]
     private static partial void LogAccepted(ILogger logger, string submissionId, string language, string problem);

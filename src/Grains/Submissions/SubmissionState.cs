@@ -14,4 +14,8 @@ public sealed class SubmissionState
 
     /// <summary>Counts this state's writes; orders the copies published to <see cref="ISubmissionResults"/>.</summary>
     [Id(3)] public long Revision { get; set; }
+
+    /// <summary>The value of <see cref="Attempt"/> when the current judging began: the attempts of this judging are the
+    /// ones above it, so a late result of an earlier judging's attempt never finishes this one. 0 for the first judging.</summary>
+    [Id(4)] public int JudgingAttemptBase { get; set; }
 }

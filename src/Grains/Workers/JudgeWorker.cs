@@ -51,7 +51,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         {
             IDisposable slot;
             using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.Stopping))
-                slot = await slots.AcquireAsync(waiting.Token);
+                slot = await slots.AcquireAsync(job.IsRejudge, waiting.Token); // a rejudge waits behind first judgings
             using (slot)
             {
                 using var judging = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.HandBack);

@@ -8,7 +8,8 @@ namespace Judge.Results.Messages;
 
 /// <summary>The final result of a submission as published to the results queue and webhooks, schema version 1 (README,
 /// "Results out"): the fields of <c>GET /api/submissions/{id}</c> for a finished submission, in a fixed order, with
-/// <c>"version": 1</c> and <c>"truncated"</c>. Built once per submission; every copy sent is these exact bytes.</summary>
+/// <c>"version": 1</c> and <c>"truncated"</c>, then <c>"judging"</c> (1 for the first judging, n after rejudges; added
+/// later, last). Built once per judging of a submission; every copy sent is these exact bytes.</summary>
 public static class ResultMessage
 {
     /// <summary>The schema version this writes.</summary>
@@ -71,6 +72,7 @@ public static class ResultMessage
             String(json, "finishedAt", s.FinishedAt is { } finished ? Time(finished) : null);
             String(json, "judgedBy", s.JudgedBy);
             json.WriteBoolean("truncated", truncate);
+            json.WriteNumber("judging", Math.Max(s.Judging, 1)); // added with rejudging: which judging this result is
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

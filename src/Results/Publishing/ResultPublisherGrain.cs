@@ -10,7 +10,8 @@ using Orleans.Runtime;
 
 namespace Judge.Results.Publishing;
 
-/// <summary>The outbox of one submission's result (keyed by the submission id, persistent). Tracked from acceptance with a
+/// <summary>The outbox of one judging's result (keyed by the submission id for the first judging and by
+/// <c>id#n</c> for judging n after rejudges, see <see cref="KeyOf"/>; persistent). Tracked from acceptance with a
 /// reminder, so a result owed survives a crash anywhere between acceptance and delivery; builds the result once, stores it,
 /// then sends it to the results queue and POSTs it to the callback URL, each retried with exponential backoff until
 /// delivered (the webhook up to <see cref="WebhookOptions.MaxAttempts"/>). A delivered result is never sent again.</summary>
@@ -35,7 +36,26 @@ public sealed partial class ResultPublisherGrain(
     private readonly ResultsOutOptions settings = options.Value;
     private IGrainTimer? delivery;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The submission whose result this is.</summary>
+    private string Id => Parse(Key).SubmissionId;
+
+    /// <summary>Which judging of the submission this result is.</summary>
+    private int Judging => Parse(Key).Judging;
+
+    /// <summary>The key of the publisher of judging <paramref name="judging"/> of submission <paramref name="submissionId"/>:
+    /// the bare id for the first judging (as before rejudging existed), <c>id#n</c> for judging n ≥ 2. Submission ids have
+    /// no '#'.</summary>
+    public static string KeyOf(string submissionId, int judging) => judging <= 1 ? submissionId : $"{submissionId}#{judging}";
+
+    private static (string SubmissionId, int Judging) Parse(string key)
+    {
+        var hash = key.LastIndexOf('#');
+        return hash > 0 && int.TryParse(key.AsSpan(hash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var judging) && judging >= 2
+            ? (key[..hash], judging)
+            : (key, 1);
+    }
 
     private PublicationState S => state.State;
 
@@ -53,6 +73,8 @@ public sealed partial class ResultPublisherGrain(
     {
         if (S.Body is not null || submission.Status != SubmissionStatus.Finished)
             return; // built before: the stored result stands, byte for byte
+        if (Math.Max(submission.Judging, 1) != Judging)
+            return; // another judging's result: its own publisher sends it
         S.CallbackUrl ??= callbackUrl;
         S.Body = ResultMessage.Build(submission);
         S.QueuePending = queue.Configured;
@@ -89,6 +111,14 @@ public sealed partial class ResultPublisherGrain(
                 await CompleteAsync();
                 return;
             }
+            if (Math.Max(submission.Judging, 1) > Judging)
+            {
+                // Rejudged before this judging's finish reached its publisher: only its summary is left, not the result.
+                LogSuperseded(logger, Id, Judging, submission.Judging);
+                S.LastError = $"judging {Judging} was replaced by judging {submission.Judging} before its result was built; nothing to publish";
+                await CompleteAsync();
+                return;
+            }
             if (submission.Status == SubmissionStatus.Finished)
                 await Publish(submission, S.CallbackUrl);
             return;
@@ -112,7 +142,7 @@ public sealed partial class ResultPublisherGrain(
             changed = true;
             try
             {
-                await queue.SendAsync(Id, S.Body, CancellationToken.None);
+                await queue.SendAsync(Id, S.Body, CancellationToken.None, Judging);
                 S.QueuePending = false;
                 S.NextQueueAttemptAt = null;
                 LogQueued(logger, Id);
@@ -209,6 +239,9 @@ public sealed partial class ResultPublisherGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery of {SubmissionId} given up after {Attempt} attempts: {Error}")]
     private static partial void LogWebhookGaveUp(ILogger logger, string submissionId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Result of judging {Judging} of {SubmissionId} is owed but judging {Current} replaced it before it was built; nothing to publish")]
+    private static partial void LogSuperseded(ILogger logger, string submissionId, int judging, int current);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Result of {SubmissionId} is owed but the submission is not stored; nothing to publish")]
     private static partial void LogSubmissionMissing(ILogger logger, string submissionId);

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Judge.Results.Publishing;
 
-/// <summary>Connects submission grains to their <see cref="IResultPublisherGrain"/>: tracked on acceptance, told on finish.
+/// <summary>Connects submission grains to their <see cref="IResultPublisherGrain"/> (one per judging): tracked on acceptance
+/// and on a rejudge, told on finish.
 /// Nothing is published for a submission when no results queue is configured and it names no callback URL.</summary>
 public sealed partial class ResultsOut(
     IGrainFactory grains,
@@ -25,13 +26,19 @@ public sealed partial class ResultsOut(
             await grains.GetGrain<IResultPublisherGrain>(id).Track(request.CallbackUrl);
     }
 
+    public async Task RejudgedAsync(string id, SubmissionRequest request, int judging)
+    {
+        if (Owed(request))
+            await grains.GetGrain<IResultPublisherGrain>(ResultPublisherGrain.KeyOf(id, judging)).Track(request.CallbackUrl);
+    }
+
     public async Task FinishedAsync(string id, SubmissionRequest request, Submission submission)
     {
         if (!Owed(request))
             return;
         try
         {
-            await grains.GetGrain<IResultPublisherGrain>(id).Publish(submission, request.CallbackUrl);
+            await grains.GetGrain<IResultPublisherGrain>(ResultPublisherGrain.KeyOf(id, submission.Judging)).Publish(submission, request.CallbackUrl);
         }
         catch (Exception e)
         {

@@ -43,6 +43,7 @@ public static class JudgeApi
             type = p.Scoring ? "scoring" : "pass-fail",
         })))
             .RequireScope(JudgeScopes.Read);
+        api.MapRejudgeApi();
         // Liveness: the process serves HTTP. Readiness: the silo is an active cluster member and its storage answers.
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapHealthChecks("/ready", new HealthCheckOptions
