@@ -52,7 +52,7 @@ public sealed record SubmissionSummary
         CreatedAt = submission.CreatedAt,
         StartedAt = submission.StartedAt,
         FinishedAt = submission.FinishedAt,
-        Judging = 1, // TODO(merge): Submission.Judging
+        Judging = submission.Judging,
     };
 }
 
