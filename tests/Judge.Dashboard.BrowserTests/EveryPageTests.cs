@@ -23,8 +23,7 @@ public sealed class EveryPageTests(DashboardServer server, Browser browser)
             await using var tab = await browser.OpenAsync(server.BaseUrl, $"{nameof(A_phone_sized_screen_needs_no_horizontal_scrolling_on_any_page)}-{name}", 375, 800);
             var page = tab.Page;
             await page.GotoAsync(path);
-            await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle, new() { Timeout = 15_000 }).ContinueWith(_ => { });
-            await Expect(page.Locator("h1")).ToBeVisibleAsync();
+            await Expect(page.Locator("body[data-ready]")).ToHaveCountAsync(1);
             var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             var (scroll, inner) = (widths[0], widths[1]);
             Assert.True(scroll <= inner, $"{path}: the page is {scroll} px wide in a {inner} px window");
@@ -40,9 +39,11 @@ public sealed class EveryPageTests(DashboardServer server, Browser browser)
             await using var tab = await browser.OpenAsync(server.BaseUrl, $"{nameof(No_page_logs_a_console_error)}-{(path == "/" ? "list" : path.Split('/')[1])}");
             var page = tab.Page;
             await page.GotoAsync(path);
-            await Expect(page.Locator("h1")).ToBeVisibleAsync();
-            // Long enough for the data to load, the live feed to connect and the cluster page to refresh once.
-            await page.WaitForTimeoutAsync(6000);
+            await Expect(page.Locator("body[data-ready]")).ToHaveCountAsync(1);
+            if (path == "/cluster")
+                await Expect(page.Locator("#updated[data-refreshes='2']")).ToHaveCountAsync(1); // it refreshes by itself
+            else if (path == "/" || path.StartsWith("/submissions/", StringComparison.Ordinal))
+                await Expect(page.Locator("#live[data-state='on']")).ToHaveCountAsync(1); // the live feed connected
             tab.AssertNoErrors();
         }
     }

@@ -29,6 +29,11 @@ function safeHref(value) {
   return text.startsWith('/') && !text.startsWith('//') ? text : '#';
 }
 
+/** Marks the page as having shown its first data (tests and people waiting on it can look for body[data-ready]). */
+export function ready() {
+  document.body.dataset.ready = 'true';
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 /** Shows a message in the page's #error box, or hides it. */

@@ -1,6 +1,6 @@
 // "/cluster": the silos (state, languages, slots, heartbeats; an alert for a silo that stopped answering), the SQS
 // ingress counts, and the last hour's charts, from GET /api/cluster every few seconds.
-import { h, $, showError } from '../js/dom.js';
+import { h, $, showError, ready } from '../js/dom.js';
 import { getJson } from '../js/api.js';
 import { layout } from '../js/layout.js';
 import { VERDICTS, age, time } from '../js/format.js';
@@ -76,7 +76,7 @@ function renderMix(verdicts) {
 
 function renderLatency(stats) {
   const row = (label, p) => h('tr', {}, h('th', { scope: 'row' }, label),
-    h('td', { class: 'num' }, p?.p50 ?? ''), h('td', { class: 'num' }, p?.p90 ?? ''), h('td', { class: 'num' }, p?.p99 ?? ''));
+    ...['p50', 'p90', 'p99'].map(k => h('td', { class: 'num' }, p?.[k] === undefined || p?.[k] === null ? '' : Math.round(p[k]))));
   $('#latency tbody').replaceChildren(row('Queue wait', stats.queueWaitMs), row('Judging', stats.judgingMs));
 }
 
@@ -91,8 +91,11 @@ async function refresh() {
     renderMix(stats.verdicts);
     renderLatency(stats);
     $('#updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    $('#updated').dataset.refreshes = String(Number($('#updated').dataset.refreshes ?? 0) + 1);
   } catch (error) {
     showError(`Could not load the cluster: ${error.message}`);
+  } finally {
+    ready();
   }
 }
 

@@ -1,6 +1,6 @@
 // "/": the live list of submissions, newest first. The first paint is a page of GET /api/submissions (server paging:
 // smooth with any number of submissions); rows then change in place from the live feed.
-import { h, $, showError } from '../js/dom.js';
+import { h, $, showError, ready } from '../js/dom.js';
 import { getJson } from '../js/api.js';
 import { openFeed } from '../js/feed.js';
 import { layout } from '../js/layout.js';
@@ -213,6 +213,7 @@ async function init() {
   openFeed('/api/events', { onSubmission, onReset: load, status: $('#live') });
   await load();
   await options;
+  ready();
 }
 
 init();

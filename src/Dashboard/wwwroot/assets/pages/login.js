@@ -1,5 +1,5 @@
 // "/login": signs in with an API key (POST /api/auth/login sets an HttpOnly cookie), then goes back where it came from.
-import { $, showError } from '../js/dom.js';
+import { $, showError, ready } from '../js/dom.js';
 import { postJson } from '../js/api.js';
 
 /** Only a path on this site: never another origin ("//host", "/\\host", "https:..."). */
@@ -21,3 +21,4 @@ $('#login-form').addEventListener('submit', async event => {
   }
 });
 $('#key').focus();
+ready();

@@ -1,5 +1,5 @@
 // "/problems": the problems the judge offers.
-import { h, $, showError } from '../js/dom.js';
+import { h, $, showError, ready } from '../js/dom.js';
 import { getJson } from '../js/api.js';
 import { layout } from '../js/layout.js';
 import { ms } from '../js/format.js';
@@ -19,6 +19,7 @@ async function init() {
   } catch (error) {
     showError(`Could not load the problems: ${error.message}`);
   }
+  ready();
 }
 
 init();

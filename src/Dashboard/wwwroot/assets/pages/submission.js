@@ -1,6 +1,6 @@
 // "/submissions/{id}": the source (highlighted), compile output and one row per test, filled in live from
 // GET /api/events?id=; judge messages for keys with the judge scope; a rejudge button for admin keys.
-import { h, $, showError } from '../js/dom.js';
+import { h, $, showError, ready } from '../js/dom.js';
 import { getJson, getText, postJson, me } from '../js/api.js';
 import { openFeed } from '../js/feed.js';
 import { layout } from '../js/layout.js';
@@ -173,6 +173,7 @@ async function init() {
       h('span', { id: 'rejudge-note', class: 'muted', role: 'status' }));
   }
   await load();
+  ready();
   openFeed(`/api/events?id=${encodeURIComponent(id)}`, { onSubmission: show, onReset: load, status: $('#live') });
 }
 

@@ -1,5 +1,5 @@
 // "/submit": a form for trying the judge by hand: problem, language, a source typed or read from a file.
-import { h, $, showError } from '../js/dom.js';
+import { h, $, showError, ready } from '../js/dom.js';
 import { getJson, postJson } from '../js/api.js';
 import { openFeed } from '../js/feed.js';
 import { layout } from '../js/layout.js';
@@ -21,6 +21,7 @@ async function init() {
   } catch (error) {
     showError(`Could not load the problems and languages: ${error.message}`);
   }
+  ready();
 }
 
 $('#file').addEventListener('change', async event => {
