@@ -83,6 +83,30 @@ public sealed class SubmissionListTests(DashboardServer server, Browser browser)
     }
 
     [Fact]
+    public async Task Older_submissions_are_a_page_away_and_newest_comes_back()
+    {
+        // The only accepted C++ submissions of this server's tests.
+        var judged = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => server.JudgeAsync(Sources.Problem, "cpp17", Sources.CppAccepted)));
+        var ids = judged.Select(s => s.GetProperty("id").GetString()!).ToList();
+        await using var tab = await browser.OpenAsync(server.BaseUrl, nameof(Older_submissions_are_a_page_away_and_newest_comes_back));
+        var page = tab.Page;
+        // Two a page: the server pages through the three.
+        await page.GotoAsync("/?limit=2&language=cpp17&verdict=AC");
+        var rows = page.Locator("#submissions tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        var first = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Older" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("[?&]before="));
+        await Expect(rows).ToHaveCountAsync(1);
+        var second = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
+        Assert.Equal(ids.Order(StringComparer.Ordinal), first.Concat(second).Order(StringComparer.Ordinal));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Older" })).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Newest" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(2);
+        tab.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task The_submit_form_works_from_the_keyboard_alone()
     {
         await using var tab = await browser.OpenAsync(server.BaseUrl, nameof(The_submit_form_works_from_the_keyboard_alone));

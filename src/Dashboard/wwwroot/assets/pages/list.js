@@ -6,9 +6,10 @@ import { openFeed } from '../js/feed.js';
 import { layout } from '../js/layout.js';
 import { VERDICTS, STATUSES, verdictBadge, statusText, ms, memory, score, age, silo } from '../js/format.js';
 
-const PAGE = 50;
+const PAGE = 50; // rows a page; ?limit= (1..500) changes it
 const MAX_ROWS = 500;
 const FILTERS = ['problem', 'language', 'verdict', 'status', 'idPrefix'];
+const KEPT = [...FILTERS, 'limit']; // what the address keeps besides the page cursor
 const form = $('#filters');
 const body = $('#submissions tbody');
 const rows = new Map(); // id -> {summary, row}
@@ -19,7 +20,7 @@ let buffered = null;    // events that arrive while a snapshot loads, applied on
 function params() {
   const query = new URLSearchParams(location.search);
   const result = {};
-  for (const name of [...FILTERS, 'before']) {
+  for (const name of [...KEPT, 'before']) {
     const value = query.get(name);
     if (value) result[name] = value;
   }
@@ -133,7 +134,8 @@ function updateCount() {
 async function load() {
   const ticket = ++loading;
   buffered ??= [];
-  const query = new URLSearchParams({ limit: String(PAGE), ...params() });
+  const limit = Number.parseInt(params().limit ?? '', 10);
+  const query = new URLSearchParams({ ...params(), limit: String(limit >= 1 && limit <= 500 ? limit : PAGE) });
   try {
     const page = await getJson(`/api/submissions?${query}`);
     if (ticket !== loading) return;
@@ -170,7 +172,7 @@ function navigate(query) {
 
 form.addEventListener('submit', event => {
   event.preventDefault();
-  const query = {};
+  const query = { limit: params().limit };
   for (const name of FILTERS) query[name] = form.elements[name].value.trim();
   navigate(query);
 });
@@ -179,7 +181,7 @@ form.addEventListener('change', event => {
 });
 form.addEventListener('reset', event => {
   event.preventDefault();
-  navigate({});
+  navigate({ limit: params().limit });
 });
 $('#older').addEventListener('click', () => {
   const p = params();
