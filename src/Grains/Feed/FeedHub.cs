@@ -92,20 +92,6 @@ public sealed class FeedHub
         }
     }
 
-    /// <summary>The newest event of submission <paramref name="submissionId"/> still in the replay buffer.</summary>
-    public FeedEvent? Latest(string submissionId)
-    {
-        lock (gate)
-        {
-            for (var sequence = nextSequence - 1; sequence >= Math.Max(1, nextSequence - ring.Length); sequence--)
-            {
-                if (ring[sequence % ring.Length] is { } e && e.Submission.Id == submissionId)
-                    return e;
-            }
-            return null;
-        }
-    }
-
     internal void Unsubscribe(FeedSubscription subscription)
     {
         lock (gate)

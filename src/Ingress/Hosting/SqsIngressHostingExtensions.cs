@@ -27,6 +27,7 @@ public static class SqsIngressHostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqsIngressOptions>, SqsIngressOptionsValidator>());
         builder.Services.TryAddSingleton<IAmazonSQS>(sp => CreateClient(sp.GetRequiredService<IOptions<SqsIngressOptions>>().Value));
         builder.Services.AddHostedService<SqsIngressService>();
+        builder.Services.AddHostedService<SqsQueueStatusReporter>();
         return builder;
     }
 

@@ -29,6 +29,10 @@ public sealed class SqsIngressOptions
     /// <summary>Long-poll wait per receive, in seconds (<c>Judge:Sqs:WaitTimeSeconds</c>, 0 to 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 
+    /// <summary>How often the ingress reads its queues' depth, in-flight and dead-lettered counts and reports them to the
+    /// cluster for <c>GET /api/cluster</c> (<c>Judge:Sqs:StatusInterval</c>).</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a stopping ingress lets hand-offs in flight finish (<c>Judge:Sqs:ShutdownTimeout</c>).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

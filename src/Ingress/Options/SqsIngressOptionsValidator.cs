@@ -23,6 +23,8 @@ public sealed class SqsIngressOptionsValidator : IValidateOptions<SqsIngressOpti
             errors.Add($"Judge:Sqs:MaxInFlight must be 1 to 100000, not {options.MaxInFlight}");
         if (options.WaitTimeSeconds is < 0 or > 20)
             errors.Add($"Judge:Sqs:WaitTimeSeconds must be 0 to 20, not {options.WaitTimeSeconds}");
+        if (options.StatusInterval < TimeSpan.FromSeconds(1) || options.StatusInterval > TimeSpan.FromHours(1))
+            errors.Add($"Judge:Sqs:StatusInterval must be between 00:00:01 and 01:00:00, not {options.StatusInterval}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -74,14 +74,15 @@ public sealed partial class SqsIngressService(
         var visibility = attributes.Attributes?.TryGetValue("VisibilityTimeout", out var v) == true && int.TryParse(v, out var seconds) ? seconds : 30;
         var deadLetter = settings.DeadLetterQueueUrl;
         if (deadLetter is null && attributes.Attributes?.TryGetValue("RedrivePolicy", out var policy) == true)
-            deadLetter = await DeadLetterUrlAsync(policy, cancellationToken);
+            deadLetter = await DeadLetterUrlAsync(sqs, policy, cancellationToken);
         if (deadLetter is null)
             throw new InvalidOperationException(
                 $"the queue '{url}' has no redrive policy and Judge:Sqs:DeadLetterQueueUrl is not set: malformed messages would have nowhere to go");
         return new SourceQueue(url, deadLetter, Math.Max(visibility, 5));
     }
 
-    private async Task<string?> DeadLetterUrlAsync(string redrivePolicy, CancellationToken cancellationToken)
+    /// <summary>The URL of the dead-letter queue a queue's redrive policy names, or <c>null</c> when it names none.</summary>
+    internal static async Task<string?> DeadLetterUrlAsync(IAmazonSQS sqs, string redrivePolicy, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(redrivePolicy);
         if (!json.RootElement.TryGetProperty("deadLetterTargetArn", out var arnElement) || arnElement.GetString() is not { } arn)

@@ -40,8 +40,9 @@ public static class DashboardApi
         return Results.Ok(new { items = page.Items, next = page.Next?.Encode() });
     }
 
-    /// <summary>Reads the list's query parameters; a bad one is an error naming it.</summary>
-    internal static SubmissionQuery? ParseQuery(IQueryCollection parameters, JudgeCaller caller, out string? error)
+    /// <summary>Reads the list's query parameters for <paramref name="caller"/> (a caller without <c>read</c> sees only its own
+    /// submissions); a bad parameter answers <c>null</c> and an error naming it.</summary>
+    public static SubmissionQuery? ParseQuery(IQueryCollection parameters, JudgeCaller caller, out string? error)
     {
         error = null;
         string? Single(string name, ref string? failure)
