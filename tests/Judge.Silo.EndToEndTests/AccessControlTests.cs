@@ -111,6 +111,8 @@ public class AccessControlTests(AuthJudgeServer server)
         using var missing = await bob.GetAsync($"/api/submissions/never-{Guid.NewGuid():N}");
         Assert.Equal(await AuthJudgeServer.ErrorOf(missing), (await AuthJudgeServer.ErrorOf(notBobs)).Replace(id, missing.RequestMessage!.RequestUri!.Segments[^1]));
 
+        Assert.Contains(server.Log.Messages, m => m.StartsWith("POST /api/submissions by key alice from 127.0.0.1: 202", StringComparison.Ordinal));
+
         var read = await reader.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
         Assert.Equal("alice", read.GetProperty("submittedBy").GetString());
 

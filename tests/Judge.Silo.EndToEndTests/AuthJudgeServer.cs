@@ -36,6 +36,9 @@ public sealed class AuthJudgeServer : IAsyncLifetime
 
     public WebApplication App => app!;
 
+    /// <summary>What the access rules logged.</summary>
+    public CapturedLog Log { get; } = new();
+
     public async Task InitializeAsync()
     {
         var httpPort = Ports.Free();
@@ -66,6 +69,8 @@ public sealed class AuthJudgeServer : IAsyncLifetime
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Judge.ServiceDefaults.Auth", LogLevel.Information);
+        builder.Logging.AddProvider(Log);
         builder.AddJudgeSilo();
         app = builder.Build();
         app.MapJudgeSilo();
@@ -124,4 +129,28 @@ public sealed class AuthJudgeServer : IAsyncLifetime
 public sealed class AuthJudgeServerCollection : ICollectionFixture<AuthJudgeServer>
 {
     public const string Name = "judge server with keys";
+}
+
+/// <summary>Keeps the messages logged under <c>Judge.ServiceDefaults.Auth</c>.</summary>
+public sealed class CapturedLog : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> messages = new();
+
+    public IReadOnlyCollection<string> Messages => messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName.StartsWith("Judge.ServiceDefaults.Auth", StringComparison.Ordinal) ? messages : null);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string>? messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => messages is not null;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            messages?.Enqueue(formatter(state, exception));
+    }
 }
