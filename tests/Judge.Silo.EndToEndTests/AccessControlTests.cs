@@ -156,6 +156,19 @@ public class AccessControlTests(AuthJudgeServer server)
         Assert.Equal(scopes, string.Join(",", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString())));
     }
 
+    [Theory]
+    [InlineData("admin", HttpStatusCode.OK)]
+    [InlineData("reader", HttpStatusCode.Forbidden)]
+    [InlineData("judge", HttpStatusCode.Forbidden)]
+    [InlineData("alice", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Only_an_admin_key_reaches_an_admin_route(string? keyName, HttpStatusCode expected)
+    {
+        using var client = server.Client(keyName);
+        using var response = await client.GetAsync(AuthJudgeServer.AdminOnlyPath);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_key_configured_by_its_SHA256_works()
     {

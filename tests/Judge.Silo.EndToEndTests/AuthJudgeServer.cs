@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,9 @@ public sealed class AuthJudgeServer : IAsyncLifetime
     private WebApplication? app;
 
     public const int SubmitsPerMinute = 2;
+
+    /// <summary>A route of this fixture that needs the admin scope.</summary>
+    public const string AdminOnlyPath = "/api/test/admin-only";
 
     /// <summary>The keys, by name.</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string Scopes)> Keys = new Dictionary<string, (string, string)>
@@ -74,6 +78,8 @@ public sealed class AuthJudgeServer : IAsyncLifetime
         builder.AddJudgeSilo();
         app = builder.Build();
         app.MapJudgeSilo();
+        // An admin-only route of the test's own (the real ones, such as rejudge, come from other parts of issue 11).
+        app.MapGet(AdminOnlyPath, () => Microsoft.AspNetCore.Http.Results.Ok(new { ok = true })).RequireScope(Judge.ServiceDefaults.Auth.JudgeScopes.Admin);
         await app.StartAsync();
         BaseAddress = $"http://127.0.0.1:{httpPort}";
     }
