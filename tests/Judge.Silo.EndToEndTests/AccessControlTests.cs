@@ -111,6 +111,8 @@ public class AccessControlTests(AuthJudgeServer server)
         using var missing = await bob.GetAsync($"/api/submissions/never-{Guid.NewGuid():N}");
         Assert.Equal(await AuthJudgeServer.ErrorOf(missing), (await AuthJudgeServer.ErrorOf(notBobs)).Replace(id, missing.RequestMessage!.RequestUri!.Segments[^1]));
 
+        Assert.Contains(server.Log.Messages, m => m.StartsWith("POST /api/submissions by key alice from 127.0.0.1: 202", StringComparison.Ordinal));
+
         var read = await reader.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
         Assert.Equal("alice", read.GetProperty("submittedBy").GetString());
 
@@ -152,6 +154,19 @@ public class AccessControlTests(AuthJudgeServer server)
         Assert.False(me.GetProperty("open").GetBoolean());
         Assert.Equal(name, me.GetProperty("name").GetString());
         Assert.Equal(scopes, string.Join(",", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString())));
+    }
+
+    [Theory]
+    [InlineData("admin", HttpStatusCode.OK)]
+    [InlineData("reader", HttpStatusCode.Forbidden)]
+    [InlineData("judge", HttpStatusCode.Forbidden)]
+    [InlineData("alice", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Only_an_admin_key_reaches_an_admin_route(string? keyName, HttpStatusCode expected)
+    {
+        using var client = server.Client(keyName);
+        using var response = await client.GetAsync(AuthJudgeServer.AdminOnlyPath);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class AuthJudgeServer : IAsyncLifetime
 
     public const int SubmitsPerMinute = 2;
 
+    /// <summary>A route of this fixture that needs the admin scope.</summary>
+    public const string AdminOnlyPath = "/api/test/admin-only";
+
     /// <summary>The keys, by name.</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string Scopes)> Keys = new Dictionary<string, (string, string)>
     {
@@ -35,6 +38,9 @@ public sealed class AuthJudgeServer : IAsyncLifetime
     public string BaseAddress { get; private set; } = null!;
 
     public WebApplication App => app!;
+
+    /// <summary>What the access rules logged.</summary>
+    public CapturedLog Log { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -66,9 +72,13 @@ public sealed class AuthJudgeServer : IAsyncLifetime
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Judge.ServiceDefaults.Auth", LogLevel.Information);
+        builder.Logging.AddProvider(Log);
         builder.AddJudgeSilo();
         app = builder.Build();
         app.MapJudgeSilo();
+        // An admin-only route of the test's own (the real ones, such as rejudge, come from other parts of issue 11).
+        app.MapGet(AdminOnlyPath, () => Microsoft.AspNetCore.Http.Results.Ok(new { ok = true })).RequireScope(Judge.ServiceDefaults.Auth.JudgeScopes.Admin);
         await app.StartAsync();
         BaseAddress = $"http://127.0.0.1:{httpPort}";
     }
@@ -124,4 +134,28 @@ public sealed class AuthJudgeServer : IAsyncLifetime
 public sealed class AuthJudgeServerCollection : ICollectionFixture<AuthJudgeServer>
 {
     public const string Name = "judge server with keys";
+}
+
+/// <summary>Keeps the messages logged under <c>Judge.ServiceDefaults.Auth</c>.</summary>
+public sealed class CapturedLog : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> messages = new();
+
+    public IReadOnlyCollection<string> Messages => messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName.StartsWith("Judge.ServiceDefaults.Auth", StringComparison.Ordinal) ? messages : null);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string>? messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => messages is not null;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            messages?.Enqueue(formatter(state, exception));
+    }
 }

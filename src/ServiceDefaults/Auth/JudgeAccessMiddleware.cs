@@ -14,9 +14,6 @@ public sealed record SubmitEndpoint;
 /// <see cref="RequiredScope"/> (403), and refuses forged state-changing requests (403).</summary>
 public sealed partial class JudgeAccessMiddleware(RequestDelegate next, JudgeAccessRules rules, ILogger<JudgeAccessMiddleware> logger)
 {
-    /// <summary>The caller of a judge with keys that presents none: no scope, no name.</summary>
-    public static readonly JudgeCaller Nobody = new(null, new HashSet<string>(StringComparer.Ordinal));
-
     // Anonymous callers of an open judge that has a judges' token: everything but the judge scope, which the token guards.
     private static readonly JudgeCaller OpenButJudge = new(null, new HashSet<string>(JudgeScopes.All.Where(s => s != JudgeScopes.Judge), StringComparer.Ordinal));
 
@@ -25,7 +22,7 @@ public sealed partial class JudgeAccessMiddleware(RequestDelegate next, JudgeAcc
     {
         var (options, keys, cookies) = rules.Current;
         var request = context.Request;
-        var anonymous = keys.Closed ? Nobody : options.JudgeToken is null ? JudgeCaller.Open : OpenButJudge;
+        var anonymous = keys.Closed ? JudgeCaller.Nobody : options.JudgeToken is null ? JudgeCaller.Open : OpenButJudge;
 
         // Who is calling: the Authorization header wins over the cookie; a bad header is refused, a bad cookie ignored.
         JudgeCaller caller = anonymous;

@@ -28,6 +28,9 @@ namespace Judge.ServiceDefaults.Auth
         /// <summary>The caller of a judge without keys: every scope, no key name.</summary>
         public static readonly JudgeCaller Open = new(null, new HashSet<string>(JudgeScopes.All, StringComparer.Ordinal));
 
+        /// <summary>The caller of a judge with keys that presents none: no scope, no key name.</summary>
+        public static readonly JudgeCaller Nobody = new(null, new HashSet<string>(StringComparer.Ordinal));
+
         /// <summary>Whether the caller holds <paramref name="scope"/>.</summary>
         public bool Has(string scope) => Scopes.Contains(scope);
 
@@ -50,7 +53,8 @@ namespace Microsoft.AspNetCore.Http
     {
         /// <summary>The caller of this request (set by the access rules); <see cref="JudgeCaller.Open"/> when the judge
         /// has no keys configured.</summary>
-        public static JudgeCaller GetJudgeCaller(this HttpContext context) => context.Features.Get<JudgeCaller>() ?? JudgeCaller.Open;
+        public static JudgeCaller GetJudgeCaller(this HttpContext context) => context.Features.Get<JudgeCaller>()
+            ?? (context.RequestServices?.GetService(typeof(JudgeAccessRules)) is JudgeAccessRules { Current.Keys.Closed: true } ? JudgeCaller.Nobody : JudgeCaller.Open);
     }
 }
 
