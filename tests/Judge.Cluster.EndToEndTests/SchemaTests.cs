@@ -45,6 +45,7 @@ public class SchemaTests(JudgeCluster cluster)
         var tables = await ColumnAsync(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
         Assert.Contains("judge_submissions", tables);
         Assert.Contains("judge_test_results", tables);
+        Assert.Contains("judge_judgings", tables);
         Assert.Equal(JudgeSchema.Migrations.Select(m => m.Version.ToString()),
             await ColumnAsync(database, $"SELECT version FROM {JudgeSchema.HistoryTable} ORDER BY version"));
     }

@@ -75,6 +75,44 @@ public class SubmissionResultsTests(JudgeCluster cluster)
         Assert.Equal(("finished", 9L, 1, 3), await ReadAsync(id));
     }
 
+    private async Task<List<(int Judging, string Verdict)>> JudgingRowsAsync(string id)
+    {
+        await using var connection = await cluster.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT judging, verdict FROM judge_judgings WHERE submission_id = $1 ORDER BY judging", connection)
+        {
+            Parameters = { new() { Value = id } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, string)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetInt32(0), reader.GetString(1)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task A_rejudge_reopens_a_finished_row_and_each_finished_judging_keeps_its_row()
+    {
+        await using var database = NpgsqlDataSource.Create(cluster.ConnectionString);
+        var results = Results(database);
+        var id = $"results-{Guid.NewGuid():N}";
+        var first = Finished(id);
+        await results.RecordAsync(first, 9);
+        Assert.Equal([(1, "AC")], await JudgingRowsAsync(id));
+
+        var earlier = new JudgingSummary(1, Verdict.AC, 1, 1, 10, 3000, null, first.FinishedAt, first.JudgedBy);
+        var rejudged = Running(id) with { Status = SubmissionStatus.Queued, Judging = 2, Judgings = [earlier] };
+        await results.RecordAsync(rejudged, 10);
+        Assert.Equal(("queued", 10L, 1, 0), await ReadAsync(id));
+        await results.RecordAsync(first, 9); // a late copy of judging 1 changes nothing
+        Assert.Equal(("queued", 10L, 1, 0), await ReadAsync(id));
+
+        var second = Finished(id) with { Verdict = Verdict.WA, Score = 0, Judging = 2, Judgings = [earlier] };
+        await results.RecordAsync(second, 12);
+        await results.RecordAsync(second, 12); // a retried write
+        Assert.Equal(("finished", 12L, 1, 3), await ReadAsync(id));
+        Assert.Equal([(1, "AC"), (2, "WA")], await JudgingRowsAsync(id));
+    }
+
     [Fact]
     public async Task A_new_judging_attempt_drops_the_test_rows_of_the_old_one()
     {

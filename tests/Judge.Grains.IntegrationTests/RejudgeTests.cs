@@ -1,4 +1,8 @@
+using Judge.Grains.Submissions;
 using Judge.Interfaces;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Judge.Grains.IntegrationTests;
 
@@ -96,6 +100,37 @@ public class RejudgeTests(HeterogeneousCluster cluster) : IClassFixture<Heteroge
         Assert.All(answers, a => Assert.Equal(3, a.Judging));
         var third = await FinishedAsync(grain, judging: 3);
         Assert.Equal([1, 2], third.Judgings.Select(j => j.Judging));
+    }
+
+    [Fact]
+    public async Task A_submission_stored_before_judgings_existed_reads_as_judging_1_and_can_be_rejudged()
+    {
+        // State as a silo without rejudging wrote it: no judging number (0) and no list of judgings.
+        var id = $"old-state-{Guid.NewGuid():N}";
+        var created = DateTimeOffset.UtcNow.AddHours(-1);
+        var old = new SubmissionState
+        {
+            Request = new SubmissionRequest("aplusb", "python3", PythonAplusb),
+            Submission = new Submission
+            {
+                Id = id, Problem = "aplusb", Language = "python3", Status = SubmissionStatus.Finished, Verdict = Verdict.WA, Score = 0,
+                MaxScore = 1, CreatedAt = created, FinishedAt = created.AddSeconds(1), Judging = 0, Judgings = default,
+            },
+            Attempt = 1,
+            Revision = 4,
+        };
+        var storage = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SubmissionGrain.StorageName);
+        await storage.WriteStateAsync("submission", GrainId.Create("submission", id), new GrainState<SubmissionState>(old));
+
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>(id);
+        var loaded = (await grain.Get())!;
+        Assert.Equal(1, loaded.Judging);
+        Assert.Empty(loaded.Judgings);
+
+        Assert.Equal(new RejudgeAnswer(RejudgeOutcome.Started, 2), await grain.Rejudge(expectedJudging: 1));
+        var second = await FinishedAsync(grain, judging: 2);
+        Assert.Equal(Verdict.AC, second.Verdict);
+        Assert.Equal(new JudgingSummary(1, Verdict.WA, 0, 1, null, null, null, created.AddSeconds(1), null), Assert.Single(second.Judgings));
     }
 
     [Fact]

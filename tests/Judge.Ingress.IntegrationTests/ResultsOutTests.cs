@@ -281,6 +281,42 @@ public sealed class ResultsOutTests(IngressSilo silo, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_rejudge_publishes_one_new_result_for_judging_2_and_does_not_send_the_first_again()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var id = $"rejudged-{Guid.NewGuid():N}";
+        using (var response = await silo.Http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300", new
+        {
+            id, problem = "aplusb", language = "python3", source = Correct, callbackUrl = $"{receiver.BaseUrl}/hook/ok",
+        }))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var first = Assert.Single((await AllPublishedAsync([id]))[id]);
+
+        using (var response = await silo.Http.PostAsync($"/api/submissions/{id}/rejudge", null))
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var deadline = DateTime.UtcNow + Patience;
+        while (await silo.Grains.GetGrain<ISubmissionGrain>(id).Get() is not { Judging: 2, Status: SubmissionStatus.Finished })
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"judging 2 of {id} did not finish");
+            await Task.Delay(100);
+        }
+        // Both publishers done (the first judging's under the bare id, the second's under id#2), everything sent read.
+        await AllPublishedAsync([id, $"{id}#2"]);
+
+        var copies = silo.Results.For(id);
+        Assert.Equal(2, copies.Count);
+        Assert.Equal(first, copies[0]);
+        using var second = JsonDocument.Parse(copies[1]);
+        Assert.Equal(2, second.RootElement.GetProperty("judging").GetInt32());
+        Assert.Equal(Verdict.AC, VerdictOf(second.RootElement));
+        Assert.Equal(1, JsonDocument.Parse(first).RootElement.GetProperty("judging").GetInt32());
+
+        var deliveries = receiver.Deliveries.Where(d => d.SubmissionId == id).ToList();
+        Assert.Equal([200, 200], deliveries.Select(d => d.Status));
+        Assert.Equal(copies, deliveries.Select(d => Encoding.UTF8.GetString(d.Body)));
+    }
+
+    [Fact]
     public async Task Webhook_that_keeps_failing_is_given_up_after_the_configured_attempts_and_the_queue_still_has_the_result()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -33,8 +33,16 @@ public sealed class ResultMessageTests
     {
         // The example in README.md, "Results out", is this body.
         Assert.Equal(
-            """{"version":1,"id":"sub-42","problem":"aplusb","language":"python3","status":"finished","verdict":"WA","score":0,"maxScore":1,"timeMs":14,"memoryKb":9216,"testCount":2,"tests":[{"name":"sample/1","verdict":"WA","timeMs":14,"wallMs":20,"memoryKb":9216,"exitCode":0,"signal":null,"message":"token 1 differs: \"-1\"","score":null},{"name":"sample/2","verdict":"SK","timeMs":0,"wallMs":0,"memoryKb":0,"exitCode":null,"signal":null,"message":null,"score":null}],"compileOutput":null,"message":null,"createdAt":"2026-11-28T08:30:00.0000000Z","finishedAt":"2026-11-28T08:30:01.5000000Z","judgedBy":"S127.0.0.1:11111:1","truncated":false}""",
+            """{"version":1,"id":"sub-42","problem":"aplusb","language":"python3","status":"finished","verdict":"WA","score":0,"maxScore":1,"timeMs":14,"memoryKb":9216,"testCount":2,"tests":[{"name":"sample/1","verdict":"WA","timeMs":14,"wallMs":20,"memoryKb":9216,"exitCode":0,"signal":null,"message":"token 1 differs: \"-1\"","score":null},{"name":"sample/2","verdict":"SK","timeMs":0,"wallMs":0,"memoryKb":0,"exitCode":null,"signal":null,"message":null,"score":null}],"compileOutput":null,"message":null,"createdAt":"2026-11-28T08:30:00.0000000Z","finishedAt":"2026-11-28T08:30:01.5000000Z","judgedBy":"S127.0.0.1:11111:1","truncated":false,"judging":1}""",
             ResultMessage.Build(Finished));
+    }
+
+    [Fact]
+    public void A_rejudged_submissions_result_names_its_judging_last()
+    {
+        var body = ResultMessage.Build(Finished with { Judging = 3, Judgings = [new JudgingSummary(1, Verdict.AC, 1, 1, 5, 100, null, null, null)] });
+        Assert.EndsWith(""","truncated":false,"judging":3}""", body);
+        Assert.Equal(ResultMessage.Build(Finished)[..^"1}".Length], body[..^"3}".Length]); // the earlier judgings are not in it
     }
 
     [Fact]
