@@ -13,7 +13,7 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
 {
     private const string Columns = """
         id, problem, language, status, verdict, score, max_score, time_ms, memory_kb, test_count, tests_done, current_test,
-        judged_by, submitted_by, created_at, started_at, finished_at
+        judged_by, submitted_by, created_at, started_at, finished_at, judging
         """;
 
     public void Observe(SubmissionSummary summary)
@@ -102,7 +102,7 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
             CreatedAt = Time(14)!.Value,
             StartedAt = Time(15),
             FinishedAt = Time(16),
-            Judging = 1, // TODO(merge): Submission.Judging
+            Judging = reader.GetInt32(17),
         };
     }
 
