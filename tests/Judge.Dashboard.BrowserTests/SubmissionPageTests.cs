@@ -50,6 +50,21 @@ public sealed class SubmissionPageTests(DashboardServer server, Browser browser)
     }
 
     [Fact]
+    public async Task Judge_messages_show_for_a_caller_with_the_judge_scope()
+    {
+        // An open judge without a judges' token: every caller holds every scope, judge included.
+        var source = await File.ReadAllTextAsync(Path.Combine(Repository.ExampleProblems, "guess", "submissions", "accepted", "guess.py"));
+        var id = (await server.JudgeAsync("guess", "python3", source)).GetProperty("id").GetString()!;
+        await using var tab = await browser.OpenAsync(server.BaseUrl, nameof(Judge_messages_show_for_a_caller_with_the_judge_scope));
+        var page = tab.Page;
+        await page.GotoAsync($"/submissions/{id}");
+        await Expect(page.Locator("#summary")).ToHaveAttributeAsync("data-verdict", "AC");
+        await Expect(page.Locator("#tests thead")).ToContainTextAsync("Judge message");
+        await Expect(page.Locator("#tests td.judge-message").First).Not.ToBeEmptyAsync();
+        tab.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task A_compile_error_shows_the_compiler_output()
     {
         var id = (await server.JudgeAsync(Sources.Problem, "cpp17", Sources.CppBroken)).GetProperty("id").GetString()!;
