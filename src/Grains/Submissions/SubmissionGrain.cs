@@ -48,6 +48,7 @@ public sealed partial class SubmissionGrain(
     private readonly SemaphoreSlim writing = new(1, 1);
     private IGrainTimer? dispatch;
     private bool dispatching;
+    private int? dispatchedJudging; // the judging the dispatch loop works on
     private bool stale;
 
     // When the current attempt's worker was last heard from (progress or heartbeat).
@@ -281,7 +282,6 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
-        var judging = View?.Judging;
         try
         {
             await JudgeUntilFinishedAsync(cancellationToken);
@@ -298,7 +298,7 @@ public sealed partial class SubmissionGrain(
         {
             dispatching = false;
             // A rejudge that came while this loop was finishing the previous judging left the new one to this loop's end.
-            if (judging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
+            if (dispatchedJudging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
                 StartDispatch();
         }
     }
@@ -307,6 +307,7 @@ public sealed partial class SubmissionGrain(
     {
         var request = state.State.Request!;
         var judging = View!.Judging;
+        dispatchedJudging = judging;
         var failures = 0;
         Exception? lastError = null;
 
