@@ -24,7 +24,6 @@ public static class JudgeApi
             var message = exception is BadHttpRequestException ? exception.Message : "internal error; the judge logged the details";
             await context.Response.WriteAsJsonAsync(new ErrorBody(message));
         }));
-        app.MapGroup("/api").MapRejudgeApi(); // rejudge and the stored source (RejudgeApi.cs)
 
         var api = app.MapGroup("/api");
         api.MapPost("/submissions", Submit);
@@ -39,6 +38,7 @@ public static class JudgeApi
             tests = p.Tests.Count,
             type = p.Scoring ? "scoring" : "pass-fail",
         })));
+        api.MapRejudgeApi();
         // Liveness: the process serves HTTP. Readiness: the silo is an active cluster member and its storage answers.
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapHealthChecks("/ready", new HealthCheckOptions
