@@ -50,6 +50,7 @@ public sealed partial class SubmissionGrain(
     private readonly SemaphoreSlim writing = new(1, 1);
     private IGrainTimer? dispatch;
     private bool dispatching;
+    private int? dispatchedJudging; // the judging the dispatch loop works on
     private bool stale;
 
     // When the current attempt's worker was last heard from (progress or heartbeat).
@@ -284,7 +285,6 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
-        var judging = View?.Judging;
         try
         {
             await JudgeUntilFinishedAsync(cancellationToken);
@@ -301,7 +301,7 @@ public sealed partial class SubmissionGrain(
         {
             dispatching = false;
             // A rejudge that came while this loop was finishing the previous judging left the new one to this loop's end.
-            if (judging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
+            if (dispatchedJudging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
                 StartDispatch();
         }
     }
@@ -310,6 +310,7 @@ public sealed partial class SubmissionGrain(
     {
         var request = state.State.Request!;
         var judging = View!.Judging;
+        dispatchedJudging = judging;
         var failures = 0;
         Exception? lastError = null;
 
