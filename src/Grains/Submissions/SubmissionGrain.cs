@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Judge.Grains.Options;
+using Judge.Grains.Telemetry;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
 using Judge.Interfaces;
@@ -23,6 +25,7 @@ public sealed partial class SubmissionGrain(
     IOptions<JudgingOptions> options,
     IResultsOut resultsOut,
     TimeProvider time,
+    JudgingMetrics metrics,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain, IRemindable
 {
     /// <summary>The durable reminder that wakes an unfinished submission whose activation was lost with its silo, when
@@ -51,6 +54,9 @@ public sealed partial class SubmissionGrain(
 
     // When the current attempt's worker was last heard from (progress or heartbeat).
     private DateTimeOffset lastHeard;
+
+    // The trace of the request that submitted this submission: the judging (started from a timer) continues it.
+    private ActivityContext? submitTrace;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -92,6 +98,8 @@ public sealed partial class SubmissionGrain(
             SubmittedBy = request.SubmittedBy,
         };
         await WriteStateAsync();
+        metrics.Accepted(request.Language);
+        submitTrace = Activity.Current?.Context;
         LogAccepted(logger, Id, request.Language, request.Problem);
         // Durable: if this activation dies with its silo, the reminder activates the grain again elsewhere. Not awaited
         // here: the reminder service of this grain's range may itself be on a silo that just died.
@@ -223,6 +231,8 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
+        using var span = JudgingMetrics.Source.StartActivity("judge submission", ActivityKind.Internal, submitTrace ?? default);
+        span?.SetTag("judge.submission", Id);
         try
         {
             await JudgeUntilFinishedAsync(cancellationToken);
@@ -369,6 +379,7 @@ public sealed partial class SubmissionGrain(
             FinishedAt = time.GetUtcNow(),
         };
         await WriteStateAsync();
+        metrics.Finished(View!);
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? state.State.Attempt);
         finished.TrySetResult();
         _ = ChangeWatchdogAsync(register: false);

@@ -6,12 +6,16 @@ public static class ServiceDefaultsExtensions
     /// <summary>Adds the services of the service defaults (access rules, OpenTelemetry).</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        builder.AddJudgeTelemetry();
+        builder.AddJudgeHealth();
         return builder;
     }
 
-    /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/metrics</c>).</summary>
+    /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/health</c>, <c>/ready</c>, <c>/metrics</c>).</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.MapJudgeHealth();
+        app.MapJudgeMetrics();
         return app;
     }
 }
