@@ -29,6 +29,7 @@ public class JudgeServer : IAsyncLifetime
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
             $"--Judge:Http:JudgeToken={JudgeToken}",
+            .. Arguments,
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddJudgeSilo();
@@ -38,6 +39,9 @@ public class JudgeServer : IAsyncLifetime
         await app.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
     }
+
+    /// <summary>More command-line settings of a derived server.</summary>
+    protected virtual IEnumerable<string> Arguments => [];
 
     /// <summary>Lets a derived server add to the host before it is built.</summary>
     protected virtual void Configure(WebApplicationBuilder builder)

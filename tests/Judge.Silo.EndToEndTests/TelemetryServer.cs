@@ -6,15 +6,15 @@ using OpenTelemetry.Trace;
 
 namespace Judge.Silo.EndToEndTests;
 
-/// <summary>A fresh judge server whose spans are also kept in memory (OpenTelemetry's in-memory exporter), so that a test
-/// can follow a trace; its meters start from zero, so a scrape counts only what the telemetry tests did.</summary>
+/// <summary>A fresh judge server whose spans are recorded as with an OTLP endpoint, and kept in memory (OpenTelemetry's
+/// in-memory exporter) so that a test can follow a trace; its meters start from zero, so a scrape counts only what the telemetry tests did.</summary>
 public sealed class TelemetryServer : JudgeServer
 {
     /// <summary>Every span the server ended so far.</summary>
     public SpanLog Spans { get; } = new();
 
     protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddJudgeTracing().AddInMemoryExporter(Spans));
 
     /// <summary>A collection the exporter may add to from any thread while a test reads it.</summary>
     public sealed class SpanLog : ICollection<Activity>

@@ -9,7 +9,8 @@ using OpenTelemetry.Trace;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>OpenTelemetry for a Judge host: the Judge, Orleans, ASP.NET Core, HttpClient and runtime meters, read by the
-/// Prometheus scrape endpoint; Judge's and Orleans' spans; OTLP export of both when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+/// Prometheus scrape endpoint; with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, OTLP export of those metrics and of Judge's,
+/// Orleans', ASP.NET Core's and HttpClient's spans.</summary>
 public static class TelemetryHostingExtensions
 {
     private static readonly string[] UntracedPaths = ["/metrics", "/health", "/ready"];
@@ -25,17 +26,22 @@ public static class TelemetryHostingExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(JudgeTelemetry.ActivitySourceName)
-                .AddSource([.. JudgeTelemetry.OrleansActivitySources])
-                .AddAspNetCoreInstrumentation(options => options.Filter = context =>
-                    !UntracedPaths.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
+        // Spans are recorded only when they have somewhere to go: without an exporter they would cost every grain call
+        // and sandbox run something for nothing.
         if (!string.IsNullOrWhiteSpace(builder.Configuration[JudgeTelemetry.OtlpEndpointKey]))
-            telemetry.UseOtlpExporter();
+            telemetry.WithTracing(tracing => tracing.AddJudgeTracing()).UseOtlpExporter();
         return builder;
     }
+
+    /// <summary>Records Judge's and Orleans' spans and those of ASP.NET Core (except <c>/metrics</c>, <c>/health</c> and
+    /// <c>/ready</c>) and HttpClient; add an exporter to send them somewhere.</summary>
+    public static TracerProviderBuilder AddJudgeTracing(this TracerProviderBuilder tracing) => tracing
+        .AddSource(JudgeTelemetry.ActivitySourceName)
+        .AddSource([.. JudgeTelemetry.OrleansActivitySources])
+        .AddAspNetCoreInstrumentation(options => options.Filter = context =>
+            !UntracedPaths.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)))
+        .AddHttpClientInstrumentation();
 
     /// <summary>Maps the Prometheus text format at <c>/metrics</c>; it needs the <c>read</c> scope unless
     /// <c>Judge:Auth:OpenMetrics=true</c>.</summary>
