@@ -1,7 +1,11 @@
-// The SQS ingress as a host of its own: an Orleans client of the cluster that pumps Judge:Sqs:QueueUrl into it.
+// The SQS ingress as a host of its own: an Orleans client of the cluster that pumps Judge:Sqs:QueueUrl into it, and
+// answers /health, /ready and /metrics on Judge:Http:Urls (default http://127.0.0.1:5081).
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.UseJudgeClusterClient();
-builder.AddSqsIngress();
-builder.Build().Run();
+var builder = WebApplication.CreateBuilder(args);
+builder.AddJudgeIngress(); // the service defaults, the cluster client, the SQS pump
+
+var app = builder.Build();
+app.MapServiceDefaults();  // /health, /ready, /metrics
+app.Run();

@@ -13,6 +13,9 @@ public sealed class IngressProcess(int gatewayPort, string queueUrl, string serv
     /// <summary>More environment for the ingress (e.g. <c>ConnectionStrings__Judge</c> to join a PostgreSQL cluster).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>The loopback port of the ingress host's <c>/health</c>, <c>/ready</c> and <c>/metrics</c> (<c>Judge:Http:Urls</c>).</summary>
+    public int HttpPort { get; } = Ports.Free();
+
     /// <summary>The ingress last output lines, for failure messages.</summary>
     public string RecentLog => string.Join('\n', log.TakeLast(40));
 
@@ -39,6 +42,7 @@ public sealed class IngressProcess(int gatewayPort, string queueUrl, string serv
         [
             Assembly,
             $"--Judge:Silo:GatewayPort={gatewayPort}",
+            $"--Judge:Http:Urls=http://127.0.0.1:{HttpPort}",
             $"--Judge:Sqs:QueueUrl={queueUrl}",
             $"--Judge:Sqs:ServiceUrl={serviceUrl}",
             $"--Judge:Sqs:Region={SqsEmulator.Region}",

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Judge.Silo.EndToEndTests;
 
 /// <summary>A real judge silo (the embedded default, as the README starts it) on free loopback ports, with an HTTP client.</summary>
-public sealed class JudgeServer : IAsyncLifetime
+public class JudgeServer : IAsyncLifetime
 {
     private WebApplication? app;
 
@@ -29,13 +29,23 @@ public sealed class JudgeServer : IAsyncLifetime
             $"--Judge:Problems:Root={Repository.ExampleProblems}",
             $"--Judge:WorkRoot={Path.Combine(Path.GetTempPath(), "judge-e2e")}",
             $"--Judge:Http:JudgeToken={JudgeToken}",
+            .. Arguments,
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddJudgeSilo();
+        Configure(builder);
         app = builder.Build();
         app.MapJudgeSilo();
         await app.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    /// <summary>More command-line settings of a derived server.</summary>
+    protected virtual IEnumerable<string> Arguments => [];
+
+    /// <summary>Lets a derived server add to the host before it is built.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()

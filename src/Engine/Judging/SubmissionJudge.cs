@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Judge.Engine.Checkers;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
+using Judge.Engine.Telemetry;
 using Judge.Engine.Verdicts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -210,6 +212,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
         if (language.CompileCommand(layout) is not { } command)
             return new Compiled(layout, null, null);
 
+        using var span = EngineTelemetry.Source.StartActivity("compile");
+        span?.SetTag("judge.language", language.Id);
+        var started = Stopwatch.GetTimestamp();
         var log = workspace.IoFile("compile.log");
         var result = await sandbox.RunAsync(new SandboxRequest
         {
@@ -234,6 +239,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             SandboxStatus.Signaled => (Verdict.CE, $"the compiler was killed by {result.SignalName}"),
             _ => (Verdict.CE, $"compilation failed (exit code {result.ExitCode})"),
         };
+        EngineTelemetry.CompileDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("language", language.Id), new KeyValuePair<string, object?>("outcome", failure is null ? "ok" : "failed"));
+        span?.SetTag("judge.compile.outcome", failure is null ? "ok" : "failed");
         if (failure is { } f)
             LogCompileFailed(language.Id, f.Item1, f.Item2);
         return new Compiled(layout, output.Length == 0 ? null : output, failure);
@@ -262,6 +270,15 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     /// <summary>Runs one test (every pass of it, in a multi-pass problem), checks it and rules.</summary>
     private async Task<TestOutcome> RunTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
+    {
+        using var span = EngineTelemetry.Source.StartActivity("test");
+        span?.SetTag("judge.test", test.Name);
+        var outcome = await JudgeTestAsync(run, index, test, cancellationToken);
+        span?.SetTag("judge.verdict", outcome.Verdict.ToString());
+        return outcome;
+    }
+
+    private async Task<TestOutcome> JudgeTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
     {
         if (run.Checker.Interactor is { } interactor)
             return await RunInteractiveTestAsync(run, interactor, index, test, cancellationToken);

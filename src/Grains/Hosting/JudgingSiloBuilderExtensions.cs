@@ -2,9 +2,11 @@ using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Engine.Problems.Store;
 using Judge.Engine.Sandbox;
+using Judge.Engine.Telemetry;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
 using Judge.Grains.Submissions;
+using Judge.Grains.Telemetry;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
 using Microsoft.Extensions.Configuration;
@@ -41,11 +43,11 @@ public static class JudgingSiloBuilderExtensions
             var judging = sp.GetRequiredService<IOptions<JudgingOptions>>().Value;
             return JudgeOptions.Default with { WorkRoot = judging.WorkRoot ?? JudgeOptions.Default.WorkRoot };
         });
-        builder.Services.TryAddSingleton<ISandbox>(sp => SandboxFactory.Create(
+        builder.Services.TryAddSingleton<ISandbox>(sp => new MeasuredSandbox(SandboxFactory.Create(
             sp.GetRequiredService<IOptions<JudgingOptions>>().Value,
             sp.GetRequiredService<JudgeOptions>().WorkRoot,
             sp.GetRequiredService<IHostEnvironment>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox"))));
         builder.Services.TryAddSingleton<SubmissionJudge>();
         // Problems: the local directory store unless a Use…Problems method picked another; cached by content hash.
         builder.Services.TryAddSingleton(ProblemStoreSelection.Directory);
@@ -69,6 +71,9 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCache>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<JudgingMetrics>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgingMetrics>());
         builder.Services.TryAddSingleton<JudgeDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgeDrain>());
         builder.Services.TryAddSingleton<JudgeWorkerServices>();

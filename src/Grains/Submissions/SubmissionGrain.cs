@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Judge.Grains.Feed;
 using Judge.Grains.Options;
+using Judge.Grains.Telemetry;
 using Judge.Grains.Toolchains;
 using Judge.Grains.Workers;
 using Judge.Interfaces;
@@ -25,6 +27,7 @@ public sealed partial class SubmissionGrain(
     IResultsOut resultsOut,
     SubmissionFeed feed,
     TimeProvider time,
+    JudgingMetrics metrics,
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain, IRemindable
 {
     /// <summary>The durable reminder that wakes an unfinished submission whose activation was lost with its silo, when
@@ -55,6 +58,9 @@ public sealed partial class SubmissionGrain(
 
     // When the current attempt's worker was last heard from (progress or heartbeat).
     private DateTimeOffset lastHeard;
+
+    // The trace of the request that submitted this submission: the judging (started from a timer) continues it.
+    private ActivityContext? submitTrace;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -103,6 +109,8 @@ public sealed partial class SubmissionGrain(
             Judging = 1,
         };
         await WriteStateAsync();
+        metrics.Accepted(request.Language);
+        submitTrace = Activity.Current?.Context;
         LogAccepted(logger, Id, request.Language, request.Problem);
         // Durable: if this activation dies with its silo, the reminder activates the grain again elsewhere. Not awaited
         // here: the reminder service of this grain's range may itself be on a silo that just died.
@@ -285,6 +293,8 @@ public sealed partial class SubmissionGrain(
 
     private async Task DispatchAsync(CancellationToken cancellationToken)
     {
+        using var span = JudgingMetrics.Source.StartActivity("judge submission", ActivityKind.Internal, submitTrace ?? default);
+        span?.SetTag("judge.submission", Id);
         try
         {
             await JudgeUntilFinishedAsync(cancellationToken);
@@ -439,6 +449,7 @@ public sealed partial class SubmissionGrain(
             FinishedAt = time.GetUtcNow(),
         };
         await WriteStateAsync();
+        metrics.Finished(View!);
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? state.State.Attempt);
         finished.TrySetResult();
         _ = ChangeWatchdogAsync(register: false);

@@ -2,6 +2,7 @@ using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Grains.Feed;
 using Judge.Grains.Options;
+using Judge.Grains.Telemetry;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,11 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
             throw new JudgeHandedBackException(judgedBy);
 
         using var running = drain.Enter();
+        using var span = JudgingMetrics.Source.StartActivity("judge attempt");
+        span?.SetTag("judge.submission", job.SubmissionId);
+        span?.SetTag("judge.attempt", job.Attempt);
+        span?.SetTag("judge.language", LanguageId);
+        span?.SetTag("judge.silo", judgedBy);
         // Cancelled when the submission lets go of this attempt (finished, or judged again elsewhere).
         using var unwanted = new CancellationTokenSource();
         var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);

@@ -1,4 +1,7 @@
+using Judge.Ingress.Health;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,8 +16,10 @@ public static class JudgeClusterClientExtensions
     {
         var configuration = builder.Configuration;
         var connectionString = configuration.GetConnectionString("Judge");
+        builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: [HealthEndpointExtensions.ReadyTag]);
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
             if (string.IsNullOrWhiteSpace(connectionString))
             {
                 client.UseLocalhostClustering(configuration.GetValue("Judge:Silo:GatewayPort", 30000));

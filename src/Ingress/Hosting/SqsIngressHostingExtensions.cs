@@ -1,8 +1,10 @@
 using Judge.Aws;
 using Amazon;
 using Amazon.SQS;
+using Judge.Ingress.Health;
 using Judge.Ingress.Options;
 using Judge.Ingress.Pump;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +28,9 @@ public static class SqsIngressHostingExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqsIngressOptions>, SqsIngressOptionsValidator>());
         builder.Services.TryAddSingleton<IAmazonSQS>(sp => CreateClient(sp.GetRequiredService<IOptions<SqsIngressOptions>>().Value));
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<SqsIngressMetrics>();
+        builder.Services.AddHealthChecks().AddCheck<SqsQueueHealthCheck>("queue", tags: [HealthEndpointExtensions.ReadyTag]);
         builder.Services.AddHostedService<SqsIngressService>();
         builder.Services.AddHostedService<SqsQueueStatusReporter>();
         return builder;

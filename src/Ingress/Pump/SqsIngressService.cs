@@ -19,6 +19,7 @@ public sealed partial class SqsIngressService(
     IAmazonSQS sqs,
     IGrainFactory grains,
     IOptions<SqsIngressOptions> options,
+    SqsIngressMetrics metrics,
     ILogger<SqsIngressService> logger) : BackgroundService
 {
     /// <summary>The message attribute that carries why a message was dead-lettered.</summary>
@@ -141,6 +142,7 @@ public sealed partial class SqsIngressService(
                 return;
             }
 
+            metrics.Received(queue.Url, messages.Count);
             if (messages.Count < permits)
                 inFlight.Release(permits - messages.Count);
             foreach (var message in messages)
@@ -189,7 +191,7 @@ public sealed partial class SqsIngressService(
             await sqs.DeleteMessageAsync(queue.Url, message.ReceiptHandle);
             LogHandedOff(logger, message.MessageId, id, outcome);
             holdsPermit = false;
-            _ = WatchAsync(id);
+            _ = WatchAsync(queue, id);
         }
         catch (Exception e)
         {
@@ -203,7 +205,10 @@ public sealed partial class SqsIngressService(
             await visible.CancelAsync();
             await keeping;
             if (holdsPermit)
+            {
                 inFlight.Release();
+                metrics.Done(queue.Url);
+            }
         }
     }
 
@@ -245,6 +250,7 @@ public sealed partial class SqsIngressService(
         });
         // Deleted only once its copy is in the dead-letter queue: a failure above leaves it for a retry.
         await sqs.DeleteMessageAsync(queue.Url, message.ReceiptHandle);
+        metrics.DeadLettered(queue.Url);
         LogDeadLettered(logger, message.MessageId, reason);
     }
 
@@ -262,7 +268,7 @@ public sealed partial class SqsIngressService(
     }
 
     /// <summary>Returns the submission's permit once it is judged: the ingress reads only as fast as the cluster judges.</summary>
-    private async Task WatchAsync(string id)
+    private async Task WatchAsync(SourceQueue queue, string id)
     {
         var grain = grains.GetGrain<ISubmissionGrain>(id);
         try
@@ -288,6 +294,7 @@ public sealed partial class SqsIngressService(
         finally
         {
             inFlight.Release();
+            metrics.Done(queue.Url);
         }
     }
 

@@ -37,6 +37,8 @@ public static class ResultsOutSiloBuilderExtensions
             sp.GetRequiredService<IOptions<ResultsOutOptions>>().Value.Webhook,
             sp.GetRequiredService<CallbackPolicy>(),
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<ResultsMetrics>();
         builder.Services.RemoveAll<IResultsOut>();
         builder.Services.AddSingleton<IResultsOut, ResultsOut>();
         return builder;

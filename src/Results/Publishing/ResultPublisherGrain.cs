@@ -22,6 +22,7 @@ public sealed partial class ResultPublisherGrain(
     WebhookSender webhooks,
     IOptions<ResultsOutOptions> options,
     TimeProvider time,
+    ResultsMetrics metrics,
     ILogger<ResultPublisherGrain> logger) : Grain, IResultPublisherGrain, IRemindable
 {
     /// <summary>The reminder that watches an owed result: polls the submission until it is finished, and resumes
@@ -145,6 +146,7 @@ public sealed partial class ResultPublisherGrain(
                 await queue.SendAsync(Id, S.Body, CancellationToken.None, Judging);
                 S.QueuePending = false;
                 S.NextQueueAttemptAt = null;
+                metrics.Published("queue");
                 LogQueued(logger, Id);
             }
             catch (Exception e)
@@ -152,6 +154,7 @@ public sealed partial class ResultPublisherGrain(
                 S.QueueAttempts++;
                 S.LastError = $"results queue: {e.GetBaseException().Message}";
                 S.NextQueueAttemptAt = time.GetUtcNow() + Backoff(settings.RetryDelay, MaxQueueRetryDelay, S.QueueAttempts);
+                metrics.Failed("queue");
                 LogQueueFailed(logger, e, Id, S.QueueAttempts);
             }
         }
@@ -161,10 +164,13 @@ public sealed partial class ResultPublisherGrain(
             var webhook = settings.Webhook;
             S.WebhookAttempts++;
             var error = await webhooks.DeliverAsync(S.CallbackUrl!, Id, S.Body, S.WebhookAttempts, CancellationToken.None);
+            if (error is not null)
+                metrics.Failed("webhook");
             if (error is null)
             {
                 S.WebhookPending = false;
                 S.NextWebhookAttemptAt = null;
+                metrics.Published("webhook");
                 LogDelivered(logger, Id, S.WebhookAttempts);
             }
             else if (S.WebhookAttempts >= webhook.MaxAttempts)

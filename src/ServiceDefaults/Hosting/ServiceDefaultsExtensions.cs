@@ -7,13 +7,17 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.AddJudgeAuth();
+        builder.AddJudgeTelemetry();
+        builder.AddJudgeHealth();
         return builder;
     }
 
-    /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/metrics</c>).</summary>
+    /// <summary>Adds the middleware and endpoints of the service defaults (access rules, <c>/health</c>, <c>/ready</c>, <c>/metrics</c>).</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseJudgeAuth();
+        app.MapJudgeHealth();
+        app.MapJudgeMetrics();
         return app;
     }
 }

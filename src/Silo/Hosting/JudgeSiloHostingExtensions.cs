@@ -52,6 +52,7 @@ public static class JudgeSiloHostingExtensions
                 silo.UseInMemoryReminderService();
             }
             silo.AddJudging(configuration);
+            silo.AddActivityPropagation(); // traces continue across grain calls (HTTP → submission → worker)
             // Problems come from S3 once a bucket is configured (Judge:Problems:S3:Bucket), else from Judge:Problems:Root.
             if (configuration.HasS3Problems())
                 silo.UseS3Problems(configuration);
@@ -87,7 +88,7 @@ public static class JudgeSiloHostingExtensions
     }
 
     /// <summary>The tag of the health checks behind <c>/ready</c>.</summary>
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = HealthEndpointExtensions.ReadyTag;
 
     /// <summary>Reads and validates the cluster settings, failing with every invalid key named.</summary>
     public static JudgeClusterOptions ReadClusterOptions(IConfiguration configuration)

@@ -5,8 +5,6 @@ using Judge.Interfaces;
 using Judge.ServiceDefaults.Auth;
 using Judge.Silo.Http;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -44,22 +42,8 @@ public static class JudgeApi
         })))
             .RequireScope(JudgeScopes.Read);
         api.MapRejudgeApi();
-        // Liveness: the process serves HTTP. Readiness: the silo is an active cluster member and its storage answers.
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-        app.MapHealthChecks("/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(JudgeSiloHostingExtensions.ReadyTag),
-            ResponseWriter = WriteReadinessAsync,
-        });
+        // /health and /ready (the silo is an active cluster member and its storage answers) come with the service defaults.
         return app;
-    }
-
-    // {"status": "ready" | "not ready", "checks": {"silo": "silo active", "storage": "..."}}; 503 when not ready.
-    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
-    {
-        var ready = report.Status == HealthStatus.Healthy;
-        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Description ?? e.Value.Status.ToString());
-        return context.Response.WriteAsJsonAsync(new { status = ready ? "ready" : "not ready", checks });
     }
 
     /// <summary>The body of every error answer.</summary>

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Judge.Engine.Telemetry;
+
+/// <summary>The engine's spans and instruments, on the <c>Judge</c> activity source and meter. Plain
+/// <c>System.Diagnostics</c>: the engine knows nothing of OpenTelemetry; a host subscribes to the names.</summary>
+public static class EngineTelemetry
+{
+    /// <summary>The name of the activity source and of the meter (the hosts subscribe to it).</summary>
+    public const string Name = "Judge";
+
+    /// <summary>Bucket bounds, in seconds, of the engine's duration histograms: from a fast compile to a slow one.</summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    /// <summary>Spans of compiling, tests and sandbox runs.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    /// <summary>How long compiling a submission took, in seconds, by language and outcome (<c>ok</c> or <c>failed</c>).</summary>
+    public static readonly Histogram<double> CompileDuration = Meter.CreateHistogram(
+        "judge.compile.duration", unit: "s", description: "Time to compile a submission, by language and outcome",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+
+    /// <summary>Runs in the sandbox (compiles, tests, checkers, self-tests), by sandbox status.</summary>
+    public static readonly Counter<long> SandboxRuns = Meter.CreateCounter<long>(
+        "judge.sandbox.runs", unit: "{run}", description: "Programs run in the sandbox (compilers, submissions, checkers), by status");
+}
