@@ -116,9 +116,9 @@ public class AccessControlTests(AuthJudgeServer server)
         var read = await reader.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
         Assert.Equal("alice", read.GetProperty("submittedBy").GetString());
 
-        // submit alone does not read the problems or languages
-        using var languages = await alice.GetAsync("/api/languages");
-        Assert.Equal(HttpStatusCode.Forbidden, languages.StatusCode);
+        // nor does submit read the submissions list of others
+        var list = await alice.GetFromJsonAsync<JsonElement>("/api/submissions?limit=500");
+        Assert.All(list.GetProperty("items").EnumerateArray(), item => Assert.Equal("alice", item.GetProperty("submittedBy").GetString()));
     }
 
     [Fact]
@@ -239,5 +239,34 @@ public class AccessControlTests(AuthJudgeServer server)
         using var bob = server.Client("bob");
         using var other = await AuthJudgeServer.SubmitAsync(bob);
         Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Too_many_rejudges_get_429_with_Retry_After()
+    {
+        // Rejudges count against the same per-key limit as submits, whatever each one answers.
+        using var rejudger = server.Client("rejudger");
+        for (var i = 0; i < AuthJudgeServer.SubmitsPerMinute; i++)
+        {
+            using var answered = await rejudger.PostAsync("/api/submissions/no-such-submission/rejudge", null);
+            Assert.Equal(HttpStatusCode.NotFound, answered.StatusCode);
+        }
+        using var refused = await rejudger.PostAsync("/api/submissions/no-such-submission/rejudge", null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("Judge:Auth:SubmitsPerMinute", await AuthJudgeServer.ErrorOf(refused));
+    }
+
+    [Fact]
+    public async Task A_submit_only_key_lists_the_problems_and_languages_it_submits_to()
+    {
+        using var alice = server.Client("alice");
+        using var problems = await alice.GetAsync("/api/problems");
+        Assert.Equal(HttpStatusCode.OK, problems.StatusCode);
+        using var languages = await alice.GetAsync("/api/languages");
+        Assert.Equal(HttpStatusCode.OK, languages.StatusCode);
+        using var anonymous = server.Client();
+        using var refused = await anonymous.GetAsync("/api/problems");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }

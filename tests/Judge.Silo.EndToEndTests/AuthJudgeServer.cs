@@ -31,6 +31,7 @@ public sealed class AuthJudgeServer : IAsyncLifetime
         ["bob"] = ("bob-key-2e8c4b1f7d05aa", "submit"),
         ["judge"] = ("judge-key-6a2d9e3c0f71", "read, judge"),
         ["limited"] = ("limited-key-3b7e1c9a5d", "submit"),
+        ["rejudger"] = ("rejudger-key-5c0e8a2f4b6d", "read,admin"),
         ["leaver"] = ("leaver-key-8f2a6c4e0b9d", "read"),
         ["hashed"] = ("hashed-key-4e9b2d7f1a3c", "read"), // configured as KeySha256
     };

@@ -29,8 +29,10 @@ public static class JudgeApi
             .RequireScope(JudgeScopes.Submit).RequireSubmitRateLimit();
         api.MapGet("/submissions/{id}", GetSubmission)
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
+        // Languages and problems: readers, and submitters too (they pick from them); ownSubmissionsSuffice lets a
+        // submit-only key through, and nothing here belongs to another key.
         api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()))
-            .RequireScope(JudgeScopes.Read);
+            .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         api.MapGet("/problems", (IProblemSource problems) => Results.Ok(problems.Problems.Select(p => new
         {
             id = p.Id,
@@ -40,7 +42,7 @@ public static class JudgeApi
             tests = p.Tests.Count,
             type = p.Scoring ? "scoring" : "pass-fail",
         })))
-            .RequireScope(JudgeScopes.Read);
+            .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         api.MapRejudgeApi();
         // /health and /ready (the silo is an active cluster member and its storage answers) come with the service defaults.
         return app;

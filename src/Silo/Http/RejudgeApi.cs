@@ -13,7 +13,7 @@ public static partial class RejudgeApi
     /// <summary>Maps the two routes on the <c>/api</c> group.</summary>
     public static RouteGroupBuilder MapRejudgeApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/submissions/{id}/rejudge", Rejudge).RequireScope(JudgeScopes.Admin);
+        api.MapPost("/submissions/{id}/rejudge", Rejudge).RequireScope(JudgeScopes.Admin).RequireSubmitRateLimit();
         api.MapGet("/submissions/{id}/source", GetSource).RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         return api;
     }
