@@ -105,6 +105,9 @@ public sealed partial class SubmissionGrain(
 
     public Task<Submission?> Get() => Task.FromResult(View);
 
+    public Task<SubmissionChange?> GetChange() =>
+        Task.FromResult(View is { } view ? new SubmissionChange(view, state.State.Revision) : null);
+
     public async Task<Submission?> WaitForResult(TimeSpan timeout)
     {
         if (View is null)
