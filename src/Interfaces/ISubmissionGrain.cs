@@ -47,6 +47,11 @@ public interface ISubmissionGrain : IGrainWithStringKey
     /// Called for the submissions of a silo that died, and by the watchdog.</summary>
     [Alias("Resume"), AlwaysInterleave]
     Task Resume();
+
+    /// <summary>The submission as it is now with its state revision (the live feed's order), or <c>null</c> if this id was
+    /// never submitted.</summary>
+    [Alias("GetChange"), AlwaysInterleave]
+    Task<SubmissionChange?> GetChange();
 }
 
 /// <summary>One step of judging, reported by a worker.</summary>

@@ -92,6 +92,21 @@ public sealed class DashboardApiTests(JudgeServer server)
     }
 
     [Fact]
+    public async Task The_stream_of_one_submission_replays_what_a_reconnecting_client_missed()
+    {
+        var id = $"feed-one-replay-{Guid.NewGuid():N}";
+        await SubmitAsync(id);
+        await using var first = await EventStream.OpenAsync(server.Http, $"/api/events?id={id}");
+        var all = await first.ReadUntilAsync(e => StatusOf(e) == "finished", $"{id} finished");
+        Assert.True(all.Count > 4, $"{all.Count} events");
+
+        var lastSeen = all[2];
+        await using var again = await EventStream.OpenAsync(server.Http, $"/api/events?id={id}", lastEventId: lastSeen.Id);
+        var replayed = await again.ReadUntilAsync(e => StatusOf(e) == "finished", $"the replay of {id}");
+        Assert.Equal(all.Skip(3).Select(e => (e.Id, e.Data)), replayed.Select(e => (e.Id, e.Data)));
+    }
+
+    [Fact]
     public async Task The_stream_of_an_unknown_or_malformed_id_is_404_or_400()
     {
         await using var unknown = await EventStream.OpenAsync(server.Http, $"/api/events?id=never-{Guid.NewGuid():N}");

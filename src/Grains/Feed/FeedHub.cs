@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Judge.Grains.Feed;
 
 /// <summary>One event of this silo's live feed: a submission change with the event id this silo gave it.</summary>
-public sealed record FeedEvent(string EventId, long Sequence, Submission Submission, SubmissionSummary Summary);
+public sealed record FeedEvent(string EventId, long Sequence, Submission Submission, SubmissionSummary Summary, long Revision);
 
 /// <summary>This silo's end of the live feed: takes the changes every silo sends (its own included), drops duplicate and
 /// out-of-order copies by revision, numbers what is left with event ids <c>&lt;epoch&gt;-&lt;sequence&gt;</c> (the epoch
@@ -66,7 +66,7 @@ public sealed class FeedHub
 
                 var sequence = nextSequence++;
                 var summary = SubmissionSummary.Of(change.Submission);
-                var feedEvent = new FeedEvent(EventId(sequence), sequence, change.Submission, summary);
+                var feedEvent = new FeedEvent(EventId(sequence), sequence, change.Submission, summary, change.Revision);
                 ring[sequence % ring.Length] = feedEvent;
                 index.Observe(summary);
                 for (var i = subscriptions.Count - 1; i >= 0; i--)

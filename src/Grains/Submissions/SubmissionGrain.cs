@@ -124,6 +124,9 @@ public sealed partial class SubmissionGrain(
 
     public Task<SubmissionRequest?> GetRequest() => Task.FromResult(state.State.Request);
 
+    public Task<SubmissionChange?> GetChange() =>
+        Task.FromResult(View is { } view ? new SubmissionChange(view, state.State.Revision) : null);
+
     public async Task<Submission?> WaitForResult(TimeSpan timeout)
     {
         if (View is null)

@@ -128,10 +128,12 @@ public static class DashboardApi
         }
 
         using var subscription = hub.Subscribe(lastEventId);
+        long currentRevision = 0;
         if (only is not null)
         {
-            // Subscribed first: a change made while the current state is read is not missed.
-            current = await grains.GetGrain<ISubmissionGrain>(only).Get();
+            // Subscribed first, so no change is missed; events not newer than this state (still on their way) are dropped.
+            var change = await grains.GetGrain<ISubmissionGrain>(only).GetChange();
+            (current, currentRevision) = (change?.Submission, change?.Revision ?? 0);
             if (current is null || !caller.CanRead(current.SubmittedBy))
             {
                 await Error(404, $"submission '{only}' not found").ExecuteAsync(context);
@@ -153,10 +155,13 @@ public static class DashboardApi
             await WriteAsync(response, $"retry: {RetryMilliseconds}\n\n", stop.Token);
             if (subscription.ResetReason is { } reason)
                 await WriteEventAsync(response, "reset", subscription.StartEventId, JsonSerializer.Serialize(new { reason }, options), stop.Token);
-            foreach (var missed in subscription.Replay)
-                await SendAsync(missed);
+            // A client replayed what it missed needs no current state; others get it first.
             if (current is not null && (lastEventId is null || subscription.ResetReason is not null))
                 await WriteEventAsync(response, "submission", subscription.StartEventId, Data(current), stop.Token);
+            else
+                currentRevision = 0;
+            foreach (var missed in subscription.Replay)
+                await SendAsync(missed);
 
             while (!stop.IsCancellationRequested)
             {
@@ -190,7 +195,7 @@ public static class DashboardApi
         Task SendAsync(FeedEvent feedEvent)
         {
             if (only is not null)
-                return feedEvent.Submission.Id == only
+                return feedEvent.Submission.Id == only && feedEvent.Revision > currentRevision
                     ? WriteEventAsync(response, "submission", feedEvent.EventId, Data(feedEvent.Submission), stop.Token)
                     : Task.CompletedTask;
             return caller.CanRead(feedEvent.Summary.SubmittedBy)
