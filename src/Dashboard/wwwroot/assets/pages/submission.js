@@ -63,9 +63,10 @@ function renderTests(s) {
     h('td', { class: 'mono' }, t.name),
     h('td', {}, verdictBadge(t.verdict)),
     withScore ? h('td', { class: 'num' }, t.score === null || t.score === undefined ? '' : t.score) : null,
-    h('td', { class: 'num' }, ms(t.timeMs)),
-    h('td', { class: 'num' }, ms(t.wallMs)),
-    h('td', { class: 'num' }, memory(t.memoryKb)),
+    // A skipped test never ran: it has no times to show.
+    h('td', { class: 'num' }, t.verdict === 'SK' ? '' : ms(t.timeMs)),
+    h('td', { class: 'num' }, t.verdict === 'SK' ? '' : ms(t.wallMs)),
+    h('td', { class: 'num' }, t.verdict === 'SK' ? '' : memory(t.memoryKb)),
     h('td', {}, t.signal ? t.signal : (t.exitCode ?? '')),
     h('td', { class: 'wrap message' }, t.message ?? ''),
     withJudge ? h('td', { class: 'wrap judge-message' }, t.judgeMessage ?? '') : null));
