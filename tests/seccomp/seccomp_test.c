@@ -356,6 +356,22 @@ static int check_javac(void)
 
 enum fate { EXITS_ZERO, KILLED_BY_SIGSYS };
 
+/* Whether this kernel runs the i386 system call ABI at all: some hosts boot with IA-32 emulation off, and then
+ * `int 0x80` raises SIGSEGV before any seccomp filter sees it, in a process without a filter too. */
+static int ia32_emulation(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L /* i386 getpid */) : "memory");
+        _exit(0);
+    }
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return 1; /* unknown: keep the strict expectation */
+    return !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
 static void run_check(const char *name, int (*check)(void), enum fate want)
 {
     fflush(stdout);
@@ -413,7 +429,10 @@ int main(void)
     run_check("AF_VSOCK denied, AF_INET and AF_UNIX allowed", check_vsock, EXITS_ZERO);
     run_check("TIOCSTI and TIOCLINUX denied, other ioctls allowed", check_terminal_ioctls, EXITS_ZERO);
     run_check("x32 system calls denied", check_x32, EXITS_ZERO);
-    run_check("int 0x80 (i386 ABI) kills with SIGSYS", check_int80, KILLED_BY_SIGSYS);
+    if (ia32_emulation())
+        run_check("int 0x80 (i386 ABI) kills with SIGSYS", check_int80, KILLED_BY_SIGSYS);
+    else
+        printf("PASS int 0x80 (i386 ABI) cannot reach the kernel: IA-32 emulation is off (SIGSEGV without a filter too)\n");
     run_check("fork works", check_fork, EXITS_ZERO);
     run_check("threads work", check_threads, EXITS_ZERO);
     run_check("execve /bin/true works", check_exec_true, EXITS_ZERO);
