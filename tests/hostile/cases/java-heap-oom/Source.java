@@ -13,6 +13,8 @@ public class HeapBomb {
 
     public static void main(String[] args) {
         List<long[]> keep = new ArrayList<>();
-        while (true) keep.add(new long[1 << 20]);
+        // 128 MiB at a time: the heap overflows in a few allocations. With 8 MiB arrays the JVM spent about 0.9 s of
+        // CPU (page faults and collections) before its OutOfMemoryError, so a loaded machine turned MLE into TLE.
+        while (true) keep.add(new long[1 << 24]);
     }
 }
