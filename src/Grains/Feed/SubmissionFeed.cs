@@ -89,9 +89,10 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
         {
             await sending.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        catch (Exception e)
         {
-            // stopping anyway
+            // stopping anyway: a stop that throws would end the silo abnormally
+            LogLastBatchFailed(logger, e);
         }
         await stopping.CancelAsync();
         try
@@ -186,6 +187,9 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending live feed changes to {Silo} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The live feed's last batch did not go out before the silo stopped")]
+    private static partial void LogLastBatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leaving the live feed directory failed; the registration expires")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception);

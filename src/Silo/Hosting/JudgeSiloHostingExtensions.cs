@@ -59,6 +59,10 @@ public static class JudgeSiloHostingExtensions
             silo.AddResultsOut(configuration);
         });
 
+        // The host's stop must outlast the drain (running judgings get Judge:Recovery:DrainTimeout) and then the silo's own
+        // graceful leave: past ShutdownTimeout the host cancels the stop, and the process ends abnormally.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Judge.Grains.Options.JudgingOptions>>((host, judging) =>
+            host.ShutdownTimeout = judging.Value.Recovery.DrainTimeout + SiloStopMargin);
         var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);
         if (cluster.UsesDatabase)
             health.AddCheck<DatabaseHealthCheck>("storage", tags: [ReadyTag]);
@@ -86,6 +90,10 @@ public static class JudgeSiloHostingExtensions
         app.MapJudgeDashboard();
         return app;
     }
+
+    /// <summary>How long a stopping silo may take after its drain: the live feed's last batch, leaving the cluster, and
+    /// deactivating its grains.</summary>
+    public static readonly TimeSpan SiloStopMargin = TimeSpan.FromSeconds(30);
 
     /// <summary>The tag of the health checks behind <c>/ready</c>.</summary>
     public const string ReadyTag = HealthEndpointExtensions.ReadyTag;
