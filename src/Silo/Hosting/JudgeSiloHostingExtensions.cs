@@ -61,8 +61,9 @@ public static class JudgeSiloHostingExtensions
 
         // The host's stop must outlast the drain (running judgings get Judge:Recovery:DrainTimeout) and then the silo's own
         // graceful leave: past ShutdownTimeout the host cancels the stop, and the process ends abnormally.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<Judge.Grains.Options.JudgingOptions>>((host, judging) =>
-            host.ShutdownTimeout = judging.Value.Recovery.DrainTimeout + SiloStopMargin);
+        // Read from configuration as it stands, not through the validated options: an invalid setting is reported when the
+        // silo starts, by the validators, not while the host is built.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = DrainTimeout(configuration) + SiloStopMargin);
         var health = builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);
         if (cluster.UsesDatabase)
             health.AddCheck<DatabaseHealthCheck>("storage", tags: [ReadyTag]);
@@ -94,6 +95,12 @@ public static class JudgeSiloHostingExtensions
     /// <summary>How long a stopping silo may take after its drain: the live feed's last batch, leaving the cluster, and
     /// deactivating its grains.</summary>
     public static readonly TimeSpan SiloStopMargin = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Judge:Recovery:DrainTimeout</c>, or its default when unset or not a time span.</summary>
+    private static TimeSpan DrainTimeout(IConfiguration configuration) =>
+        TimeSpan.TryParse(configuration["Judge:Recovery:DrainTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var drain) && drain >= TimeSpan.Zero
+            ? drain
+            : new Judge.Grains.Options.RecoveryOptions().DrainTimeout;
 
     /// <summary>The tag of the health checks behind <c>/ready</c>.</summary>
     public const string ReadyTag = HealthEndpointExtensions.ReadyTag;
