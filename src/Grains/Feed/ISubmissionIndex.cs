@@ -120,6 +120,57 @@ public sealed record SubmissionStats(
     public static Dictionary<string, int> NoVerdicts() => Enum.GetNames<Verdict>().ToDictionary(v => v, _ => 0, StringComparer.Ordinal);
 }
 
+/// <summary>Counts the last hour minute by minute, for either index: where each count falls is the index's business, the
+/// buckets and the result are this one's.</summary>
+public sealed class SubmissionStatsBuilder
+{
+    private readonly int[] submitted = new int[SubmissionStats.Window];
+    private readonly int[] finished = new int[SubmissionStats.Window];
+    private readonly Dictionary<string, int>[] verdicts =
+        Enumerable.Range(0, SubmissionStats.Window).Select(_ => SubmissionStats.NoVerdicts()).ToArray();
+    private readonly Dictionary<string, int> total = SubmissionStats.NoVerdicts();
+
+    /// <summary>A window ending with the minute of <paramref name="now"/>.</summary>
+    public SubmissionStatsBuilder(DateTimeOffset now)
+    {
+        Since = SubmissionStats.WindowStart(now);
+        Until = Since.AddMinutes(SubmissionStats.Window);
+    }
+
+    /// <summary>The window's first minute (inclusive) and its end (exclusive).</summary>
+    public DateTimeOffset Since { get; }
+
+    /// <inheritdoc cref="Since"/>
+    public DateTimeOffset Until { get; }
+
+    /// <summary>Whether <paramref name="time"/> is inside the window.</summary>
+    public bool Covers(DateTimeOffset time) => time >= Since && time < Until;
+
+    /// <summary>The minute of the window <paramref name="time"/> falls in.</summary>
+    public int MinuteOf(DateTimeOffset time) => (int)((time - Since).Ticks / TimeSpan.TicksPerMinute);
+
+    /// <summary>Counts <paramref name="count"/> submissions created in minute <paramref name="minute"/> (clamped to the window).</summary>
+    public void AddSubmitted(int minute, int count = 1) => submitted[Clamp(minute)] += count;
+
+    /// <summary>Counts <paramref name="count"/> submissions finished in minute <paramref name="minute"/> with <paramref name="verdict"/>.</summary>
+    public void AddFinished(int minute, string? verdict, int count = 1)
+    {
+        minute = Clamp(minute);
+        finished[minute] += count;
+        if (verdict is null)
+            return;
+        verdicts[minute][verdict] += count;
+        total[verdict] += count;
+    }
+
+    /// <summary>The statistics counted, with the percentiles measured.</summary>
+    public SubmissionStats Build(Percentiles queueWait, Percentiles judging) => new(Since,
+        [.. Enumerable.Range(0, SubmissionStats.Window).Select(i => new MinuteStats(Since.AddMinutes(i), submitted[i], finished[i], verdicts[i]))],
+        total, queueWait, judging);
+
+    private static int Clamp(int minute) => Math.Clamp(minute, 0, SubmissionStats.Window - 1);
+}
+
 /// <summary>Submissions created and finished in one minute, and the verdicts of those finished.</summary>
 public sealed record MinuteStats(DateTimeOffset Minute, int Submitted, int Finished, IReadOnlyDictionary<string, int> Verdicts);
 

@@ -83,41 +83,25 @@ public sealed class MemorySubmissionIndex(IOptions<LiveFeedOptions> options) : I
 
     public Task<SubmissionStats> StatsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var since = SubmissionStats.WindowStart(now);
-        var until = since.AddMinutes(SubmissionStats.Window);
-        var submitted = new int[SubmissionStats.Window];
-        var finished = new int[SubmissionStats.Window];
-        var verdicts = Enumerable.Range(0, SubmissionStats.Window).Select(_ => SubmissionStats.NoVerdicts()).ToArray();
-        var total = SubmissionStats.NoVerdicts();
+        var stats = new SubmissionStatsBuilder(now);
         var queueWait = new List<double>();
         var judging = new List<double>();
         lock (gate)
         {
             foreach (var (_, s) in byId.Values)
             {
-                if (s.CreatedAt >= since && s.CreatedAt < until)
-                    submitted[Minute(s.CreatedAt)]++;
-                if (s.StartedAt is { } started && started >= since && started < until)
+                if (stats.Covers(s.CreatedAt))
+                    stats.AddSubmitted(stats.MinuteOf(s.CreatedAt));
+                if (s.StartedAt is { } started && stats.Covers(started))
                     queueWait.Add((started - s.CreatedAt).TotalMilliseconds);
-                if (s is { Status: SubmissionStatus.Finished, FinishedAt: { } end } && end >= since && end < until)
+                if (s is { Status: SubmissionStatus.Finished, FinishedAt: { } end } && stats.Covers(end))
                 {
-                    var minute = Minute(end);
-                    finished[minute]++;
-                    if (s.Verdict is { } verdict)
-                    {
-                        verdicts[minute][verdict.ToString()]++;
-                        total[verdict.ToString()]++;
-                    }
+                    stats.AddFinished(stats.MinuteOf(end), s.Verdict?.ToString());
                     if (s.StartedAt is { } begun)
                         judging.Add((end - begun).TotalMilliseconds);
                 }
             }
         }
-        var minutes = Enumerable.Range(0, SubmissionStats.Window)
-            .Select(i => new MinuteStats(since.AddMinutes(i), submitted[i], finished[i], verdicts[i]))
-            .ToList();
-        return Task.FromResult(new SubmissionStats(since, minutes, total, Percentiles.Of(queueWait), Percentiles.Of(judging)));
-
-        int Minute(DateTimeOffset time) => (int)((time - since).Ticks / TimeSpan.TicksPerMinute);
+        return Task.FromResult(stats.Build(Percentiles.Of(queueWait), Percentiles.Of(judging)));
     }
 }

@@ -108,12 +108,7 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
 
     public async Task<SubmissionStats> StatsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var since = SubmissionStats.WindowStart(now);
-        var until = since.AddMinutes(SubmissionStats.Window);
-        var submitted = new int[SubmissionStats.Window];
-        var finished = new int[SubmissionStats.Window];
-        var verdicts = Enumerable.Range(0, SubmissionStats.Window).Select(_ => SubmissionStats.NoVerdicts()).ToArray();
-        var total = SubmissionStats.NoVerdicts();
+        var stats = new SubmissionStatsBuilder(now);
         Percentiles queueWait = Percentiles.None, judging = Percentiles.None;
 
         await using var batch = database.CreateBatch();
@@ -143,8 +138,8 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
             {
                 Parameters =
                 {
-                    new NpgsqlParameter { Value = since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                    new NpgsqlParameter { Value = until.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    new NpgsqlParameter { Value = stats.Since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    new NpgsqlParameter { Value = stats.Until.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 },
             });
         }
@@ -152,19 +147,10 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                submitted[Clamp(reader.GetInt32(0))] += reader.GetInt32(1);
+                stats.AddSubmitted(reader.GetInt32(0), reader.GetInt32(1));
             await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-            {
-                var minute = Clamp(reader.GetInt32(0));
-                var count = reader.GetInt32(2);
-                finished[minute] += count;
-                if (!reader.IsDBNull(1))
-                {
-                    verdicts[minute][reader.GetString(1)] += count;
-                    total[reader.GetString(1)] += count;
-                }
-            }
+                stats.AddFinished(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2));
             await reader.NextResultAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
                 queueWait = ReadPercentiles(reader);
@@ -173,12 +159,7 @@ public sealed class PostgresSubmissionIndex(NpgsqlDataSource database) : ISubmis
                 judging = ReadPercentiles(reader);
         }
 
-        var minutes = Enumerable.Range(0, SubmissionStats.Window)
-            .Select(i => new MinuteStats(since.AddMinutes(i), submitted[i], finished[i], verdicts[i]))
-            .ToList();
-        return new SubmissionStats(since, minutes, total, queueWait, judging);
-
-        static int Clamp(int minute) => Math.Clamp(minute, 0, SubmissionStats.Window - 1);
+        return stats.Build(queueWait, judging);
     }
 
     private static Percentiles ReadPercentiles(NpgsqlDataReader reader)
