@@ -384,6 +384,10 @@ public partial class KubernetesManifestTests(RenderedManifests manifests)
         Assert.Equal("judge-ingress", PodSpec(Eks.Get("Deployment", "judge-ingress"))["serviceAccountName"].Text());
         foreach (var deployment in RenderedManifests.SiloDeployments(Eks)) // IRSA's token stays out of the sandbox
             Assert.Equal("sandbox", PodTemplate(deployment)["metadata"]!["annotations"].Map()["eks.amazonaws.com/skip-containers"]);
+        // Both HTTP hosts listen beyond loopback, which they refuse to do without API keys (Judge:Auth:Keys).
+        foreach (var container in RenderedManifests.SiloDeployments(Eks).Select(d => Container(PodSpec(d), "silo"))
+                     .Append(Container(PodSpec(Eks.Get("Deployment", "judge-ingress")), "ingress")))
+            Assert.Contains(container["envFrom"].Items(), e => e["secretRef"]?["name"].Text() == "judge-api-keys" && e["secretRef"]?["optional"] is null);
         var ingressEnv = Container(PodSpec(Eks.Get("Deployment", "judge-ingress")), "ingress")["securityContext"]!;
         Assert.Equal("10002", ingressEnv["runAsUser"].Text());
         Assert.Equal(["ALL"], ingressEnv["capabilities"]!["drop"].Strings());
