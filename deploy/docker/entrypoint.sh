@@ -36,6 +36,16 @@ enter_cgroup_leaf() {
   fi
 }
 
+# The socket's directory and the work root's parent belong to root and only root writes in them (on Kubernetes they are
+# emptyDirs, created world-writable): the silo must not be able to swap the socket or the work root for a link.
+secure_directories() {
+  for dir in "$(dirname "$socket")" "$(dirname "$work_root")"; do
+    mkdir -p "$dir"
+    chown 0:0 "$dir"
+    chmod 0755 "$dir"
+  done
+}
+
 mode=${1:-all-in-one}
 [ $# -gt 0 ] && shift
 
@@ -43,7 +53,7 @@ case "$mode" in
   sandbox)
     [ "$(id -u)" = 0 ] || die "the sandbox daemon runs as root (it is the only privileged process); this container runs as uid $(id -u)"
     enter_cgroup_leaf
-    mkdir -p "$(dirname "$socket")"
+    secure_directories
     # shellcheck disable=SC2086 # cgroup_args is empty or two words
     exec "$daemon" --listen "$socket" --client-uid "$silo_uid" --client-gid "$silo_gid" --work-root "$work_root" $cgroup_args "$@"
     ;;
@@ -56,8 +66,7 @@ case "$mode" in
   all-in-one)
     [ "$(id -u)" = 0 ] || die "all-in-one starts the sandbox daemon, which needs root: run the image as root (docker run's default), or run the modes sandbox and silo in two containers"
     enter_cgroup_leaf
-    mkdir -p "$(dirname "$socket")"
-    chmod 0755 "$(dirname "$socket")"
+    secure_directories
     ready="$(dirname "$socket")/daemon.ready"
     rm -f "$ready"
     # shellcheck disable=SC2086 # cgroup_args is empty or two words

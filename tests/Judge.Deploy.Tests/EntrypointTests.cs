@@ -66,6 +66,10 @@ public class EntrypointTests
                 Thread.Sleep(50);
             Assert.True(File.ReadAllText(log).Contains("CapAmb"), $"the silo did not start:\n{File.ReadAllText(log)}\n{(process.HasExited ? await stderr : "")}");
 
+            // Only root may write where the socket and the work root live: the silo cannot swap either for a link.
+            Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.GetDirectoryName(socket)!));
+            Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(dir));
+
             // unshare execs the shell, which execs the entrypoint: the process we started is the entrypoint
             Assert.Equal(0, Tools.Run("kill", ["-TERM", process.Id.ToString()]).Exit);
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "the entrypoint did not end after SIGTERM");

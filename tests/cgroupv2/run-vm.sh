@@ -108,7 +108,8 @@ esac
 exec python3 /tmp/out/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}
 STANDIN
 chmod 0755 "$work/out/sandbox-stand-in"
-echo 'JUDGE_SANDBOX_BINARY=/tmp/out/sandbox-stand-in exec sh /tmp/out/judge-entrypoint sandbox' > "$work/out/entrypoint.sh"
+# (The work root's parent must be writable: the guest's root filesystem is read-only, its /tmp is not.)
+echo 'Judge__WorkRoot=/tmp/judge/work JUDGE_SANDBOX_BINARY=/tmp/out/sandbox-stand-in exec sh /tmp/out/judge-entrypoint sandbox' > "$work/out/entrypoint.sh"
 # The guest gets fresh tmpfs over /tmp and /run: a repository under either would be hidden there, so what the guest
 # runs travels in the output share.
 cp "$repo/tests/cgroupv2/guest.sh" "$repo/tests/sandboxd/drive.py" "$work/out/"
