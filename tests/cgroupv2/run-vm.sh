@@ -95,18 +95,21 @@ fi
 gcc -O2 -static -o "$work/out/probe" "$repo/tests/sandboxd/probe.c"
 gcc -O2 -static -o "$work/out/trivial" "$repo/tests/sandboxd/trivial.c"
 gcc -std=gnu11 -O2 -Wall -Wextra -o "$work/out/cgroup_fake" "$repo/tests/sandboxd/cgroup_fake.c"
-# The EKS pod's entrypoint, with the silo replaced by the protocol driver (the daemon gets --cgroup-root / as the
-# silo's Judge__Sandbox__CgroupRoot=/ gives it).
-python3 - "$repo/deploy/eks/judge-silo-pod-security.yaml" > "$work/out/entrypoint.sh" \
-  "exec python3 /tmp/out/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}" <<'PY' || fail "cannot extract the entrypoint from deploy/eks"
-import re, sys
-text, replacement = open(sys.argv[1]).read(), sys.argv[2]
-m = re.search(r"\n(\s*)args:\n\s*- >-\n((?:\1\s+\S.*\n)+)", text)
-script = " ".join(line.strip() for line in m.group(2).splitlines())
-silo = "exec dotnet /app/Judge.Silo.dll"
-assert silo in script, script
-print(script.replace(silo, replacement))
-PY
+# The sandbox sidecar's entrypoint itself (deploy/docker/entrypoint.sh, mode sandbox: remount the cgroup filesystem,
+# move into a leaf, start the daemon with --cgroup-root /), with the daemon replaced by the protocol driver, which starts
+# its daemons with that --cgroup-root. The stand-in fails unless the entrypoint passed it.
+cp "$repo/deploy/docker/entrypoint.sh" "$work/out/judge-entrypoint"
+cat > "$work/out/sandbox-stand-in" <<STANDIN
+#!/bin/sh
+case " \$* " in
+  *" --cgroup-root / "*) ;;
+  *) echo "run-vm: the entrypoint started the daemon without --cgroup-root /: \$*" >&2; exit 97 ;;
+esac
+exec python3 /tmp/out/drive.py --binary /tmp/out/judge-sandbox --prebuilt /tmp/out --cgroup v2 --cgroup-root / --slow \${judge_slow:-1} ${drive_args[*]}
+STANDIN
+chmod 0755 "$work/out/sandbox-stand-in"
+# (The work root's parent must be writable: the guest's root filesystem is read-only, its /tmp is not.)
+echo 'Judge__WorkRoot=/tmp/judge/work JUDGE_SANDBOX_BINARY=/tmp/out/sandbox-stand-in exec sh /tmp/out/judge-entrypoint sandbox' > "$work/out/entrypoint.sh"
 # The guest gets fresh tmpfs over /tmp and /run: a repository under either would be hidden there, so what the guest
 # runs travels in the output share.
 cp "$repo/tests/cgroupv2/guest.sh" "$repo/tests/sandboxd/drive.py" "$work/out/"

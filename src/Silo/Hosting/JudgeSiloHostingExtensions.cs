@@ -40,6 +40,7 @@ public static class JudgeSiloHostingExtensions
 
         var cluster = ReadClusterOptions(configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
+        var kubernetes = ReadKubernetesOptions(configuration, cluster);
 
         // Only the sandbox daemon may be privileged: a silo of a cluster (HTTP, Orleans, package parsing, AWS SDK) never
         // runs as root. The embedded default may, to start its own daemon (deploy/sandbox/README.md).
@@ -60,6 +61,10 @@ public static class JudgeSiloHostingExtensions
                 silo.AddMemoryGrainStorage(SubmissionGrain.StorageName);
                 silo.UseInMemoryReminderService();
             }
+            // On Kubernetes (Judge:Kubernetes:Enabled): the silo is named after its pod and advertises POD_IP; silos whose
+            // pods are gone are declared dead at once. Membership stays in PostgreSQL.
+            if (kubernetes.Enabled)
+                silo.UseKubernetesHosting();
             silo.AddJudging(configuration);
             silo.AddActivityPropagation(); // traces continue across grain calls (HTTP → submission → worker)
             // Problems come from S3 once a bucket is configured (Judge:Problems:S3:Bucket), else from Judge:Problems:Root.
@@ -123,6 +128,18 @@ public static class JudgeSiloHostingExtensions
             errors.AddRange(result.Failures);
         if (errors.Count > 0)
             throw new OptionsValidationException(nameof(JudgeClusterOptions), typeof(JudgeClusterOptions), errors);
+        return options;
+    }
+
+    /// <summary>Reads and validates the Kubernetes hosting settings, failing with every invalid key named.</summary>
+    public static JudgeKubernetesOptions ReadKubernetesOptions(IConfiguration configuration, JudgeClusterOptions cluster)
+    {
+        var options = JudgeKubernetesOptions.Read(configuration, out var parseErrors);
+        var errors = parseErrors.ToList();
+        if (new JudgeKubernetesOptionsValidator(cluster).Validate(null, options) is { Failed: true } result)
+            errors.AddRange(result.Failures);
+        if (errors.Count > 0)
+            throw new OptionsValidationException(nameof(JudgeKubernetesOptions), typeof(JudgeKubernetesOptions), errors);
         return options;
     }
 

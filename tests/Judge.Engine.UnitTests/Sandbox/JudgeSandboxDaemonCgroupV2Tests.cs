@@ -6,7 +6,7 @@ namespace Judge.Engine.UnitTests.Sandbox;
 /// <summary>
 /// Runs tests/cgroupv2/run-vm.sh: the judge-sandbox daemon next to this assembly and its protocol driver
 /// (tests/sandboxd/drive.py --cgroup v2) in a throwaway VM whose Debian 6.1 kernel has nothing but cgroup v2, as
-/// production's nodes, inside a pod emulated with the EKS entrypoint of deploy/eks. The development machine has
+/// production's nodes, inside a pod emulated with the sandbox entrypoint of deploy/docker. The development machine has
 /// cgroup v1 only, so this is the one place where the daemon's v2 code meets a real kernel: the test fails, never
 /// skips, when the VM cannot run. An emulated VM keeps the host's cores busy: it runs alone, not beside tests that
 /// measure time.
