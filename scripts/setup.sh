@@ -14,6 +14,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 # postgresql: the server the cluster tests start in a temporary directory
 # chromium (and a font for its screenshots): the headless browser the dashboard's browser tests drive (tests/Judge.Dashboard.BrowserTests)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
+# nodejs: the AWS CDK app (deploy/aws) runs its constructs in Node.js (jsii); tests/Judge.Deploy.Aws.Tests synthesizes it
+test_packages+=(nodejs)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi

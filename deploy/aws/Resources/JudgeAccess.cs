@@ -1,0 +1,58 @@
+using Amazon.CDK.AWS.IAM;
+
+namespace Judge.Deploy.Aws.Resources;
+
+/// <summary>The least-privilege IAM statements of each part of the fleet, shared by the EKS (IRSA) and EC2 roles.</summary>
+public sealed class JudgeAccess(JudgeSettings settings, JudgeQueues queues, JudgeBuckets buckets, JudgeDatabase database)
+{
+    /// <summary>The ingress (src/Ingress): it long-polls the submissions queue, extends a message's visibility while the
+    /// hand-off runs (and backs it off after a failure), deletes it once stored, and reads the queue's attributes at start
+    /// (VisibilityTimeout, RedrivePolicy), for /ready and for the cluster page. Malformed messages it sends to the
+    /// dead-letter queue itself, which it finds by name from the redrive policy (GetQueueUrl) and whose depth it reports.</summary>
+    public IEnumerable<PolicyStatement> Ingress()
+    {
+        yield return Allow([queues.Submissions.QueueArn],
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes");
+        yield return Allow([queues.SubmissionsDeadLetter.QueueArn],
+            "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
+    }
+
+    /// <summary>A silo: lists and reads the problem packages under the problems prefix (src/Problems.S3: ListObjectsV2
+    /// and GetObject), and sends each result to the results queue (src/Results: SendMessage).</summary>
+    public IEnumerable<PolicyStatement> Silo()
+    {
+        yield return Allow([buckets.Problems.ArnForObjects(settings.ProblemsPrefix + "*")], "s3:GetObject");
+        yield return new PolicyStatement(new PolicyStatementProps
+        {
+            Effect = Effect.ALLOW,
+            Actions = ["s3:ListBucket"],
+            Resources = [buckets.Problems.BucketArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = settings.ProblemsPrefix + "*" },
+            },
+        });
+        yield return Allow([queues.Results.QueueArn], "sqs:SendMessage");
+    }
+
+    /// <summary>KEDA's SQS scaler reads the submissions queue's depth (ApproximateNumberOfMessages...) and nothing else.</summary>
+    public IEnumerable<PolicyStatement> Keda()
+    {
+        yield return Allow([queues.Submissions.QueueArn], "sqs:GetQueueAttributes");
+    }
+
+    /// <summary>An EC2 host at boot (deploy/ec2/user-data): reads the database secret to write the connection string into
+    /// /etc/judge/judge.env, and downloads the release archive from the artifacts bucket.</summary>
+    public IEnumerable<PolicyStatement> Ec2Boot()
+    {
+        yield return Allow([database.Instance.Secret!.SecretArn], "secretsmanager:GetSecretValue");
+        yield return Allow([buckets.Artifacts.ArnForObjects(settings.ReleasesPrefix + "*")], "s3:GetObject");
+    }
+
+    private static PolicyStatement Allow(string[] resources, params string[] actions) => new(new PolicyStatementProps
+    {
+        Effect = Effect.ALLOW,
+        Actions = actions,
+        Resources = resources,
+    });
+}

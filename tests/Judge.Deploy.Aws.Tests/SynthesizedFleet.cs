@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.CDK;
+
+namespace Judge.Deploy.Aws.Tests;
+
+/// <summary>The CDK app of deploy/aws synthesized once for a test class, with every stack defined: all four silo pools on
+/// EC2 (their user-data read from deploy/ec2/user-data) and the EKS roles for an example OIDC provider.</summary>
+public sealed class SynthesizedFleet : IDisposable
+{
+    public const string OidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+    public const string OidcIssuer = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+    private readonly string outdir = Directory.CreateTempSubdirectory("judge-cdk-").FullName;
+
+    public SynthesizedFleet()
+    {
+        // jsii warns on every Node.js release it was not tested with; the app works on Debian's.
+        System.Environment.SetEnvironmentVariable("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1");
+        var watch = Stopwatch.StartNew();
+        var app = new App(new AppProps { Context = Context(UserDataDirectory), Outdir = outdir });
+        Fleet = JudgeApp.Define(app);
+        var assembly = app.Synth();
+        SynthTime = watch.Elapsed;
+
+        var templates = new Dictionary<string, CfnTemplate>();
+        JsonElement? Import(string name) => templates.Values.Select(t => t.Export(name)).FirstOrDefault(e => e is not null);
+        foreach (var stack in assembly.Stacks)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)));
+            templates[stack.StackName] = new CfnTemplate(stack.StackName, json.RootElement.Clone(), Import);
+        }
+        Core = templates["JudgeCore"];
+        Eks = templates["JudgeEks"];
+        Ec2 = templates["JudgeEc2"];
+        All = [Core, Eks, Ec2];
+    }
+
+    public static string UserDataDirectory => Path.Combine(Repository.Root, "deploy", "ec2", "user-data");
+
+    /// <summary>The context of deploy/aws/cdk.json (what <c>cdk synth</c> passes) plus what defines every stack.</summary>
+    public static Dictionary<string, object> Context(string userDataDirectory)
+    {
+        var context = new Dictionary<string, object>();
+        using (var cdkJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "aws", "cdk.json"))))
+            foreach (var entry in cdkJson.RootElement.GetProperty("context").EnumerateObject())
+                context[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : entry.Value.GetRawText();
+        context["judge:ec2Pools"] = string.Join(",", JudgeSettings.KnownPools);
+        context["judge:eksOidcProviderArn"] = OidcProviderArn;
+        context["judge:userDataDirectory"] = userDataDirectory;
+        return context;
+    }
+
+    public JudgeApp Fleet { get; }
+
+    public TimeSpan SynthTime { get; }
+
+    internal CfnTemplate Core { get; }
+
+    internal CfnTemplate Eks { get; }
+
+    internal CfnTemplate Ec2 { get; }
+
+    internal IReadOnlyList<CfnTemplate> All { get; }
+
+    /// <summary>The logical id of a construct's CloudFormation resource in its stack.</summary>
+    public static string LogicalId(Constructs.IConstruct construct)
+    {
+        var resource = (CfnElement)(construct is CfnElement element ? element : construct.Node.DefaultChild!);
+        return Stack.Of(construct).GetLogicalId(resource);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(outdir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
