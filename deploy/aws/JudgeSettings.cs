@@ -31,8 +31,9 @@ public sealed partial record JudgeSettings
     /// <summary>The submissions queue's visibility timeout in seconds (<c>judge:visibilityTimeoutSeconds</c>).</summary>
     public int VisibilityTimeoutSeconds { get; init; } = 30;
 
-    /// <summary>Key prefix of the problem packages in the problems bucket (<c>judge:problemsPrefix</c>).</summary>
-    public string ProblemsPrefix { get; init; } = "problems/";
+    /// <summary>Key prefix of the problem packages in the problems bucket (<c>judge:problemsPrefix</c>, the silos'
+    /// <c>Judge:Problems:S3:Prefix</c>); default: none, the bucket holds nothing else.</summary>
+    public string ProblemsPrefix { get; init; } = "";
 
     /// <summary>Key prefix of the release archives in the artifacts bucket that EC2 hosts install (<c>judge:releasesPrefix</c>).</summary>
     public string ReleasesPrefix { get; init; } = "releases/";
@@ -137,7 +138,7 @@ public sealed partial record JudgeSettings
             ApiCidr = Text("apiCidr"),
             MaxReceiveCount = Int("maxReceiveCount", defaults.MaxReceiveCount, 2, 1000),
             VisibilityTimeoutSeconds = Int("visibilityTimeoutSeconds", defaults.VisibilityTimeoutSeconds, 10, 43200),
-            ProblemsPrefix = Text("problemsPrefix") ?? defaults.ProblemsPrefix,
+            ProblemsPrefix = node.TryGetContext("judge:problemsPrefix")?.ToString()?.Trim() ?? defaults.ProblemsPrefix,
             ReleasesPrefix = Text("releasesPrefix") ?? defaults.ReleasesPrefix,
             DbInstanceType = Text("dbInstanceType") ?? defaults.DbInstanceType,
             DbStorageGiB = Int("dbStorageGiB", defaults.DbStorageGiB, 20, 65536),
@@ -168,8 +169,8 @@ public sealed partial record JudgeSettings
             if (cidr is not null && !CidrRegex().IsMatch(cidr))
                 failures.Add($"judge:{key} must be an IPv4 CIDR such as 10.60.0.0/16 (was '{cidr}')");
         foreach (var (key, prefix) in new[] { ("problemsPrefix", settings.ProblemsPrefix), ("releasesPrefix", settings.ReleasesPrefix) })
-            if (prefix.StartsWith('/') || !prefix.EndsWith('/') || prefix.Contains('*'))
-                failures.Add($"judge:{key} must be a key prefix ending in '/', without a leading '/' or '*' (was '{prefix}')");
+            if (prefix.Length > 0 && (prefix.StartsWith('/') || !prefix.EndsWith('/') || prefix.Contains('*')))
+                failures.Add($"judge:{key} must be empty or a key prefix ending in '/', without a leading '/' or '*' (was '{prefix}')");
         if (settings.EksOidcProviderArn is { } arn && !OidcArnRegex().IsMatch(arn))
             failures.Add($"judge:eksOidcProviderArn must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer host and path> (was '{arn}')");
         foreach (var pool in settings.Ec2Pools.Where(p => !KnownPools.Contains(p)))

@@ -102,6 +102,36 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
         var isolated = App.Core.Network.Vpc.IsolatedSubnets.Select(Id).ToHashSet();
         Assert.NotEmpty(isolated);
         Assert.All(group.GetProperty("SubnetIds").EnumerateArray(), s => Assert.Contains(fleet.Core.Describe(s), isolated));
+        // They start the VPC's range, so one block covers them (deploy/README.md: a NetworkPolicy's PostgreSQL rule).
+        Assert.Equal(["10.60.0.0/24", "10.60.1.0/24"],
+            isolated.Select(s => fleet.Core.Resource(s).GetProperty("Properties").GetProperty("CidrBlock").GetString()).Order());
+    }
+
+    [Fact]
+    public void With_a_problems_prefix_silos_may_list_and_read_under_it_only()
+    {
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps
+        {
+            Context = new Dictionary<string, object> { ["judge:problemsPrefix"] = "packages/", ["judge:eksOidcProviderArn"] = SynthesizedFleet.OidcProviderArn },
+            Outdir = Directory.CreateTempSubdirectory("judge-cdk-prefix-").FullName,
+        });
+        var defined = JudgeApp.Define(app);
+        var assembly = app.Synth();
+        try
+        {
+            var (bucket, results) = (Id(defined.Core.Buckets.Problems) + ".Arn", Id(defined.Core.Queues.Results) + ".Arn");
+            string[] expected =
+            [
+                $"s3:GetObject on {bucket}/packages/*",
+                $"s3:ListBucket on {bucket} if {{\"StringLike\":{{\"s3:prefix\":\"packages/*\"}}}}",
+                $"sqs:SendMessage on {results}",
+            ];
+            Assert.Equal(expected.Order(), SynthesizedFleet.Templates(assembly)["JudgeEks"].RolePermissions(Id(defined.Eks!.SiloRole)).Order());
+        }
+        finally
+        {
+            Directory.Delete(assembly.Directory, recursive: true);
+        }
     }
 
     [Fact]
@@ -307,8 +337,8 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
     private IEnumerable<string> SiloPermissions()
     {
         var (bucket, results) = (Id(App.Core.Buckets.Problems) + ".Arn", Id(App.Core.Queues.Results) + ".Arn");
-        yield return $"s3:GetObject on {bucket}/problems/*";
-        yield return $"s3:ListBucket on {bucket} if {{\"StringLike\":{{\"s3:prefix\":\"problems/*\"}}}}";
+        yield return $"s3:GetObject on {bucket}/*"; // the bucket holds problem packages only (no judge:problemsPrefix)
+        yield return $"s3:ListBucket on {bucket}";
         yield return $"sqs:SendMessage on {results}";
     }
 

@@ -24,6 +24,16 @@ public sealed class SynthesizedFleet : IDisposable
         var assembly = app.Synth();
         SynthTime = watch.Elapsed;
 
+        var templates = Templates(assembly);
+        Core = templates["JudgeCore"];
+        Eks = templates["JudgeEks"];
+        Ec2 = templates["JudgeEc2"];
+        All = [Core, Eks, Ec2];
+    }
+
+    /// <summary>The templates of a synthesized app by stack name, each resolving imports through the others' exports.</summary>
+    internal static IReadOnlyDictionary<string, CfnTemplate> Templates(Amazon.CDK.CXAPI.CloudAssembly assembly)
+    {
         var templates = new Dictionary<string, CfnTemplate>();
         JsonElement? Import(string name) => templates.Values.Select(t => t.Export(name)).FirstOrDefault(e => e is not null);
         foreach (var stack in assembly.Stacks)
@@ -31,10 +41,7 @@ public sealed class SynthesizedFleet : IDisposable
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(assembly.Directory, stack.TemplateFile)));
             templates[stack.StackName] = new CfnTemplate(stack.StackName, json.RootElement.Clone(), Import);
         }
-        Core = templates["JudgeCore"];
-        Eks = templates["JudgeEks"];
-        Ec2 = templates["JudgeEc2"];
-        All = [Core, Eks, Ec2];
+        return templates;
     }
 
     public static string UserDataDirectory => Path.Combine(Repository.Root, "deploy", "ec2", "user-data");

@@ -17,8 +17,8 @@ public sealed class JudgeAccess(JudgeSettings settings, JudgeQueues queues, Judg
             "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
     }
 
-    /// <summary>A silo: lists and reads the problem packages under the problems prefix (src/Problems.S3: ListObjectsV2
-    /// and GetObject), and sends each result to the results queue (src/Results: SendMessage).</summary>
+    /// <summary>A silo: lists and reads the problem packages (src/Problems.S3: ListObjectsV2 and GetObject), under the
+    /// problems prefix when there is one, and sends each result to the results queue (src/Results: SendMessage).</summary>
     public IEnumerable<PolicyStatement> Silo()
     {
         yield return Allow([buckets.Problems.ArnForObjects(settings.ProblemsPrefix + "*")], "s3:GetObject");
@@ -27,10 +27,12 @@ public sealed class JudgeAccess(JudgeSettings settings, JudgeQueues queues, Judg
             Effect = Effect.ALLOW,
             Actions = ["s3:ListBucket"],
             Resources = [buckets.Problems.BucketArn],
-            Conditions = new Dictionary<string, object>
-            {
-                ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = settings.ProblemsPrefix + "*" },
-            },
+            Conditions = settings.ProblemsPrefix.Length == 0
+                ? null
+                : new Dictionary<string, object>
+                {
+                    ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = settings.ProblemsPrefix + "*" },
+                },
         });
         yield return Allow([queues.Results.QueueArn], "sqs:SendMessage");
     }

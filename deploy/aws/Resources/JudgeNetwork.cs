@@ -38,11 +38,13 @@ public sealed class JudgeNetwork : Construct
             IpAddresses = IpAddresses.Cidr(settings.VpcCidr),
             MaxAzs = settings.MaxAzs,
             NatGateways = settings.NatGateways,
+            // The database subnets come first, so that they start the VPC's range: with two zones 10.60.0.0/24 and
+            // 10.60.1.0/24, one block (10.60.0.0/23) for a Kubernetes NetworkPolicy's PostgreSQL rule.
             SubnetConfiguration =
             [
+                new SubnetConfiguration { Name = "database", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
                 new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
                 new SubnetConfiguration { Name = "hosts", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = 20 },
-                new SubnetConfiguration { Name = "database", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
             ],
         });
 

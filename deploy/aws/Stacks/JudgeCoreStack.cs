@@ -29,7 +29,7 @@ public sealed class JudgeCoreStack : Stack
         Output("SubmissionsDeadLetterQueueUrl", Queues.SubmissionsDeadLetter.QueueUrl, "the submissions' dead-letter queue");
         Output("ResultsQueueUrl", Queues.Results.QueueUrl, "Judge__Results__QueueUrl of the silos");
         Output("ResultsDeadLetterQueueUrl", Queues.ResultsDeadLetter.QueueUrl, "the results' dead-letter queue");
-        Output("ProblemsBucketName", Buckets.Problems.BucketName, $"Judge__Problems__S3__Bucket of the silos (prefix {settings.ProblemsPrefix})");
+        Output("ProblemsBucketName", Buckets.Problems.BucketName, $"Judge__Problems__S3__Bucket of the silos (Judge__Problems__S3__Prefix: '{settings.ProblemsPrefix}')");
         Output("ArtifactsBucketName", Buckets.Artifacts.BucketName, $"release archives for EC2 hosts (prefix {settings.ReleasesPrefix})");
         Output("DatabaseEndpoint", Database.Instance.DbInstanceEndpointAddress, "PostgreSQL host for ConnectionStrings__Judge");
         Output("DatabasePort", Database.Instance.DbInstanceEndpointPort, "PostgreSQL port");
@@ -38,6 +38,9 @@ public sealed class JudgeCoreStack : Stack
         Output("IngressSecurityGroupId", Network.Ingress.SecurityGroupId, "security group of ingress hosts");
         Output("LoadBalancerSecurityGroupId", Network.LoadBalancer.SecurityGroupId, "security group of the load balancer");
         Output("VpcId", Network.Vpc.VpcId, "the VPC");
+        Output("VpcCidr", Network.Vpc.VpcCidrBlock, "the VPC's range (the load balancer's addresses are in it)");
+        Output("DatabaseSubnetCidrs", Fn.Join(",", Network.Vpc.IsolatedSubnets.Select(s => s.Ipv4CidrBlock).ToArray()),
+            "the database subnets (a NetworkPolicy's PostgreSQL destination)");
     }
 
     private void Output(string id, string value, string description) =>
