@@ -67,6 +67,17 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
     [Fact]
     public void Buckets_are_encrypted_private_versioned_and_reachable_over_https_only()
     {
+        var template = Amazon.CDK.Assertions.Template.FromStack(App.Core);
+        template.ResourceCountIs("AWS::S3::Bucket", 2);
+        template.AllResourcesProperties("AWS::S3::Bucket", new Dictionary<string, object>
+        {
+            ["PublicAccessBlockConfiguration"] = new Dictionary<string, object>
+            {
+                ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true,
+            },
+            ["VersioningConfiguration"] = new Dictionary<string, object> { ["Status"] = "Enabled" },
+        });
+
         var buckets = fleet.Core.Resources("AWS::S3::Bucket").ToList();
         Assert.Equal([Id(App.Core.Buckets.Problems), Id(App.Core.Buckets.Artifacts)], buckets.Select(b => b.Id).Order().Reverse());
         foreach (var (id, bucket) in buckets)

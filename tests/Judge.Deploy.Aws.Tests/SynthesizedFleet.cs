@@ -16,8 +16,6 @@ public sealed class SynthesizedFleet : IDisposable
 
     public SynthesizedFleet()
     {
-        // jsii warns on every Node.js release it was not tested with; the app works on Debian's.
-        System.Environment.SetEnvironmentVariable("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1");
         var watch = Stopwatch.StartNew();
         var app = new App(new AppProps { Context = Context(UserDataDirectory), Outdir = outdir });
         Fleet = JudgeApp.Define(app);
