@@ -86,6 +86,20 @@ public sealed partial record JudgeSettings
     /// <inheritdoc cref="Ec2MinPerPool"/>
     public int Ec2MaxPerPool { get; init; } = 4;
 
+    /// <summary>The release archive EC2 hosts install (<c>judge:release</c>): a file name under <see cref="ReleasesPrefix"/> in
+    /// the artifacts bucket, e.g. <c>judge-1.0.0.tar.gz</c> (deploy/ec2/README.md builds it); required with EC2 pools.</summary>
+    public string? Release { get; init; }
+
+    /// <summary>Hex SHA-256 of the backend's API key (<c>judge:apiKeySha256</c>), stored with a generated cookie secret in
+    /// the EC2 silos' auth secret (their <c>Judge:Auth:Keys</c>); required with EC2 pools.</summary>
+    public string? ApiKeySha256 { get; init; }
+
+    /// <summary>The silos' <c>Judge:Cluster:Id</c> and <c>Judge:Cluster:ServiceId</c> on EC2 (<c>judge:clusterId</c>, <c>judge:serviceId</c>).</summary>
+    public string ClusterId { get; init; } = "judge";
+
+    /// <inheritdoc cref="ClusterId"/>
+    public string ServiceId { get; init; } = "judge";
+
     /// <summary>SSM parameter holding the AMI id (<c>judge:amiParameter</c>): Debian 12 (bookworm), amd64.</summary>
     public string AmiParameter { get; init; } = "/aws/service/debian/release/bookworm/latest/amd64";
 
@@ -158,6 +172,10 @@ public sealed partial record JudgeSettings
             Ec2IngressInstanceType = Text("ec2IngressInstanceType") ?? defaults.Ec2IngressInstanceType,
             Ec2MinPerPool = Int("ec2MinPerPool", defaults.Ec2MinPerPool, 0, 1000),
             Ec2MaxPerPool = Int("ec2MaxPerPool", defaults.Ec2MaxPerPool, 1, 1000),
+            Release = Text("release"),
+            ApiKeySha256 = Text("apiKeySha256")?.ToLowerInvariant(),
+            ClusterId = Text("clusterId") ?? defaults.ClusterId,
+            ServiceId = Text("serviceId") ?? defaults.ServiceId,
             AmiParameter = Text("amiParameter") ?? defaults.AmiParameter,
             UserDataDirectory = Text("userDataDirectory") ?? defaults.UserDataDirectory,
             DrainTimeoutSeconds = Int("drainTimeoutSeconds", defaults.DrainTimeoutSeconds, 1, 6000),
@@ -175,6 +193,13 @@ public sealed partial record JudgeSettings
             failures.Add($"judge:eksOidcProviderArn must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer host and path> (was '{arn}')");
         foreach (var pool in settings.Ec2Pools.Where(p => !KnownPools.Contains(p)))
             failures.Add($"judge:ec2Pools names an unknown pool '{pool}' (known: {string.Join(", ", KnownPools)})");
+        if (settings.Ec2Pools.Count > 0 && (settings.Release is not { } release || !ReleaseRegex().IsMatch(release)))
+            failures.Add($"judge:release must name the release archive in the artifacts bucket under {settings.ReleasesPrefix} (a file name such as judge-1.0.0.tar.gz) when judge:ec2Pools is set (was '{settings.Release}')");
+        if (settings.Ec2Pools.Count > 0 && (settings.ApiKeySha256 is not { } hash || !Sha256Regex().IsMatch(hash)))
+            failures.Add("judge:apiKeySha256 must be the hex SHA-256 (64 hex digits) of the backend's API key when judge:ec2Pools is set");
+        foreach (var (key, value) in new[] { ("clusterId", settings.ClusterId), ("serviceId", settings.ServiceId) })
+            if (!TagValueRegex().IsMatch(value))
+                failures.Add($"judge:{key} must be letters, digits, '.', '_' or '-' (was '{value}')");
         if (settings.Ec2MinPerPool > settings.Ec2MaxPerPool)
             failures.Add($"judge:ec2MinPerPool ({settings.Ec2MinPerPool}) must not exceed judge:ec2MaxPerPool ({settings.Ec2MaxPerPool})");
 
@@ -186,8 +211,18 @@ public sealed partial record JudgeSettings
     /// <summary>The OIDC issuer (host and path, no scheme) of the EKS provider, as IRSA trust conditions name it.</summary>
     public string EksOidcIssuer => EksOidcProviderArn![(EksOidcProviderArn!.IndexOf(":oidc-provider/", StringComparison.Ordinal) + ":oidc-provider/".Length)..];
 
-    /// <summary>The physical name of a silo pool's Auto Scaling group (fixed, so its instances' policy can name it).</summary>
-    public string SiloGroupName(string pool) => $"{Prefix}-silo-{pool}";
+    /// <summary>The physical name of a host kind's Auto Scaling group (fixed, so its instances' policy can name it):
+    /// <c>judge-silo-&lt;pool&gt;</c>, or <c>judge-ingress</c>.</summary>
+    public string HostGroupName(string name) => name == "ingress" ? $"{Prefix}-ingress" : $"{Prefix}-silo-{name}";
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+=@-]{0,200}$")]
+    private static partial Regex ReleaseRegex();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Regex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex TagValueRegex();
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NameRegex();

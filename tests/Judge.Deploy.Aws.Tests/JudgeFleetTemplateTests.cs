@@ -204,7 +204,7 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
             $"sqs:SendMessage on {dlq}", $"sqs:GetQueueUrl on {dlq}", $"sqs:GetQueueAttributes on {dlq}",
         ];
         Assert.Equal(expected.Order(), fleet.Eks.RolePermissions(Id(App.Eks!.IngressRole)).Order());
-        Assert.Equal(expected.Concat(Ec2Boot()).Order(), fleet.Ec2.RolePermissions(Id(App.Ec2!.Ingress.Role)).Order());
+        Assert.Equal(expected.Concat(Ec2Host("judge-ingress")).Order(), fleet.Ec2.RolePermissions(Id(App.Ec2!.Ingress.Role)).Order());
     }
 
     [Fact]
@@ -254,7 +254,9 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
                         if (statement.GetProperty("Effect").GetString() != "Allow")
                             continue;
                         Assert.All(CfnTemplate.Many(statement.GetProperty("Action")), a => Assert.DoesNotContain("*", a.GetString()));
-                        Assert.All(CfnTemplate.Many(statement.GetProperty("Resource")), r => Assert.NotEqual("*", template.Describe(r)));
+                        // The one exception: AWS offers no resource-level permission for DescribeAutoScalingInstances.
+                        if (statement.GetProperty("Action").ToString() != "autoscaling:DescribeAutoScalingInstances")
+                            Assert.All(CfnTemplate.Many(statement.GetProperty("Resource")), r => Assert.NotEqual("*", template.Describe(r)));
                         Assert.False(statement.TryGetProperty("Principal", out var principal) && principal.GetRawText().Contains("\"*\""), $"{id} allows everyone");
                     }
                 }
@@ -263,19 +265,19 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
     }
 
     [Fact]
-    public void Every_silo_pool_drains_through_a_termination_hook_longer_than_the_silos_stop()
+    public void Every_host_group_drains_through_a_termination_hook_longer_than_the_silos_stop()
     {
         Assert.Equal(JudgeSettings.KnownPools.Order(), App.Ec2!.Pools.Keys.Order());
         var hooks = fleet.Ec2.Resources("AWS::AutoScaling::LifecycleHook").ToList();
-        Assert.Equal(4, hooks.Count); // the silo pools; the ingress needs none (its unfinished messages stay in SQS)
-        foreach (var (pool, group) in App.Ec2.Pools)
+        Assert.Equal(5, hooks.Count); // the four silo pools and the ingress
+        foreach (var (name, group) in Hosts())
         {
             var hook = hooks.Single(h => fleet.Ec2.Describe(h.Properties.GetProperty("AutoScalingGroupName")) == Id(group.Group)).Properties;
             Assert.Equal("autoscaling:EC2_INSTANCE_TERMINATING", hook.GetProperty("LifecycleTransition").GetString());
             Assert.Equal("judge-drain", hook.GetProperty("LifecycleHookName").GetString());
             // The silo drains for Judge:Recovery:DrainTimeout, then its host allows 30 s more to leave the cluster.
             var timeout = hook.GetProperty("HeartbeatTimeout").GetInt32();
-            Assert.True(timeout >= App.Settings.DrainTimeoutSeconds + 30 + 60, $"{pool}: {timeout} s");
+            Assert.True(timeout >= App.Settings.DrainTimeoutSeconds + 30 + 60, $"{name}: {timeout} s");
             Assert.Equal("CONTINUE", hook.GetProperty("DefaultResult").GetString());
         }
     }
@@ -287,37 +289,61 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
         {
             var name = fleet.Ec2.Resource(Id(group.Group)).GetProperty("Properties").GetProperty("AutoScalingGroupName").GetString();
             Assert.Equal($"judge-silo-{pool}", name);
-            var arn = $"arn:${{AWS::Partition}}:autoscaling:${{AWS::Region}}:${{AWS::AccountId}}:autoScalingGroup:*:autoScalingGroupName/{name}";
-            Assert.Equal(SiloPermissions().Concat(Ec2Boot()).Append($"autoscaling:CompleteLifecycleAction on {arn}").Order(),
+            Assert.Equal(SiloPermissions().Concat(Ec2Host(name!)).Append($"secretsmanager:GetSecretValue on {Id(App.Ec2.Auth)}").Order(),
                 fleet.Ec2.RolePermissions(Id(group.Role)).Order());
         }
     }
 
     [Fact]
-    public void Every_launch_template_boots_Debian_from_its_user_data_script_with_the_stacks_facts()
+    public void Every_launch_template_boots_Debian_with_its_user_data_script_and_the_tags_it_reads()
     {
-        var hosts = App.Ec2!.Pools.Select(p => (Name: p.Key, Group: p.Value)).Append(("ingress", App.Ec2.Ingress));
-        foreach (var (name, group) in hosts)
+        foreach (var (name, group) in Hosts())
         {
             var data = fleet.Ec2.Resource(Id(group.LaunchTemplate)).GetProperty("Properties").GetProperty("LaunchTemplateData");
-            var userData = fleet.Ec2.Describe(data.GetProperty("UserData"));
-            var script = File.ReadAllText(Path.Combine(SynthesizedFleet.UserDataDirectory, name + ".sh"));
-            var firstLine = script[..(script.IndexOf('\n') + 1)];
-            Assert.StartsWith(firstLine, userData);
-            Assert.EndsWith(script[firstLine.Length..], userData);
-            Assert.Contains($"export JUDGE_ASG_NAME='{fleet.Ec2.Resource(Id(group.Group)).GetProperty("Properties").GetProperty("AutoScalingGroupName").GetString()}'\n", userData);
-            Assert.Contains($"export JUDGE_DB_SECRET_ARN='{Id(App.Core.Database.Instance.Secret!)}'\n", userData);
-            if (name == "ingress")
-                Assert.Contains($"export JUDGE_SUBMISSIONS_QUEUE_URL='{Id(App.Core.Queues.Submissions)}'\n", userData);
-            else
-                Assert.Contains($"export JUDGE_POOL='{name}'\nexport JUDGE_PROBLEMS_BUCKET=", userData);
+            Assert.Equal(File.ReadAllText(Path.Combine(SynthesizedFleet.UserDataDirectory, name + ".sh")), fleet.Ec2.Describe(data.GetProperty("UserData")));
 
-            Assert.Equal("required", data.GetProperty("MetadataOptions").GetProperty("HttpTokens").GetString());
+            var tags = data.GetProperty("TagSpecifications").EnumerateArray().Single(t => t.GetProperty("ResourceType").GetString() == "instance")
+                .GetProperty("Tags").EnumerateArray().ToDictionary(t => t.GetProperty("Key").GetString()!, t => fleet.Ec2.Describe(t.GetProperty("Value")));
+            var expected = new Dictionary<string, string>
+            {
+                ["Name"] = $"JudgeEc2/{group.Node.Id}/LaunchTemplate",
+                ["judge:artifact"] = $"s3://{Id(App.Core.Buckets.Artifacts)}/releases/{SynthesizedFleet.Release}",
+                ["judge:db-secret"] = Id(App.Core.Database.Instance.Secret!),
+                ["judge:cluster-id"] = "judge",
+                ["judge:service-id"] = "judge",
+                ["judge:lifecycle-hook"] = "judge-drain",
+            };
+            if (name == "ingress")
+            {
+                expected["judge:submissions-queue-url"] = Id(App.Core.Queues.Submissions);
+            }
+            else
+            {
+                expected["judge:problems-bucket"] = Id(App.Core.Buckets.Problems);
+                expected["judge:results-queue-url"] = Id(App.Core.Queues.Results);
+                expected["judge:auth-secret"] = Id(App.Ec2!.Auth);
+            }
+            Assert.Equal(expected.OrderBy(e => e.Key), tags.OrderBy(e => e.Key));
+
+            var metadata = data.GetProperty("MetadataOptions");
+            Assert.Equal("required", metadata.GetProperty("HttpTokens").GetString());
+            Assert.Equal("enabled", metadata.GetProperty("InstanceMetadataTags").GetString());
+            Assert.Equal(1, metadata.GetProperty("HttpPutResponseHopLimit").GetInt32());
             Assert.True(data.GetProperty("BlockDeviceMappings")[0].GetProperty("Ebs").GetProperty("Encrypted").GetBoolean());
             var image = fleet.Ec2.Root.GetProperty("Parameters").GetProperty(fleet.Ec2.Describe(data.GetProperty("ImageId")));
             Assert.Equal("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", image.GetProperty("Type").GetString());
             Assert.Equal("/aws/service/debian/release/bookworm/latest/amd64", image.GetProperty("Default").GetString());
         }
+    }
+
+    [Fact]
+    public void The_silos_auth_secret_holds_the_configured_key_hash_and_a_generated_cookie_secret()
+    {
+        var secret = fleet.Ec2.Resource(Id(App.Ec2!.Auth)).GetProperty("Properties").GetProperty("GenerateSecretString");
+        using var template = JsonDocument.Parse(secret.GetProperty("SecretStringTemplate").GetString()!);
+        Assert.Equal(SynthesizedFleet.ApiKeySha256, template.RootElement.GetProperty("apiKeySha256").GetString());
+        Assert.Equal("cookieSecret", secret.GetProperty("GenerateStringKey").GetString());
+        Assert.True(secret.GetProperty("PasswordLength").GetInt32() >= 32); // Judge:Auth:CookieSecret's minimum
     }
 
     [Fact]
@@ -341,7 +367,7 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
         Assert.Superset(new HashSet<string> { "SubmissionsQueueUrl", "SubmissionsDeadLetterQueueUrl", "ResultsQueueUrl", "ResultsDeadLetterQueueUrl",
             "ProblemsBucketName", "ArtifactsBucketName", "DatabaseEndpoint", "DatabasePort", "DatabaseSecretArn" }, fleet.Core.Outputs.Keys.ToHashSet());
         Assert.Equal(["IngressRoleArn", "KedaRoleArn", "SiloRoleArn"], fleet.Eks.Outputs.Keys.Order());
-        Assert.Superset(new HashSet<string> { "IngressRoleArn", "SiloCppRoleArn", "SiloJvmRoleArn", "SiloPythonRoleArn", "SiloAllRoleArn", "LoadBalancerDns" },
+        Assert.Superset(new HashSet<string> { "IngressRoleArn", "SiloCppRoleArn", "SiloJvmRoleArn", "SiloPythonRoleArn", "SiloAllRoleArn", "AuthSecretArn", "LoadBalancerDns" },
             fleet.Ec2.Outputs.Keys.ToHashSet());
     }
 
@@ -353,11 +379,16 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
         yield return $"sqs:SendMessage on {results}";
     }
 
-    private IEnumerable<string> Ec2Boot()
+    private IEnumerable<string> Ec2Host(string groupName)
     {
         yield return $"secretsmanager:GetSecretValue on {Id(App.Core.Database.Instance.Secret!)}";
         yield return $"s3:GetObject on {Id(App.Core.Buckets.Artifacts)}.Arn/releases/*";
+        yield return "autoscaling:DescribeAutoScalingInstances on *";
+        yield return $"autoscaling:CompleteLifecycleAction on arn:${{AWS::Partition}}:autoscaling:${{AWS::Region}}:${{AWS::AccountId}}:autoScalingGroup:*:autoScalingGroupName/{groupName}";
     }
+
+    private IEnumerable<(string Name, Resources.JudgeHostGroup Group)> Hosts() =>
+        App.Ec2!.Pools.Select(p => (p.Key, p.Value)).Append(("ingress", App.Ec2.Ingress));
 
     // An enforce-SSL policy: one Deny of every action when aws:SecureTransport is false, and nothing allowed.
     private static void AssertOnlyDeniesPlainHttp(JsonElement document, string allActions)

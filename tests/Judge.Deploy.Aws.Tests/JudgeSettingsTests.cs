@@ -28,10 +28,12 @@ public class JudgeSettingsTests
                 ["judge:problemsPrefix"] = "problems",
                 ["judge:eksOidcProviderArn"] = "oidc.eks.eu-west-1.amazonaws.com/id/X",
                 ["judge:dbMultiAz"] = "yes",
+                ["judge:apiKeySha256"] = "not-a-hash",
             },
         });
         var error = Assert.Throws<ArgumentException>(() => JudgeSettings.FromContext(app.Node));
-        foreach (var key in new[] { "judge:maxReceiveCount", "judge:ec2Pools", "judge:problemsPrefix", "judge:eksOidcProviderArn", "judge:dbMultiAz" })
+        foreach (var key in new[] { "judge:maxReceiveCount", "judge:ec2Pools", "judge:problemsPrefix", "judge:eksOidcProviderArn", "judge:dbMultiAz",
+                     "judge:release", "judge:apiKeySha256" })
             Assert.Contains(key, error.Message);
     }
 
@@ -41,7 +43,9 @@ public class JudgeSettingsTests
         var empty = Directory.CreateTempSubdirectory("judge-user-data-").FullName;
         try
         {
-            var app = new App(new AppProps { Context = new Dictionary<string, object> { ["judge:ec2Pools"] = "python", ["judge:userDataDirectory"] = empty } });
+            var context = SynthesizedFleet.Context(empty);
+            context["judge:ec2Pools"] = "python";
+            var app = new App(new AppProps { Context = context });
             var error = Assert.Throws<FileNotFoundException>(() => JudgeApp.Define(app));
             Assert.Contains(Path.Combine(empty, "python.sh"), error.Message);
             Assert.Contains("judge:userDataDirectory", error.Message);

@@ -10,6 +10,10 @@ public sealed class SynthesizedFleet : IDisposable
 {
     public const string OidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
+    public const string Release = "judge-1.0.0.tar.gz";
+
+    public const string ApiKeySha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
     public const string OidcIssuer = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
     private readonly string outdir = Directory.CreateTempSubdirectory("judge-cdk-").FullName;
@@ -54,6 +58,8 @@ public sealed class SynthesizedFleet : IDisposable
         context["judge:ec2Pools"] = string.Join(",", JudgeSettings.KnownPools);
         context["judge:eksOidcProviderArn"] = OidcProviderArn;
         context["judge:userDataDirectory"] = userDataDirectory;
+        context["judge:release"] = Release;
+        context["judge:apiKeySha256"] = ApiKeySha256;
         return context;
     }
 

@@ -26,12 +26,16 @@ public partial class DeployReadmeTests
 
     [Theory]
     [MemberData(nameof(Readmes))]
-    public void Every_cdk_context_key_the_readme_names_is_read_by_the_app(string readme)
+    public void Every_cdk_context_key_and_instance_tag_the_readme_names_is_in_the_app(string readme)
     {
+        // judge:<key> is a CDK context key the app reads (JudgeSettings.cs) or an instance tag the EC2 stack sets.
         var settings = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "aws", "JudgeSettings.cs"));
+        var ec2 = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "aws", "Stacks", "JudgeEc2Stack.cs"));
         var unknown = ContextKeyRegex().Matches(File.ReadAllText(Path.Combine(Repository.Root, readme)))
-            .Select(m => m.Groups[1].Value).Distinct().Where(key => !settings.Contains($"(\"{key}\"", StringComparison.Ordinal)).ToList();
-        Assert.True(unknown.Count == 0, $"{readme} names CDK context keys deploy/aws does not read: {string.Join(", ", unknown.Select(k => "judge:" + k))}");
+            .Select(m => m.Groups[1].Value).Distinct()
+            .Where(key => !settings.Contains($"(\"{key}\"", StringComparison.Ordinal) && !ec2.Contains($"[\"judge:{key}\"]", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(unknown.Count == 0, $"{readme} names judge: keys that deploy/aws neither reads nor sets: {string.Join(", ", unknown.Select(k => "judge:" + k))}");
     }
 
     [Fact]
@@ -104,6 +108,6 @@ public partial class DeployReadmeTests
     [GeneratedRegex(@"(?<![\w:.])(Judge|ConnectionStrings)(:|__)[A-Za-z0-9:_]+")]
     private static partial Regex KeyRegex();
 
-    [GeneratedRegex(@"(?<![\w:])judge:([A-Za-z0-9]+)")]
+    [GeneratedRegex(@"(?<![\w:])judge:([A-Za-z0-9][A-Za-z0-9-]*)")]
     private static partial Regex ContextKeyRegex();
 }

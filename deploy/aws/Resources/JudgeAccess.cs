@@ -43,12 +43,15 @@ public sealed class JudgeAccess(JudgeSettings settings, JudgeQueues queues, Judg
         yield return Allow([queues.Submissions.QueueArn], "sqs:GetQueueAttributes");
     }
 
-    /// <summary>An EC2 host at boot (deploy/ec2/user-data): reads the database secret to write the connection string into
-    /// /etc/judge/judge.env, and downloads the release archive from the artifacts bucket.</summary>
-    public IEnumerable<PolicyStatement> Ec2Boot()
+    /// <summary>An EC2 host (deploy/ec2): at boot it reads the database secret (the connection string of
+    /// /etc/judge/judge.env) and downloads the release archive; its lifecycle helper finds its Auto Scaling group
+    /// (DescribeAutoScalingInstances, which takes no resource-level permission: AWS only allows <c>*</c> for it). The
+    /// group's own CompleteLifecycleAction is added by <see cref="JudgeHostGroup"/>, which knows the group.</summary>
+    public IEnumerable<PolicyStatement> Ec2Host()
     {
         yield return Allow([database.Instance.Secret!.SecretArn], "secretsmanager:GetSecretValue");
         yield return Allow([buckets.Artifacts.ArnForObjects(settings.ReleasesPrefix + "*")], "s3:GetObject");
+        yield return Allow(["*"], "autoscaling:DescribeAutoScalingInstances");
     }
 
     private static PolicyStatement Allow(string[] resources, params string[] actions) => new(new PolicyStatementProps

@@ -2,6 +2,9 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.SecretsManager;
+using System.Text.Json;
 using Constructs;
 using Judge.Deploy.Aws.Resources;
 using InstanceType = Amazon.CDK.AWS.EC2.InstanceType;
@@ -18,34 +21,53 @@ public sealed class JudgeEc2Stack : Stack
 
     public ApplicationLoadBalancer LoadBalancer { get; }
 
+    /// <summary>The silos' API key hash and browser cookie secret (JSON <c>apiKeySha256</c>, <c>cookieSecret</c>), read at boot.</summary>
+    public Secret Auth { get; }
+
     public JudgeEc2Stack(Construct scope, string id, JudgeSettings settings, JudgeCoreStack core, IStackProps? props = null)
         : base(scope, id, props)
     {
+        Auth = new Secret(this, "Auth", new SecretProps
+        {
+            SecretName = $"{settings.Prefix}/auth",
+            Description = "Judge silos on EC2: apiKeySha256 (judge:apiKeySha256) and a generated cookieSecret (Judge:Auth:CookieSecret)",
+            GenerateSecretString = new SecretStringGenerator
+            {
+                SecretStringTemplate = JsonSerializer.Serialize(new Dictionary<string, string> { ["apiKeySha256"] = settings.ApiKeySha256! }),
+                GenerateStringKey = "cookieSecret",
+                PasswordLength = 48,
+                ExcludePunctuation = true,
+            },
+        });
+
+        // What the user-data reads from the instance's tags through IMDS (deploy/ec2/README.md, "First boot").
         var shared = new Dictionary<string, string>
         {
-            ["JUDGE_REGION"] = Amazon.CDK.Aws.REGION,
-            ["JUDGE_DB_SECRET_ARN"] = core.Database.Instance.Secret!.SecretArn,
-            ["JUDGE_DB_HOST"] = core.Database.Instance.DbInstanceEndpointAddress,
-            ["JUDGE_DB_PORT"] = core.Database.Instance.DbInstanceEndpointPort,
-            ["JUDGE_DB_NAME"] = JudgeDatabase.DatabaseName,
-            ["JUDGE_ARTIFACTS_BUCKET"] = core.Buckets.Artifacts.BucketName,
-            ["JUDGE_RELEASES_PREFIX"] = settings.ReleasesPrefix,
+            ["judge:artifact"] = $"s3://{core.Buckets.Artifacts.BucketName}/{settings.ReleasesPrefix}{settings.Release}",
+            ["judge:db-secret"] = core.Database.Instance.Secret!.SecretArn,
+            ["judge:cluster-id"] = settings.ClusterId,
+            ["judge:service-id"] = settings.ServiceId,
+            ["judge:lifecycle-hook"] = JudgeHostGroup.DrainHookName,
         };
 
         var pools = new Dictionary<string, JudgeHostGroup>();
         foreach (var pool in settings.Ec2Pools)
         {
-            var environment = new Dictionary<string, string>(shared)
+            var tags = new Dictionary<string, string>(shared)
             {
-                ["JUDGE_POOL"] = pool,
-                ["JUDGE_DRAIN_TIMEOUT_SECONDS"] = settings.DrainTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["JUDGE_PROBLEMS_BUCKET"] = core.Buckets.Problems.BucketName,
-                ["JUDGE_PROBLEMS_PREFIX"] = settings.ProblemsPrefix,
-                ["JUDGE_RESULTS_QUEUE_URL"] = core.Queues.Results.QueueUrl,
+                ["judge:problems-bucket"] = core.Buckets.Problems.BucketName,
+                ["judge:results-queue-url"] = core.Queues.Results.QueueUrl,
+                ["judge:auth-secret"] = Auth.SecretArn,
             };
+            var statements = core.Access.Silo().Concat(core.Access.Ec2Host()).Append(new PolicyStatement(new PolicyStatementProps
+            {
+                Effect = Effect.ALLOW,
+                Actions = ["secretsmanager:GetSecretValue"],
+                Resources = [Auth.SecretArn],
+            }));
             var group = new JudgeHostGroup(this, "Silo" + char.ToUpperInvariant(pool[0]) + pool[1..], settings, core.Network, pool,
-                drains: true, core.Network.Silos, new InstanceType(settings.Ec2InstanceType), settings.Ec2MinPerPool,
-                settings.Ec2MaxPerPool, core.Access.Silo().Concat(core.Access.Ec2Boot()), environment);
+                core.Network.Silos, new InstanceType(settings.Ec2InstanceType), settings.Ec2MinPerPool, settings.Ec2MaxPerPool,
+                statements, tags);
 
             // Each pool grows with the submissions backlog (one queue for all pools: see deploy/README.md, "Scaling").
             group.Group.ScaleOnMetric("Backlog", new BasicStepScalingPolicyProps
@@ -66,13 +88,9 @@ public sealed class JudgeEc2Stack : Stack
         }
         Pools = pools;
 
-        Ingress = new JudgeHostGroup(this, "IngressHosts", settings, core.Network, "ingress", drains: false, core.Network.Ingress,
-            new InstanceType(settings.Ec2IngressInstanceType), 1, 2, core.Access.Ingress().Concat(core.Access.Ec2Boot()),
-            new Dictionary<string, string>(shared)
-            {
-                ["JUDGE_SUBMISSIONS_QUEUE_URL"] = core.Queues.Submissions.QueueUrl,
-                ["JUDGE_SUBMISSIONS_DLQ_URL"] = core.Queues.SubmissionsDeadLetter.QueueUrl,
-            });
+        Ingress = new JudgeHostGroup(this, "IngressHosts", settings, core.Network, "ingress", core.Network.Ingress,
+            new InstanceType(settings.Ec2IngressInstanceType), 1, 2, core.Access.Ingress().Concat(core.Access.Ec2Host()),
+            new Dictionary<string, string>(shared) { ["judge:submissions-queue-url"] = core.Queues.Submissions.QueueUrl });
 
         LoadBalancer = new ApplicationLoadBalancer(this, "LoadBalancer", new ApplicationLoadBalancerProps
         {
@@ -106,6 +124,7 @@ public sealed class JudgeEc2Stack : Stack
             _ = new CfnOutput(this, "Silo" + char.ToUpperInvariant(pool[0]) + pool[1..] + "RoleArn",
                 new CfnOutputProps { Value = group.Role.RoleArn, Description = $"instance role of the {pool} silo hosts" });
         _ = new CfnOutput(this, "IngressRoleArn", new CfnOutputProps { Value = Ingress.Role.RoleArn, Description = "instance role of the ingress hosts" });
+        _ = new CfnOutput(this, "AuthSecretArn", new CfnOutputProps { Value = Auth.SecretArn, Description = "the EC2 silos' API key hash and cookie secret" });
         _ = new CfnOutput(this, "LoadBalancerDns", new CfnOutputProps { Value = LoadBalancer.LoadBalancerDnsName, Description = "API and dashboard (port 80)" });
     }
 }
