@@ -11,11 +11,11 @@ public class JudgeFleetTemplateTests(SynthesizedFleet fleet, ITestOutputHelper o
     private string Id(Constructs.IConstruct construct) => SynthesizedFleet.LogicalId(construct);
 
     [Fact]
-    public void The_app_synthesizes_every_stack_within_a_minute()
+    public void The_app_synthesizes_every_stack_within_two_minutes()
     {
         output.WriteLine($"synth of JudgeCore, JudgeEks and JudgeEc2 (4 pools) took {fleet.SynthTime.TotalSeconds:F1} s");
         Assert.Equal(["JudgeCore", "JudgeEks", "JudgeEc2"], fleet.All.Select(t => t.Name));
-        Assert.True(fleet.SynthTime < TimeSpan.FromMinutes(1), $"synth took {fleet.SynthTime}");
+        Assert.True(fleet.SynthTime < TimeSpan.FromMinutes(2), $"synth took {fleet.SynthTime}"); // about 10 s on an idle 2-core machine, most of it starting jsii
     }
 
     [Fact]
