@@ -25,6 +25,10 @@ public sealed partial record JudgeSettings
     /// <summary>Who may reach the load balancer (<c>judge:apiCidr</c>); default: the VPC itself.</summary>
     public string? ApiCidr { get; init; }
 
+    /// <summary>An ACM certificate for the EC2 load balancer (<c>judge:certificateArn</c>): set, it serves HTTPS on 443 and
+    /// port 80 only redirects there.</summary>
+    public string? CertificateArn { get; init; }
+
     /// <summary>Receives of a submission message before SQS moves it to the DLQ (<c>judge:maxReceiveCount</c>).</summary>
     public int MaxReceiveCount { get; init; } = 20;
 
@@ -150,6 +154,7 @@ public sealed partial record JudgeSettings
             MaxAzs = Int("maxAzs", defaults.MaxAzs, 2, 6),
             NatGateways = Int("natGateways", defaults.NatGateways, 1, 6),
             ApiCidr = Text("apiCidr"),
+            CertificateArn = Text("certificateArn"),
             MaxReceiveCount = Int("maxReceiveCount", defaults.MaxReceiveCount, 2, 1000),
             VisibilityTimeoutSeconds = Int("visibilityTimeoutSeconds", defaults.VisibilityTimeoutSeconds, 10, 43200),
             ProblemsPrefix = node.TryGetContext("judge:problemsPrefix")?.ToString()?.Trim() ?? defaults.ProblemsPrefix,
@@ -189,6 +194,8 @@ public sealed partial record JudgeSettings
         foreach (var (key, prefix) in new[] { ("problemsPrefix", settings.ProblemsPrefix), ("releasesPrefix", settings.ReleasesPrefix) })
             if (prefix.Length > 0 && (prefix.StartsWith('/') || !prefix.EndsWith('/') || prefix.Contains('*')))
                 failures.Add($"judge:{key} must be empty or a key prefix ending in '/', without a leading '/' or '*' (was '{prefix}')");
+        if (settings.CertificateArn is { } certificate && !CertificateArnRegex().IsMatch(certificate))
+            failures.Add($"judge:certificateArn must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id> (was '{certificate}')");
         if (settings.EksOidcProviderArn is { } arn && !OidcArnRegex().IsMatch(arn))
             failures.Add($"judge:eksOidcProviderArn must be an IAM OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/<issuer host and path> (was '{arn}')");
         foreach (var pool in settings.Ec2Pools.Where(p => !KnownPools.Contains(p)))
@@ -217,6 +224,9 @@ public sealed partial record JudgeSettings
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+=@-]{0,200}$")]
     private static partial Regex ReleaseRegex();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")]
+    private static partial Regex CertificateArnRegex();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Regex();

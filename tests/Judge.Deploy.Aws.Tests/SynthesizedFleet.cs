@@ -6,7 +6,7 @@ namespace Judge.Deploy.Aws.Tests;
 
 /// <summary>The CDK app of deploy/aws synthesized once for a test class, with every stack defined: all four silo pools on
 /// EC2 (their user-data read from deploy/ec2/user-data) and the EKS roles for an example OIDC provider.</summary>
-public sealed class SynthesizedFleet : IDisposable
+public class SynthesizedFleet : IDisposable
 {
     public const string OidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
@@ -18,10 +18,18 @@ public sealed class SynthesizedFleet : IDisposable
 
     private readonly string outdir = Directory.CreateTempSubdirectory("judge-cdk-").FullName;
 
-    public SynthesizedFleet()
+    public SynthesizedFleet() : this(new Dictionary<string, object>())
+    {
+    }
+
+    /// <param name="extra">Context on top of <see cref="Context"/>.</param>
+    protected SynthesizedFleet(IReadOnlyDictionary<string, object> extra)
     {
         var watch = Stopwatch.StartNew();
-        var app = new App(new AppProps { Context = Context(UserDataDirectory), Outdir = outdir });
+        var context = Context(UserDataDirectory);
+        foreach (var (key, value) in extra)
+            context[key] = value;
+        var app = new App(new AppProps { Context = context, Outdir = outdir });
         Fleet = JudgeApp.Define(app);
         var assembly = app.Synth();
         SynthTime = watch.Elapsed;
@@ -84,6 +92,7 @@ public sealed class SynthesizedFleet : IDisposable
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         try
         {
             Directory.Delete(outdir, recursive: true);

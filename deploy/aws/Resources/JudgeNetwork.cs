@@ -48,7 +48,7 @@ public sealed class JudgeNetwork : Construct
             ],
         });
 
-        // Inbound rules are exactly: clients -> load balancer (80), load balancer -> silos (8080), silos <-> silos
+        // Inbound rules are exactly: clients -> load balancer (80, and 443 with a certificate), load balancer -> silos (8080), silos <-> silos
         // (11111, 30000), ingress -> silos (30000), silos and ingress -> database (5432). Nothing else comes in.
         LoadBalancer = new SecurityGroup(this, "LoadBalancer", new SecurityGroupProps
         {
@@ -76,6 +76,8 @@ public sealed class JudgeNetwork : Construct
         });
 
         LoadBalancer.AddIngressRule(Peer.Ipv4(settings.ApiCidr ?? settings.VpcCidr), Port.Tcp(80), "API and dashboard clients");
+        if (settings.CertificateArn is not null)
+            LoadBalancer.AddIngressRule(Peer.Ipv4(settings.ApiCidr ?? settings.VpcCidr), Port.Tcp(443), "API and dashboard clients over HTTPS");
         LoadBalancer.Connections.AllowTo(Silos, Port.Tcp(SiloHttpPort), "load balancer to silo HTTP");
         Silos.Connections.AllowFrom(Silos, Port.Tcp(SiloPort), "silo to silo");
         Silos.Connections.AllowFrom(Silos, Port.Tcp(GatewayPort), "silo to gateway");

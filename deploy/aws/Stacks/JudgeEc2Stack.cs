@@ -99,32 +99,40 @@ public sealed class JudgeEc2Stack : Stack
             SecurityGroup = core.Network.LoadBalancer,
             VpcSubnets = new SubnetSelection { SubnetType = settings.ApiCidr is not null ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS },
         });
-        var listener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps { Port = 80, Open = false });
-        if (pools.Count > 0)
+        // With a certificate the API is served over HTTPS on 443 and port 80 only redirects; without one, plain HTTP on
+        // 80, which suits an internal load balancer (the default) but sends API keys unencrypted over the network.
+        ApplicationListener listener;
+        if (settings.CertificateArn is { } certificate)
         {
-            listener.AddTargets("Silos", new AddApplicationTargetsProps
+            listener = LoadBalancer.AddListener("Https", new BaseApplicationListenerProps
             {
-                Port = JudgeNetwork.SiloHttpPort,
-                Protocol = ApplicationProtocol.HTTP,
-                Targets = pools.Values.Select(p => (IApplicationLoadBalancerTarget)p.Group).ToArray(),
-                HealthCheck = new Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck { Path = "/ready", HealthyHttpCodes = "200" },
-                // A leaving silo stops taking requests before its drain ends.
-                DeregistrationDelay = Duration.Seconds(settings.DrainTimeoutSeconds),
+                Port = 443,
+                Protocol = ApplicationProtocol.HTTPS,
+                Certificates = [ListenerCertificate.FromArn(certificate)],
+                SslPolicy = SslPolicy.RECOMMENDED_TLS,
+                Open = false,
             });
+            LoadBalancer.AddRedirect(new ApplicationLoadBalancerRedirectConfig { SourcePort = 80, TargetPort = 443, Open = false });
         }
         else
         {
-            listener.AddAction("NoSilos", new AddApplicationActionProps
-            {
-                Action = ListenerAction.FixedResponse(503, new FixedResponseOptions { ContentType = "text/plain", MessageBody = "no silo pool" }),
-            });
+            listener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps { Port = 80, Open = false });
         }
+        listener.AddTargets("Silos", new AddApplicationTargetsProps
+        {
+            Port = JudgeNetwork.SiloHttpPort,
+            Protocol = ApplicationProtocol.HTTP,
+            Targets = pools.Values.Select(p => (IApplicationLoadBalancerTarget)p.Group).ToArray(),
+            HealthCheck = new Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck { Path = "/ready", HealthyHttpCodes = "200" },
+            // A leaving silo stops taking requests before its drain ends.
+            DeregistrationDelay = Duration.Seconds(settings.DrainTimeoutSeconds),
+        });
 
         foreach (var (pool, group) in pools)
             _ = new CfnOutput(this, "Silo" + char.ToUpperInvariant(pool[0]) + pool[1..] + "RoleArn",
                 new CfnOutputProps { Value = group.Role.RoleArn, Description = $"instance role of the {pool} silo hosts" });
         _ = new CfnOutput(this, "IngressRoleArn", new CfnOutputProps { Value = Ingress.Role.RoleArn, Description = "instance role of the ingress hosts" });
         _ = new CfnOutput(this, "AuthSecretArn", new CfnOutputProps { Value = Auth.SecretArn, Description = "the EC2 silos' API key hash and cookie secret" });
-        _ = new CfnOutput(this, "LoadBalancerDns", new CfnOutputProps { Value = LoadBalancer.LoadBalancerDnsName, Description = "API and dashboard (port 80)" });
+        _ = new CfnOutput(this, "LoadBalancerDns", new CfnOutputProps { Value = LoadBalancer.LoadBalancerDnsName, Description = settings.CertificateArn is null ? "API and dashboard (HTTP, port 80)" : "API and dashboard (HTTPS, port 443)" });
     }
 }
