@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 
 // The jsii runtime behind the CDK serves one .NET thread at a time: test classes run one after another.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
+// The test helpers every test project shares (tests/Shared) set Unix file modes.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace Judge.Deploy.Aws.Tests;
 
