@@ -16,6 +16,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
 # The shellcheck package: every shell script under deploy/ must pass it (tests/Judge.Deploy.Tests)
 test_packages+=(shellcheck)
+# nodejs: the AWS CDK app (deploy/aws) runs its constructs in Node.js (jsii); tests/Judge.Deploy.Aws.Tests synthesizes it
+test_packages+=(nodejs)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi

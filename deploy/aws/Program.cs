@@ -1,0 +1,6 @@
+using Amazon.CDK;
+using Judge.Deploy.Aws;
+
+var app = new App();
+JudgeApp.Define(app);
+app.Synth();
