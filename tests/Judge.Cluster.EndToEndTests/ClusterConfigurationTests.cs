@@ -35,12 +35,16 @@ public class ClusterConfigurationTests
     }
 
     [Fact]
-    public void A_cluster_silo_refuses_to_run_as_root()
+    public async Task A_cluster_silo_refuses_to_run_as_root()
     {
         Assert.True(Environment.UserName == "root", "the test suite runs as root (the sandbox daemon needs it), so this checks the refusal");
-        var message = StartFails("--ConnectionStrings:Judge=Host=127.0.0.1;Database=judge");
-        Assert.Contains("must not run as root", message);
-        Assert.Contains("Judge:Sandbox:Socket", message);
+        var builder = WebApplication.CreateBuilder([$"--Judge:Problems:Root={Repository.ExampleProblems}",
+            "--ConnectionStrings:Judge=Host=127.0.0.1;Port=1;Database=judge", "--urls=http://127.0.0.1:0"]);
+        builder.AddJudgeSilo();
+        await using var app = builder.Build();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        Assert.Contains("must not run as root", refused.Message);
+        Assert.Contains("Judge:Sandbox:Socket", refused.Message);
     }
 
     [Fact]
