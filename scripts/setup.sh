@@ -14,6 +14,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 # postgresql: the server the cluster tests start in a temporary directory
 # chromium (and a font for its screenshots): the headless browser the dashboard's browser tests drive (tests/Judge.Dashboard.BrowserTests)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
+# shellcheck and systemd (systemd-analyze): the EC2 tests lint deploy/ec2's scripts and verify its units (tests/Judge.Deploy.Tests/Ec2)
+test_packages+=(shellcheck systemd)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi

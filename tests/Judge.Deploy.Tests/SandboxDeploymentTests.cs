@@ -78,7 +78,8 @@ public class SandboxDeploymentTests
     public void Every_deploy_file_is_covered_by_a_test()
     {
         var covered = new[] { "README.md", "sandbox/README.md", "sandbox/99-judge.conf", "eks/judge-silo-pod-security.yaml" }
-            .Concat(SqlSchemaTests.Files); // checked by SqlSchemaTests here and applied by Judge.Cluster.EndToEndTests
+            .Concat(SqlSchemaTests.Files) // checked by SqlSchemaTests here and applied by Judge.Cluster.EndToEndTests
+            .Concat(Ec2.Ec2Files.Covered); // checked by Ec2UnitTests and Ec2BootstrapTests
         var files = Directory.EnumerateFiles(Deploy, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Deploy, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
