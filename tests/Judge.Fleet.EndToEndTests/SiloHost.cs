@@ -165,7 +165,7 @@ public sealed class SiloHost : IAsyncDisposable
 
     private async Task WaitReadyAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         while (DateTime.UtcNow < deadline)
         {
             if (silo!.HasExited)
@@ -182,7 +182,7 @@ public sealed class SiloHost : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-        throw new TimeoutException($"{Name}: the silo was not ready within 3 minutes:\n{RecentLog}");
+        throw new TimeoutException($"{Name}: the silo was not ready within 4 minutes:\n{RecentLog}");
     }
 
     /// <summary>systemctl stop judge-silo: SIGTERM, and the exit code, within the unit's TimeoutStopSec.</summary>
