@@ -33,4 +33,20 @@ public class ClusterConfigurationTests
         var message = StartFails("--Judge:Silo:Port=12000", "--Judge:Silo:GatewayPort=12000");
         Assert.Contains("Judge:Silo:Port and Judge:Silo:GatewayPort must differ", message);
     }
+
+    [Fact]
+    public void A_cluster_silo_refuses_to_run_as_root()
+    {
+        Assert.True(Environment.UserName == "root", "the test suite runs as root (the sandbox daemon needs it), so this checks the refusal");
+        var message = StartFails("--ConnectionStrings:Judge=Host=127.0.0.1;Database=judge");
+        Assert.Contains("must not run as root", message);
+        Assert.Contains("Judge:Sandbox:Socket", message);
+    }
+
+    [Fact]
+    public void The_embedded_default_may_run_as_root_to_start_its_own_sandbox()
+    {
+        var builder = WebApplication.CreateBuilder([$"--Judge:Problems:Root={Repository.ExampleProblems}"]);
+        builder.AddJudgeSilo();
+    }
 }

@@ -9,6 +9,46 @@ namespace Judge.Cluster.EndToEndTests;
 public sealed class HeterogeneousClusterTests(HeterogeneousJudgeCluster cluster) : IClassFixture<HeterogeneousJudgeCluster>
 {
     [Fact]
+    public void Every_silo_runs_unprivileged_and_reaches_its_sandbox_only_through_the_socket()
+    {
+        foreach (var silo in cluster.Silos)
+        {
+            var status = File.ReadAllLines($"/proc/{silo.ProcessId}/status")
+                .Select(line => line.Split(':', 2))
+                .ToDictionary(parts => parts[0], parts => parts[1].Trim());
+            Assert.All(status["Uid"].Split('\t'), uid => Assert.Equal(Unprivileged.Uid.ToString(), uid));
+            Assert.All(status["Gid"].Split('\t'), gid => Assert.Equal(Unprivileged.Uid.ToString(), gid));
+            foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" })
+                Assert.Equal("0000000000000000", status[set]);
+            Assert.Equal("", status["Groups"]);
+            // the daemon is not the silo's child: it runs on its own, as root, and the silo talks to it over its socket
+            Assert.DoesNotContain(Children(silo.ProcessId!.Value), child => child.Command == "judge-sandbox");
+            Assert.True(File.Exists(silo.SandboxSocket), silo.SandboxSocket);
+        }
+    }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/> (from every thread of it), with their command names.</summary>
+    private static IEnumerable<(int Pid, string Command)> Children(int pid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // gone meanwhile
+            }
+            var close = stat.LastIndexOf(')');
+            var fields = stat[(close + 2)..].Split(' ');
+            if (int.Parse(fields[1]) == pid)
+                yield return (int.Parse(Path.GetFileName(dir)), stat[(stat.IndexOf('(') + 1)..close]);
+        }
+    }
+
+    [Fact]
     public async Task A_silo_restricted_to_python3_never_runs_cpp_work_and_the_cpp_silo_never_runs_python()
     {
         const string cpp = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}\n";

@@ -6,14 +6,16 @@ using System.Text.Json;
 
 namespace Judge.Cluster.EndToEndTests;
 
-/// <summary>One silo as production runs it: <c>dotnet Judge.Silo.dll</c> in its own process, configured by environment
-/// and arguments, with its own HTTP, silo and gateway ports, sandbox uids and work directory. Restartable on the same
-/// ports.</summary>
+/// <summary>One silo as production runs it: <c>dotnet Judge.Silo.dll</c> in its own process as an unprivileged user (no
+/// capabilities), talking to its own sandbox daemon (root, on a Unix socket), configured by environment and arguments,
+/// with its own HTTP, silo and gateway ports, sandbox uids and work directory. Restartable on the same ports; the daemon
+/// stays up across restarts, as a sidecar or a systemd unit does.</summary>
 public sealed class SiloProcess(string name, string connectionString, string clusterId, int index, string workRoot,
     string toolchains = "python3", IReadOnlyList<string>? extraArguments = null) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> log = new();
     private Process? process;
+    private SandboxDaemonProcess? sandbox;
 
     public string Name { get; } = name;
     public int HttpPort { get; } = Ports.Free();
@@ -24,6 +26,12 @@ public sealed class SiloProcess(string name, string connectionString, string clu
     private static readonly string? LogDirectory = System.Environment.GetEnvironmentVariable("JUDGE_TEST_SILO_LOGS") is { Length: > 0 } dir
         ? Directory.CreateDirectory(dir).FullName
         : null;
+
+    /// <summary>The problems directory (<c>Judge:Problems:Root</c>); default: the bundled examples.</summary>
+    public string? ProblemsRoot { get; init; }
+
+    /// <summary>The silo's process id while it runs.</summary>
+    public int? ProcessId => process is { HasExited: false } ? process.Id : null;
 
     /// <summary>The exit code of the silo process, once it has exited.</summary>
     public int? ExitCode => process is { HasExited: true } ? process.ExitCode : null;
@@ -52,34 +60,39 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         }
     }
 
+    /// <summary>The silo's sandbox daemon; started with the silo's first start.</summary>
+    public string SandboxSocket => Path.Combine(Path.GetDirectoryName(workRoot)!, $"{Name}-sandbox.sock");
+
     public void Start()
     {
-        var start = new ProcessStartInfo("dotnet")
+        var silo = Unprivileged.Readable(Path.GetDirectoryName(SiloAssembly)!);
+        if (sandbox is null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        foreach (var argument in (string[])
+            Unprivileged.Traversable(workRoot);
+            sandbox = SandboxDaemonProcess.StartAsync(Path.Combine(silo, "judge-sandbox"), SandboxSocket, workRoot,
+                61000 + 100 * index, pool: 4, Unprivileged.Uid).GetAwaiter().GetResult();
+        }
+        var start = Unprivileged.Start("dotnet",
         [
-            SiloAssembly,
+            Path.Combine(silo, Path.GetFileName(SiloAssembly)),
             $"--urls=http://127.0.0.1:{HttpPort}",
             $"--Judge:Silo:Port={SiloPort}",
             $"--Judge:Silo:GatewayPort={GatewayPort}",
             "--Judge:Silo:AdvertisedIp=127.0.0.1",
             $"--Judge:Cluster:Id={clusterId}",
-            $"--Judge:Problems:Root={Repository.ExampleProblems}",
+            $"--Judge:Problems:Root={Unprivileged.Readable(ProblemsRoot ?? Repository.ExampleProblems)}",
             // By default only the fast-probing language, one judging slot: three silos share a small machine.
             $"--Judge:Toolchains={toolchains}",
             "--Judge:Slots=1",
-            $"--Judge:Sandbox:UidBase={61000 + 100 * index}",
+            $"--Judge:Sandbox:Socket={SandboxSocket}",
             $"--Judge:WorkRoot={workRoot}",
             .. extraArguments ?? [],
-        ])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["ConnectionStrings__Judge"] = connectionString;
+        ]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = silo;
+        if (connectionString.Length > 0) // else the embedded default: one silo, in-memory state
+            start.Environment["ConnectionStrings__Judge"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // What a silo says while it shuts down, for the graceful-shutdown test.
         start.Environment["Logging__LogLevel__Judge.Grains.Workers.JudgeDrain"] = "Information";
@@ -171,5 +184,7 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         await StopAsync();
         process?.Dispose();
         Http?.Dispose();
+        if (sandbox is not null)
+            await sandbox.DisposeAsync();
     }
 }

@@ -1,17 +1,19 @@
+using System.Net.Http.Json;
 using System.Text;
-using Judge.Engine.Judging;
-using Judge.Engine.Languages;
-using Judge.Engine.Problems;
+using System.Text.Json;
 
 namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>
-/// Judges every case of tests/hostile/cases through <see cref="SubmissionJudge"/> and the sandbox of
-/// <see cref="TestSandbox"/>: the verdict must be one the case expects, and the host must show no effect of the attack.
-/// A case whose attack succeeds prints something other than the answer, so success shows as a different verdict.
+/// Judges every case of tests/hostile/cases through a real silo process that runs as an unprivileged user and reaches its
+/// sandbox daemon over a Unix socket (<see cref="HostileSilo"/>), over HTTP: the verdict must be one the case expects, and
+/// the host must show no effect of the attack. A case whose attack succeeds prints something other than the answer, so
+/// success shows as a different verdict.
 /// </summary>
-public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) : IClassFixture<HostileHost>
+public class HostileSubmissionTests(HostileSilo silo, ITestOutputHelper output) : IClassFixture<HostileSilo>
 {
+    private HostileHost host => silo.Host;
+
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(4);
 
     public static TheoryData<string> Cases => new(HostileCase.Names(RepositoryPaths.HostileCases));
@@ -23,28 +25,18 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
         var hostile = HostileCase.Load(Path.Combine(RepositoryPaths.HostileCases, name));
         output.WriteLine($"{hostile.Name} ({hostile.Language}): {hostile.Note}");
         output.WriteLine($"expect {string.Join(" or ", hostile.Expect)}; effect {hostile.Effect}");
-        if (hostile.DangerousUnsandboxed && !TestSandbox.IsIsolating)
-        {
-            output.WriteLine($"SKIPPED: {name} is dangerous_unsandboxed and TestSandbox does not isolate; it only runs against the isolating sandbox.");
-            return;
-        }
-
         var effect = Effect.Parse(hostile.Effect);
         effect.Prepare();
         var contactsBefore = host.Contacts;
 
-        var language = LanguageCatalog.Find(hostile.Language)
-            ?? throw new InvalidDataException($"{name}: unknown language '{hostile.Language}'");
-        var problem = ProblemLoader.Load(RepositoryPaths.HostileProblem);
-        var judge = new SubmissionJudge(TestSandbox.Create(), JudgeOptions.Default with
-        {
-            WorkRoot = TestSandbox.WorkRoot,
-        });
-        using var timeout = new CancellationTokenSource(CaseTimeout);
-        var report = await judge.JudgeAsync(problem, language, hostile.Source, IJudgeProgress.None, timeout.Token);
+        using var response = await silo.Silo.Http.PostAsJsonAsync($"/api/submissions?wait=true&timeout={(int)CaseTimeout.TotalSeconds}",
+            new { problem = "hostile", language = hostile.Language, source = hostile.Source });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{name}: {(int)response.StatusCode} {body}\n{silo.Silo.RecentLog}");
+        var report = Report.From(JsonDocument.Parse(body).RootElement);
 
         var problems = new List<string>();
-        var verdict = report.Verdict.ToString();
+        var verdict = report.Verdict;
         if (!hostile.Expect.Contains(verdict))
             problems.Add($"verdict {verdict}, expected {string.Join(" or ", hostile.Expect)}");
         if (effect.Check(host, contactsBefore, report) is { } harm)
@@ -52,7 +44,7 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
 
         output.WriteLine($"verdict {verdict}{(report.Message is null ? "" : ": " + report.Message)}");
         foreach (var test in report.Tests)
-            output.WriteLine($"  test {test.Name}: {test.Verdict} cpu {test.CpuTime.TotalMilliseconds:0} ms, peak {test.PeakMemoryBytes / 1024} KiB {test.Message}");
+            output.WriteLine($"  test {test.Name}: {test.Verdict} cpu {test.TimeMs} ms, peak {test.MemoryKb} KiB {test.Message}");
         if (report.CompileOutput is { Length: > 0 } compileOutput)
             output.WriteLine("compile output:\n" + Truncate(compileOutput.Replace(host.Secret, "<SECRET>", StringComparison.Ordinal), 2000));
 
@@ -60,6 +52,24 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "...";
+
+    /// <summary>What the judge answered for a case (the submission's JSON).</summary>
+    public sealed record Report(string Verdict, string? Message, string? CompileOutput, IReadOnlyList<TestReport> Tests)
+    {
+        public static Report From(JsonElement json) => new(
+            json.GetProperty("verdict").GetString() ?? "",
+            Text(json, "message"),
+            Text(json, "compileOutput"),
+            json.GetProperty("tests").EnumerateArray().Select(t => new TestReport(
+                Text(t, "name") ?? "", Text(t, "verdict") ?? "", t.GetProperty("timeMs").GetInt64(), t.GetProperty("memoryKb").GetInt64(),
+                Text(t, "message"))).ToList());
+
+        private static string? Text(JsonElement json, string name) =>
+            json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    /// <summary>One test of a <see cref="Report"/>.</summary>
+    public sealed record TestReport(string Name, string Verdict, long TimeMs, long MemoryKb, string? Message);
 
     /// <summary>The host-side check of one case's <c>effect</c>.</summary>
     private abstract record Effect
@@ -83,19 +93,19 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
         public virtual void Prepare() { }
 
         /// <summary>The harm found after the run, or <c>null</c>.</summary>
-        public abstract string? Check(HostileHost host, int contactsBefore, JudgeReport report);
+        public abstract string? Check(HostileHost host, int contactsBefore, Report report);
     }
 
     private sealed record None : Effect
     {
-        public override string? Check(HostileHost host, int contactsBefore, JudgeReport report) => null;
+        public override string? Check(HostileHost host, int contactsBefore, Report report) => null;
     }
 
     private sealed record NoFile(string Path) : Effect
     {
         public override void Prepare() => File.Delete(Path);
 
-        public override string? Check(HostileHost host, int contactsBefore, JudgeReport report)
+        public override string? Check(HostileHost host, int contactsBefore, Report report)
         {
             var exists = File.Exists(Path) || Directory.Exists(Path) || new FileInfo(Path).LinkTarget is not null;
             File.Delete(Path); // leave the machine clean either way
@@ -105,7 +115,7 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
 
     private sealed record NoProcess(string Marker) : Effect
     {
-        public override string? Check(HostileHost host, int contactsBefore, JudgeReport report)
+        public override string? Check(HostileHost host, int contactsBefore, Report report)
         {
             var survivors = ProcessesWithMarker(Marker);
             foreach (var pid in survivors)
@@ -143,7 +153,7 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
 
     private sealed record NoConnection : Effect
     {
-        public override string? Check(HostileHost host, int contactsBefore, JudgeReport report)
+        public override string? Check(HostileHost host, int contactsBefore, Report report)
         {
             // Let a datagram or a connection in flight land before counting.
             Thread.Sleep(200);
@@ -154,7 +164,7 @@ public class HostileSubmissionTests(HostileHost host, ITestOutputHelper output) 
 
     private sealed record OutputLacks(string Text) : Effect
     {
-        public override string? Check(HostileHost host, int contactsBefore, JudgeReport report)
+        public override string? Check(HostileHost host, int contactsBefore, Report report)
         {
             var needle = Text == HostileHost.SecretVariable ? host.Secret : Text;
             var shown = new[] { report.CompileOutput, report.Message }.Concat(report.Tests.Select(t => t.Message));

@@ -2,6 +2,9 @@
 """Test driver for the judge-sandbox daemon (src/Engine/Sandbox/Linux/PROTOCOL.md).
 
 Usage (as root): tests/sandboxd/drive.py [--binary PATH] [--bench N] [-k SUBSTRING] [--cgroup v1|v2] [--cgroup-root P]
+                                         [--socket UID]
+With --socket UID every daemon serves a Unix socket (--listen, --client-uid UID) and the driver talks to it as that
+unprivileged uid, so every check also proves the socket transport and the client's identity on files.
 Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is given, compiles probe.c and
 trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
 Exit code 0 when all tests pass.
@@ -16,6 +19,28 @@ CGROUP = "v1"  # the hierarchy every daemon started here uses (--cgroup); v2 add
 CGROUP_ARGS = []  # --cgroup and --cgroup-root as passed to every daemon
 PREBUILT = None  # --prebuilt: a directory with probe, trivial and cgroup_fake already compiled (emulated VMs)
 SLOW = 1  # --slow: multiplies the default limits and waits of runs whose test is not about a limit (emulated VMs)
+CLIENT = None  # --socket: the uid the driver connects as; None: the daemon's stdin/stdout, as its root parent
+
+
+def connect_as(uid, path, timeout=10):
+    """A connection to the daemon's socket made with effective uid UID (what SO_PEERCRED reports)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    os.setegid(uid)
+    os.seteuid(uid)
+    try:
+        s.connect(path)
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+    return s
+
+
+def give_tree(path, uid):
+    """Makes PATH and everything under it the client's, as a silo's own files would be."""
+    for base, dirs, files in os.walk(path):
+        for n in [base] + [os.path.join(base, x) for x in dirs + files]:
+            os.lchown(n, uid, uid)
 
 
 def compile_test_program(args, source, out):
@@ -44,29 +69,63 @@ class Daemon:
         for r in RO:
             args += ["--ro-bind", r]
         args += CGROUP_ARGS + list(extra)
-        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={})
-        self.ready = json.loads(self.p.stdout.readline())
+        self.sock = None
+        if CLIENT is None:
+            self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={})
+            self.ready = json.loads(self.p.stdout.readline())
+            self.start_reader(self.p.stdout)
+            return
+        self.path = os.path.join(os.path.dirname(root), "sandbox.sock")
+        args += ["--listen", self.path, "--client-uid", str(CLIENT)]
+        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env={})
+        self.listening = json.loads(self.p.stdout.readline())
+        if not self.listening.get("ready"):
+            self.ready = self.listening
+            return
+        give_tree(root, CLIENT)
+        self.connect()
+
+    def connect(self, conn=None):
+        """Talks to the daemon over a (new) connection as the client; returns the session's ready line."""
+        self.sock = conn or connect_as(CLIENT, self.path)
+        self.sock.settimeout(None)
+        self.rfile = self.sock.makefile("rb")
+        self.ready = json.loads(self.rfile.readline())
+        self.start_reader(self.rfile)
+        return self.ready
+
+    def disconnect(self):
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.t.join(5)
+
+    def start_reader(self, stream):
         self.responses = {}
         self.anon = []
         self.cv = threading.Condition()
-        self.t = threading.Thread(target=self._reader, daemon=True)
+        self.t = threading.Thread(target=self._reader, args=(stream,), daemon=True)
         self.t.start()
 
-    def _reader(self):
-        for line in self.p.stdout:
-            r = json.loads(line)
-            with self.cv:
-                if r.get("id"):
-                    self.responses.setdefault(r["id"], []).append(r)
-                else:
-                    self.anon.append(r)
-                self.cv.notify_all()
+    def _reader(self, stream):
+        try:
+            for line in stream:
+                r = json.loads(line)
+                with self.cv:
+                    if r.get("id"):
+                        self.responses.setdefault(r["id"], []).append(r)
+                    else:
+                        self.anon.append(r)
+                    self.cv.notify_all()
+        except (OSError, ValueError):
+            pass
 
     def send(self, fields):
-        self.p.stdin.write(frame(fields))
-        self.p.stdin.flush()
+        self.send_raw(frame(fields))
 
     def send_raw(self, data):
+        if self.sock is not None:
+            self.sock.sendall(data)
+            return
         self.p.stdin.write(data)
         self.p.stdin.flush()
 
@@ -91,10 +150,15 @@ class Daemon:
             return self.anon.pop(0)
 
     def close(self):
-        try:
-            self.p.stdin.close()
-        except Exception:
-            pass
+        """Ends the session (end-of-file), and in socket mode then stops the daemon with SIGTERM."""
+        if self.sock is not None:
+            self.disconnect()
+            self.p.send_signal(15)
+        else:
+            try:
+                self.p.stdin.close()
+            except Exception:
+                pass
         self.p.wait(timeout=10)
         return self.p.returncode
 
@@ -314,7 +378,10 @@ def bind_keeps_changes_and_owns_dir(c):
     shutil.copy(os.path.join(c.prog, "probe"), w)
     expect(c.run(["/work/probe", "bindwrite"], work=w, work_mode="bind"), "ok")
     assert os.path.exists(os.path.join(w, "kept"))
-    assert os.stat(w).st_uid >= 60000 and os.stat(os.path.join(w, "probe")).st_uid == 0
+    if CLIENT is None:
+        assert os.stat(w).st_uid >= 60000 and os.stat(os.path.join(w, "probe")).st_uid == 0
+    else:  # socket mode: the directory and what the run made go back to the client before the response
+        assert os.stat(w).st_uid == CLIENT and os.stat(os.path.join(w, "kept")).st_uid == CLIENT
 
 
 @test
@@ -822,6 +889,124 @@ def v2_cpu_of_all_processes(c):
     assert r["cpu_us"] >= 800000, r
 
 
+SOCKET_TESTS = []
+
+
+def socket_test(f):
+    SOCKET_TESTS.append(f)
+    return f
+
+
+@socket_test
+def socket_and_work_root_belong_to_the_client(c):
+    st = os.lstat(c.d.path)
+    assert st.st_uid == CLIENT and (st.st_mode & 0o777) == 0o600, (st.st_uid, oct(st.st_mode))
+    st = os.stat(c.root)
+    assert st.st_uid == CLIENT and (st.st_mode & 0o7777) == 0o700, (st.st_uid, oct(st.st_mode))
+    assert c.d.listening.get("listen") == c.d.path and c.d.listening.get("client_uid") == CLIENT, c.d.listening
+
+
+@socket_test
+def other_uids_are_refused(c):
+    # the socket's mode keeps other users out; root may connect, and so may anyone once the mode is widened
+    # (say, by a careless volume mount): SO_PEERCRED still refuses them
+    try:
+        connect_as(CLIENT + 1, c.d.path).close()
+        assert False, "another uid connected to a 0600 socket"
+    except PermissionError:
+        pass
+    os.chmod(c.d.path, 0o666)
+    try:
+        for uid in (CLIENT + 1, 0):
+            s = connect_as(uid, c.d.path)
+            line = s.makefile("rb").readline()
+            s.close()
+            r = json.loads(line)
+            assert r["ready"] is False and "may not use this sandbox" in r["error"] and str(uid) in r["error"], r
+    finally:
+        os.chmod(c.d.path, 0o600)
+    expect(c.run(["/work/probe", "hello", "still"]), "ok")
+
+
+@socket_test
+def files_are_opened_as_the_client(c):
+    # the daemon is root, but a client cannot make it read or create what the client itself could not
+    r = c.run(["/bin/cat"], stdin="/etc/shadow")
+    expect(r, "internal")
+    assert "stdin: cannot open" in r["message"] and "Permission denied" in r["message"], r
+    rid = c.newid()
+    forbidden = "/etc/judge-drive-%s.out" % rid
+    c.bad([("id", rid), ("arg", "/work/probe"), ("work", c.prog), ("stdout", forbidden)], "Permission denied")
+    assert not os.path.exists(forbidden)
+    closed = os.path.join(c.root, "root-only")
+    os.makedirs(closed, exist_ok=True)
+    os.chmod(closed, 0o755)
+    rid = c.newid()
+    c.bad([("id", rid), ("arg", "/work/probe"), ("work", c.prog), ("stderr", os.path.join(closed, "e"))], "Permission denied")
+    r = c.run(["/work/probe", "hello", "mine"])
+    expect(r, "ok")
+    out = os.path.join(c.root, "out", max(os.listdir(os.path.join(c.root, "out")), key=lambda n: os.stat(os.path.join(c.root, "out", n)).st_mtime))
+    assert os.stat(out).st_uid == CLIENT and (os.stat(out).st_mode & 0o777) == 0o600, (out, os.stat(out))
+
+
+@socket_test
+def a_bind_run_gives_everything_back_without_following_links(c):
+    w = os.path.join(c.root, "bind-give-back")
+    os.mkdir(w)
+    os.chown(w, CLIENT, CLIENT)
+    passwd = os.lstat("/etc/passwd")
+    r = c.run(["/bin/sh", "-c", "mkdir -p d/e && echo x > d/e/f && chmod 700 d && ln -s /etc/passwd lnk && ln -s / d/root"],
+              work=w, work_mode="bind")
+    expect(r, "ok")
+    for base, dirs, files in os.walk(w):
+        for n in [base] + [os.path.join(base, x) for x in dirs + files]:
+            assert os.lstat(n).st_uid == CLIENT and os.lstat(n).st_gid == CLIENT, (n, os.lstat(n))
+    assert os.path.islink(os.path.join(w, "lnk"))
+    now = os.lstat("/etc/passwd")
+    assert (now.st_uid, now.st_gid) == (passwd.st_uid, passwd.st_gid), now
+    assert os.lstat("/").st_uid == 0
+    # and the client (not root) can now remove all of it, as a silo cleans up a submission
+    p = subprocess.run(["setpriv", "--reuid=%d" % CLIENT, "--regid=%d" % CLIENT, "--clear-groups", "rm", "-rf", w],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and not os.path.exists(w), p.stderr
+
+
+@socket_test
+def a_client_that_goes_away_has_its_runs_killed_and_the_next_is_served(c):
+    rid = c.newid()
+    c.d.send([("id", rid), ("arg", "/work/probe"), ("arg", "sleep"), ("arg", "30"), ("work", c.prog), ("wall_ms", 60000)])
+    time.sleep(0.5)
+    kids = slot_pids(c.d)
+    grandkids = []
+    for k in kids:
+        grandkids += [int(x) for x in open("/proc/%d/task/%d/children" % (k, k)).read().split()]
+    c.d.disconnect()
+    deadline = time.time() + 5
+    while time.time() < deadline and any(alive(k) for k in kids + grandkids):
+        time.sleep(0.05)
+    assert not any(alive(k) for k in kids + grandkids), (kids, grandkids)
+    ready = c.d.connect()
+    assert ready["ready"] is True, ready
+    expect(c.run(["/work/probe", "hello", "again"]), "ok")
+
+
+@socket_test
+def a_second_client_waits_for_the_first(c):
+    second = connect_as(CLIENT, c.d.path)
+    second.settimeout(0.7)
+    try:
+        second.recv(1)
+        assert False, "the second client was served while the first was connected"
+    except socket.timeout:
+        pass
+    expect(c.run(["/work/probe", "hello", "first"]), "ok")
+    c.d.disconnect()
+    second.settimeout(10)
+    ready = c.d.connect(second)
+    assert ready["ready"] is True, ready
+    expect(c.run(["/work/probe", "hello", "second"]), "ok")
+
+
 def startup_checks(binary, root):
     out = []
     def ready(args, cgroup=True):
@@ -923,8 +1108,10 @@ def main():
     ap.add_argument("--cgroup-root")
     ap.add_argument("--prebuilt", help="directory holding probe, trivial and cgroup_fake compiled from this tree")
     ap.add_argument("--slow", type=int, default=1, help="factor for default limits and waits (emulated VMs)")
+    ap.add_argument("--socket", type=int, metavar="UID", help="serve a Unix socket; the driver connects as UID")
     a = ap.parse_args()
-    global CGROUP, SLOW, PREBUILT
+    global CGROUP, SLOW, PREBUILT, CLIENT
+    CLIENT = a.socket
     CGROUP = a.cgroup or "v1"
     SLOW, PREBUILT = a.slow, a.prebuilt
     CGROUP_ARGS[:] = (["--cgroup", a.cgroup] if a.cgroup else []) + (["--cgroup-root", a.cgroup_root] if a.cgroup_root else [])
@@ -951,7 +1138,7 @@ def main():
     if not d.ready.get("ready"):
         return 1
     c = Ctx(d, root, prog)
-    for t in TESTS + (V2_TESTS if CGROUP == "v2" else []):
+    for t in TESTS + (V2_TESTS if CGROUP == "v2" else []) + (SOCKET_TESTS if CLIENT is not None else []):
         if a.k not in t.__name__:
             continue
         t0 = time.time()

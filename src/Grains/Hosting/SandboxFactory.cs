@@ -22,6 +22,21 @@ internal static partial class SandboxFactory
             return new ProcessSandbox();
         }
 
+        if (settings.Socket is { } socket)
+        {
+            try
+            {
+                var connected = SocketSandbox.ConnectAsync(socket, settings.StartTimeout).GetAwaiter().GetResult();
+                LogConnected(logger, socket, connected.Cgroup);
+                return connected;
+            }
+            catch (SandboxUnavailableException e)
+            {
+                throw new InvalidOperationException(
+                    $"The judge cannot isolate submissions: {e.Message}. Start the daemon first (judge-sandbox --listen {socket} --client-uid <this silo's uid> ...; deploy/sandbox/README.md), or unset Judge:Sandbox:Socket to let a root silo start its own.", e);
+            }
+        }
+
         try
         {
             var sandbox = LinuxSandbox.StartAsync(new LinuxSandboxOptions
@@ -32,6 +47,7 @@ internal static partial class SandboxFactory
                 Cgroup = settings.Cgroup,
                 CgroupRoot = settings.CgroupRoot,
                 ReadOnlyPaths = settings.ReadOnlyPaths is { Count: > 0 } paths ? paths : LinuxSandboxOptions.DefaultReadOnlyPaths,
+                StartTimeout = settings.StartTimeout,
             }).GetAwaiter().GetResult();
             LogIsolated(logger, sandbox.Cgroup);
             foreach (var setting in new[] { "fs/protected_symlinks", "fs/protected_hardlinks" })
@@ -54,6 +70,9 @@ internal static partial class SandboxFactory
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kernel setting {Setting} is 0; set it to 1 on judge hosts (deploy/sandbox/99-judge.conf)")]
     private static partial void LogKernelSetting(ILogger logger, string setting);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox ready over {Socket}: namespaces, cgroup {Cgroup}, seccomp, unprivileged uids")]
+    private static partial void LogConnected(ILogger logger, string socket, string cgroup);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox ready: namespaces, cgroup {Cgroup}, seccomp, unprivileged uids")]
     private static partial void LogIsolated(ILogger logger, string cgroup);

@@ -89,6 +89,14 @@ public sealed class SandboxSettings
     /// <summary>First uid/gid of sandboxed programs (<c>Judge:Sandbox:UidBase</c>).</summary>
     public int UidBase { get; set; } = 60000;
 
+    /// <summary>The Unix socket of a <c>judge-sandbox</c> daemon that runs on its own (<c>Judge:Sandbox:Socket</c>). When set,
+    /// the silo connects to it instead of starting a daemon itself (which needs root); the daemon's own options then decide
+    /// the pool, the uids and the read-only paths.</summary>
+    public string? Socket { get; set; }
+
+    /// <summary>How long the silo waits at start for the daemon to be ready (<c>Judge:Sandbox:StartTimeout</c>).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary><c>auto</c>, <c>v1</c> or <c>v2</c> (<c>Judge:Sandbox:Cgroup</c>).</summary>
     public string Cgroup { get; set; } = "auto";
 

@@ -39,6 +39,12 @@ public sealed class JudgingOptionsValidator(ProblemStoreSelection? store = null)
 
         if (options.Sandbox.Pool is < 1 or > 64)
             failures.Add($"Judge:Sandbox:Pool must be between 1 and 64 (was {options.Sandbox.Pool}).");
+        if (options.Sandbox.Socket is { } socket && (!Path.IsPathFullyQualified(socket) || System.Text.Encoding.UTF8.GetByteCount(socket) > 107))
+            failures.Add($"Judge:Sandbox:Socket must be an absolute path of at most 107 bytes (was '{socket}').");
+        if (options.Sandbox.Socket is not null && options.Sandbox.Mode == SandboxMode.Unsafe)
+            failures.Add("Judge:Sandbox:Socket and Judge:Sandbox:Mode=Unsafe exclude each other: the socket's daemon isolates.");
+        if (options.Sandbox.StartTimeout <= TimeSpan.Zero || options.Sandbox.StartTimeout > TimeSpan.FromMinutes(10))
+            failures.Add($"Judge:Sandbox:StartTimeout must be between 00:00:01 and 00:10:00 (was {options.Sandbox.StartTimeout}).");
         if (options.Sandbox.UidBase is < 1000 or > 4_000_000)
             failures.Add($"Judge:Sandbox:UidBase must be between 1000 and 4000000 (was {options.Sandbox.UidBase}).");
         if (options.Sandbox.Cgroup is not ("auto" or "v1" or "v2"))

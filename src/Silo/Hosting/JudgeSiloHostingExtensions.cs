@@ -41,6 +41,15 @@ public static class JudgeSiloHostingExtensions
         var cluster = ReadClusterOptions(configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
 
+        // Only the sandbox daemon may be privileged: a silo of a cluster (HTTP, Orleans, package parsing, AWS SDK) never
+        // runs as root. The embedded default may, to start its own daemon (deploy/sandbox/README.md).
+        if (cluster.UsesDatabase && ProcessIdentity.IsRoot)
+            throw new OptionsValidationException("ConnectionStrings:Judge", typeof(string),
+                ["A judge silo of a cluster (ConnectionStrings:Judge is set) must not run as root: run it as an unprivileged user " +
+                 "(the images and units use 'judge', uid 10001) with Judge:Sandbox:Socket pointing at a judge-sandbox daemon started " +
+                 "as root on its own (judge-sandbox --listen PATH --client-uid UID; see deploy/sandbox/README.md). Only the embedded " +
+                 "default (no connection string) may run as root and start the daemon itself."]);
+
         builder.UseOrleans(silo =>
         {
             if (cluster.UsesDatabase)

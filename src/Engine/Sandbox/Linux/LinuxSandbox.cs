@@ -1,20 +1,26 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
 namespace Judge.Engine.Sandbox.Linux;
 
 /// <summary>The isolating sandbox: one long-lived <c>judge-sandbox</c> daemon per silo runs every program in a prepared
-/// environment with its own namespaces, cgroup, uid and seccomp filter (see <c>PROTOCOL.md</c>).</summary>
+/// environment with its own namespaces, cgroup, uid and seccomp filter (see <c>PROTOCOL.md</c>). The silo either starts
+/// the daemon as its child (<see cref="StartAsync"/>, which needs root) or, unprivileged, connects to a daemon that runs
+/// on its own and serves a Unix socket (<see cref="ConnectAsync"/>).</summary>
 public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
 {
     /// <summary>The daemon's file name, deployed next to the engine assembly.</summary>
     public const string HelperFileName = "judge-sandbox";
 
-    private readonly System.Diagnostics.Process daemon;
+    private readonly System.Diagnostics.Process? daemon;
+    private readonly Socket? socket;
+    private readonly string daemonName;
     private readonly Stream requests;
+    private readonly StreamReader responses;
     private readonly Lock writing = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SandboxReport>> pending = new();
     private readonly Task reader;
@@ -24,9 +30,22 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
     private int readerThread = -1;
 
     private LinuxSandbox(System.Diagnostics.Process daemon, string cgroup)
+        : this(daemon.StandardInput.BaseStream, daemon.StandardOutput, cgroup, "the sandbox daemon")
     {
         this.daemon = daemon;
-        requests = daemon.StandardInput.BaseStream;
+    }
+
+    private LinuxSandbox(Socket socket, NetworkStream stream, StreamReader responses, string cgroup, string path)
+        : this(stream, responses, cgroup, $"the sandbox daemon at {path}")
+    {
+        this.socket = socket;
+    }
+
+    private LinuxSandbox(Stream requests, StreamReader responses, string cgroup, string daemonName)
+    {
+        this.requests = requests;
+        this.responses = responses;
+        this.daemonName = daemonName;
         Cgroup = cgroup;
         // A thread of its own, reading synchronously: a response wakes its caller without waiting for the thread pool.
         reader = Task.Factory.StartNew(ReadResponses, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -34,6 +53,58 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
 
     /// <summary>The cgroup hierarchy in use (<c>v1</c> or <c>v2</c>).</summary>
     public string Cgroup { get; }
+
+    /// <summary>Why this sandbox can no longer run anything (the daemon exited or closed the connection), or null.</summary>
+    public string? Failure => failure;
+
+    /// <summary>Connects to a daemon that runs on its own (<c>judge-sandbox --listen PATH --client-uid UID</c>, see
+    /// PROTOCOL.md) and waits for its ready line, retrying while the socket is not there yet, within
+    /// <see cref="LinuxSandboxOptions.StartTimeout"/>. The daemon's own options decide its pool, uids and paths.</summary>
+    /// <exception cref="SandboxUnavailableException">No daemon answered in time, or it refused this process.</exception>
+    public static async Task<LinuxSandbox> ConnectAsync(string socketPath, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        string? lastError = null;
+        while (true)
+        {
+            var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await client.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), deadline.Token);
+                var stream = new NetworkStream(client, ownsSocket: false);
+                var reader = new StreamReader(stream, new UTF8Encoding(false));
+                var line = await reader.ReadLineAsync(deadline.Token);
+                var ready = ParseReady(line);
+                if (ready.Error is not null)
+                {
+                    client.Dispose();
+                    throw new SandboxUnavailableException($"the sandbox daemon at {socketPath} refused this silo: {ready.Error}");
+                }
+                return new LinuxSandbox(client, stream, reader, ready.Cgroup, socketPath);
+            }
+            catch (SocketException e) when (!deadline.IsCancellationRequested)
+            {
+                client.Dispose();
+                lastError = e.Message; // not listening yet (the daemon starts beside the silo), or not ours to use
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+                throw new SandboxUnavailableException(lastError is null
+                    ? $"the sandbox daemon at {socketPath} did not answer within {timeout.TotalSeconds:0} s (it serves one silo at a time: is another connected?)"
+                    : $"cannot connect to the sandbox daemon at {socketPath} within {timeout.TotalSeconds:0} s: {lastError}");
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SandboxUnavailableException($"cannot connect to the sandbox daemon at {socketPath} within {timeout.TotalSeconds:0} s: {lastError}");
+            }
+        }
+    }
 
     /// <summary>Starts the daemon and waits until it has proved it can isolate.</summary>
     /// <exception cref="SandboxUnavailableException">This host cannot enforce isolation; the message says what is missing.</exception>
@@ -138,7 +209,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         }
         catch (IOException e)
         {
-            return SandboxResult.Internal($"the sandbox daemon is gone: {e.Message}");
+            return SandboxResult.Internal($"{daemonName} is gone: {e.Message}");
         }
         finally
         {
@@ -183,7 +254,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         }
         catch (IOException e)
         {
-            return ConnectedResult.Internal($"the sandbox daemon is gone: {e.Message}");
+            return ConnectedResult.Internal($"{daemonName} is gone: {e.Message}");
         }
         finally
         {
@@ -258,7 +329,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         readerThread = Environment.CurrentManagedThreadId;
         try
         {
-            while (daemon.StandardOutput.ReadLine() is { } line)
+            while (responses.ReadLine() is { } line)
             {
                 if (SandboxReport.Parse(line) is not { Id: { } id } report || !pending.TryGetValue(id, out var completion))
                     continue;
@@ -278,7 +349,9 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         string errors;
         lock (daemonErrors)
             errors = daemonErrors.ToString().Trim();
-        failure = $"the sandbox daemon exited{(daemon.HasExited ? $" with code {daemon.ExitCode}" : "")}{(errors.Length > 0 ? ": " + errors : "")}";
+        failure = daemon is null
+            ? $"{daemonName} closed the connection"
+            : $"{daemonName} exited{(daemon.HasExited ? $" with code {daemon.ExitCode}" : "")}{(errors.Length > 0 ? ": " + errors : "")}";
         var gone = new SandboxReport { Status = "internal", Message = failure };
         foreach (var completion in pending.Values)
             ThreadPool.UnsafeQueueUserWorkItem(static state => state.Completion.TrySetResult(state.Report), (Completion: completion, Report: gone), preferLocal: false);
@@ -308,24 +381,38 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (socket is not null)
         {
-            daemon.StandardInput.Close(); // EOF: the daemon kills every run and exits
+            // End of the session: the daemon kills every run of this silo and serves the next client.
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException) { }
+            catch (ObjectDisposedException) { }
+            socket.Dispose();
         }
-        catch (IOException) { }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
+        else if (daemon is not null)
         {
-            await daemon.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            daemon.Kill(entireProcessTree: true);
+            try
+            {
+                daemon.StandardInput.Close(); // EOF: the daemon kills every run and exits
+            }
+            catch (IOException) { }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await daemon.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                daemon.Kill(entireProcessTree: true);
+            }
         }
         // A caller continuing on the reader thread (see ReadResponses) must not wait for that thread to end.
         if (Environment.CurrentManagedThreadId != readerThread)
             await reader.ConfigureAwait(false);
-        daemon.Dispose();
+        daemon?.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -18,7 +18,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +42,10 @@ static struct {
     char *ro[MAX_RO];
     int n_ro;
     const char *cgroup_mode, *cgroup_root;
-} opt = { .pool = 2, .uid_base = 60000, .cgroup_mode = "auto" };
+    const char *work_arg;         /* --work-root as given, resolved by resolve_work_root() */
+    const char *listen;           /* --listen: serve clients on this Unix socket instead of stdin/stdout */
+    long client_uid, client_gid;  /* --client-uid/--client-gid: the only peer allowed on the socket; -1 in stdio mode */
+} opt = { .pool = 2, .uid_base = 60000, .cgroup_mode = "auto", .client_uid = -1, .client_gid = -1 };
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -100,7 +106,24 @@ static int parse_options(int argc, char **argv, char *err, size_t errlen)
             opt.cgroup_mode = v;
         } else if (strcmp(a, "--cgroup-root") == 0)
             opt.cgroup_root = v;
-        else {
+        else if (strcmp(a, "--listen") == 0) {
+            struct sockaddr_un probe;
+            if (v[0] != '/' || strlen(v) >= sizeof probe.sun_path) {
+                snprintf(err, errlen, "bad option: --listen '%s' (an absolute path of at most %zu bytes)", v,
+                         sizeof probe.sun_path - 1);
+                return -1;
+            }
+            opt.listen = v;
+        } else if (strcmp(a, "--client-uid") == 0 || strcmp(a, "--client-gid") == 0) {
+            if (parse_long(v, 0, 2000000000L, &n) != 0) {
+                snprintf(err, errlen, "bad option: %s '%s' (a numeric id)", a, v);
+                return -1;
+            }
+            if (a[9] == 'u')
+                opt.client_uid = n;
+            else
+                opt.client_gid = n;
+        } else {
             snprintf(err, errlen, "bad option: unknown option '%s'", a);
             return -1;
         }
@@ -113,9 +136,59 @@ static int parse_options(int argc, char **argv, char *err, size_t errlen)
         snprintf(err, errlen, "bad option: --work-root '%s' must be absolute", work);
         return -1;
     }
+    if ((opt.listen != NULL) != (opt.client_uid >= 0)) {
+        snprintf(err, errlen, "bad option: --listen and --client-uid go together (the socket serves one client uid)");
+        return -1;
+    }
+    if (opt.client_gid >= 0 && opt.client_uid < 0) {
+        snprintf(err, errlen, "bad option: --client-gid needs --listen and --client-uid");
+        return -1;
+    }
+    if (opt.client_uid >= 0 && opt.client_gid < 0)
+        opt.client_gid = opt.client_uid;
+    if (opt.client_uid >= opt.uid_base && opt.client_uid < opt.uid_base + MAX_SLOTS) {
+        snprintf(err, errlen, "bad option: --client-uid %ld is one of the sandbox's own uids (--uid-base %ld + 0..%d)",
+                 opt.client_uid, opt.uid_base, MAX_SLOTS - 1);
+        return -1;
+    }
+    opt.work_arg = work;
+    return 0;
+}
+
+/* Resolves --work-root. In socket mode the daemon owns it: created when missing, then made the client's, mode 0700,
+ * so that no other local user can enter the directories of runs (or the client's problem cache there). */
+static int resolve_work_root(char *err, size_t errlen)
+{
+    const char *work = opt.work_arg;
     snprintf(opt.work_root_arg, sizeof opt.work_root_arg, "%s", work);
     for (size_t l = strlen(opt.work_root_arg); l > 1 && opt.work_root_arg[l - 1] == '/'; l--)
         opt.work_root_arg[l - 1] = '\0';
+    if (opt.listen != NULL) {
+        if (mkdir(opt.work_root_arg, 0700) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "work root '%s': cannot create it: %s", work, strerror(errno));
+            return -1;
+        }
+        int fd = open(opt.work_root_arg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            snprintf(err, errlen, "work root '%s': %s (a directory, not a symbolic link)", work, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        if ((st.st_uid != (uid_t)opt.client_uid || st.st_gid != (gid_t)opt.client_gid) &&
+            fchown(fd, (uid_t)opt.client_uid, (gid_t)opt.client_gid) != 0) {
+            snprintf(err, errlen, "work root '%s': cannot give it to uid %ld: %s", work, opt.client_uid, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0) {
+            snprintf(err, errlen, "work root '%s': cannot make it 0700: %s", work, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        close(fd);
+    }
     if (realpath(work, opt.work_root) == NULL) {
         snprintf(err, errlen, "work root '%s': %s", work, strerror(errno));
         return -1;
@@ -362,7 +435,8 @@ static int start_slot(void)
         }
         syscall(SYS_close_range, 5, ~0U, 0);
         struct slot_config cfg = { .answer_fd = 4, .work_root = opt.work_root, .ro_binds = opt.ro, .n_ro = opt.n_ro,
-                                   .uid = (uid_t)(opt.uid_base + k) };
+                                   .uid = (uid_t)(opt.uid_base + k), .client_uid = opt.client_uid,
+                                   .client_gid = opt.client_gid };
         slot_main(s, &cfg);
     }
     close(sv[1]);
@@ -720,9 +794,29 @@ static const struct numkey numkeys[] = {
     NK("tmp_bytes", tmp_bytes, 1),
 };
 
+/* In socket mode the run's host files are opened with the client's identity (fsuid and fsgid; the daemon keeps no
+ * supplementary groups): a client can never make the daemon read or create a file it could not open itself, and what
+ * the daemon creates for it is the client's. In stdio mode the client is the daemon's parent, root. */
+static void as_client(int on)
+{
+    if (opt.client_uid < 0)
+        return;
+    if (on) {
+        setfsgid((gid_t)opt.client_gid);
+        setfsuid((uid_t)opt.client_uid);
+    } else {
+        setfsuid(0);
+        setfsgid(0);
+    }
+}
+
 static int open_output(const char *path, const char *which, char *err, size_t errlen)
 {
+    as_client(1);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int saved = errno;
+    as_client(0);
+    errno = saved;
     if (fd < 0)
         snprintf(err, errlen, "%s: cannot create '%s': %s", which, path, strerror(errno));
     return fd;
@@ -953,7 +1047,11 @@ static void handle_request(char **fields, int n)
     memcpy(p, rel, strlen(rel) + 1);
 
     if (in != NULL) {
+        as_client(1);
         r->in_fd = open(in, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int saved = errno;
+        as_client(0);
+        errno = saved;
         struct stat st;
         if (r->in_fd < 0) {
             snprintf(err, sizeof err, "stdin: cannot open '%.200s': %s", in, strerror(errno));
@@ -1083,7 +1181,8 @@ static int read_input(void)
 
 /* ------------------------------------------------------------------ main */
 
-static void shutdown_all(void)
+/* Ends every run, slot and pipe of the current client. The cgroup root stays for the next client (socket mode). */
+static void end_session(void)
 {
     for (int i = 0; i < MAX_SLOTS; i++)
         if (slots[i].state != SLOT_FREE)
@@ -1098,6 +1197,7 @@ static void shutdown_all(void)
         queue_head = r->next;
         free_run(r);
     }
+    queue_tail = NULL;
     for (int i = 0; i < MAX_PIPES; i++)
         if (pipes[i].used) {
             pipe_close_end(&pipes[i].rfd);
@@ -1105,7 +1205,252 @@ static void shutdown_all(void)
             pipes[i].used = 0;
             pipes_used--;
         }
+    inlen = 0;
+    discarding = 0;
+}
+
+static void shutdown_all(void)
+{
+    end_session();
     cg_shutdown();
+}
+
+/* Starts the first slot, which proves that namespaces and mounts work, and fills the pool. 0, or -1 with err set. */
+static int start_pool(char *err, size_t errlen)
+{
+    int k = start_slot();
+    if (k < 0) {
+        snprintf(err, errlen, "cannot create namespaces (clone NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS): %s; needs root with "
+                              "CAP_SYS_ADMIN and a kernel with these namespaces", strerror(errno));
+        return -1;
+    }
+    struct pollfd pf = { .fd = slots[k].sock, .events = POLLIN };
+    if (poll(&pf, 1, 20000) <= 0) {
+        snprintf(err, errlen, "the first sandbox slot did not become ready within 20 s");
+        return -1;
+    }
+    struct msg_text t;
+    ssize_t n = recv(slots[k].sock, &t, sizeof t, 0);
+    if (n < 4 || t.type != MSG_READY) {
+        if (n >= (ssize_t)sizeof t && t.type == MSG_FAIL) {
+            t.text[sizeof t.text - 1] = '\0';
+            snprintf(err, errlen, "cannot prepare a sandbox slot: %s", t.text);
+        } else
+            snprintf(err, errlen, "the first sandbox slot died while preparing");
+        return -1;
+    }
+    if (give_cgroup(k) != 0) {
+        snprintf(err, errlen, "cannot give the first sandbox slot its cgroup");
+        return -1;
+    }
+    keep_pool();
+    return 0;
+}
+
+static void print_ready(const char *extra)
+{
+    dprintf(STDOUT_FILENO, "{\"ready\":true,\"cgroup\":\"%s\",\"pool\":%d,\"uid_base\":%ld%s}\n", cg_version(), opt.pool,
+            opt.uid_base, extra);
+}
+
+/* Socket mode: the listening socket, and clients accepted while another was being served (they wait their turn). */
+static int g_listener = -1;
+#define MAX_WAITING 8
+static int waiting[MAX_WAITING];
+static int n_waiting;
+static int g_null = -1;
+static void accept_client(void);
+
+/* Serves requests from fd 0, with responses on fd 1, until end-of-file on fd 0 (returns 0) or a stop signal (1). */
+static int serve(const sigset_t *unblocked)
+{
+    int input_open = 1;
+    while (!stop_requested && input_open) {
+        struct pollfd pfds[MAX_SLOTS + 2 + MAX_PIPES];
+        int map[MAX_SLOTS + 2 + MAX_PIPES], np = 0;
+        pfds[np] = (struct pollfd){ .fd = 0, .events = POLLIN };
+        map[np++] = -1;
+        if (g_listener >= 0) { /* refuse strangers at once, even while a client is served */
+            pfds[np] = (struct pollfd){ .fd = g_listener, .events = POLLIN };
+            map[np++] = -2;
+        }
+        for (int i = 0; i < MAX_SLOTS; i++)
+            if (slots[i].state != SLOT_FREE) {
+                pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
+                map[np++] = i;
+            }
+        for (int i = 0; pipes_used > 0 && i < MAX_PIPES; i++)
+            if (pipe_draining(i)) {
+                pfds[np] = (struct pollfd){ .fd = pipes[i].rfd, .events = POLLIN };
+                map[np++] = MAX_SLOTS + i;
+            }
+        struct timespec ts = { .tv_sec = queue_head ? 0 : 1, .tv_nsec = queue_head ? 50000000 : 0 };
+        int ready = ppoll(pfds, (nfds_t)np, &ts, unblocked);
+        if (ready < 0 && errno != EINTR)
+            break;
+        for (int j = 0; ready > 0 && j < np; j++) {
+            if (!pfds[j].revents)
+                continue;
+            if (map[j] == -1) {
+                if (read_input() <= 0)
+                    input_open = 0;
+            } else if (map[j] == -2) {
+                accept_client();
+            } else if (map[j] >= MAX_SLOTS) {
+                if (pipe_draining(map[j] - MAX_SLOTS))
+                    pipe_drain(map[j] - MAX_SLOTS);
+            } else if (slots[map[j]].state != SLOT_FREE)
+                slot_event(map[j]);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        dispatch();
+        keep_pool();
+        dispatch();
+    }
+    return stop_requested ? 1 : 0;
+}
+
+/* Tells systemd (Type=notify) that the socket is ready, when started by it. */
+static void notify_systemd(const char *state)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    if (path == NULL || (path[0] != '/' && path[0] != '@'))
+        return;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t len = strlen(path);
+    if (len >= sizeof sa.sun_path)
+        return;
+    memcpy(sa.sun_path, path, len);
+    if (sa.sun_path[0] == '@')
+        sa.sun_path[0] = '\0';
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+        fprintf(stderr, "judge-sandbox: cannot notify systemd: %s\n", strerror(errno));
+    close(fd);
+}
+
+/* Creates the listening socket: owned by the client, mode 0600. A stale socket left by an earlier daemon is replaced;
+ * any other file at that path is refused. */
+static int open_listener(char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(opt.listen, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            snprintf(err, errlen, "--listen '%s' exists and is not a socket", opt.listen);
+            return -1;
+        }
+        unlink(opt.listen);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    memcpy(sa.sun_path, opt.listen, strlen(opt.listen) + 1);
+    mode_t old = umask(0177);
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc != 0 || chown(opt.listen, (uid_t)opt.client_uid, (gid_t)opt.client_gid) != 0 || listen(fd, 8) != 0) {
+        snprintf(err, errlen, "--listen '%s': %s", opt.listen, strerror(errno));
+        close(fd);
+        unlink(opt.listen);
+        return -1;
+    }
+    return fd;
+}
+
+/* Refuses a connection with a ready:false line naming why. */
+static void refuse(int conn, const char *why)
+{
+    int saved = dup(STDOUT_FILENO);
+    dup2(conn, STDOUT_FILENO);
+    print_ready_false("%s", why);
+    dup2(saved >= 0 ? saved : g_null, STDOUT_FILENO);
+    if (saved >= 0)
+        close(saved);
+    close(conn);
+}
+
+/* Accepts one connection: a peer of another uid is refused at once; the client waits for its turn. */
+static void accept_client(void)
+{
+    int conn = accept4(g_listener, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (conn < 0)
+        return;
+    fcntl(conn, F_SETFL, 0);
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    char why[256];
+    if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof cred) {
+        refuse(conn, "cannot tell who the peer is (SO_PEERCRED)");
+        return;
+    }
+    if (cred.uid != (uid_t)opt.client_uid) {
+        snprintf(why, sizeof why, "uid %ld may not use this sandbox: it serves uid %ld only (--client-uid)",
+                 (long)cred.uid, opt.client_uid);
+        fprintf(stderr, "judge-sandbox: refused a connection from uid %ld (pid %ld)\n", (long)cred.uid, (long)cred.pid);
+        refuse(conn, why);
+        return;
+    }
+    if (n_waiting >= MAX_WAITING) {
+        refuse(conn, "too many clients waiting for this sandbox (it serves one at a time)");
+        return;
+    }
+    waiting[n_waiting++] = conn;
+}
+
+/* Socket mode: one client at a time, each a session of the stdio protocol on its connection. */
+static int serve_socket(const sigset_t *unblocked)
+{
+    char err[2048];
+    g_listener = open_listener(err, sizeof err);
+    if (g_listener < 0) {
+        print_ready_false("%s", err);
+        return 1;
+    }
+    char extra[PATH_MAX + 64];
+    snprintf(extra, sizeof extra, ",\"listen\":\"%s\",\"client_uid\":%ld", opt.listen, opt.client_uid);
+    print_ready(extra);
+    notify_systemd("READY=1");
+    g_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    dup2(g_null, STDOUT_FILENO); /* the ready line was for whoever started the daemon; fd 1 is each client's next */
+    while (!stop_requested) {
+        if (n_waiting == 0) {
+            struct pollfd pf = { .fd = g_listener, .events = POLLIN };
+            int ready = ppoll(&pf, 1, NULL, unblocked);
+            if (ready < 0 && errno != EINTR)
+                break;
+            if (ready > 0)
+                accept_client();
+            continue;
+        }
+        int conn = waiting[0];
+        memmove(waiting, waiting + 1, sizeof waiting[0] * (size_t)--n_waiting);
+        /* the session's requests come from fd 0 and its responses (the daemon's and the slots') go to fd 1 */
+        dup2(conn, STDIN_FILENO);
+        dup2(conn, STDOUT_FILENO);
+        close(conn);
+        if (start_pool(err, sizeof err) != 0)
+            print_ready_false("%s", err);
+        else {
+            print_ready("");
+            serve(unblocked);
+        }
+        end_session();
+        dup2(g_null, STDIN_FILENO);
+        dup2(g_null, STDOUT_FILENO);
+    }
+    for (int i = 0; i < n_waiting; i++)
+        close(waiting[i]);
+    close(g_listener);
+    unlink(opt.listen);
+    notify_systemd("STOPPING=1");
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -1118,6 +1463,15 @@ int main(int argc, char **argv)
     }
     if (geteuid() != 0) {
         print_ready_false("judge-sandbox must run as root (euid 0) to create namespaces, mounts and cgroups");
+        return 1;
+    }
+    /* socket mode: supplementary groups would widen what the client's identity may open (see as_client) */
+    if (opt.listen != NULL && setgroups(0, NULL) != 0) {
+        print_ready_false("cannot drop supplementary groups: %s", strerror(errno));
+        return 1;
+    }
+    if (resolve_work_root(err, sizeof err) != 0) {
+        print_ready_false("%s", err);
         return 1;
     }
     if (cg_setup(opt.cgroup_mode, opt.cgroup_root, err, sizeof err) != 0) {
@@ -1135,85 +1489,19 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &block, NULL);
     sigemptyset(&empty);
 
-    /* the first slot proves that namespaces and mounts work */
-    int k = start_slot();
-    if (k < 0) {
-        print_ready_false("cannot create namespaces (clone NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS): %s; needs root with "
-                          "CAP_SYS_ADMIN and a kernel with these namespaces",
-                          strerror(errno));
+    if (start_pool(err, sizeof err) != 0) {
+        print_ready_false("%s", err);
         shutdown_all();
         return 1;
     }
-    struct pollfd pf = { .fd = slots[k].sock, .events = POLLIN };
-    if (poll(&pf, 1, 20000) <= 0) {
-        print_ready_false("the first sandbox slot did not become ready within 20 s");
-        shutdown_all();
-        return 1;
-    }
-    struct msg_text t;
-    ssize_t n = recv(slots[k].sock, &t, sizeof t, 0);
-    if (n < 4 || t.type != MSG_READY) {
-        if (n >= (ssize_t)sizeof t && t.type == MSG_FAIL) {
-            t.text[sizeof t.text - 1] = '\0';
-            print_ready_false("cannot prepare a sandbox slot: %s", t.text);
-        } else
-            print_ready_false("the first sandbox slot died while preparing");
-        shutdown_all();
-        return 1;
-    }
-    if (give_cgroup(k) != 0) {
-        print_ready_false("cannot give the first sandbox slot its cgroup");
-        shutdown_all();
-        return 1;
-    }
-    keep_pool();
-    printf("{\"ready\":true,\"cgroup\":\"%s\",\"pool\":%d,\"uid_base\":%ld}\n", cg_version(), opt.pool,
-           opt.uid_base);
-    fflush(stdout);
-
-    int stdin_open = 1;
-    while (!stop_requested) {
-        struct pollfd pfds[MAX_SLOTS + 1 + MAX_PIPES];
-        int map[MAX_SLOTS + 1 + MAX_PIPES], np = 0;
-        if (stdin_open) {
-            pfds[np] = (struct pollfd){ .fd = 0, .events = POLLIN };
-            map[np++] = -1;
-        }
-        for (int i = 0; i < MAX_SLOTS; i++)
-            if (slots[i].state != SLOT_FREE) {
-                pfds[np] = (struct pollfd){ .fd = slots[i].sock, .events = POLLIN };
-                map[np++] = i;
-            }
-        for (int i = 0; pipes_used > 0 && i < MAX_PIPES; i++)
-            if (pipe_draining(i)) {
-                pfds[np] = (struct pollfd){ .fd = pipes[i].rfd, .events = POLLIN };
-                map[np++] = MAX_SLOTS + i;
-            }
-        struct timespec ts = { .tv_sec = queue_head ? 0 : 1, .tv_nsec = queue_head ? 50000000 : 0 };
-        int ready = ppoll(pfds, (nfds_t)np, &ts, &empty);
-        if (ready < 0 && errno != EINTR)
-            break;
-        for (int j = 0; ready > 0 && j < np; j++) {
-            if (!pfds[j].revents)
-                continue;
-            if (map[j] == -1) {
-                int r = read_input();
-                if (r <= 0) {
-                    stdin_open = 0;
-                    stop_requested = 1;
-                }
-            } else if (map[j] >= MAX_SLOTS) {
-                if (pipe_draining(map[j] - MAX_SLOTS))
-                    pipe_drain(map[j] - MAX_SLOTS);
-            } else if (slots[map[j]].state != SLOT_FREE)
-                slot_event(map[j]);
-        }
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        dispatch();
-        keep_pool();
-        dispatch();
+    int status = 0;
+    if (opt.listen != NULL) {
+        end_session(); /* the pool proved it works; each client gets slots that answer on its own connection */
+        status = serve_socket(&empty);
+    } else {
+        print_ready("");
+        serve(&empty);
     }
     shutdown_all();
-    return 0;
+    return status;
 }

@@ -73,6 +73,7 @@ struct slot_config {
     char **ro_binds;
     int n_ro;
     uid_t uid;
+    long client_uid, client_gid; /* socket mode: who gets back what a bind run left; -1 in stdio mode */
 };
 
 /* slot.c */

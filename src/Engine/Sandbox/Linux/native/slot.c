@@ -48,6 +48,8 @@ static int g_answer = -1; /* the response pipe, shared with the daemon */
 static int g_hostroot = -1;
 static int g_workroot = -1; /* after pivot: O_PATH of HIDDEN_ROOT */
 static uid_t g_uid;
+static long g_client_uid = -1, g_client_gid = -1; /* socket mode: the client, who gets back what a bind run left */
+static int g_give_back;                           /* the run's /work is a bind of g_lower, chowned to g_uid */
 static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
@@ -668,7 +670,10 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
                    mount(NULL, "/work", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL) != 0) {
             result_internal(r, "work: cannot bind: %s", strerror(errno));
             rc = -1;
-        }
+            if (g_client_uid >= 0 && fchown(dfd, (uid_t)g_client_uid, (gid_t)g_client_gid) != 0)
+                fprintf(stderr, "judge-sandbox slot: cannot give '%s' back: %s\n", rel, strerror(errno));
+        } else
+            g_give_back = g_client_uid >= 0;
     } else {
         /* over an overlay mounted ahead for another directory: a layer of its own (an upper layer serves one mount) */
         const char *layer = ahead ? HIDDEN_OVL "/2" : HIDDEN_OVL "/1";
@@ -946,8 +951,50 @@ static int recv_request(char *msg, size_t len, int *fds, int *nfds)
     return (int)n;
 }
 
+/* Gives everything under the directory dirfd (and the directory itself) to the client, never following a link: the
+ * run's processes are all gone, so nothing changes under it meanwhile. Returns the number of entries left as they were
+ * (deeper than GIVE_BACK_DEPTH levels, or failing). */
+#define GIVE_BACK_DEPTH 128
+static long give_back(int dirfd, int depth)
+{
+    long left = 0;
+    if (fchown(dirfd, (uid_t)g_client_uid, (gid_t)g_client_gid) != 0)
+        left++;
+    int listfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = listfd >= 0 ? fdopendir(listfd) : NULL;
+    if (d == NULL) {
+        if (listfd >= 0)
+            close(listfd);
+        return left + 1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            left++;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            int child = depth < GIVE_BACK_DEPTH ? openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+            if (child < 0) {
+                left++;
+                continue;
+            }
+            left += give_back(child, depth + 1);
+            close(child);
+        } else if (fchownat(dirfd, e->d_name, (uid_t)g_client_uid, (gid_t)g_client_gid, AT_SYMLINK_NOFOLLOW) != 0)
+            left++;
+    }
+    closedir(d);
+    return left;
+}
+
 void slot_main(int sock, const struct slot_config *cfg)
 {
+    g_client_uid = cfg->client_uid;
+    g_client_gid = cfg->client_gid;
     g_sock = sock;
     g_answer = cfg->answer_fd;
     fcntl(g_answer, F_SETFD, FD_CLOEXEC);
@@ -1024,6 +1071,14 @@ void slot_main(int sock, const struct slot_config *cfg)
             for (uint32_t i = 0; i < req->argc + req->envc; i++)
                 p += strlen(p) + 1;
             run_request(req, program, p, in_fd, out_fd, err_fd, &cg, &res);
+            /* a compilation's directory and what it made go back to the client (socket mode) before it hears the end */
+            if (g_give_back && g_lower >= 0) {
+                long left = give_back(g_lower, 0);
+                if (left > 0 && strcmp(res.r.status, "internal") != 0)
+                    fprintf(stderr, "judge-sandbox slot: %ld entries of run '%.64s' could not be given back to uid %ld\n",
+                            left, req->id, g_client_uid);
+            }
+            g_give_back = 0;
         }
         for (int i = 0; i < nfds; i++)
             close(fds[i]);
