@@ -76,11 +76,14 @@ public sealed class Fleet : IAsyncLifetime
         network = new FleetNetwork();
         network.AddHost("db", DatabaseAddress);
         network.AddHost(IngressHost.Name, IngressAddress);
+        // Programs' uids of their own, far from those other tests on this machine use (60000+, 61000+, 64000): RLIMIT_NPROC
+        // counts a uid's processes across the whole kernel, and the hosts share one (a javac as uid 64000 failed to
+        // start threads while other tests ran silos as uid 64000).
         Silos =
         [
-            new SiloHost(this, "s1", "10.77.0.11", "cpp17,python3", 62000),
-            new SiloHost(this, "s2", "10.77.0.12", "python3", 63000),
-            new SiloHost(this, "s3", "10.77.0.13", "java,python3", 64000),
+            new SiloHost(this, "s1", "10.77.0.11", "cpp17,python3", 3_077_000),
+            new SiloHost(this, "s2", "10.77.0.12", "python3", 3_078_000),
+            new SiloHost(this, "s3", "10.77.0.13", "java,python3", 3_079_000),
         ];
         foreach (var silo in Silos)
             network.AddHost(silo.Name, silo.Address);

@@ -66,13 +66,11 @@ public sealed class SiloHost : IAsyncDisposable
         Directory.CreateDirectory(paths["/run/judge"]);
         Shell.Run("chmod", "0755", paths["/run/judge"]);
         WriteEnvironment();
-        if (!Legacy) // LEGACY-TEMP
         await StartDaemonAsync();
         await StartSiloAsync();
     }
 
     private const int Slots = 1;
-    private static readonly bool Legacy = Environment.GetEnvironmentVariable("JUDGE_FLEET_LEGACY") == "1"; // LEGACY-TEMP
 
     private void WriteEnvironment()
     {
@@ -145,12 +143,6 @@ public sealed class SiloHost : IAsyncDisposable
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["Logging__LogLevel__Judge.Grains.Workers.JudgeDrain"] = "Information";
         var privileges = UnitCommand.Privileges(unit);
-        if (Legacy) // LEGACY-TEMP
-        {
-            environment.Remove("Judge__Sandbox__Socket");
-            environment["Judge__Sandbox__UidBase"] = UidBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            environment["Judge__WorkRoot"] = Path.Combine(root, "legacy-work");
-        }
         var workingDirectory = UnitCommand.Move(unit["WorkingDirectory"]!, paths);
 
         foreach (var pre in unit.All("ExecStartPre"))
@@ -159,7 +151,7 @@ public sealed class SiloHost : IAsyncDisposable
             var exit = await step.WaitAsync(TimeSpan.FromMinutes(2));
             Assert.True(exit == 0, $"{Name}: ExecStartPre={pre} exited {exit}:\n{step.RecentLog}");
         }
-        silo = new HostProcess($"{Name}/judge-silo", Namespace, [.. (Legacy ? [] : privileges), .. UnitCommand.Expand(unit["ExecStart"]!, environment, paths)], environment, workingDirectory);
+        silo = new HostProcess($"{Name}/judge-silo", Namespace, [.. privileges, .. UnitCommand.Expand(unit["ExecStart"]!, environment, paths)], environment, workingDirectory);
         await WaitReadyAsync();
     }
 
