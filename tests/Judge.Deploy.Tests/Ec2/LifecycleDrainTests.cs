@@ -1,4 +1,7 @@
-using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Judge.Deploy.Tests.Ec2;
 
@@ -6,59 +9,39 @@ namespace Judge.Deploy.Tests.Ec2;
 /// (a session token is required) and whose lifecycle state turns to <c>Terminated</c> after a few polls. systemctl and
 /// the AWS CLI are the two commands the script drives; they are replaced by recorders on PATH (there is no systemd
 /// manager or AWS account here).</summary>
-public sealed class LifecycleDrainTests : IDisposable
+public sealed class LifecycleDrainTests : IAsyncLifetime
 {
     private const string Token = "imds-session-token";
     private readonly TempDirectory directory = new();
-    private readonly HttpListener imds = new();
     private readonly int port = Ports.Free();
+    private WebApplication? imds;
     private int statePolls;
     private int unauthorized;
 
-    public LifecycleDrainTests()
+    public async Task InitializeAsync()
     {
-        imds.Prefixes.Add($"http://127.0.0.1:{port}/");
-        imds.Start();
-        _ = ServeAsync();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (imds.IsListening)
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        imds = builder.Build();
+        imds.MapPut("/latest/api/token", (HttpRequest request) =>
+            request.Headers["X-aws-ec2-metadata-token-ttl-seconds"].Count > 0 ? Results.Text(Token) : Results.BadRequest());
+        imds.MapGet("/latest/meta-data/{**path}", (string path, HttpRequest request) =>
         {
-            HttpListenerContext context;
-            try
+            if (request.Headers["X-aws-ec2-metadata-token"] != Token)
             {
-                context = await imds.GetContextAsync();
+                Interlocked.Increment(ref unauthorized);
+                return Results.Unauthorized();
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            return path switch
             {
-                return;
-            }
-            var (status, body) = Answer(context.Request);
-            context.Response.StatusCode = status;
-            await using (var writer = new StreamWriter(context.Response.OutputStream))
-                await writer.WriteAsync(body);
-            context.Response.Close();
-        }
-    }
-
-    private (int, string) Answer(HttpListenerRequest request)
-    {
-        if (request.HttpMethod == "PUT" && request.Url!.AbsolutePath == "/latest/api/token")
-            return request.Headers["X-aws-ec2-metadata-token-ttl-seconds"] is { Length: > 0 } ? (200, Token) : (400, "");
-        if (request.Headers["X-aws-ec2-metadata-token"] != Token)
-        {
-            Interlocked.Increment(ref unauthorized);
-            return (401, "");
-        }
-        return request.Url!.AbsolutePath switch
-        {
-            // Not in Terminating:Wait for the first polls: the path is absent, as on an instance in service.
-            "/latest/meta-data/autoscaling/target-lifecycle-state" => Interlocked.Increment(ref statePolls) <= 3 ? (404, "") : (200, "Terminated"),
-            "/latest/meta-data/instance-id" => (200, "i-0123456789abcdef0"),
-            _ => (404, ""),
-        };
+                // Not in Terminating:Wait for the first polls: the path is absent, as on an instance in service.
+                "autoscaling/target-lifecycle-state" => Interlocked.Increment(ref statePolls) <= 3 ? Results.NotFound() : Results.Text("Terminated"),
+                "instance-id" => Results.Text("i-0123456789abcdef0"),
+                _ => Results.NotFound(),
+            };
+        });
+        await imds.StartAsync();
     }
 
     /// <summary>Runs the script with systemctl and aws recording their arguments in calls.log (systemctl failing when
@@ -108,9 +91,10 @@ public sealed class LifecycleDrainTests : IDisposable
         Assert.Equal(["systemctl stop judge-silo.service judge-ingress.service"], calls);
     }
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
-        imds.Close();
+        if (imds is not null)
+            await imds.DisposeAsync();
         directory.Dispose();
     }
 }
