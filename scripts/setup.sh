@@ -16,6 +16,8 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
 # shellcheck and systemd (systemd-analyze): the EC2 tests lint deploy/ec2's scripts and verify its units (tests/Judge.Deploy.Tests/Ec2)
 test_packages+=(shellcheck systemd)
+# iproute2 (ip netns, veth, bridge): the fleet rehearsal's private network (tests/Judge.Fleet.EndToEndTests)
+test_packages+=(iproute2)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi
