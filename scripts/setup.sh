@@ -14,10 +14,13 @@ packages=(gcc g++ python3 pypy3 default-jdk-headless)
 # postgresql: the server the cluster tests start in a temporary directory
 # chromium (and a font for its screenshots): the headless browser the dashboard's browser tests drive (tests/Judge.Dashboard.BrowserTests)
 test_packages=(qemu-system-x86 cpio postgresql chromium fonts-dejavu-core)
-# The shellcheck package: every shell script under deploy/ must pass it (tests/Judge.Deploy.Tests)
-test_packages+=(shellcheck)
+# shellcheck and systemd (systemd-analyze): every shell script under deploy/ must pass shellcheck, and the EC2 tests
+# verify deploy/ec2's units (tests/Judge.Deploy.Tests)
+test_packages+=(shellcheck systemd)
 # nodejs: the AWS CDK app (deploy/aws) runs its constructs in Node.js (jsii); tests/Judge.Deploy.Aws.Tests synthesizes it
 test_packages+=(nodejs)
+# iproute2 (ip netns, veth, bridge): the fleet rehearsal's private network (tests/Judge.Fleet.EndToEndTests)
+test_packages+=(iproute2)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi

@@ -32,7 +32,8 @@ public class SandboxDeploymentTests
         var covered = new[] { "README.md", "sandbox/README.md", "sandbox/99-judge.conf" }
             .Concat(SqlSchemaTests.Files) // checked by SqlSchemaTests here and applied by Judge.Cluster.EndToEndTests
             .Concat(DockerImageTests.Files) // DockerImageTests, EntrypointTests, DeployFileTests (shellcheck)
-            .Concat(KubernetesManifestTests.Files); // rendered and validated by KubernetesSchemaTests and KubernetesManifestTests
+            .Concat(KubernetesManifestTests.Files) // rendered and validated by KubernetesSchemaTests and KubernetesManifestTests
+            .Concat(Ec2.Ec2Files.Covered); // checked by Ec2UnitTests and Ec2BootstrapTests
         var all = Directory.EnumerateFiles(Deploy, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Deploy, f).Replace('\\', '/')).ToList();
         var ignored = Tools.GitIgnored(all.Select(f => "deploy/" + f)); // e.g. the dev overlay's secrets
