@@ -40,6 +40,9 @@ public sealed record CheckOutcome(CheckStatus Status, string? Message = null)
     /// <summary>The input of the submission's next run (a multi-pass validator's <c>nextpass.in</c>), when accepted and asked for.</summary>
     public string? NextPassInput { get; init; }
 
+    /// <summary>The validator rejected (exit 43) yet left a <c>nextpass.in</c>: a judge error in a multi-pass problem.</summary>
+    public bool RejectedWithNextPass { get; init; }
+
     public static CheckOutcome Accepted { get; } = new(CheckStatus.Accepted);
     public static CheckOutcome Wrong(string message) => new(CheckStatus.WrongAnswer, message);
     public static CheckOutcome Failed(string message, string? judgeMessage = null) => new(CheckStatus.JudgeError, message) { JudgeMessage = judgeMessage };
