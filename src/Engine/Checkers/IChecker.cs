@@ -7,7 +7,7 @@ public interface IChecker
     Task<CheckOutcome> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The files of one check: test input, expected answer, and the program's output.</summary>
+/// <summary>The files of one check: test input (in a multi-pass problem, the pass's input), expected answer, and the program's output.</summary>
 public sealed record CheckRequest(string InputPath, string AnswerPath, string OutputPath)
 {
     /// <summary>Extra arguments for a custom validator: the problem's <c>validator_flags</c>, then the test group's <c>output_validator_flags</c>.</summary>

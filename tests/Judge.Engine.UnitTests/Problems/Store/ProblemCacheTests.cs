@@ -141,6 +141,11 @@ public sealed class ProblemCacheTests : IDisposable
         packages.Package("alpha");
         packages.Write("alpha/submissions/accepted/odd\\name.py", "print(1)");
         packages.Write("alpha/submissions/accepted/fine.py", "print(1)");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [packages.PathOf("alpha/submissions/pipe")]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
 
         await cache.RefreshAsync();
 
@@ -149,6 +154,7 @@ public sealed class ProblemCacheTests : IDisposable
         Assert.Empty(cache.Errors);
         Assert.True(File.Exists(Path.Combine(problem.Directory, "submissions/accepted/fine.py")));
         Assert.Single(Directory.GetFiles(Path.Combine(problem.Directory, "submissions/accepted")));
+        Assert.False(File.Exists(Path.Combine(problem.Directory, "submissions/pipe")));
     }
 
     [Fact]
