@@ -7,7 +7,7 @@ public interface IChecker
     Task<CheckOutcome> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The files of one check: test input, expected answer, and the program's output.</summary>
+/// <summary>The files of one check: test input (in a multi-pass problem, the pass's input), expected answer, and the program's output.</summary>
 public sealed record CheckRequest(string InputPath, string AnswerPath, string OutputPath)
 {
     /// <summary>Extra arguments for a custom validator: the problem's <c>validator_flags</c>, then the test group's <c>output_validator_flags</c>.</summary>
@@ -39,6 +39,9 @@ public sealed record CheckOutcome(CheckStatus Status, string? Message = null)
 
     /// <summary>The input of the submission's next run (a multi-pass validator's <c>nextpass.in</c>), when accepted and asked for.</summary>
     public string? NextPassInput { get; init; }
+
+    /// <summary>The validator rejected (exit 43) yet left a <c>nextpass.in</c>: a judge error in a multi-pass problem.</summary>
+    public bool RejectedWithNextPass { get; init; }
 
     public static CheckOutcome Accepted { get; } = new(CheckStatus.Accepted);
     public static CheckOutcome Wrong(string message) => new(CheckStatus.WrongAnswer, message);

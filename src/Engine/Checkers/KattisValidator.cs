@@ -46,8 +46,10 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
     internal static IReadOnlyList<string> Argv(BuiltProgram program, IReadOnlyList<string> flags) =>
         [.. program.Argv, InputName, AnswerName, FeedbackName + "/", .. flags];
 
-    /// <summary>Fills <paramref name="work"/> with a copy of the program, the test's input and answer and an empty feedback
-    /// directory (a later pass of a multi-pass test keeps the feedback directory, less <c>nextpass.in</c>).</summary>
+    /// <summary>Fills <paramref name="work"/> with a copy of the program, the pass's input and the test's answer and an empty
+    /// feedback directory. A later pass of a multi-pass test starts as problemtools starts it (the 2023-07/2025-09 format,
+    /// "Multi-pass validation"): every feedback file persists except <c>nextpass.in</c>, and the validator's input file is
+    /// that pass's input (the previous pass's <c>nextpass.in</c>), not the test's first input.</summary>
     /// <returns><c>null</c>, or the judge error when the directory was tampered with.</returns>
     internal static CheckOutcome? Prepare(BuiltProgram program, string work, string input, string answer, string what)
     {
@@ -65,6 +67,8 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
             // a later pass: the validator may run under another uid than the one that wrote the feedback files
             File.Delete(Path.Combine(feedback, "nextpass.in"));
             SandboxFiles.ShareFiles(feedback);
+            File.Delete(Path.Combine(work, InputName));
+            SandboxFiles.CopyIn(input, Path.Combine(work, InputName));
         }
         else
         {
@@ -114,7 +118,8 @@ public sealed class KattisValidator(ISandbox sandbox, BuiltProgram program, Sand
 
                 return new CheckOutcome(CheckStatus.Accepted, teamMessage) { JudgeMessage = report, Score = score, NextPassInput = next };
             case RejectExitCode:
-                return new CheckOutcome(CheckStatus.WrongAnswer, string.IsNullOrEmpty(teamMessage) ? null : teamMessage) { JudgeMessage = report };
+                var leftNextPass = new FileInfo(Path.Combine(feedback, "nextpass.in")) is var left && (left.Exists || left.LinkTarget is not null);
+                return new CheckOutcome(CheckStatus.WrongAnswer, string.IsNullOrEmpty(teamMessage) ? null : teamMessage) { JudgeMessage = report, RejectedWithNextPass = leftNextPass };
             default:
                 return CheckOutcome.Failed($"the {what} exited with code {result.ExitCode} (expected {AcceptExitCode} or {RejectExitCode})", report);
         }

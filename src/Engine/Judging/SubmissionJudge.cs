@@ -300,7 +300,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
                 wall += result.WallTime;
                 memory = Math.Max(memory, result.PeakMemoryBytes);
                 var check = VerdictRules.NeedsCheck(result)
-                    ? await checker.CheckAsync(new CheckRequest(test.InputPath, test.AnswerPath, run1.StdoutPath)
+                    ? await checker.CheckAsync(new CheckRequest(input, test.AnswerPath, run1.StdoutPath)
                     {
                         Flags = flags,
                         WorkDirectory = checkDirectory,
@@ -312,13 +312,20 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
                     check = check with { NextPassInput = null };
                 }
 
+                if (check is { RejectedWithNextPass: true } && problem.MultiPass)
+                    check = CheckOutcome.Failed($"the output validator wrote nextpass.in on pass {pass} but rejected the output (exit {KattisValidator.RejectExitCode}); a next pass is asked for only with exit {KattisValidator.AcceptExitCode}", check.JudgeMessage);
+
                 if (check is { Status: CheckStatus.Accepted, NextPassInput: { } nextInput })
                 {
                     if (pass < problem.ValidationPasses)
                     {
+                        if (pass > 1)
+                            File.Delete(input); // the previous pass's nextpass.in, copied out of the feedback directory
                         input = nextInput;
                         continue;
                     }
+
+                    File.Delete(nextInput);
 
                     check = CheckOutcome.Failed($"the output validator asked for pass {pass + 1}, but the problem allows {problem.ValidationPasses} (limits.validation_passes)", check.JudgeMessage);
                 }

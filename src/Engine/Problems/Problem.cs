@@ -82,8 +82,10 @@ public enum ProgramKind
 /// <summary>Per-test limits of a problem.</summary>
 public sealed record ProblemLimits(TimeSpan TimeLimit, long MemoryBytes, long OutputBytes)
 {
-    /// <summary>1 s, 256 MiB, 8 MiB.</summary>
-    public static ProblemLimits Default { get; } = new(TimeSpan.FromSeconds(1), 256L * 1024 * 1024, 8L * 1024 * 1024);
+    /// <summary>1 s, 2048 MiB, 8 MiB.</summary>
+    /// <remarks>Memory and output are the format's defaults for a package that states none: "limits" in the Kattis problem
+    /// package format (legacy: memory 2048 MiB, output 8 MiB; 2023-07 and 2025-09: "typical system default" 2048 and 8).</remarks>
+    public static ProblemLimits Default { get; } = new(TimeSpan.FromSeconds(1), 2048L * 1024 * 1024, 8L * 1024 * 1024);
 
     /// <summary>CPU time of one run of an output validator (<c>limits.validation_time</c>, default 60 s).</summary>
     public TimeSpan ValidationTime { get; init; } = TimeSpan.FromSeconds(60);

@@ -515,7 +515,21 @@ public static partial class ProblemLoader
                     throw Error(ModernValidator, "must be a directory");
                 }
 
-                program = ReadProgram(ModernValidator, RealPath(modernPath), Directory.GetFiles(modernPath).Select(Path.GetFileName).ToList()!);
+                var files = Directory.GetFiles(modernPath).Select(Path.GetFileName).ToList();
+                var subdirectories = new DirectoryInfo(modernPath).EnumerateDirectories().Where(d => !d.Name.StartsWith('.')).ToList();
+                if (!files.Any(f => IsSourceFile(f!) || f is "build" or "run") && subdirectories.Count == 1)
+                {
+                    // the program as a directory of its own inside output_validator/
+                    var inner = subdirectories[0];
+                    var relative = $"{ModernValidator}/{inner.Name}";
+                    var real = CheckLink(inner, relative) ?? RealPath(inner.FullName);
+                    program = ReadProgram(relative, real, Directory.GetFiles(real).Select(Path.GetFileName).ToList()!);
+                }
+                else
+                {
+                    program = ReadProgram(ModernValidator, RealPath(modernPath), files!);
+                }
+
                 kind.Custom = true;
             }
             else if (legacy)
@@ -529,17 +543,30 @@ public static partial class ProblemLoader
                     .Where(entry => !entry.Name.StartsWith('.'))
                     .OrderBy(entry => entry.Name, StringComparer.Ordinal)
                     .ToList();
-                if (entries.Count != 1)
+                // Headers (testlib.h), templates and READMEs may sit next to the program: only directories and source files
+                // are programs (each a program of its own, as the format says); a single source file is compiled with the
+                // files next to it (its headers).
+                var directories = entries.Where(entry => Directory.Exists(CheckLink(entry, $"{LegacyValidators}/{entry.Name}") ?? entry.FullName)).ToList();
+                var sources = entries.Where(entry => !directories.Contains(entry) && IsSourceFile(entry.Name)).ToList();
+                if (directories.Count == 1 && sources.Count == 0)
                 {
-                    throw Error(LegacyValidators + "/", $"must hold exactly one program (a directory or a source file), not {entries.Count}");
+                    var entry = directories[0];
+                    var relative = $"{LegacyValidators}/{entry.Name}";
+                    var real = CheckLink(entry, relative) ?? entry.FullName;
+                    program = ReadProgram(relative, real, Directory.GetFiles(real).Select(Path.GetFileName).ToList()!);
                 }
-
-                var entry = entries[0];
-                var relative = $"{LegacyValidators}/{entry.Name}";
-                var real = CheckLink(entry, relative) ?? entry.FullName;
-                program = Directory.Exists(real)
-                    ? ReadProgram(relative, real, Directory.GetFiles(real).Select(Path.GetFileName).ToList()!)
-                    : ReadProgram(relative, RealPath(legacyPath), [entry.Name]);
+                else if (directories.Count == 0 && sources.Count == 1)
+                {
+                    program = ReadProgram($"{LegacyValidators}/{sources[0].Name}", RealPath(legacyPath), [sources[0].Name]);
+                }
+                else if (directories.Count + sources.Count == 0)
+                {
+                    throw Error(LegacyValidators + "/", "holds no program (a directory or a C, C++ or Python source file)");
+                }
+                else
+                {
+                    throw Error(LegacyValidators + "/", $"must hold exactly one program (a directory or a source file), not several: {string.Join(", ", entries.Where(e => directories.Contains(e) || sources.Contains(e)).Select(e => e.Name))}");
+                }
             }
 
             if (kind.Custom && program is null)
@@ -566,32 +593,31 @@ public static partial class ProblemLoader
             var cpp = files.Where(f => Path.GetExtension(f) is ".cpp" or ".cc" or ".cxx" or ".C").Order(StringComparer.Ordinal).ToList();
             var c = files.Where(f => Path.GetExtension(f) == ".c").Order(StringComparer.Ordinal).ToList();
             var python = files.Where(f => Path.GetExtension(f) == ".py").Order(StringComparer.Ordinal).ToList();
-            var kinds = (cpp.Count > 0 ? 1 : 0) + (c.Count > 0 ? 1 : 0) + (python.Count > 0 ? 1 : 0);
-            if (kinds == 0)
+            if (cpp.Count + c.Count + python.Count == 0)
             {
                 throw Error(relative, "holds no C++ (.cpp, .cc), C (.c) or Python (.py) source");
             }
 
-            if (kinds > 1)
-            {
-                throw Error(relative, "mixes source languages; give C++, C or Python sources only");
-            }
-
-            if (cpp.Count > 0)
+            // As problemtools detects a program's language: the language with the most source files, a tie going to the
+            // language of higher priority (C++, then C, then Python). Other files (headers, READMEs) come along.
+            var most = Math.Max(cpp.Count, Math.Max(c.Count, python.Count));
+            if (cpp.Count == most)
             {
                 return new OutputValidatorProgram(relative, directory, ProgramKind.Cpp, cpp);
             }
 
-            if (c.Count > 0)
+            if (c.Count == most)
             {
                 return new OutputValidatorProgram(relative, directory, ProgramKind.C, c);
             }
 
-            var main = python.Count == 1 ? python[0] : python.FirstOrDefault(f => f is "validator.py" or "main.py" or "checker.py");
+            var main = python.Count == 1 ? python[0] : python.FirstOrDefault(f => f is "__main__.py" or "validator.py" or "main.py" or "checker.py");
             return main is null
                 ? throw Error(relative, "has several Python files; name the one to run validator.py")
                 : new OutputValidatorProgram(relative, directory, ProgramKind.Python, [main]);
         }
+
+        private static bool IsSourceFile(string name) => Path.GetExtension(name) is ".cpp" or ".cc" or ".cxx" or ".C" or ".c" or ".py";
 
         /// <summary><c>include/&lt;language&gt;/</c> directories: their files are copied next to a submission in that language.</summary>
         private Dictionary<string, string> ReadIncludes()
@@ -692,6 +718,14 @@ public static partial class ProblemLoader
             foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
             {
                 var relative = $"data/{group}/{entry.Name}";
+                var extension = Path.GetExtension(entry.Name);
+                if (extension is ".in" or ".ans" && entry.LinkTarget is not null)
+                {
+                    // groups share test files through links: judge the file the link leads to, inside the package only
+                    (extension == ".in" ? inputs : answers)[Path.GetFileNameWithoutExtension(entry.Name)] = LinkedTestFile(entry, relative);
+                    continue;
+                }
+
                 if (entry is DirectoryInfo || (entry.LinkTarget is not null && Directory.Exists(entry.FullName)))
                 {
                     var real = CheckLink(entry, relative) ?? Path.Combine(realDirectory, entry.Name);
@@ -705,10 +739,8 @@ public static partial class ProblemLoader
                     continue;
                 }
 
-                var extension = Path.GetExtension(entry.Name);
                 if (extension is ".in" or ".ans")
                 {
-                    CheckLink(entry, relative);
                     (extension == ".in" ? inputs : answers)[Path.GetFileNameWithoutExtension(entry.Name)] = entry.FullName;
                 }
             }
@@ -903,6 +935,24 @@ public static partial class ProblemLoader
             return true;
         }
 
+        /// <summary>The real path of a test file that is a symbolic link, after checking it leads, inside the package, to a
+        /// regular file (not a directory, a FIFO or a device).</summary>
+        private string LinkedTestFile(FileSystemInfo entry, string relative)
+        {
+            var real = CheckLink(entry, relative)!;
+            if (Directory.Exists(real))
+            {
+                throw Error(relative, "is a symbolic link to a directory; a test file must be (or link to) a regular file");
+            }
+
+            if (!IsRegularFile(real))
+            {
+                throw Error(relative, "is a symbolic link to something that is not a regular file (a FIFO, a socket or a device)");
+            }
+
+            return real;
+        }
+
         /// <summary>For a symbolic link, its real target after checking it stays inside the package and exists; otherwise null.</summary>
         private string? CheckLink(FileSystemInfo entry, string relative)
         {
@@ -911,7 +961,16 @@ public static partial class ProblemLoader
                 return null;
             }
 
-            var real = RealPath(entry.FullName);
+            string real;
+            try
+            {
+                real = RealPath(entry.FullName);
+            }
+            catch (IOException)
+            {
+                throw Error(relative, "is a symbolic link in a loop (too many levels of symbolic links)");
+            }
+
             if (!real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) && real != realRoot)
             {
                 throw Error(relative, "is a symbolic link that leads outside the package");
@@ -928,6 +987,33 @@ public static partial class ProblemLoader
         private static YamlNode? Child(YamlMappingNode? mapping, string key) =>
             mapping is not null && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
     }
+
+    /// <summary>Whether <paramref name="path"/> is a regular file, by <c>stat(2)</c> (.NET tells devices, FIFOs and sockets
+    /// apart from files nowhere).</summary>
+    internal static bool IsRegularFile(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return File.Exists(path);
+        }
+
+        // st_mode sits after st_dev, st_ino and st_nlink on x86-64, after st_dev and st_ino on the generic layout (arm64)
+        var modeOffset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64 ? 24 : 16;
+        var buffer = new byte[256];
+        if (Stat(path, buffer) != 0)
+        {
+            return false;
+        }
+
+        const uint typeMask = 0xF000; // S_IFMT
+        const uint regular = 0x8000;  // S_IFREG
+        return (BitConverter.ToUInt32(buffer, modeOffset) & typeMask) == regular;
+    }
+
+#pragma warning disable SYSLIB1054 // a plain import, as in SandboxFiles
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static extern int Stat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
+#pragma warning restore SYSLIB1054
 
     /// <summary>The path with every symbolic link in it resolved, like POSIX <c>realpath</c> (the last parts need not exist).</summary>
     internal static string RealPath(string path)

@@ -53,7 +53,7 @@ public sealed class ProblemLoaderTests : IDisposable
 
         Assert.Equal("bare", problem.Name);
         Assert.Equal(ProblemLimits.Default, problem.Limits);
-        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(1), 256L << 20, 8L << 20), problem.Limits);
+        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(1), 2048L << 20, 8L << 20), problem.Limits);
         Assert.Same(ValidatorFlags.Default, problem.ValidatorFlags);
     }
 
@@ -593,7 +593,8 @@ public sealed class ProblemLoaderTests : IDisposable
     [Theory]
     [InlineData("output_validators/a.cpp,output_validators/b.py", "output_validators/", "exactly one program")]
     [InlineData("output_validators/check/readme.txt", "output_validators/check", "no C++")]
-    [InlineData("output_validators/check/a.cpp,output_validators/check/b.py", "output_validators/check", "mixes source languages")]
+    [InlineData("output_validators/README.md,output_validators/notes.txt", "output_validators/", "holds no program")]
+    [InlineData("output_validators/check/x.py,output_validators/b.cpp", "output_validators/", "not several: b.cpp, check")]
     [InlineData("output_validators/check/a.py,output_validators/check/b.py", "output_validators/check", "several Python files")]
     [InlineData("output_validators/check/a.cpp,output_validators/check/build", "output_validators/check", "build or run scripts")]
     [InlineData("output_validator/a.cpp,output_validators/b.cpp", "output_validator/", "not both")]
@@ -604,6 +605,113 @@ public sealed class ProblemLoaderTests : IDisposable
             packages.Write($"badvalidator/{path}", "");
 
         Assert.Contains(reason, AssertRejected("badvalidator", file).Reason);
+    }
+
+    [Theory]
+    [InlineData("validation: custom\n", "output_validators/checker.cpp,output_validators/testlib.h,output_validators/README.md,output_validators/checker.cpp.template",
+        "output_validators/checker.cpp", "output_validators", ProgramKind.Cpp, "checker.cpp")]
+    [InlineData("validation: custom\n", "output_validators/check/check.cpp,output_validators/check/testlib.h,output_validators/README,output_validators/notes.md",
+        "output_validators/check", "output_validators/check", ProgramKind.Cpp, "check.cpp")]
+    [InlineData("type: multi-pass\n", "output_validator/val/validator.py,output_validator/val/util.py,output_validator/val/__main__.py",
+        "output_validator/val", "output_validator/val", ProgramKind.Python, "__main__.py")]
+    [InlineData("problem_format_version: 2023-07-draft\n", "output_validator/checker.cpp,output_validator/gen.py,output_validator/checker.h,output_validator/README.md",
+        "output_validator", "output_validator", ProgramKind.Cpp, "checker.cpp")]
+    [InlineData("problem_format_version: 2023-07-draft\n", "output_validator/a.py,output_validator/b.py,output_validator/main.c",
+        "output_validator", "output_validator", ProgramKind.Python, "")]
+    public void Validator_folders_holding_headers_readmes_or_a_program_directory_load_the_program_problemtools_would_pick(
+        string yaml, string files, string name, string directory, ProgramKind kind, string source)
+    {
+        packages.Package("extras", yaml);
+        foreach (var path in files.Split(','))
+            packages.Write($"extras/{path}", "");
+        if (source.Length == 0)
+            packages.Write("extras/output_validator/validator.py", ""); // three Python files outnumber one C file
+
+        var validator = ProblemLoader.Load(packages.PathOf("extras")).OutputValidator!;
+
+        Assert.Equal(name, validator.Name);
+        Assert.Equal(packages.PathOf($"extras/{directory}"), validator.Directory);
+        Assert.Equal(kind, validator.Kind);
+        Assert.Equal([source.Length == 0 ? "validator.py" : source], validator.Sources);
+    }
+
+    [Fact]
+    public void Package_stating_no_memory_limit_gets_the_formats_2048_MiB()
+    {
+        Assert.Equal(2048L << 20, ProblemLoader.Load(packages.Package("nomemory", "limits:\n  time_limit: 2\n")).Limits.MemoryBytes);
+        Assert.Equal(2048L << 20, ProblemLoader.Load(packages.Package("noyaml")).Limits.MemoryBytes);
+    }
+
+    [Fact]
+    public void Test_files_linked_from_another_group_are_judged_from_the_file_they_lead_to()
+    {
+        packages.Package("shared");
+        packages.Test("shared", "secret/g1/1", "7\n", "49\n");
+        Directory.CreateDirectory(packages.PathOf("shared/data/secret/g2"));
+        File.CreateSymbolicLink(packages.PathOf("shared/data/secret/g2/1.in"), "../g1/1.in");
+        File.CreateSymbolicLink(packages.PathOf("shared/data/secret/g2/1.ans"), packages.PathOf("shared/data/secret/g1/1.ans"));
+        // a link to a link: resolved to the end
+        File.CreateSymbolicLink(packages.PathOf("shared/data/secret/g2/2.in"), "1.in");
+        File.CreateSymbolicLink(packages.PathOf("shared/data/secret/g2/2.ans"), "1.ans");
+
+        var tests = ProblemLoader.Load(packages.PathOf("shared")).Tests.ToDictionary(t => t.Name);
+
+        foreach (var name in new[] { "secret/g2/1", "secret/g2/2" })
+        {
+            Assert.Equal(packages.PathOf("shared/data/secret/g1/1.in"), tests[name].InputPath);
+            Assert.Equal(packages.PathOf("shared/data/secret/g1/1.ans"), tests[name].AnswerPath);
+            Assert.Null(new FileInfo(tests[name].InputPath).LinkTarget);
+        }
+    }
+
+    [Theory]
+    [InlineData("outside", "is a symbolic link that leads outside the package")]
+    [InlineData("dangling", "broken symbolic link")]
+    [InlineData("directory", "symbolic link to a directory")]
+    [InlineData("device", "not a regular file")]
+    [InlineData("fifo", "not a regular file")]
+    [InlineData("loop", "loop")]
+    public void Test_file_linking_anywhere_but_a_regular_file_of_the_package_is_rejected_naming_it(string kind, string reason)
+    {
+        packages.Package("badlink");
+        packages.Write("badlink/data/secret/1.ans", "1\n");
+        var link = packages.PathOf("badlink/data/secret/1.in");
+        switch (kind)
+        {
+            case "outside":
+                File.CreateSymbolicLink(link, packages.Write("elsewhere/1.in", "1\n"));
+                break;
+            case "dangling":
+                File.CreateSymbolicLink(link, "../sample/nothing.in");
+                break;
+            case "directory":
+                File.CreateSymbolicLink(link, "../sample");
+                break;
+            case "device":
+                File.CreateSymbolicLink(link, "../sample/null");
+                Tool("mknod", packages.PathOf("badlink/data/sample/null"), "c", "1", "3"); // a copy of /dev/null (tests run as root)
+                break;
+            case "fifo":
+                File.CreateSymbolicLink(link, "../sample/pipe");
+                Tool("mkfifo", packages.PathOf("badlink/data/sample/pipe"));
+                break;
+            case "loop":
+                File.CreateSymbolicLink(link, "2.in");
+                File.CreateSymbolicLink(packages.PathOf("badlink/data/secret/2.in"), "1.in");
+                break;
+        }
+
+        var error = Assert.Throws<ProblemFormatException>(() => ProblemLoader.Load(packages.PathOf("badlink")));
+        Assert.Contains(reason, error.Reason);
+        Assert.StartsWith("data/secret/", error.File);
+        Assert.EndsWith(".in", error.File);
+    }
+
+    private static void Tool(string name, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(name, arguments);
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]

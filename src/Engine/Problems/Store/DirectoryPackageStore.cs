@@ -77,6 +77,8 @@ public sealed class DirectoryPackageStore : IProblemPackageStore
                 {
                     if (!info.Exists || info.LinkTarget is not null || Directory.Exists(path))
                         throw new PackageChangedException(version.ProblemId, file.Path);
+                    if (!PackageFiles.IsJudged(file.Path))
+                        continue; // a FIFO or device judging never reads (under submissions/, say) is left out, not fatal
                     throw new ProblemFormatException(version.ProblemId, file.Path, "is not a regular file (a FIFO, socket or device)");
                 }
                 await PackageFiles.WriteAsync(directory, version.ProblemId, file.Path, file.Size, stream, cancellationToken);

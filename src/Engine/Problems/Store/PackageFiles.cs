@@ -62,6 +62,21 @@ public static partial class PackageFiles
         }
     }
 
+    /// <summary>The files judging reads: <c>problem.yaml</c>, <c>data/</c>, the output validator(s), <c>include/</c> and the
+    /// time limit files. Only these may make a package invalid.</summary>
+    public static bool IsJudged(string path)
+    {
+        var top = path.Split('/')[0];
+        return top is "problem.yaml" or "data" or "output_validators" or "output_validator" or "include" or ".timelimit" or "domjudge-problem.ini";
+    }
+
+    /// <summary>The version less the files judging does not read (<see cref="IsJudged"/>) whose path breaks a rule: those are
+    /// left out of the cache instead of refusing the package (a file under <c>submissions/</c> with a backslash in its name).</summary>
+    public static PackageVersion WithoutUnusableExtras(PackageVersion version) =>
+        version.Files.Any(f => !IsJudged(f.Path) && PathError(f.Path) is not null)
+            ? new PackageVersion(version.ProblemId, version.Files.Where(f => IsJudged(f.Path) || PathError(f.Path) is null))
+            : version;
+
     /// <summary>Why <paramref name="path"/> may not name a file inside a package, or <c>null</c> when it may.</summary>
     public static string? PathError(string path)
     {

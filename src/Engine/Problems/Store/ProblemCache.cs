@@ -191,7 +191,8 @@ public sealed partial class ProblemCache : IProblemSource
     /// <summary>The version from the cache, or copied from the store and validated first.</summary>
     private async Task<Entry> LoadAsync(PackageVersion version, CancellationToken cancellationToken)
     {
-        PackageFiles.Check(version, limits);
+        var fetched = PackageFiles.WithoutUnusableExtras(version); // the cache keeps the listed version's hash
+        PackageFiles.Check(fetched, limits);
         var id = version.ProblemId;
         var problemDirectory = Path.Combine(CacheDirectory, id);
         var versionDirectory = Path.Combine(problemDirectory, version.ContentHash);
@@ -202,7 +203,7 @@ public sealed partial class ProblemCache : IProblemSource
             try
             {
                 Directory.CreateDirectory(Path.Combine(temporary, id));
-                await store.FetchAsync(version, Path.Combine(temporary, id), cancellationToken);
+                await store.FetchAsync(fetched, Path.Combine(temporary, id), cancellationToken);
                 ProblemLoader.Load(Path.Combine(temporary, id)); // validated before it takes the version's place
                 try
                 {

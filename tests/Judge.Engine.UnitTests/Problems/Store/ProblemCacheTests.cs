@@ -136,6 +136,57 @@ public sealed class ProblemCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_judging_does_not_read_never_blocks_the_package_whatever_its_name()
+    {
+        packages.Package("alpha");
+        packages.Write("alpha/submissions/accepted/odd\\name.py", "print(1)");
+        packages.Write("alpha/submissions/accepted/fine.py", "print(1)");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [packages.PathOf("alpha/submissions/pipe")]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        await cache.RefreshAsync();
+
+        var problem = cache.Find("alpha");
+        Assert.NotNull(problem);
+        Assert.Empty(cache.Errors);
+        Assert.True(File.Exists(Path.Combine(problem.Directory, "submissions/accepted/fine.py")));
+        Assert.Single(Directory.GetFiles(Path.Combine(problem.Directory, "submissions/accepted")));
+        Assert.False(File.Exists(Path.Combine(problem.Directory, "submissions/pipe")));
+    }
+
+    [Fact]
+    public async Task A_judged_file_with_a_backslash_in_its_name_still_blocks_the_package()
+    {
+        packages.Package("alpha");
+        packages.Write("alpha/data/secret/a\\b.in", "1");
+
+        await cache.RefreshAsync();
+
+        Assert.Null(cache.Find("alpha"));
+        Assert.Contains("backslash", Assert.Single(cache.Errors).Reason);
+    }
+
+    [Fact]
+    public async Task Test_files_linked_between_groups_are_judged_from_the_copy_of_the_file_they_lead_to()
+    {
+        packages.Package("alpha");
+        Directory.CreateDirectory(packages.PathOf("alpha/data/secret"));
+        File.CreateSymbolicLink(packages.PathOf("alpha/data/secret/1.in"), "../sample/1.in");
+        File.CreateSymbolicLink(packages.PathOf("alpha/data/secret/1.ans"), "../sample/1.ans");
+
+        await cache.RefreshAsync();
+
+        var problem = cache.Find("alpha")!;
+        var linked = problem.Tests.Single(t => t.Name == "secret/1");
+        Assert.Equal(Path.Combine(problem.Directory, "data/sample/1.in"), linked.InputPath);
+        Assert.Equal(Path.Combine(problem.Directory, "data/sample/1.ans"), linked.AnswerPath);
+        Assert.Equal("1\n", File.ReadAllText(linked.AnswerPath));
+    }
+
+    [Fact]
     public async Task A_package_directory_that_is_a_link_to_one_elsewhere_is_offered()
     {
         using var elsewhere = new PackageBuilder();

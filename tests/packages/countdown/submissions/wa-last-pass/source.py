@@ -1,0 +1,2 @@
+k = int(input())
+print(k if k > 1 else 0)
