@@ -25,20 +25,20 @@ public sealed class LifecycleDrainTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         imds = builder.Build();
         imds.MapPut("/latest/api/token", (HttpRequest request) =>
-            request.Headers["X-aws-ec2-metadata-token-ttl-seconds"].Count > 0 ? Results.Text(Token) : Results.BadRequest());
+            request.Headers["X-aws-ec2-metadata-token-ttl-seconds"].Count > 0 ? Microsoft.AspNetCore.Http.Results.Text(Token) : Microsoft.AspNetCore.Http.Results.BadRequest());
         imds.MapGet("/latest/meta-data/{**path}", (string path, HttpRequest request) =>
         {
             if (request.Headers["X-aws-ec2-metadata-token"] != Token)
             {
                 Interlocked.Increment(ref unauthorized);
-                return Results.Unauthorized();
+                return Microsoft.AspNetCore.Http.Results.Unauthorized();
             }
             return path switch
             {
                 // Not in Terminating:Wait for the first polls: the path is absent, as on an instance in service.
-                "autoscaling/target-lifecycle-state" => Interlocked.Increment(ref statePolls) <= 3 ? Results.NotFound() : Results.Text("Terminated"),
-                "instance-id" => Results.Text("i-0123456789abcdef0"),
-                _ => Results.NotFound(),
+                "autoscaling/target-lifecycle-state" => Interlocked.Increment(ref statePolls) <= 3 ? Microsoft.AspNetCore.Http.Results.NotFound() : Microsoft.AspNetCore.Http.Results.Text("Terminated"),
+                "instance-id" => Microsoft.AspNetCore.Http.Results.Text("i-0123456789abcdef0"),
+                _ => Microsoft.AspNetCore.Http.Results.NotFound(),
             };
         });
         await imds.StartAsync();
