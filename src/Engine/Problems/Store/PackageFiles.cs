@@ -71,11 +71,19 @@ public static partial class PackageFiles
     }
 
     /// <summary>The version less the files judging does not read (<see cref="IsJudged"/>) whose path breaks a rule: those are
-    /// left out of the cache instead of refusing the package (a file under <c>submissions/</c> with a backslash in its name).</summary>
+    /// left out of the cache instead of refusing the package (a file under <c>submissions/</c> with a backslash in its name).
+    /// A path that tries to leave the package (absolute, or a <c>..</c> segment with either separator) is never an extra:
+    /// it still refuses the package, wherever it points.</summary>
     public static PackageVersion WithoutUnusableExtras(PackageVersion version) =>
-        version.Files.Any(f => !IsJudged(f.Path) && PathError(f.Path) is not null)
-            ? new PackageVersion(version.ProblemId, version.Files.Where(f => IsJudged(f.Path) || PathError(f.Path) is null))
+        version.Files.Any(IsUnusableExtra)
+            ? new PackageVersion(version.ProblemId, version.Files.Where(f => !IsUnusableExtra(f)))
             : version;
+
+    private static bool IsUnusableExtra(PackageFile file) =>
+        !IsJudged(file.Path) && PathError(file.Path) is not null && !TriesToLeave(file.Path);
+
+    private static bool TriesToLeave(string path) =>
+        path.StartsWith('/') || path.StartsWith('\\') || path.Split('/', '\\').Contains("..");
 
     /// <summary>Why <paramref name="path"/> may not name a file inside a package, or <c>null</c> when it may.</summary>
     public static string? PathError(string path)
