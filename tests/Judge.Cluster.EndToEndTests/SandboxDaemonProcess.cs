@@ -33,11 +33,8 @@ public sealed class SandboxDaemonProcess : IAsyncDisposable
         foreach (var argument in (string[])["--listen", socketPath, "--client-uid", clientUid.ToString(), "--work-root", workRoot,
             "--uid-base", uidBase.ToString(), "--pool", pool.ToString()])
             start.ArgumentList.Add(argument);
-        foreach (var path in LinuxSandboxOptions.DefaultReadOnlyPaths.Where(p => File.Exists(p) || Directory.Exists(p)))
-        {
-            start.ArgumentList.Add("--ro-bind");
-            start.ArgumentList.Add(path);
-        }
+        foreach (var argument in LinuxSandboxOptions.ReadOnlyBindArguments(LinuxSandboxOptions.DefaultReadOnlyPaths))
+            start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

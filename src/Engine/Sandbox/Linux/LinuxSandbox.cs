@@ -137,11 +137,8 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
             start.ArgumentList.Add("--cgroup-root");
             start.ArgumentList.Add(cgroupRoot);
         }
-        foreach (var path in options.ReadOnlyPaths.Where(p => File.Exists(p) || Directory.Exists(p)))
-        {
-            start.ArgumentList.Add("--ro-bind");
-            start.ArgumentList.Add(path);
-        }
+        foreach (var argument in LinuxSandboxOptions.ReadOnlyBindArguments(options.ReadOnlyPaths))
+            start.ArgumentList.Add(argument);
 
         System.Diagnostics.Process process;
         try

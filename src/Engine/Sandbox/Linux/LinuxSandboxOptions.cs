@@ -27,6 +27,10 @@ public sealed record LinuxSandboxOptions
     /// <summary>How long the daemon may take to prove it can isolate before the silo refuses to start.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The daemon's <c>--ro-bind</c> arguments for those of <paramref name="paths"/> that exist on this host.</summary>
+    public static IEnumerable<string> ReadOnlyBindArguments(IEnumerable<string> paths) =>
+        paths.Where(p => File.Exists(p) || Directory.Exists(p)).SelectMany(p => new[] { "--ro-bind", p });
+
     /// <summary>System directories and the few /etc entries the toolchains read (the JVM's configuration, the loader cache).</summary>
     public static IReadOnlyList<string> DefaultReadOnlyPaths { get; } =
     [
