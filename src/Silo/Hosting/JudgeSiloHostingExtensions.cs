@@ -144,7 +144,8 @@ public static class JudgeSiloHostingExtensions
     private static void UseJudgeDatabase(this ISiloBuilder silo, JudgeClusterOptions cluster)
     {
         const string invariant = "Npgsql";
-        var connectionString = cluster.ConnectionString!;
+        // Every connection ends a vanished silo's transactions quickly: see DatabaseSessions.
+        var connectionString = DatabaseSessions.WithSessionLimits(cluster.ConnectionString!);
 
         silo.Configure<ClusterOptions>(options =>
         {
