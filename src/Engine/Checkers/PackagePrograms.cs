@@ -12,13 +12,14 @@ namespace Judge.Engine.Checkers;
 /// <param name="Error">Why it could not be built (the judge's fault, never the submitter's); then nothing else is set.</param>
 public sealed record BuiltProgram(string Directory, IReadOnlyList<string> Argv, string? Error = null)
 {
-    /// <summary>Copies the program's regular files into <paramref name="target"/> (never links or special files).</summary>
+    /// <summary>Copies the program's regular files into <paramref name="target"/>: never links, FIFOs or devices, and
+    /// never through a link, although the build that made them was problem-setter code.</summary>
     public void CopyTo(string target)
     {
         foreach (var file in new DirectoryInfo(Directory).EnumerateFiles())
         {
-            if (file.LinkTarget is null && !file.Name.StartsWith('.') && !File.Exists(Path.Combine(target, file.Name)))
-                SandboxFiles.CopyIn(file.FullName, Path.Combine(target, file.Name), executable: file.Name == PackagePrograms.BinaryName);
+            if (!file.Name.StartsWith('.') && SandboxFiles.KindOf(Path.Combine(target, file.Name)) == EntryKind.Missing)
+                SandboxFiles.CopyRegular(file.FullName, Path.Combine(target, file.Name), executable: file.Name == PackagePrograms.BinaryName);
         }
     }
 }
@@ -36,13 +37,21 @@ public sealed record PackageToolchain
 }
 
 /// <summary>Builds package programs once and keeps them, keyed by a hash of their files and toolchain, under a cache directory
-/// inside the sandbox's work root. Compilation runs in the sandbox: it is problem-setter code.</summary>
+/// inside the sandbox's work root. Compilation runs in the sandbox: it is problem-setter code, so it only ever sees a
+/// <c>build</c> directory of its own. Its marker and logs are written next to that directory, where the compile cannot
+/// write, and what it leaves is accepted only when it holds nothing but regular files and directories.</summary>
 public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxLimits compileLimits, PackageToolchain toolchain)
 {
     /// <summary>The file name of a compiled program.</summary>
     public const string BinaryName = "program";
 
+    /// <summary>The directory of a cached build that holds the program's files (and the only one the compile could write).</summary>
+    public const string BuildDirectory = "build";
+
     private const string Marker = ".built";
+
+    // Part of every hash: a cache laid out before the build had a directory of its own is never taken for a built one.
+    private const string Layout = "layout 2";
     private readonly ConcurrentDictionary<string, Lazy<Task<BuiltProgram>>> builds = new(StringComparer.Ordinal);
 
     /// <summary>The built program (from the cache when its hash was built before, by this process or an earlier one).</summary>
@@ -62,6 +71,7 @@ public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxL
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => sha.AppendData(Encoding.UTF8.GetBytes(text + "\0"));
+        Add(Layout);
         Add(program.Kind.ToString());
         Add(string.Join(' ', program.Sources));
         Add(string.Join(' ', [toolchain.CppCompiler, .. toolchain.CppFlags, toolchain.CCompiler, .. toolchain.CFlags, toolchain.Python]));
@@ -77,24 +87,25 @@ public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxL
     {
         var final = Path.Combine(cacheRoot, hash);
         var argv = Argv(program);
-        if (File.Exists(Path.Combine(final, Marker)))
-            return new BuiltProgram(final, argv);
+        if (SandboxFiles.KindOf(Path.Combine(final, Marker)) == EntryKind.Regular)
+            return new BuiltProgram(Path.Combine(final, BuildDirectory), argv);
 
         Directory.CreateDirectory(cacheRoot);
         var staging = $"{final}.{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
+        var build = Path.Combine(staging, BuildDirectory);
+        Directory.CreateDirectory(build);
         try
         {
             foreach (var file in Directory.GetFiles(program.Directory))
-                SandboxFiles.CopyIn(file, Path.Combine(staging, Path.GetFileName(file)));
+                SandboxFiles.CopyIn(file, Path.Combine(build, Path.GetFileName(file)));
 
             if (Compile(program) is { } command)
             {
-                var log = staging + ".log";
+                var log = Path.Combine(staging, "compile.log");
                 var result = await sandbox.RunAsync(new SandboxRequest
                 {
                     Argv = command,
-                    WorkingDirectory = staging,
+                    WorkingDirectory = build,
                     StdoutPath = log,
                     MergeStderrIntoStdout = true,
                     PersistWorkingDirectory = true,
@@ -104,29 +115,57 @@ public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxL
                 File.Delete(log);
                 if (result.Status != SandboxStatus.Ok)
                     return Failed($"{program.Name} did not compile ({Describe(result)}): {output}".Trim());
-                var binary = new FileInfo(Path.Combine(staging, BinaryName));
-                if (binary is not { Exists: true, LinkTarget: null })
+                if (Unexpected(build, build) is { } odd)
+                    return Failed($"{program.Name}: the build left {odd}; only regular files and directories may be left");
+                if (SandboxFiles.KindOf(Path.Combine(build, BinaryName)) != EntryKind.Regular)
                     return Failed($"{program.Name}: the compiler made no program");
             }
 
-            File.WriteAllText(Path.Combine(staging, Marker), hash);
-            if (Directory.Exists(final) && !File.Exists(Path.Combine(final, Marker)))
+            // Exclusive: the staging directory is this process's own, so nothing can be there already.
+            using (var marker = new FileStream(Path.Combine(staging, Marker), FileMode.CreateNew, FileAccess.Write))
+                marker.Write(System.Text.Encoding.UTF8.GetBytes(hash));
+            if (Directory.Exists(final) && SandboxFiles.KindOf(Path.Combine(final, Marker)) != EntryKind.Regular)
                 Directory.Delete(final, recursive: true); // left half-made by a process that died
             try
             {
                 Directory.Move(staging, final);
             }
-            catch (IOException) when (File.Exists(Path.Combine(final, Marker)))
+            catch (IOException) when (SandboxFiles.KindOf(Path.Combine(final, Marker)) == EntryKind.Regular)
             {
                 // another process built the same program first
             }
-            return new BuiltProgram(final, argv);
+            return new BuiltProgram(Path.Combine(final, BuildDirectory), argv);
         }
         finally
         {
             if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
+                Directory.Delete(staging, recursive: true); // removes links themselves, never their targets
         }
+    }
+
+    /// <summary>The first entry under <paramref name="directory"/> that is neither a regular file nor a directory (a
+    /// symbolic link, a FIFO, a socket, a device), described relative to <paramref name="root"/>; <c>null</c> when none.</summary>
+    private static string? Unexpected(string root, string directory)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            var kind = SandboxFiles.KindOf(entry);
+            var name = Path.GetRelativePath(root, entry);
+            switch (kind)
+            {
+                case EntryKind.Regular:
+                    continue;
+                case EntryKind.Directory:
+                    if (Unexpected(root, entry) is { } nested)
+                        return nested;
+                    continue;
+                case EntryKind.SymbolicLink:
+                    return $"'{name}', a symbolic link";
+                default:
+                    return $"'{name}', a FIFO, socket or device";
+            }
+        }
+        return null;
     }
 
     private static BuiltProgram Failed(string error) => new("", [], error);
@@ -138,16 +177,20 @@ public sealed class PackagePrograms(ISandbox sandbox, string cacheRoot, SandboxL
         _ => result.Message ?? result.Status.ToString(),
     };
 
+    // Every file name goes in as "./name": a package file called "@opts.cpp" or "-wrapper.cpp" is then a file, never an
+    // option of the compiler or the interpreter.
     private IReadOnlyList<string>? Compile(OutputValidatorProgram program) => program.Kind switch
     {
-        ProgramKind.Cpp => [toolchain.CppCompiler, .. toolchain.CppFlags, "-o", BinaryName, .. program.Sources],
-        ProgramKind.C => [toolchain.CCompiler, .. toolchain.CFlags, "-o", BinaryName, .. program.Sources, "-lm"],
+        ProgramKind.Cpp => [toolchain.CppCompiler, .. toolchain.CppFlags, "-o", BinaryName, .. program.Sources.Select(AsPath)],
+        ProgramKind.C => [toolchain.CCompiler, .. toolchain.CFlags, "-o", BinaryName, .. program.Sources.Select(AsPath), "-lm"],
         _ => null,
     };
 
     private IReadOnlyList<string> Argv(OutputValidatorProgram program) => program.Kind switch
     {
-        ProgramKind.Python => [toolchain.Python, "-B", program.Sources[0]],
-        _ => ["./" + BinaryName],
+        ProgramKind.Python => [toolchain.Python, "-B", AsPath(program.Sources[0])],
+        _ => [AsPath(BinaryName)],
     };
+
+    private static string AsPath(string fileName) => "./" + fileName;
 }

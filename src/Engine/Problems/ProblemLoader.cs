@@ -988,32 +988,9 @@ public static partial class ProblemLoader
             mapping is not null && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
     }
 
-    /// <summary>Whether <paramref name="path"/> is a regular file, by <c>stat(2)</c> (.NET tells devices, FIFOs and sockets
-    /// apart from files nowhere).</summary>
-    internal static bool IsRegularFile(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return File.Exists(path);
-        }
-
-        // st_mode sits after st_dev, st_ino and st_nlink on x86-64, after st_dev and st_ino on the generic layout (arm64)
-        var modeOffset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64 ? 24 : 16;
-        var buffer = new byte[256];
-        if (Stat(path, buffer) != 0)
-        {
-            return false;
-        }
-
-        const uint typeMask = 0xF000; // S_IFMT
-        const uint regular = 0x8000;  // S_IFREG
-        return (BitConverter.ToUInt32(buffer, modeOffset) & typeMask) == regular;
-    }
-
-#pragma warning disable SYSLIB1054 // a plain import, as in SandboxFiles
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "stat", SetLastError = true)]
-    private static extern int Stat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
-#pragma warning restore SYSLIB1054
+    /// <summary>Whether <paramref name="path"/>, whose links are resolved already, is a regular file (.NET tells devices,
+    /// FIFOs and sockets apart from files nowhere).</summary>
+    internal static bool IsRegularFile(string path) => Sandbox.SandboxFiles.KindOf(path) == Sandbox.EntryKind.Regular;
 
     /// <summary>The path with every symbolic link in it resolved, like POSIX <c>realpath</c> (the last parts need not exist).</summary>
     internal static string RealPath(string path)

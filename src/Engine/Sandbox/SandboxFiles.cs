@@ -50,15 +50,57 @@ public static partial class SandboxFiles
         return true;
     }
 
+    /// <summary>Copies the regular file <paramref name="path"/>, which a sandboxed program may have written, to a new file
+    /// <paramref name="target"/> that any uid may read (and run when <paramref name="executable"/>); <c>false</c>, copying
+    /// nothing, when the source is a link, a directory, a FIFO or a device.</summary>
+    public static bool CopyRegular(string path, string target, bool executable = false)
+    {
+        using (var stream = OpenRegular(path))
+        {
+            if (stream is null)
+                return false;
+            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+            stream.CopyTo(output);
+        }
+        SetMode(target, executable ? ReadableAndRunnable : Readable);
+        return true;
+    }
+
+    /// <summary>What <paramref name="path"/> itself is, never following a last symbolic link (<c>lstat</c>).</summary>
+    public static EntryKind KindOf(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            var info = new FileInfo(path);
+            return info.LinkTarget is not null ? EntryKind.SymbolicLink
+                : Directory.Exists(path) ? EntryKind.Directory
+                : info.Exists ? EntryKind.Regular : EntryKind.Missing;
+        }
+
+        // statx's layout is the same on every architecture: stx_mode is the 16-bit field at offset 28.
+        var buffer = new byte[256];
+        if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+            return EntryKind.Missing;
+        return (BitConverter.ToUInt16(buffer, 28) & 0xF000) switch
+        {
+            0x8000 => EntryKind.Regular,
+            0x4000 => EntryKind.Directory,
+            0xA000 => EntryKind.SymbolicLink,
+            _ => EntryKind.Special,
+        };
+    }
+
     /// <summary>Copies a file of ours into a directory a sandboxed program will see, readable (and executable when asked) by
     /// any user: the program runs under another uid.</summary>
     public static void CopyIn(string source, string target, bool executable = false)
     {
         File.Copy(source, target, overwrite: false);
-        SetMode(target, executable
-            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
-            : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        SetMode(target, executable ? ReadableAndRunnable : Readable);
     }
+
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private const UnixFileMode ReadableAndRunnable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>A directory any sandboxed uid may write into (mode 0777), for programs that leave files there.</summary>
     public static void CreateShared(string directory)
@@ -122,5 +164,24 @@ public static partial class SandboxFiles
 #pragma warning disable SYSLIB1054 // a plain import: LibraryImport's string marshalling would need unsafe code
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    private const int AtCurrentDirectory = -100; // AT_FDCWD
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;          // STATX_TYPE
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 #pragma warning restore SYSLIB1054
+}
+
+/// <summary>What a directory entry is, as <see cref="SandboxFiles.KindOf"/> sees it without following links.</summary>
+public enum EntryKind
+{
+    Missing,
+    Regular,
+    Directory,
+    SymbolicLink,
+
+    /// <summary>A FIFO, a socket or a device.</summary>
+    Special,
 }
