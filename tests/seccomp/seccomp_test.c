@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -221,18 +224,59 @@ static int check_personality(void)
     return bad;
 }
 
-static int check_vsock(void)
+static int check_socket_families(void)
 {
-    int bad = expect_errno("socket(AF_VSOCK)", syscall(SYS_socket, 40L, (long)SOCK_STREAM, 0L), EPERM);
-    int pair[2];
-    bad |= expect_errno("socketpair(AF_VSOCK)", syscall(SYS_socketpair, 40L, (long)SOCK_STREAM, 0L, (long)pair), EPERM);
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    if (s < 0)
-        bad |= fail("socket(AF_INET) denied: %s", strerror(errno));
-    else
-        close(s);
+    /* AF_VSOCK, AF_NETLINK, AF_PACKET, AF_BLUETOOTH, AF_ALG, AF_X25, AF_APPLETALK: none a program needs */
+    static const long refused[] = { 40, 16, 17, 31, 38, 9, 5 };
+    int bad = 0, pair[2];
+    char what[64];
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(what, sizeof what, "socket(%ld)", refused[i]);
+        bad |= expect_errno(what, syscall(SYS_socket, refused[i], (long)SOCK_DGRAM, 0L), EAFNOSUPPORT);
+        snprintf(what, sizeof what, "socketpair(%ld)", refused[i]);
+        bad |= expect_errno(what, syscall(SYS_socketpair, refused[i], (long)SOCK_DGRAM, 0L, (long)pair), EAFNOSUPPORT);
+    }
+    static const int allowed[] = { AF_INET, AF_INET6, AF_UNIX };
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        int s = socket(allowed[i], SOCK_STREAM, 0);
+        if (s < 0)
+            bad |= fail("socket(%d) denied: %s", allowed[i], strerror(errno));
+        else
+            close(s);
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
         bad |= fail("socketpair(AF_UNIX) denied: %s", strerror(errno));
+    return bad;
+}
+
+static int check_huge_pages(void)
+{
+    int bad = expect_errno("mmap(MAP_HUGETLB)",
+                           (long)syscall(SYS_mmap, 0L, 2L << 20, (long)(PROT_READ | PROT_WRITE),
+                                         (long)(MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB), -1L, 0L), EPERM);
+    bad |= expect_errno("shmget(SHM_HUGETLB)", syscall(SYS_shmget, (long)IPC_PRIVATE, 2L << 20, (long)(IPC_CREAT | 0600 | SHM_HUGETLB)), EPERM);
+    bad |= expect_errno("memfd_create(MFD_HUGETLB)", syscall(SYS_memfd_create, (long)"huge", (long)MFD_HUGETLB), EPERM);
+    /* the same calls without huge pages still work */
+    void *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        bad |= fail("plain mmap denied: %s", strerror(errno));
+    else
+        munmap(p, 1 << 20);
+    int fd = (int)syscall(SYS_memfd_create, (long)"plain", 0L);
+    if (fd < 0)
+        bad |= fail("plain memfd_create denied: %s", strerror(errno));
+    else
+        close(fd);
+    return bad;
+}
+
+static int check_memory_placement_and_aio(void)
+{
+    int bad = DENIED(SYS_io_setup, 1L, BAD_POINTER);
+    bad |= DENIED(SYS_mbind, 0L, 0L, 0L, 0L, 0L, 0L);
+    bad |= DENIED(SYS_move_pages, 0L, 0L, 0L, 0L, 0L, 0L);
+    bad |= DENIED(SYS_migrate_pages, 0L, 0L, 0L, 0L);
+    bad |= DENIED(SYS_modify_ldt, 0L, BAD_POINTER, 0L);
     return bad;
 }
 
@@ -426,7 +470,9 @@ int main(void)
     run_check("clone3 answers ENOSYS", check_clone3, EXITS_ZERO);
     run_check("system administration calls denied", check_system_admin, EXITS_ZERO);
     run_check("personality changes denied, query allowed", check_personality, EXITS_ZERO);
-    run_check("AF_VSOCK denied, AF_INET and AF_UNIX allowed", check_vsock, EXITS_ZERO);
+    run_check("socket families other than UNIX, INET and INET6 refused", check_socket_families, EXITS_ZERO);
+    run_check("huge pages denied (mmap, shmget, memfd_create), plain mappings allowed", check_huge_pages, EXITS_ZERO);
+    run_check("io_setup, mbind, move_pages, migrate_pages and modify_ldt denied", check_memory_placement_and_aio, EXITS_ZERO);
     run_check("TIOCSTI and TIOCLINUX denied, other ioctls allowed", check_terminal_ioctls, EXITS_ZERO);
     run_check("x32 system calls denied", check_x32, EXITS_ZERO);
     if (ia32_emulation())

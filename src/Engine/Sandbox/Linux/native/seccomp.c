@@ -3,7 +3,8 @@
  * Shape of the program (a default-allow list of denials):
  *   1. arch != x86-64            -> kill the process (the i386 ABI through int 0x80 has other numbers)
  *   2. number has the x32 bit    -> EPERM
- *   3. a few calls whose arguments matter (clone, socket, socketpair, ioctl, personality) -> checked
+ *   3. a few calls whose arguments matter (clone, socket, socketpair, ioctl, personality, and the calls that
+ *      can ask for huge pages) -> checked
  *   4. a fixed table of denied calls -> EPERM (clone3 -> ENOSYS so libc falls back to clone)
  *   5. everything else           -> allow
  * Arguments are 64-bit; BPF loads 32-bit words, so each check says which half it reads (little endian:
@@ -30,7 +31,12 @@
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
 
-#define AF_VSOCK_DOMAIN 40
+#define DOMAIN_UNIX 1
+#define DOMAIN_INET 2
+#define DOMAIN_INET6 10
+#define MAP_HUGETLB_FLAG 0x40000u
+#define SHM_HUGETLB_FLAG 04000u
+#define MFD_HUGETLB_FLAG 0x4u
 #define TIOCSTI_REQUEST 0x5412
 #define TIOCLINUX_REQUEST 0x541C
 #define PERSONALITY_QUERY 0xffffffffu
@@ -67,11 +73,15 @@ static const int denied_calls[] = {
 #endif
     SYS_open_by_handle_at, SYS_name_to_handle_at, SYS_userfaultfd, SYS_lookup_dcookie, SYS_fanotify_init,
     SYS_syslog, SYS_vhangup, SYS_iopl, SYS_ioperm,
+    /* asynchronous I/O contexts count against a host-wide limit (fs.aio-max-nr) that one run could exhaust */
+    SYS_io_setup,
+    /* memory placement across NUMA nodes and the local descriptor table: nothing a contest program needs */
+    SYS_mbind, SYS_move_pages, SYS_migrate_pages, SYS_modify_ldt,
 };
 
 #define DENIED_COUNT (sizeof(denied_calls) / sizeof(denied_calls[0]))
 
-/* About 40 fixed instructions plus one per denied call; BPF jumps reach at most 255 ahead. */
+/* About 55 fixed instructions plus one per denied call; BPF jumps reach at most 255 ahead. */
 #define MAX_INSNS 200
 
 struct builder {
@@ -102,12 +112,24 @@ static void if_call(struct builder *b, int syscall_nr, unsigned char body_len)
     emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)syscall_nr, 0, body_len));
 }
 
-/* Body (4 insns): deny with EPERM when the 32-bit argument word at off equals value, else allow. */
-static void deny_if_word_equals(struct builder *b, unsigned off, unsigned value)
+/* Body (4 insns): deny with EPERM when any of bits is set in the 32-bit argument word at off, else allow. */
+static void deny_if_bits_set(struct builder *b, unsigned off, unsigned bits)
 {
     emit(b, LOAD(off));
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
+    emit(b, JUMP(BPF_JMP | BPF_JSET | BPF_K, bits, 0, 1));
     emit(b, RETURN(RET_ERRNO(EPERM)));
+    emit(b, RETURN(SECCOMP_RET_ALLOW));
+}
+
+/* Body (6 insns): allow socket families UNIX, INET and INET6 only; any other answers EAFNOSUPPORT, as a kernel
+ * without that family would. The domain is an int: its low word is all the kernel reads. */
+static void allow_socket_families(struct builder *b)
+{
+    emit(b, LOAD(ARG_LO(0)));
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, DOMAIN_UNIX, 3, 0));
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, DOMAIN_INET, 2, 0));
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, DOMAIN_INET6, 1, 0));
+    emit(b, RETURN(RET_ERRNO(EAFNOSUPPORT)));
     emit(b, RETURN(SECCOMP_RET_ALLOW));
 }
 
@@ -137,11 +159,22 @@ int judge_seccomp_install(char *err, size_t errlen)
     if_call(&b, SYS_clone3, 1);
     emit(&b, RETURN(RET_ERRNO(ENOSYS)));
 
-    /* 3c. socket / socketpair with AF_VSOCK reach the host past the network namespace. */
-    if_call(&b, SYS_socket, 4);
-    deny_if_word_equals(&b, ARG_LO(0), AF_VSOCK_DOMAIN);
-    if_call(&b, SYS_socketpair, 4);
-    deny_if_word_equals(&b, ARG_LO(0), AF_VSOCK_DOMAIN);
+    /* 3c. socket / socketpair: only the families a program needs. Others reach the host past the network namespace
+     *     (AF_VSOCK), load kernel modules of rarely used protocols on first use, or talk to the kernel (AF_NETLINK,
+     *     AF_PACKET, AF_ALG, ...). */
+    if_call(&b, SYS_socket, 6);
+    allow_socket_families(&b);
+    if_call(&b, SYS_socketpair, 6);
+    allow_socket_families(&b);
+
+    /* 3c'. Huge pages are not charged to the memory cgroup: mmap(MAP_HUGETLB), shmget(SHM_HUGETLB) and
+     *      memfd_create(MFD_HUGETLB) are denied; the same calls without the flag are allowed. */
+    if_call(&b, SYS_mmap, 4);
+    deny_if_bits_set(&b, ARG_LO(3), MAP_HUGETLB_FLAG);
+    if_call(&b, SYS_shmget, 4);
+    deny_if_bits_set(&b, ARG_LO(2), SHM_HUGETLB_FLAG);
+    if_call(&b, SYS_memfd_create, 4);
+    deny_if_bits_set(&b, ARG_LO(1), MFD_HUGETLB_FLAG);
 
     /* 3d. ioctl(fd, TIOCSTI | TIOCLINUX): typing into or driving a terminal. The request is compared on its
      *     low 32 bits, as the kernel itself truncates it to unsigned int. */
