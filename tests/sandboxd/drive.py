@@ -322,6 +322,37 @@ def only_ro_binds_visible(c):
 
 
 @test
+def submounts_of_ro_binds_are_read_only_too(c):
+    """A bound tree with a filesystem mounted inside it (as /usr/lib/modules or /usr/local can be): the submount
+    is read-only, nosuid and nodev in the run like its parent, not writable with the host's flags."""
+    base = "/var/tmp/judge-ro-%d" % os.getpid()
+    sub = os.path.join(base, "sub")
+    os.makedirs(sub, exist_ok=True)
+    subprocess.check_call(["mount", "-t", "tmpfs", "-o", "size=1m,mode=1777", "judge-ro-test", sub])
+    own = os.path.join(os.path.dirname(c.root), "ro-test")
+    d = None
+    try:
+        os.makedirs(os.path.join(own, "root", "w"), exist_ok=True)
+        os.makedirs(os.path.join(own, "root", "out"), exist_ok=True)
+        d = Daemon(c.binary, os.path.join(own, "root"), extra=["--ro-bind", base])
+        assert d.ready.get("ready"), d.ready
+        mine = Ctx(d, os.path.join(own, "root"), os.path.join(own, "root", "w"))
+        r = mine.run(["/bin/sh", "-c", "touch %s/x && echo WROTE; grep ' %s ' /proc/self/mountinfo" % (sub, sub)], merge=True)
+        expect(r, "ok")
+        assert "WROTE" not in r["out"], r["out"]
+        assert "Read-only file system" in r["out"], r["out"]
+        options = r["out"].strip().splitlines()[-1].split(" ")[5].split(",")
+        assert {"ro", "nosuid", "nodev"} <= set(options), r["out"]
+        assert not os.path.exists(os.path.join(sub, "x"))
+    finally:
+        if d is not None:
+            d.close()
+        subprocess.call(["umount", sub])
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(own, ignore_errors=True)
+
+
+@test
 def network_isolated(c):
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
@@ -1138,6 +1169,7 @@ def main():
     if not d.ready.get("ready"):
         return 1
     c = Ctx(d, root, prog)
+    c.binary = binary
     for t in TESTS + (V2_TESTS if CGROUP == "v2" else []) + (SOCKET_TESTS if CLIENT is not None else []):
         if a.k not in t.__name__:
             continue

@@ -104,6 +104,60 @@ static void host_path(char *out, size_t len, const char *path)
     snprintf(out, len, "%s", path);
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_mountinfo(char *s)
+{
+    char *out = s;
+    for (char *in = s; *in; in++) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+            *out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+            in += 3;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+}
+
+/* Makes the mount at dst and every mount under it read-only, nosuid and nodev. A remount changes only the top mount:
+ * a submount of a bound tree (a separate filesystem under /usr, say) would keep the host's flags and be writable. */
+static void readonly_tree(const char *dst, const char *path)
+{
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+    if (mount_setattr(AT_FDCWD, dst, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr) == 0)
+        return;
+    if (errno != ENOSYS)
+        prep_fail("make %s read-only with its submounts", path);
+    /* Before Linux 5.12: remount each mount of the tree, as mountinfo lists them (parents first). */
+    FILE *info = fopen("/proc/self/mountinfo", "re");
+    if (!info)
+        prep_fail("open /proc/self/mountinfo");
+    size_t len = strlen(dst);
+    char line[8192];
+    while (fgets(line, sizeof line, info)) {
+        char *field = line, *mount_point = NULL;
+        for (int i = 0; i < 5 && field; i++) {  /* id, parent, major:minor, root, mount point */
+            char *space = strchr(field, ' ');
+            if (i == 4) {
+                if (space)
+                    *space = '\0';
+                mount_point = field;
+            }
+            field = space ? space + 1 : NULL;
+        }
+        if (!mount_point)
+            continue;
+        unescape_mountinfo(mount_point);
+        if (strncmp(mount_point, dst, len) != 0 || (mount_point[len] != '\0' && mount_point[len] != '/'))
+            continue;
+        if (mount(NULL, mount_point, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) {
+            fclose(info);
+            prep_fail("remount read-only %s (under %s)", mount_point, path);
+        }
+    }
+    fclose(info);
+}
+
 static void ro_bind(const char *path)
 {
     struct stat st;
@@ -141,6 +195,7 @@ static void ro_bind(const char *path)
         prep_fail("bind %s", path);
     if (mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
         prep_fail("remount read-only %s", path);
+    readonly_tree(dst, path);
 }
 
 static int prepare_next_run(void);
