@@ -41,9 +41,9 @@ public static partial class SubmissionJson
         {
             document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // the duplicate check throws the latter on a name that is not Unicode
         {
-            error = DuplicateKey(utf8, maxDepth, what) ?? $"{what} is not valid JSON: {e.Message}";
+            error = Diagnose(utf8, maxDepth, what) ?? $"{what} is not valid JSON: {e.Message}";
             return null;
         }
         if (document.RootElement.ValueKind == JsonValueKind.Object && InvalidText(document.RootElement, what) is { } invalid)
@@ -71,13 +71,21 @@ public static partial class SubmissionJson
         return Parse(utf8, maxDepth, what, out error);
     }
 
-    // Called when the strict parse failed: names the key given twice if that was the reason.
-    private static string? DuplicateKey(ReadOnlyMemory<byte> utf8, int maxDepth, string what)
+    // Called when the strict parse failed: names the field that is not Unicode text or the key given twice, if that was
+    // the reason (null: the JSON is malformed).
+    private static string? Diagnose(ReadOnlyMemory<byte> utf8, int maxDepth, string what)
     {
         try
         {
             using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                if (!IsValidText(document.RootElement))
+                    return $"{what} {UnicodeRule}";
+            }
+            else if (InvalidText(document.RootElement, what) is { } invalid)
+                return invalid;
+            else
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in document.RootElement.EnumerateObject())

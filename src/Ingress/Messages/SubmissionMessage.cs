@@ -50,9 +50,9 @@ public static class SubmissionMessage
             || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
             || !SubmissionJson.TryString(root, "language", required: true, out var language, out error))
             return Parsed.Fail(error!);
-        var source = SubmissionJson.TrySource(root, out var sourceStatus, out error);
+        var source = SubmissionJson.TrySource(root, out var sourceStatus, out var sourceError);
         if (source is null && sourceStatus == 400)
-            return Parsed.Fail(error!);
+            return Parsed.Fail(sourceError!);
         if (!SubmissionJson.TryRunAll(root, out var runAll, out error)
             || !SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
             return Parsed.Fail(error!);
@@ -66,7 +66,7 @@ public static class SubmissionMessage
         if (string.IsNullOrWhiteSpace(language))
             return Parsed.Fail("field 'language' is empty");
         if (source is null)
-            return Parsed.Fail(error!);
+            return Parsed.Fail(sourceError!);
         return new Parsed(id, SubmissionRequest.ForSource(problem!, language!, source, runAll, callbackUrl));
     }
 

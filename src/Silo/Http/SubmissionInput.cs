@@ -32,9 +32,9 @@ public static class SubmissionInput
             || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
             || !SubmissionJson.TryString(root, "language", required: true, out var language, out error))
             return Parsed.Fail(400, error!);
-        var source = SubmissionJson.TrySource(root, out var sourceStatus, out error);
+        var source = SubmissionJson.TrySource(root, out var sourceStatus, out var sourceError);
         if (source is null && sourceStatus == 400)
-            return Parsed.Fail(400, error!);
+            return Parsed.Fail(400, sourceError!);
         if (!SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
             return Parsed.Fail(400, error!);
 
@@ -45,7 +45,7 @@ public static class SubmissionInput
         if (string.IsNullOrWhiteSpace(language))
             return Parsed.Fail(400, "field 'language' is empty");
         if (source is null)
-            return Parsed.Fail(sourceStatus, error!);
+            return Parsed.Fail(sourceStatus, sourceError!);
 
         if (!SubmissionJson.TryRunAll(root, out var runAll, out var runAllError))
             return Parsed.Fail(400, runAllError!);
