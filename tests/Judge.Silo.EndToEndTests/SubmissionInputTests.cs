@@ -155,7 +155,7 @@ public class SubmissionInputTests(JudgeServer server)
         var (status, error) = await PostBytesAsync(JsonSerializer.SerializeToUtf8Bytes(fields));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(new string('z', 100) + "... (100000 characters)", error);
-        Assert.True(error.Length < 500, $"{error.Length} characters: {error[..200]}");
+        Assert.True(error.Length < 500, error);
     }
 
     [Fact]
