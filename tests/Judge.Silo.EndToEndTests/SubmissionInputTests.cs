@@ -167,4 +167,16 @@ public class SubmissionInputTests(JudgeServer server)
         Assert.Contains("... (4000 characters)", error);
         Assert.True(error.Length < 500, $"{error.Length} characters");
     }
+
+    [Theory]
+    [InlineData("/api/submissions/%ED%B3%BF")]
+    [InlineData("/api/submissions/%FF%FE/source")]
+    [InlineData("/api/submissions?problem=%ED%B3%BF")]
+    [InlineData("/api/submissions?language=%FF&verdict=%C0%AF")]
+    [InlineData("/api/submissions/x?judge=%FF")]
+    public async Task Urls_with_percent_escapes_that_are_not_utf8_get_a_4xx(string url)
+    {
+        using var response = await server.Http.GetAsync(url);
+        Assert.InRange((int)response.StatusCode, 200, 499);
+    }
 }
