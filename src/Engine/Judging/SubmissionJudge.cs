@@ -28,6 +28,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     /// group by group; <paramref name="runAll"/> judges every test even where the problem says <c>on_reject: break</c>.</summary>
     public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
     {
+        if (problem.Limits.TimeLimitPending)
+            return new JudgeReport(Verdict.IE, null, [], $"problem '{problem.Id}' states no time limit and it has not been derived from its accepted submissions yet");
+
         using var workspace = Workspace.Create(Options.WorkRoot);
         var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cancellationToken);
         if (compiled.Failure is { } failure)
