@@ -48,7 +48,7 @@ public class JudgeServer : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (app is not null)

@@ -40,13 +40,7 @@ public sealed partial class TimeLimitDeriver(SubmissionJudge judge, ILogger<Time
     public async Task<DerivedTimeLimit> DeriveAsync(Problem problem, IReadOnlyDictionary<string, Language> offered, CancellationToken cancellationToken = default)
     {
         var multipliers = problem.Limits.Multipliers;
-        var (runnable, skipped) = FindAccepted(problem, offered);
-        if (runnable.Count == 0)
-        {
-            var why = skipped.Count == 0 ? $"there is none in {AcceptedFolder}/" : $"none in {AcceptedFolder}/ can be run here ({string.Join("; ", skipped)})";
-            throw new ProblemFormatException(problem.Id, AcceptedFolder,
-                $"the package states no time limit (problem.yaml limits.time_limit, .timelimit or domjudge-problem.ini) and it cannot be derived from accepted submissions: {why}");
-        }
+        var (runnable, skipped) = CheckDerivable(problem, offered);
 
         var trial = problem with
         {
@@ -75,6 +69,22 @@ public sealed partial class TimeLimitDeriver(SubmissionJudge judge, ILogger<Time
 
         LogDerived(log, problem.Id, derived.Description, skipped.Count);
         return derived;
+    }
+
+    /// <summary>Checks, without running anything, that <paramref name="problem"/> has an accepted submission in an
+    /// <paramref name="offered"/> language; returns them, and the others with why they are skipped.</summary>
+    /// <exception cref="ProblemFormatException">There is none: the message says so and lists the skipped ones.</exception>
+    public static (List<(string File, Language Language, string Source)> Runnable, List<string> Skipped) CheckDerivable(
+        Problem problem, IReadOnlyDictionary<string, Language> offered)
+    {
+        var (runnable, skipped) = FindAccepted(problem, offered);
+        if (runnable.Count == 0)
+        {
+            var why = skipped.Count == 0 ? $"there is none in {AcceptedFolder}/" : $"none in {AcceptedFolder}/ can be run here ({string.Join("; ", skipped)})";
+            throw new ProblemFormatException(problem.Id, AcceptedFolder,
+                $"the package states no time limit (problem.yaml limits.time_limit, .timelimit or domjudge-problem.ini) and it cannot be derived from accepted submissions: {why}");
+        }
+        return (runnable, skipped);
     }
 
     /// <summary>The accepted submissions this judge can run, in ordinal name order, and the others with why not.</summary>

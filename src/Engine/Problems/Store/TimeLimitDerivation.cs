@@ -22,6 +22,10 @@ public sealed class TimeLimitDerivation(TimeLimitDeriver deriver, Func<IReadOnly
     /// <summary>How many times a limit was derived by running submissions (not found in the store), for tests and logs.</summary>
     public int Derivations => Volatile.Read(ref derivations);
 
+    /// <summary>Refuses at once, without running anything, a problem that has no accepted submission in a language offered here.</summary>
+    /// <exception cref="ProblemFormatException">There is none; the message says so.</exception>
+    public void CheckDerivable(Problem problem) => TimeLimitDeriver.CheckDerivable(problem, languages());
+
     /// <summary>The problem with its derived time limit.</summary>
     /// <exception cref="ProblemFormatException">The limit cannot be derived; the message names the file and why.</exception>
     public async Task<Problem> ApplyAsync(Problem problem, string contentHash, CancellationToken cancellationToken)
