@@ -17,7 +17,7 @@ public sealed class DerivingJudgeServer : JudgeServer
 {
     private readonly string scratch = Directory.CreateTempSubdirectory("judge-problems-api-").FullName;
 
-    /// <summary>Lets the derivation look its store up, and so go on.</summary>
+    /// <summary>Lets the derivation of derivedlegacy look its store up, and so go on.</summary>
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string ProblemsRoot => Path.Combine(scratch, "problems");
@@ -67,7 +67,8 @@ public sealed class DerivingJudgeServer : JudgeServer
     {
         public async Task<DerivedTimeLimit?> FindAsync(string problemId, string contentHash, CancellationToken cancellationToken)
         {
-            await gate.WaitAsync(cancellationToken);
+            if (problemId == "derivedlegacy")
+                await gate.WaitAsync(cancellationToken);
             return await inner.FindAsync(problemId, contentHash, cancellationToken);
         }
 
@@ -103,6 +104,13 @@ public sealed class ProblemsApiTests : IClassFixture<DerivingJudgeServer>
         Assert.Equal(".timelimit", offered["doubling"].GetProperty("timeLimitSource").GetString());
         Assert.Equal(1000, offered["guess"].GetProperty("timeLimitMs").GetInt64()); // the fields that were there stay
         Assert.Equal("pass-fail", offered["guess"].GetProperty("type").GetString());
+
+        // nolimit is refused once its derivation finds nothing recorded and nothing to run (at once, in the background).
+        using (var refusal = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while ((await ProblemsAsync("?all=true"))["nolimit"].GetProperty("status").GetString() != "refused")
+                await Task.Delay(50, refusal.Token);
+        }
 
         var all = await ProblemsAsync("?all=true");
         Assert.Equal(["derivedlegacy", "doubling", "guess", "nolimit"], all.Keys.Order(StringComparer.Ordinal));

@@ -77,7 +77,10 @@ public static class JudgeApi
         if (all)
         {
             foreach (var id in problems.Deriving)
+            {
+                refused.Remove(id); // an earlier version's refusal: the version deriving now replaces it
                 entries.Add((id, new() { ["id"] = id, ["name"] = id, ["status"] = "deriving", ["timeLimitSource"] = "being derived from submissions/accepted" }));
+            }
             foreach (var (id, reason) in refused)
                 entries.Add((id, new() { ["id"] = id, ["name"] = id, ["status"] = "refused", ["refused"] = reason }));
         }

@@ -210,7 +210,6 @@ public sealed partial class ProblemCache : IProblemSource, IDisposable
                 if (derivation is null)
                     throw new ProblemFormatException(id, "problem.yaml",
                         "the package states no time limit (limits.time_limit, .timelimit or domjudge-problem.ini), and this judge was not set up to derive one");
-                derivation.CheckDerivable(entry.Problem);
                 StartDerivation(entry);
                 return;
             }

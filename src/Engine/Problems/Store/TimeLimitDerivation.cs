@@ -22,16 +22,15 @@ public sealed class TimeLimitDerivation(TimeLimitDeriver deriver, Func<IReadOnly
     /// <summary>How many times a limit was derived by running submissions (not found in the store), for tests and logs.</summary>
     public int Derivations => Volatile.Read(ref derivations);
 
-    /// <summary>Refuses at once, without running anything, a problem that has no accepted submission in a language offered here.</summary>
-    /// <exception cref="ProblemFormatException">There is none; the message says so.</exception>
-    public void CheckDerivable(Problem problem) => TimeLimitDeriver.CheckDerivable(problem, languages());
-
     /// <summary>The problem with its derived time limit.</summary>
     /// <exception cref="ProblemFormatException">The limit cannot be derived; the message names the file and why.</exception>
     public async Task<Problem> ApplyAsync(Problem problem, string contentHash, CancellationToken cancellationToken)
     {
+        // Recorded first: a silo that cannot run any of the accepted submissions (its toolchains) adopts another silo's limit.
         if (await store.FindAsync(problem.Id, contentHash, cancellationToken) is { } known)
             return With(problem, known);
+        var offered = languages();
+        TimeLimitDeriver.CheckDerivable(problem, offered); // refused before anything runs: no accepted submission to run here
 
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout);
@@ -39,7 +38,7 @@ public sealed class TimeLimitDerivation(TimeLimitDeriver deriver, Func<IReadOnly
         try
         {
             Interlocked.Increment(ref derivations);
-            derived = await deriver.DeriveAsync(problem, languages(), bounded.Token);
+            derived = await deriver.DeriveAsync(problem, offered, bounded.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
