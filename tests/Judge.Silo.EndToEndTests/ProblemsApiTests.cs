@@ -4,6 +4,7 @@ using System.Text.Json;
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Engine.Problems.Store;
+using Judge.Grains.Problems;
 using Judge.Grains.Toolchains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,9 @@ public sealed class DerivingJudgeServer : JudgeServer
         builder.Services.AddSingleton(sp => new TimeLimitDerivation(
             sp.GetRequiredService<TimeLimitDeriver>(),
             () => sp.GetRequiredService<ToolchainInventory>().Available,
-            new GatedStore(new FileDerivedTimeLimitStore(Path.Combine(WorkRoot, "problems")), Release.Task),
+            // The silo's own store (its file next to the cached version, then the version's grain), held at a gate.
+            new GatedStore(new GrainDerivedTimeLimitStore(sp.GetRequiredService<IGrainFactory>(), new FileDerivedTimeLimitStore(Path.Combine(WorkRoot, "problems")),
+                "test silo", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), Release.Task),
             TimeSpan.FromMinutes(5)));
 
     public override async Task DisposeAsync()
@@ -144,6 +147,10 @@ public sealed class ProblemsApiTests : IClassFixture<DerivingJudgeServer>
         Assert.StartsWith("derived: slowest accepted ", derived.GetProperty("timeLimitSource").GetString());
         Assert.Contains("(submissions/accepted/sum.c) x 3 = ", derived.GetProperty("timeLimitSource").GetString());
         Assert.Equal(0, derived.GetProperty("timeLimitMs").GetInt64() % 1000);
+        var hash = server.Services.GetRequiredService<ProblemCache>().ContentHash("derivedlegacy")!;
+        var recorded = await server.Services.GetRequiredService<IGrainFactory>().GetGrain<Judge.Interfaces.IDerivedTimeLimitGrain>(
+            Judge.Interfaces.IDerivedTimeLimitGrain.KeyOf("derivedlegacy", hash)).Get();
+        Assert.Equal(derived.GetProperty("timeLimitMs").GetInt64(), recorded!.TimeLimitMs); // the cluster's record is the limit judged with
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         JsonElement first;
         while ((first = await server.Http.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}", timeout.Token)).GetProperty("status").GetString() != "finished")
