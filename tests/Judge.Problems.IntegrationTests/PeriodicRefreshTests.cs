@@ -42,7 +42,7 @@ public sealed class PeriodicRefreshTests(S3ProblemSilo silo)
             var first = problems.ContentHash("ticking");
             Assert.NotNull(first);
 
-            await silo.Uploader.PutObjectAsync(new() { BucketName = S3ProblemSilo.Bucket, Key = prefix + "ticking/problem.yaml", ContentBody = "name: Ticking\n" });
+            await silo.Uploader.PutObjectAsync(new() { BucketName = S3ProblemSilo.Bucket, Key = prefix + "ticking/problem.yaml", ContentBody = "name: Ticking\nlimits:\n  time_limit: 1\n" });
 
             // No refresh is asked for: the silo's own timer must notice. Waits for the event, bounded generously.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -30,11 +30,21 @@ public sealed record PackageCase
     public IReadOnlyDictionary<string, string> Tests { get; init; } = new Dictionary<string, string>();
     public required string Source { get; init; }
 
+    /// <summary>Kattis' own submission folders (<c>submissions/accepted/*</c>, ...), holding a package's submissions by
+    /// expected verdict rather than cases: judged by the time limit derivation's tests, not as cases.</summary>
+    private static readonly HashSet<string> KattisFolders = new(StringComparer.Ordinal)
+    {
+        "accepted", "wrong_answer", "time_limit_exceeded", "run_time_error", "memory_limit_exceeded", "output_limit_exceeded",
+        "rejected", "partially_accepted", "brute_force", "compile_error",
+    };
+
     /// <summary>Every case of every package under <paramref name="packages"/>, as <c>problem/case</c>, sorted.</summary>
     public static IEnumerable<string> Names(string packages) =>
         Directory.EnumerateDirectories(packages)
             .SelectMany(problem => Directory.Exists(Path.Combine(problem, "submissions"))
-                ? Directory.EnumerateDirectories(Path.Combine(problem, "submissions")).Select(c => $"{Path.GetFileName(problem)}/{Path.GetFileName(c)}")
+                ? Directory.EnumerateDirectories(Path.Combine(problem, "submissions"))
+                    .Where(c => !KattisFolders.Contains(Path.GetFileName(c)))
+                    .Select(c => $"{Path.GetFileName(problem)}/{Path.GetFileName(c)}")
                 : [])
             .Order(StringComparer.Ordinal);
 

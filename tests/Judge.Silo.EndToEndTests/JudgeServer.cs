@@ -15,6 +15,9 @@ public class JudgeServer : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The silo host's services.</summary>
+    public IServiceProvider Services => app!.Services;
+
     /// <summary>The judges' token this server is configured with (<c>Judge:Http:JudgeToken</c>).</summary>
     public const string JudgeToken = "e2e-judges-token-7f3a9c";
 
@@ -48,7 +51,7 @@ public class JudgeServer : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (app is not null)

@@ -34,6 +34,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     /// included) as <see cref="JudgeAsync(Problem, Language, string, IJudgeProgress, bool, CancellationToken)"/> does.</summary>
     public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
     {
+        if (problem.Limits.TimeLimitPending)
+            return new JudgeReport(Verdict.IE, null, [], $"problem '{problem.Id}' states no time limit and it has not been derived from its accepted submissions yet");
+
         using var workspace = Workspace.Create(Options.WorkRoot);
         var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cancellationToken);
         if (compiled.Failure is { } failure)

@@ -15,4 +15,14 @@ public interface IProblemSource
 
     /// <summary>The problem with this id, or <c>null</c>; a source that can look an unknown id up in its store does so first.</summary>
     Task<Problem?> FindAsync(string id, CancellationToken cancellationToken = default) => Task.FromResult(Find(id));
+
+    /// <summary>Problems not offered yet because their time limit is being derived from their accepted submissions.</summary>
+    IReadOnlyCollection<string> Deriving => [];
+
+    /// <summary>Whether submissions to <paramref name="id"/> are to be accepted and judged once its time limit is derived.</summary>
+    bool IsDeriving(string id) => Deriving.Contains(id);
+
+    /// <summary>The problem, waiting while its time limit is being derived (bounded by the derivation's timeout and the
+    /// token); <c>null</c> when it is unknown or was refused.</summary>
+    Task<Problem?> WhenReadyAsync(string id, CancellationToken cancellationToken = default) => FindAsync(id, cancellationToken);
 }

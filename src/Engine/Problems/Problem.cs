@@ -96,9 +96,72 @@ public sealed record ProblemLimits(TimeSpan TimeLimit, long MemoryBytes, long Ou
     /// <summary>Largest feedback file read back from an output validator (<c>limits.validation_output</c>, default 8 MiB).</summary>
     public long ValidationOutputBytes { get; init; } = 8L * 1024 * 1024;
 
-    /// <summary>Recorded from <c>limits.time_multiplier</c> (legacy) or <c>limits.time_multipliers.ac_to_time_limit</c>; the judge
-    /// uses the explicit time limit and does not derive one from reference solutions.</summary>
+    /// <summary>The multiplier as the package wrote it (<c>limits.time_multiplier</c>, legacy, or
+    /// <c>limits.time_multipliers.ac_to_time_limit</c>), else <c>null</c>; <see cref="Multipliers"/> holds it with the defaults applied.</summary>
     public double? TimeMultiplier { get; init; }
+
+    /// <summary>The format's time multipliers and time resolution, defaults applied (legacy 5 and 2, 2023-07 2 and 1.5, 1 s).</summary>
+    public TimeMultipliers Multipliers { get; init; } = TimeMultipliers.Modern;
+
+    /// <summary>Where <see cref="TimeLimit"/> came from: <c>problem.yaml limits.time_limit</c>, <c>.timelimit</c>,
+    /// <c>domjudge-problem.ini timelimit</c>, or the derivation (<see cref="DerivedTimeLimit.Description"/>).</summary>
+    public string TimeLimitSource { get; init; } = "default";
+
+    /// <summary>Whether the package states no time limit, so that it is derived from its accepted submissions
+    /// (<see cref="Judging.TimeLimitDeriver"/>); until <see cref="Derived"/> is set the problem cannot be judged.</summary>
+    public bool DerivesTimeLimit { get; init; }
+
+    /// <summary>The derivation that set <see cref="TimeLimit"/>, when <see cref="DerivesTimeLimit"/>.</summary>
+    public DerivedTimeLimit? Derived { get; init; }
+
+    /// <summary>Whether the time limit still has to be derived: the problem cannot be judged yet.</summary>
+    public bool TimeLimitPending => DerivesTimeLimit && Derived is null;
+}
+
+/// <summary>The Kattis time multipliers: the slowest accepted run times <see cref="AcToTimeLimit"/>, rounded up to
+/// <see cref="Resolution"/>, is the time limit; time-limit-exceeded submissions should be slower than the limit times
+/// <see cref="TimeLimitToTle"/> (recorded, used by problem-setter tooling, not by judging).</summary>
+/// <param name="Key">The problem.yaml key that set the multiplier, or the format's default, for messages.</param>
+public sealed record TimeMultipliers(double AcToTimeLimit, double TimeLimitToTle, TimeSpan Resolution, string Key)
+{
+    /// <summary>Legacy format defaults: <c>time_multiplier</c> 5, <c>time_safety_margin</c> 2, whole seconds.</summary>
+    public static TimeMultipliers Legacy { get; } = new(5, 2, TimeSpan.FromSeconds(1), "legacy default time_multiplier");
+
+    /// <summary>2023-07 defaults: <c>ac_to_time_limit</c> 2, <c>time_limit_to_tle</c> 1.5, <c>time_resolution</c> 1 s.</summary>
+    public static TimeMultipliers Modern { get; } = new(2, 1.5, TimeSpan.FromSeconds(1), "2023-07 default time_multipliers.ac_to_time_limit");
+
+    /// <summary>The time limit for a slowest accepted run of <paramref name="slowest"/>: times <see cref="AcToTimeLimit"/>,
+    /// rounded up to a whole number (at least one) of <see cref="Resolution"/>, as problemtools computes it.</summary>
+    public TimeSpan LimitFor(TimeSpan slowest)
+    {
+        var exact = slowest.TotalSeconds * AcToTimeLimit;
+        var resolution = Resolution.TotalSeconds;
+        // A hair of tolerance, so that 0.3 x 2 = 0.6000000000000001 does not round up to the next step.
+        var steps = Math.Max(1, Math.Ceiling(Math.Round(exact / resolution, 9)));
+        return TimeSpan.FromSeconds(steps * resolution);
+    }
+}
+
+/// <summary>A time limit derived from a package's accepted submissions, and how.</summary>
+/// <param name="TimeLimit">The derived limit.</param>
+/// <param name="Slowest">The slowest test CPU time of the slowest accepted submission.</param>
+/// <param name="Submission">That submission, as a path in the package (<c>submissions/accepted/a.cpp</c>).</param>
+/// <param name="Multiplier">The multiplier applied (<see cref="TimeMultipliers.AcToTimeLimit"/>).</param>
+/// <param name="Resolution">The step the product was rounded up to.</param>
+/// <param name="Skipped">Accepted submissions not run, each with why (a language this judge does not offer).</param>
+public sealed record DerivedTimeLimit(TimeSpan TimeLimit, TimeSpan Slowest, string Submission, double Multiplier, TimeSpan Resolution,
+    IReadOnlyList<string> Skipped)
+{
+    /// <summary>How the limit came about: <c>derived: slowest accepted 0.31 s (submissions/accepted/a.cpp) x 2 = 0.62 s,
+    /// rounded up to 1 s</c>.</summary>
+    public string Description
+    {
+        get
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            return string.Create(c, $"derived: slowest accepted {Slowest.TotalSeconds:0.###} s ({Submission}) x {Multiplier:0.###} = {Slowest.TotalSeconds * Multiplier:0.###} s, rounded up to {TimeLimit.TotalSeconds:0.###} s");
+        }
+    }
 }
 
 /// <summary>One test: its name (path under <c>data/</c> without extension, like <c>secret/group1/03</c>), group and files.</summary>

@@ -76,7 +76,7 @@ public static partial class ProblemLoader
                 YamlScalarNode { Value: null or "" } => null,
                 _ => throw Error(ProblemYaml, "limits must be a mapping"),
             };
-            var limits = ReadLimits(limitsNode);
+            var limits = ReadLimits(limitsNode, IsLegacy(yaml));
             var flagsText = ReadValidatorFlagsText(yaml);
             var kind = ReadKind(yaml);
             var validator = ReadOutputValidator(kind);
@@ -173,25 +173,25 @@ public static partial class ProblemLoader
             return string.IsNullOrWhiteSpace(name) ? id : name.Trim();
         }
 
-        private ProblemLimits ReadLimits(YamlMappingNode? limits)
+        /// <summary>Whether the package is in the legacy format: no <c>problem_format_version</c>, or <c>legacy</c>.</summary>
+        private static bool IsLegacy(YamlMappingNode? yaml) =>
+            Child(yaml, "problem_format_version") is not YamlScalarNode { Value: { Length: > 0 } version } || version == "legacy";
+
+        private ProblemLimits ReadLimits(YamlMappingNode? limits, bool legacy)
         {
             var defaults = ProblemLimits.Default;
-            var explicitTime = Child(limits, "time_limit") is { } timeNode
-                ? ParseSeconds(timeNode, ProblemYaml, "limits.time_limit")
-                : ReadTimeLimitFile() ?? ReadDomjudgeIni();
-            var multiplier = ReadTimeMultiplier(limits);
-            if (explicitTime is null && multiplier is not null)
-            {
-                // Kattis derives such a time limit from the accepted submissions' run times; this judge does not, and
-                // judging with the 1 s default instead would silently give other verdicts than the package's authors expect.
-                var key = Child(limits, "time_multiplier") is not null ? "limits.time_multiplier" : "limits.time_multipliers";
-                throw Error(ProblemYaml, $"{key} asks for a time limit derived from the accepted submissions, which this judge does not derive; give it: limits.time_limit, a .timelimit file or domjudge-problem.ini");
-            }
+            var (explicitTime, source) = Child(limits, "time_limit") is { } timeNode
+                ? (ParseSeconds(timeNode, ProblemYaml, "limits.time_limit"), "problem.yaml limits.time_limit")
+                : ReadTimeLimitFile() is { } fileLimit
+                    ? (fileLimit, TimeLimitFile)
+                    : ReadDomjudgeIni() is { } iniLimit ? (iniLimit, $"{DomjudgeIni} timelimit") : ((TimeSpan?)null, "");
+            var (multiplier, multipliers) = ReadTimeMultipliers(limits, legacy);
 
-            var time = explicitTime ?? defaults.TimeLimit;
+            // No limit stated: it is derived from the accepted submissions (TimeLimitDeriver), as the format says; until
+            // then the problem cannot be judged (its TimeLimit is only a placeholder).
             var memory = Child(limits, "memory") is { } memoryNode ? ParseMebibytes(memoryNode, "limits.memory") : defaults.MemoryBytes;
             var output = Child(limits, "output") is { } outputNode ? ParseMebibytes(outputNode, "limits.output") : defaults.OutputBytes;
-            return new ProblemLimits(time, memory, output)
+            return new ProblemLimits(explicitTime ?? defaults.TimeLimit, memory, output)
             {
                 ValidationTime = Child(limits, "validation_time") is { } validationTime
                     ? ParseSeconds(validationTime, ProblemYaml, "limits.validation_time")
@@ -203,16 +203,30 @@ public static partial class ProblemLoader
                     ? ParseMebibytes(validationOutput, "limits.validation_output")
                     : defaults.ValidationOutputBytes,
                 TimeMultiplier = multiplier,
+                Multipliers = multipliers,
+                DerivesTimeLimit = explicitTime is null,
+                TimeLimitSource = explicitTime is null
+                    ? $"to be derived from submissions/accepted ({multipliers.Key} {multipliers.AcToTimeLimit.ToString(CultureInfo.InvariantCulture)})"
+                    : source,
             };
         }
 
-        /// <summary>Legacy <c>time_multiplier: 5</c>, or 2023-07 <c>time_multipliers: {ac_to_time_limit: 2, time_limit_to_tle: 1.5}</c>.</summary>
-        private double? ReadTimeMultiplier(YamlMappingNode? limits)
+        /// <summary>Legacy <c>time_multiplier: 5</c> and <c>time_safety_margin: 2</c>, or 2023-07
+        /// <c>time_multipliers: {ac_to_time_limit: 2, time_limit_to_tle: 1.5}</c> and <c>time_resolution: 1</c>; the
+        /// multiplier as written, and all of them with the format version's defaults applied.</summary>
+        private (double? Written, TimeMultipliers Multipliers) ReadTimeMultipliers(YamlMappingNode? limits, bool legacy)
         {
+            var multipliers = legacy ? TimeMultipliers.Legacy : TimeMultipliers.Modern;
             double? multiplier = null;
-            if (Child(limits, "time_multiplier") is { } legacy)
+            if (Child(limits, "time_multiplier") is { } legacyMultiplier)
             {
-                multiplier = ParsePositive(legacy, "limits.time_multiplier");
+                multiplier = ParsePositive(legacyMultiplier, "limits.time_multiplier");
+                multipliers = multipliers with { AcToTimeLimit = multiplier.Value, Key = "limits.time_multiplier" };
+            }
+
+            if (Child(limits, "time_safety_margin") is { } margin)
+            {
+                multipliers = multipliers with { TimeLimitToTle = ParsePositive(margin, "limits.time_safety_margin") };
             }
 
             switch (Child(limits, "time_multipliers"))
@@ -232,6 +246,11 @@ public static partial class ProblemLoader
                         if (keyText.StartsWith("ac_", StringComparison.Ordinal))
                         {
                             multiplier = number;
+                            multipliers = multipliers with { AcToTimeLimit = number, Key = $"limits.time_multipliers.{keyText}" };
+                        }
+                        else
+                        {
+                            multipliers = multipliers with { TimeLimitToTle = number };
                         }
                     }
 
@@ -240,7 +259,12 @@ public static partial class ProblemLoader
                     throw Error(ProblemYaml, "limits.time_multipliers must be a mapping");
             }
 
-            return multiplier;
+            if (Child(limits, "time_resolution") is { } resolution)
+            {
+                multipliers = multipliers with { Resolution = TimeSpan.FromSeconds(ParsePositive(resolution, "limits.time_resolution")) };
+            }
+
+            return (multiplier, multipliers);
         }
 
         private double ParsePositive(YamlNode node, string what) =>

@@ -5,6 +5,7 @@ using Judge.Engine.Sandbox;
 using Judge.Engine.Telemetry;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
+using Judge.Grains.Problems;
 using Judge.Grains.Submissions;
 using Judge.Grains.Telemetry;
 using Judge.Grains.Toolchains;
@@ -16,6 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace Orleans.Hosting;
 
@@ -56,6 +58,22 @@ public static class JudgingSiloBuilderExtensions
             var problems = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems;
             return new DirectoryPackageStore(problems.Root!, problems.Limits);
         });
+        // Packages that state no time limit: derived once per version from their accepted submissions, in the languages
+        // this silo offers, and agreed across the cluster through the version's DerivedTimeLimitGrain.
+        builder.Services.TryAddSingleton(sp => new TimeLimitDeriver(sp.GetRequiredService<SubmissionJudge>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TimeLimitDeriver>())
+        {
+            RunLimit = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems.DerivationRunLimit,
+        });
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Problems");
+            var local = new FileDerivedTimeLimitStore(Path.Combine(sp.GetRequiredService<JudgeOptions>().WorkRoot, ProblemCacheDirectory));
+            var silo = sp.GetRequiredService<ILocalSiloDetails>();
+            var store = new GrainDerivedTimeLimitStore(sp.GetRequiredService<IGrainFactory>(), local, silo.SiloAddress.ToString(), logger);
+            return new TimeLimitDerivation(sp.GetRequiredService<TimeLimitDeriver>(), () => sp.GetRequiredService<ToolchainInventory>().Available, store,
+                sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems.DerivationTimeout);
+        });
         builder.Services.TryAddSingleton(sp =>
         {
             var problems = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems;
@@ -66,7 +84,8 @@ public static class JudgingSiloBuilderExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Problems"),
                 problems.KeepReplaced,
-                UnknownProblemLookupInterval);
+                UnknownProblemLookupInterval,
+                sp.GetRequiredService<TimeLimitDerivation>());
         });
         builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCache>());
         builder.Services.TryAddSingleton<ToolchainInventory>();

@@ -70,6 +70,14 @@ public sealed class ProblemsOptions
     /// <summary>The largest total size of one package in MiB (<c>Judge:Problems:MaxPackageMiB</c>).</summary>
     public long MaxPackageMiB { get; set; } = Engine.Problems.Store.PackageLimits.Default.MaxBytes / (1024 * 1024);
 
+    /// <summary>CPU time each test of an accepted submission may use while a package's unstated time limit is derived
+    /// (<c>Judge:Problems:DerivationRunLimit</c>, default 60 s, at most 3600 s).</summary>
+    public TimeSpan DerivationRunLimit { get; set; } = Engine.Judging.TimeLimitDeriver.DefaultRunLimit;
+
+    /// <summary>How long deriving one package's time limit may take before the package is refused
+    /// (<c>Judge:Problems:DerivationTimeout</c>, default 30 min); submissions to it wait meanwhile.</summary>
+    public TimeSpan DerivationTimeout { get; set; } = Engine.Problems.Store.TimeLimitDerivation.DefaultTimeout;
+
     /// <summary>The caps of <see cref="MaxFiles"/> and <see cref="MaxPackageMiB"/>.</summary>
     public Engine.Problems.Store.PackageLimits Limits => new(MaxFiles, MaxPackageMiB * 1024 * 1024);
 }

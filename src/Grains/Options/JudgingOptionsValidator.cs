@@ -21,6 +21,10 @@ public sealed class JudgingOptionsValidator(ProblemStoreSelection? store = null)
             failures.Add($"Judge:Problems:RefreshInterval must be 0 (off) or at least 00:00:01 (was {problems.RefreshInterval}).");
         if (problems.KeepReplaced < TimeSpan.Zero)
             failures.Add($"Judge:Problems:KeepReplaced must not be negative (was {problems.KeepReplaced}).");
+        if (problems.DerivationRunLimit <= TimeSpan.Zero || problems.DerivationRunLimit > TimeSpan.FromSeconds(Engine.Problems.ProblemLoader.MaxTimeLimitSeconds))
+            failures.Add($"Judge:Problems:DerivationRunLimit must be more than 0 and at most 01:00:00 (was {problems.DerivationRunLimit}).");
+        if (problems.DerivationTimeout <= TimeSpan.Zero)
+            failures.Add($"Judge:Problems:DerivationTimeout must be more than 0 (was {problems.DerivationTimeout}).");
         if (problems.MaxFiles is < 1 or > 1_000_000)
             failures.Add($"Judge:Problems:MaxFiles must be between 1 and 1000000 (was {problems.MaxFiles}).");
         if (problems.MaxPackageMiB is < 1 or > 1L << 20)

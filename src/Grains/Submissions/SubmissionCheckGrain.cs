@@ -12,7 +12,8 @@ public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguag
     public async Task<string?> Check(SubmissionRequest request) =>
         await Problem(request) ?? Language(request) ?? resultsOut.CheckCallback(request.CallbackUrl);
 
-    private async Task<string?> Problem(SubmissionRequest request) => await problems.FindAsync(request.Problem) is null
+    // A problem whose time limit is being derived is accepted: its submissions are judged once the limit is known.
+    private async Task<string?> Problem(SubmissionRequest request) => await problems.FindAsync(request.Problem) is null && !problems.IsDeriving(request.Problem)
         ? $"unknown problem '{SubmissionJson.Echo(request.Problem)}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"
         : null;
 

@@ -37,8 +37,11 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
             return Failure($"silo {judgedBy} does not offer language '{LanguageId}'", judgedBy);
         if (job.Request.Language != LanguageId)
             return Failure($"a {job.Request.Language} submission reached the {LanguageId} worker", judgedBy);
-        if (await problems.FindAsync(job.Request.Problem) is not { } problem)
-            return Failure($"problem '{job.Request.Problem}' is not available on silo {judgedBy}", judgedBy);
+        var problem = await problems.FindAsync(job.Request.Problem);
+        if (problem is null && problems.IsDeriving(job.Request.Problem))
+            problem = await WaitForTimeLimitAsync(job, judgedBy);
+        if (problem is null)
+            return Failure(Unavailable(job.Request.Problem, judgedBy), judgedBy);
         if (drain.IsDraining)
             throw new JudgeHandedBackException(judgedBy);
 
@@ -90,6 +93,45 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
             await heartbeat;
         }
     }
+
+    /// <summary>Waits while the problem's time limit is derived from its accepted submissions (bounded by the derivation's
+    /// timeout), telling the submission that this worker is still on the job; the submission stays queued meanwhile.</summary>
+    private async Task<Engine.Problems.Problem?> WaitForTimeLimitAsync(JudgeJob job, string judgedBy)
+    {
+        LogWaitingForTimeLimit(logger, job.SubmissionId, job.Request.Problem);
+        var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);
+        var ready = problems.WhenReadyAsync(job.Request.Problem, drain.Stopping);
+        while (!ready.IsCompleted)
+        {
+            await Task.WhenAny(ready, Task.Delay(recovery.Heartbeat, time));
+            if (ready.IsCompleted)
+                break;
+            try
+            {
+                if (!await submission.ReportProgress(job.Attempt, new JudgeProgress(JudgeProgressKind.Heartbeat)))
+                    return null; // no longer wanted: whatever this attempt answers is ignored
+            }
+            catch (Exception e)
+            {
+                LogProgressLost(logger, e, job.SubmissionId, nameof(JudgeProgressKind.Heartbeat));
+            }
+        }
+
+        try
+        {
+            return await ready;
+        }
+        catch (OperationCanceledException) when (drain.IsDraining)
+        {
+            throw new JudgeHandedBackException(judgedBy);
+        }
+    }
+
+    /// <summary>Why a problem cannot be judged here: refused at load (with the reason), or unknown.</summary>
+    private string Unavailable(string problemId, string judgedBy) =>
+        problems.Errors.FirstOrDefault(e => e.Problem == problemId) is { } refused
+            ? $"problem '{problemId}' is refused on silo {judgedBy}: {refused.File}: {refused.Reason}"
+            : $"problem '{problemId}' is not available on silo {judgedBy}";
 
     private async Task HeartbeatAsync(ProgressReporter progress, CancellationToken stop)
     {
@@ -165,6 +207,9 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handing back attempt {Attempt} of {SubmissionId}: the silo is shutting down")]
     private static partial void LogHandedBack(ILogger logger, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId} waits for the time limit of problem {Problem} to be derived")]
+    private static partial void LogWaitingForTimeLimit(ILogger logger, string submissionId, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging {SubmissionId} in {Language} on problem {Problem} at {Silo}")]
     private static partial void LogJudging(ILogger logger, string submissionId, string language, string problem, string silo);

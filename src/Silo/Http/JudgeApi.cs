@@ -33,20 +33,62 @@ public static class JudgeApi
         // submit-only key through, and nothing here belongs to another key.
         api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()))
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
-        api.MapGet("/problems", (IProblemSource problems) => Results.Ok(problems.Problems.Select(p => new
-        {
-            id = p.Id,
-            name = p.Name,
-            timeLimitMs = (long)p.Limits.TimeLimit.TotalMilliseconds,
-            memoryLimitMb = p.Limits.MemoryBytes / (1024 * 1024),
-            tests = p.Tests.Count,
-            type = p.Scoring ? "scoring" : "pass-fail",
-        })))
+        api.MapGet("/problems", ListProblems)
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         api.MapRejudgeApi();
         // /health and /ready (the silo is an active cluster member and its storage answers) come with the service defaults.
         return app;
     }
+
+    /// <summary>The problems offered, with their limits and where the time limit came from; with <c>?all=true</c> also the
+    /// problems whose time limit is being derived (<c>status: "deriving"</c>) and those refused at load, with the reason
+    /// naming the file (<c>status: "refused"</c>, <c>refused</c>; a problem still offered in an earlier version keeps its
+    /// entry and gets <c>refused</c> for its newest one).</summary>
+    private static IResult ListProblems(HttpContext context, IProblemSource problems)
+    {
+        var all = false;
+        if (context.Request.Query.TryGetValue("all", out var value) && !bool.TryParse(value.ToString(), out all))
+            return Error(400, $"query parameter 'all' must be true or false, not '{Truncate(value.ToString())}'");
+
+        var refused = all
+            ? problems.Errors.GroupBy(e => e.Problem, StringComparer.Ordinal).ToDictionary(g => g.Key, g => $"{g.Last().File}: {g.Last().Reason}", StringComparer.Ordinal)
+            : [];
+        var entries = new List<(string Id, Dictionary<string, object?> Entry)>();
+        foreach (var p in problems.Problems)
+        {
+            var entry = new Dictionary<string, object?>
+            {
+                ["id"] = p.Id,
+                ["name"] = p.Name,
+                ["timeLimitMs"] = (long)p.Limits.TimeLimit.TotalMilliseconds,
+                ["memoryLimitMb"] = p.Limits.MemoryBytes / (1024 * 1024),
+                ["tests"] = p.Tests.Count,
+                ["type"] = p.Scoring ? "scoring" : "pass-fail",
+                ["timeLimitSource"] = p.Limits.TimeLimitSource,
+                ["interactive"] = p.Validation == ValidationMode.Interactive,
+                ["multiPass"] = p.MultiPass,
+                ["status"] = "ready",
+            };
+            if (refused.Remove(p.Id, out var reason))
+                entry["refused"] = reason;
+            entries.Add((p.Id, entry));
+        }
+
+        if (all)
+        {
+            foreach (var id in problems.Deriving)
+            {
+                refused.Remove(id); // an earlier version's refusal: the version deriving now replaces it
+                entries.Add((id, new() { ["id"] = id, ["name"] = id, ["status"] = "deriving", ["timeLimitSource"] = "being derived from submissions/accepted" }));
+            }
+            foreach (var (id, reason) in refused)
+                entries.Add((id, new() { ["id"] = id, ["name"] = id, ["status"] = "refused", ["refused"] = reason }));
+        }
+
+        return Results.Ok(entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => e.Entry));
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
 
     /// <summary>The body of every error answer.</summary>
     public sealed record ErrorBody(string Error, string? Id = null);
@@ -83,8 +125,13 @@ public static class JudgeApi
             return Error(parsed.Status, parsed.Error!);
         submission = submission with { SubmittedBy = context.GetJudgeCaller().KeyName };
 
-        if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null)
-            return Error(400, $"unknown problem '{SubmissionJson.Echo(submission.Problem)}'; GET /api/problems lists the problems");
+        // A problem whose time limit is being derived is accepted: its submissions are judged once the limit is known.
+        if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null && !problems.IsDeriving(submission.Problem))
+        {
+            return problems.Errors.LastOrDefault(e => e.Problem == submission.Problem) is { } rejection
+                ? Error(400, $"problem '{SubmissionJson.Echo(submission.Problem)}' is refused: {rejection.File}: {rejection.Reason}")
+                : Error(400, $"unknown problem '{SubmissionJson.Echo(submission.Problem)}'; GET /api/problems lists the problems");
+        }
         if (!LanguageIds.IsKnown(submission.Language))
             return Error(400, $"unknown language '{SubmissionJson.Echo(submission.Language)}'; known languages: {string.Join(", ", LanguageIds.All)}");
         if (!languages.IsOffered(submission.Language))

@@ -20,7 +20,8 @@ public sealed class ExampleProblemsTests
             Assert.NotEmpty(problem.Tests);
             Assert.StartsWith("sample/", problem.Tests[0].Name);
             Assert.Contains(problem.Tests, test => test.Group.StartsWith("secret", StringComparison.Ordinal));
-            Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(1), 256L << 20, 8L << 20), problem.Limits);
+            Assert.Equal((TimeSpan.FromSeconds(1), 256L << 20, 8L << 20, "problem.yaml limits.time_limit"),
+                (problem.Limits.TimeLimit, problem.Limits.MemoryBytes, problem.Limits.OutputBytes, problem.Limits.TimeLimitSource));
         });
     }
 

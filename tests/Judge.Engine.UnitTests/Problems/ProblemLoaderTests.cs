@@ -36,7 +36,7 @@ public sealed class ProblemLoaderTests : IDisposable
         Assert.Equal("hello", problem.Id);
         Assert.Equal("Hello World", problem.Name);
         Assert.Equal(packages.PathOf("hello"), problem.Directory);
-        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(2.5), 512L << 20, 16L << 20), problem.Limits);
+        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(2.5), 512L << 20, 16L << 20) { TimeLimitSource = "problem.yaml limits.time_limit", Multipliers = TimeMultipliers.Legacy }, problem.Limits);
         Assert.Equal(new ValidatorFlags { CaseSensitive = true, AbsoluteTolerance = 1e-4, RelativeTolerance = 1e-4 }, problem.ValidatorFlags);
         Assert.Equal(
             [
@@ -47,13 +47,17 @@ public sealed class ProblemLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Package_without_problem_yaml_gets_the_defaults()
+    public void Package_without_problem_yaml_gets_the_defaults_and_a_time_limit_to_derive_with_the_legacy_multipliers()
     {
         var problem = ProblemLoader.Load(packages.Package("bare"));
 
         Assert.Equal("bare", problem.Name);
-        Assert.Equal(ProblemLimits.Default, problem.Limits);
-        Assert.Equal(new ProblemLimits(TimeSpan.FromSeconds(1), 2048L << 20, 8L << 20), problem.Limits);
+        Assert.Equal((2048L << 20, 8L << 20), (problem.Limits.MemoryBytes, problem.Limits.OutputBytes));
+        Assert.True(problem.Limits.TimeLimitPending);
+        Assert.Equal(TimeMultipliers.Legacy, problem.Limits.Multipliers);
+        Assert.Equal((5.0, 2.0, TimeSpan.FromSeconds(1)), (TimeMultipliers.Legacy.AcToTimeLimit, TimeMultipliers.Legacy.TimeLimitToTle, TimeMultipliers.Legacy.Resolution));
+        Assert.Null(problem.Limits.TimeMultiplier);
+        Assert.Equal("to be derived from submissions/accepted (legacy default time_multiplier 5)", problem.Limits.TimeLimitSource);
         Assert.Same(ValidatorFlags.Default, problem.ValidatorFlags);
     }
 
@@ -66,7 +70,8 @@ public sealed class ProblemLoaderTests : IDisposable
         var problem = ProblemLoader.Load(packages.Package("empty", yaml));
 
         Assert.Equal("empty", problem.Name);
-        Assert.Equal(ProblemLimits.Default, problem.Limits);
+        Assert.Equal(ProblemLimits.Default with { DerivesTimeLimit = true, Multipliers = TimeMultipliers.Legacy, TimeLimitSource = problem.Limits.TimeLimitSource }, problem.Limits);
+        Assert.True(problem.Limits.TimeLimitPending);
     }
 
     [Theory]
@@ -133,7 +138,7 @@ public sealed class ProblemLoaderTests : IDisposable
         packages.Package("timed", "name: Timed\n");
         packages.Write("timed/.timelimit", " 3\n");
 
-        Assert.Equal(TimeSpan.FromSeconds(3), ProblemLoader.Load(packages.PathOf("timed")).Limits.TimeLimit);
+        Assert.Equal((TimeSpan.FromSeconds(3), ".timelimit", false), ProblemLoader.Load(packages.PathOf("timed")).Limits is var l ? (l.TimeLimit, l.TimeLimitSource, l.TimeLimitPending) : default);
     }
 
     [Fact]
@@ -404,7 +409,7 @@ public sealed class ProblemLoaderTests : IDisposable
     {
         packages.Package("ini");
         packages.Write("ini/domjudge-problem.ini", "probid='A'\ntimelimit = '2.5'\ncolor=red\n");
-        Assert.Equal(TimeSpan.FromSeconds(2.5), ProblemLoader.Load(packages.PathOf("ini")).Limits.TimeLimit);
+        Assert.Equal((TimeSpan.FromSeconds(2.5), "domjudge-problem.ini timelimit"), ProblemLoader.Load(packages.PathOf("ini")).Limits is var l ? (l.TimeLimit, l.TimeLimitSource) : default);
 
         packages.Write("ini/.timelimit", "3\n");
         Assert.Equal(TimeSpan.FromSeconds(3), ProblemLoader.Load(packages.PathOf("ini")).Limits.TimeLimit);
@@ -517,6 +522,8 @@ public sealed class ProblemLoaderTests : IDisposable
     [InlineData("limits:\n  validation_passes: 0\n", "limits.validation_passes")]
     [InlineData("limits:\n  validation_time: -1\n", "limits.validation_time")]
     [InlineData("limits:\n  time_multiplier: zero\n", "limits.time_multiplier")]
+    [InlineData("limits:\n  time_safety_margin: -2\n", "limits.time_safety_margin must be a positive number")]
+    [InlineData("limits:\n  time_resolution: 0\n", "limits.time_resolution must be a positive number")]
     [InlineData("limits:\n  time_multipliers:\n    fast: 2\n", "unknown key 'fast'")]
     public void Unsupported_or_malformed_problem_kinds_are_rejected(string yaml, string reason)
     {
@@ -526,14 +533,35 @@ public sealed class ProblemLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("limits:\n  time_multiplier: 5\n", "limits.time_multiplier asks for a time limit derived from the accepted submissions")]
-    [InlineData("limits:\n  time_multipliers:\n    ac_to_time_limit: 2\n", "limits.time_multipliers asks for a time limit derived")]
-    public void Time_multiplier_without_an_explicit_time_limit_is_rejected(string yaml, string reason)
+    [InlineData("limits:\n  time_multiplier: 4\n  time_safety_margin: 3\n", 4, 3, 1, "limits.time_multiplier 4")]
+    [InlineData("limits:\n  time_multipliers:\n    ac_to_time_limit: 2.5\n", 2.5, 2, 1, "limits.time_multipliers.ac_to_time_limit 2.5")]
+    [InlineData("problem_format_version: 2023-07-draft\nlimits:\n  time_resolution: 0.1\n", 2, 1.5, 0.1, "2023-07 default time_multipliers.ac_to_time_limit 2")]
+    [InlineData("problem_format_version: 2023-07-draft\nlimits:\n  time_multipliers:\n    time_limit_to_tle: 3\n", 2, 3, 1, "2023-07 default time_multipliers.ac_to_time_limit 2")]
+    public void Time_multiplier_without_an_explicit_time_limit_asks_for_a_derived_one(string yaml, double ac, double tle, double resolution, string key)
     {
         packages.Package("derived", yaml);
 
-        Assert.Contains(reason, AssertRejected("derived", "problem.yaml").Reason);
+        var limits = ProblemLoader.Load(packages.PathOf("derived")).Limits;
+
+        Assert.True(limits.TimeLimitPending);
+        Assert.Equal((ac, tle, TimeSpan.FromSeconds(resolution)), (limits.Multipliers.AcToTimeLimit, limits.Multipliers.TimeLimitToTle, limits.Multipliers.Resolution));
+        Assert.Equal($"to be derived from submissions/accepted ({key})", limits.TimeLimitSource);
     }
+
+    [Theory]
+    [InlineData(0.31, 2, 1, 1)]      // 0.62 s rounds up to 1 s
+    [InlineData(0.3, 2, 0.1, 0.6)]   // exactly 0.6 s: not rounded to 0.7 by a floating-point hair
+    [InlineData(0.61, 2, 0.5, 1.5)]  // 1.22 s rounds up to 1.5 s
+    [InlineData(0.01, 5, 1, 1)]      // at least one step
+    [InlineData(1.2, 5, 1, 6)]
+    public void Derived_limit_is_the_slowest_run_times_the_multiplier_rounded_up_to_the_resolution(double slowest, double multiplier, double resolution, double limit) =>
+        Assert.Equal(TimeSpan.FromSeconds(limit),
+            new TimeMultipliers(multiplier, 1.5, TimeSpan.FromSeconds(resolution), "test").LimitFor(TimeSpan.FromSeconds(slowest)));
+
+    [Fact]
+    public void Derived_limit_description_says_where_it_came_from() =>
+        Assert.Equal("derived: slowest accepted 0.31 s (submissions/accepted/a.cpp) x 2 = 0.62 s, rounded up to 1 s",
+            new DerivedTimeLimit(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.31), "submissions/accepted/a.cpp", 2, TimeSpan.FromSeconds(1), []).Description);
 
     [Theory]
     [InlineData("limits:\n  time_limit: 3\n  time_multiplier: 5\n", null, 3)]

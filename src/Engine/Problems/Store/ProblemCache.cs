@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Judge.Engine.Judging;
 using Microsoft.Extensions.Logging;
 
 namespace Judge.Engine.Problems.Store;
@@ -11,8 +12,11 @@ namespace Judge.Engine.Problems.Store;
 /// keeps judging against the version it started with. A version whose hash is already current (or already rejected) is
 /// neither copied nor loaded again. A rejected version is logged and listed in <see cref="Errors"/>, and the last good
 /// version of that problem stays in use. Versions replaced or removed are deleted after <c>keepReplaced</c>.
+/// A version that states no time limit is offered once its limit is derived (<see cref="TimeLimitDerivation"/>, in the
+/// background, once per version); meanwhile it is listed in <see cref="Deriving"/> and the last good version, if any,
+/// stays in use. Without a derivation such a version is rejected.
 /// </remarks>
-public sealed partial class ProblemCache : IProblemSource
+public sealed partial class ProblemCache : IProblemSource, IDisposable
 {
     private readonly IProblemPackageStore store;
     private readonly PackageLimits limits;
@@ -25,13 +29,18 @@ public sealed partial class ProblemCache : IProblemSource
     private readonly ConcurrentDictionary<string, DateTimeOffset> unknownLookups = new(StringComparer.Ordinal);
     private volatile Snapshot snapshot = Snapshot.Empty;
     private bool scannedCache; // guarded by gate
+    private readonly TimeLimitDerivation? derivation;
+    private readonly ConcurrentDictionary<string, Derivation> deriving = new(StringComparer.Ordinal); // written under gate
+    private readonly CancellationTokenSource disposed = new();
 
     /// <summary>A cache of <paramref name="store"/>'s problems under <paramref name="cacheDirectory"/>.</summary>
     /// <param name="keepReplaced">How long a replaced or removed version stays on disk for submissions still judging with it.</param>
     /// <param name="unknownLookupInterval">How soon an id that the store did not have may be looked up there again.</param>
+    /// <param name="derivation">Derives the time limits packages do not state; <c>null</c> rejects such packages.</param>
     public ProblemCache(IProblemPackageStore store, string cacheDirectory, PackageLimits limits, TimeProvider time, ILogger logger,
-        TimeSpan keepReplaced, TimeSpan unknownLookupInterval)
+        TimeSpan keepReplaced, TimeSpan unknownLookupInterval, TimeLimitDerivation? derivation = null)
     {
+        this.derivation = derivation;
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
         this.store = store;
         this.limits = limits;
@@ -54,6 +63,31 @@ public sealed partial class ProblemCache : IProblemSource
     /// <summary>The latest rejected version of each problem whose package is broken, naming the problem and the file; a
     /// problem listed here may still be offered in its last good version.</summary>
     public IReadOnlyList<ProblemFormatException> Errors => snapshot.Errors;
+
+    /// <summary>Problems whose time limit is being derived and that have no version in use yet, by id order.</summary>
+    public IReadOnlyCollection<string> Deriving =>
+        deriving.Keys.Where(id => !snapshot.Current.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The problem; while the time limit of its latest version is being derived and no version is in use yet,
+    /// waits for the derivation (bounded by the derivation's own timeout and <paramref name="cancellationToken"/>).</summary>
+    public async Task<Problem?> WhenReadyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await FindAsync(id, cancellationToken) is { } problem)
+            return problem;
+        while (id is not null && Find(id) is null && deriving.TryGetValue(id, out var running) && !running.Done.IsCompleted)
+            await running.Done.WaitAsync(cancellationToken);
+        return Find(id!);
+    }
+
+    /// <summary>Completes once no time limit is being derived (derivations started meanwhile included).</summary>
+    public async Task WhenDerivedAsync(CancellationToken cancellationToken = default)
+    {
+        while (deriving.Values.Select(d => d.Done).Where(t => !t.IsCompleted).ToList() is { Count: > 0 } running)
+            await Task.WhenAll(running).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops derivations in progress.</summary>
+    public void Dispose() => disposed.Cancel();
 
     /// <summary>The current version of the problem, or <c>null</c>.</summary>
     public Problem? Find(string id) => id is not null && snapshot.Current.TryGetValue(id, out var entry) ? entry.Problem : null;
@@ -124,6 +158,11 @@ public sealed partial class ProblemCache : IProblemSource
                 }
                 foreach (var gone in rejected.Keys.Where(id => !listed.Contains(id)).ToList())
                     rejected.Remove(gone);
+                foreach (var gone in deriving.Keys.Where(id => !listed.Contains(id)).ToList())
+                {
+                    if (deriving.TryRemove(gone, out var abandoned))
+                        abandoned.Cancel();
+                }
             }
 
             snapshot = new Snapshot(current.ToImmutable(), rejected.ToImmutable());
@@ -155,10 +194,25 @@ public sealed partial class ProblemCache : IProblemSource
         }
         if (rejected.TryGetValue(id, out var known) && known.Hash == hash)
             return;
+        if (deriving.TryGetValue(id, out var running))
+        {
+            if (running.Hash == hash)
+                return; // its limit is being derived
+            if (deriving.TryRemove(id, out var outdated))
+                outdated.Cancel(); // a newer version replaces it
+        }
 
         try
         {
             var entry = await LoadAsync(version, cancellationToken);
+            if (entry.Problem.Limits.DerivesTimeLimit)
+            {
+                if (derivation is null)
+                    throw new ProblemFormatException(id, "problem.yaml",
+                        "the package states no time limit (limits.time_limit, .timelimit or domjudge-problem.ini), and this judge was not set up to derive one");
+                StartDerivation(entry);
+                return;
+            }
             current[id] = entry;
             rejected.Remove(id);
             retired.Remove(entry.VersionDirectory);
@@ -185,6 +239,94 @@ public sealed partial class ProblemCache : IProblemSource
         catch (Exception e) when (e is ProblemStoreException or IOException or UnauthorizedAccessException)
         {
             LogFetchFailed(logger, e, id, store.Location);
+        }
+    }
+
+    /// <summary>Derives the version's time limit in the background; when done, it takes the problem's place (or is rejected)
+    /// unless a newer version came meanwhile.</summary>
+    private void StartDerivation(Entry entry)
+    {
+        var id = entry.Problem.Id;
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(disposed.Token);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new Derivation(entry.Hash, cancel, started.Task);
+        deriving[id] = running;
+        retired.Remove(entry.VersionDirectory);
+        LogDeriving(logger, id, entry.Hash);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                Entry? ready = null;
+                ProblemFormatException? refused = null;
+                try
+                {
+                    ready = entry with { Problem = await derivation!.ApplyAsync(entry.Problem, entry.Hash, cancel.Token) };
+                }
+                catch (ProblemFormatException e)
+                {
+                    refused = e;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+                {
+                    refused = new ProblemFormatException(id, TimeLimitDeriver.AcceptedFolder, $"the time limit could not be derived: {e.Message}");
+                }
+
+                await gate.WaitAsync(disposed.Token);
+                try
+                {
+                    if (!deriving.TryGetValue(id, out var latest) || latest != running)
+                        return; // replaced or removed meanwhile
+                    var current = snapshot.Current.ToBuilder();
+                    var rejected = snapshot.Rejected.ToBuilder();
+                    if (ready is not null)
+                    {
+                        current.TryGetValue(id, out var existing);
+                        current[id] = ready;
+                        rejected.Remove(id);
+                        retired.Remove(ready.VersionDirectory);
+                        if (existing is not null && existing.VersionDirectory != ready.VersionDirectory)
+                            Retire(existing.VersionDirectory);
+                        LogDerived(logger, id, ready.Problem.Limits.TimeLimitSource, entry.Hash);
+                    }
+                    else
+                    {
+                        rejected[id] = new Rejection(refused!, entry.Hash);
+                        LogRejected(logger, refused!.Problem, refused.File, refused.Reason, entry.Hash);
+                    }
+                    snapshot = new Snapshot(current.ToImmutable(), rejected.ToImmutable());
+                    deriving.TryRemove(new KeyValuePair<string, Derivation>(id, running));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // abandoned: a newer version, the package gone, or the cache disposed
+            }
+            finally
+            {
+                started.TrySetResult();
+                cancel.Dispose();
+            }
+        });
+    }
+
+    /// <summary>A derivation in progress.</summary>
+    private sealed record Derivation(string Hash, CancellationTokenSource Source, Task Done)
+    {
+        public void Cancel()
+        {
+            try
+            {
+                Source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // already over
+            }
         }
     }
 
@@ -233,6 +375,8 @@ public sealed partial class ProblemCache : IProblemSource
         if (!Directory.Exists(CacheDirectory))
             return;
         var inUse = snapshot.Current.Values.Select(e => e.VersionDirectory).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, running) in deriving)
+            inUse.Add(Path.Combine(CacheDirectory, id, running.Hash));
         foreach (var problem in new DirectoryInfo(CacheDirectory).EnumerateDirectories())
         {
             foreach (var version in problem.EnumerateDirectories())
@@ -282,6 +426,12 @@ public sealed partial class ProblemCache : IProblemSource
         public IReadOnlyList<Problem> Problems { get; } = current.Values.Select(e => e.Problem).ToList();
         public IReadOnlyList<ProblemFormatException> Errors { get; } = rejected.Values.Select(r => r.Error).ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Problem {Problem} states no time limit: deriving it from its accepted submissions (version {Hash})")]
+    private static partial void LogDeriving(ILogger logger, string problem, string hash);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Problem {Problem} offered with the time limit {Source} (version {Hash})")]
+    private static partial void LogDerived(ILogger logger, string problem, string source, string hash);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Problem {Problem} loaded from {Location} (version {Hash})")]
     private static partial void LogLoaded(ILogger logger, string problem, string hash, string location);

@@ -28,6 +28,15 @@ public sealed class ProblemCacheTests : IDisposable
         Directory.Delete(cacheDirectory, recursive: true);
     }
 
+    /// <summary>A minimal package with its time limit (<c>.timelimit</c>): one that states none needs a derivation, which
+    /// this cache (no sandbox) does not have.</summary>
+    private string Package(string id, string? problemYaml = null)
+    {
+        var path = packages.Package(id, problemYaml);
+        packages.Write($"{id}/.timelimit", "1");
+        return path;
+    }
+
     private void Answer(string id, string answer) => packages.Write($"{id}/data/sample/1.ans", answer);
 
     private static string ReadAnswer(Problem problem) => File.ReadAllText(problem.Tests[0].AnswerPath);
@@ -35,7 +44,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_problem_is_judged_from_its_content_hash_directory_not_from_the_source()
     {
-        packages.Package("alpha", "name: Alpha\n");
+        Package("alpha", "name: Alpha\n");
 
         await cache.RefreshAsync();
 
@@ -48,7 +57,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_problem_edited_on_disk_is_picked_up_without_a_restart_and_the_old_version_stays_for_judging_in_flight()
     {
-        packages.Package("alpha");
+        Package("alpha");
         await cache.RefreshAsync();
         var before = cache.Find("alpha")!;
         var oldHash = cache.ContentHash("alpha");
@@ -66,7 +75,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task An_unchanged_package_is_neither_copied_nor_rewritten_again()
     {
-        packages.Package("alpha");
+        Package("alpha");
         await cache.RefreshAsync();
         var answer = cache.Find("alpha")!.Tests[0].AnswerPath;
         var written = File.GetLastWriteTimeUtc(answer);
@@ -83,7 +92,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_broken_edit_is_rejected_naming_the_file_and_the_last_good_version_stays_in_use()
     {
-        packages.Package("alpha", "name: Alpha\n");
+        Package("alpha", "name: Alpha\n");
         await cache.RefreshAsync();
         var good = cache.ContentHash("alpha");
 
@@ -107,7 +116,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_broken_new_package_is_not_offered()
     {
-        packages.Package("alpha");
+        Package("alpha");
         packages.Write("broken/problem.yaml", "name: Broken\n");
 
         await cache.RefreshAsync();
@@ -122,7 +131,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_link_that_leads_out_of_the_package_is_rejected_in_the_copy_too()
     {
-        packages.Package("alpha");
+        Package("alpha");
         packages.Write("secret.txt", "not for submissions");
         File.Delete(packages.PathOf("alpha/data/sample/1.ans"));
         File.CreateSymbolicLink(packages.PathOf("alpha/data/sample/1.ans"), "../../../secret.txt");
@@ -138,7 +147,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_file_judging_does_not_read_never_blocks_the_package_whatever_its_name()
     {
-        packages.Package("alpha");
+        Package("alpha");
         packages.Write("alpha/submissions/accepted/odd\\name.py", "print(1)");
         packages.Write("alpha/submissions/accepted/fine.py", "print(1)");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [packages.PathOf("alpha/submissions/pipe")]))
@@ -160,7 +169,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_judged_file_with_a_backslash_in_its_name_still_blocks_the_package()
     {
-        packages.Package("alpha");
+        Package("alpha");
         packages.Write("alpha/data/secret/a\\b.in", "1");
 
         await cache.RefreshAsync();
@@ -172,7 +181,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task Test_files_linked_between_groups_are_judged_from_the_copy_of_the_file_they_lead_to()
     {
-        packages.Package("alpha");
+        Package("alpha");
         Directory.CreateDirectory(packages.PathOf("alpha/data/secret"));
         File.CreateSymbolicLink(packages.PathOf("alpha/data/secret/1.in"), "../sample/1.in");
         File.CreateSymbolicLink(packages.PathOf("alpha/data/secret/1.ans"), "../sample/1.ans");
@@ -187,10 +196,24 @@ public sealed class ProblemCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_package_stating_no_time_limit_is_rejected_by_a_cache_that_cannot_derive_one()
+    {
+        packages.Package("nolimit", "name: No limit\n");
+
+        await cache.RefreshAsync();
+
+        Assert.Null(cache.Find("nolimit"));
+        Assert.Empty(cache.Deriving);
+        var error = Assert.Single(cache.Errors);
+        Assert.Equal(("nolimit", "problem.yaml"), (error.Problem, error.File));
+        Assert.Contains("states no time limit", error.Reason);
+    }
+
+    [Fact]
     public async Task A_package_directory_that_is_a_link_to_one_elsewhere_is_offered()
     {
         using var elsewhere = new PackageBuilder();
-        elsewhere.Package("linked", "name: Linked\n");
+        elsewhere.Package("linked", "name: Linked\nlimits:\n  time_limit: 1\n");
         Directory.CreateSymbolicLink(packages.PathOf("linked"), elsewhere.PathOf("linked"));
 
         await cache.RefreshAsync();
@@ -202,8 +225,8 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_package_deleted_from_disk_is_no_longer_offered_and_its_files_go_after_the_keeping_time()
     {
-        packages.Package("alpha");
-        packages.Package("beta");
+        Package("alpha");
+        Package("beta");
         await cache.RefreshAsync();
         var alpha = cache.Find("alpha")!;
 
@@ -226,7 +249,7 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_replaced_version_is_deleted_after_the_keeping_time_unless_it_is_current_again()
     {
-        packages.Package("alpha");
+        Package("alpha");
         await cache.RefreshAsync();
         var first = cache.Find("alpha")!.Directory;
         var firstTime = File.GetLastWriteTimeUtc(packages.PathOf("alpha/data/sample/1.ans"));
@@ -250,9 +273,9 @@ public sealed class ProblemCacheTests : IDisposable
     [Fact]
     public async Task A_problem_added_after_start_is_found_when_a_submission_names_it()
     {
-        packages.Package("alpha");
+        Package("alpha");
         await cache.RefreshAsync();
-        packages.Package("gamma", "name: Gamma\n");
+        Package("gamma", "name: Gamma\n");
 
         Assert.Null(cache.Find("gamma"));
         Assert.Equal("Gamma", (await cache.FindAsync("gamma"))?.Name);
