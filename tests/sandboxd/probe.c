@@ -59,13 +59,17 @@ int main(int argc, char **argv)
         close(adj);
         if (argc > 3)
             usleep((useconds_t)atol(argv[3]) * 1000); /* time for the driver to stop the slot */
-        int fd = (int)syscall(SYS_memfd_create, "hog", 0);
-        if (fd < 0) { printf("memfd_create: %s\n", strerror(errno)); return 4; }
         static char chunk[64 << 10]; /* small: the program's own RSS stays far below the slot's */
         memset(chunk, 7, sizeof chunk);
         long mib = atol(a), i;
-        for (i = 0; i < mib * 16; i++)
+        int fd = -1;
+        for (i = 0; i < mib * 16; i++) {
+            if (i % 512 == 0 && (fd = (int)syscall(SYS_memfd_create, "hog", 0)) < 0) { /* 32 MiB each: under fsize */
+                printf("memfd_create: %s\n", strerror(errno));
+                return 4;
+            }
             if (write(fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk) break;
+        }
         printf("wrote %ld MiB\n", i / 16);
         return 0;
     }

@@ -38,11 +38,13 @@ public sealed record Java : Language
     {
         var heapMiB = Math.Max(16, (limits.MemoryBytes - RuntimeOverheadBytes) / MiB);
         var stackMiB = Math.Clamp(heapMiB / 4, 8, 256);
-        // The JVM's own warnings (unified logging) go to stdout by default, where they would corrupt the answer.
-        // ExitOnOutOfMemoryError: the first OutOfMemoryError in any thread ends the JVM at once (exit 3, "Terminating due
-        // to java.lang.OutOfMemoryError: ..." on stderr), not a thread of it while the rest hangs on into a time limit.
+        // The JVM's own warnings (unified logging) and messages (DisplayVMOutputToStderr) go to stdout by default, where
+        // they would corrupt the answer. ExitOnOutOfMemoryError: the first OutOfMemoryError in any thread ends the JVM at
+        // once (exit 3, "Terminating due to java.lang.OutOfMemoryError: ...", a VM message: on stderr only with
+        // DisplayVMOutputToStderr), not a thread of it while the rest hangs on into a time limit.
         return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
-            "-XX:+ExitOnOutOfMemoryError", "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", ".", layout.EntryPoint];
+            "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "-cp", ".", layout.EntryPoint];
     }
 
     /// <summary>The JVM reserves far more address space than it uses and runs a dozen threads: no address-space cap, room for its own overhead.</summary>

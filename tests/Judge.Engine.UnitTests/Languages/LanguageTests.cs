@@ -61,6 +61,7 @@ public class LanguageTests
         Assert.Equal("A", command[^1]);
         Assert.Contains("-Xlog:all=warning:stderr", command); // JVM warnings never land in the answer
         Assert.Contains("-XX:+ExitOnOutOfMemoryError", command); // a full heap ends the JVM at once, in any thread
+        Assert.Contains("-XX:+DisplayVMOutputToStderr", command); // ... and says so on stderr, where it is recognised
         Assert.False(limits.LimitAddressSpace);
         Assert.Equal(256 * MiB + java.RuntimeOverheadBytes, limits.MemoryBytes);
     }
