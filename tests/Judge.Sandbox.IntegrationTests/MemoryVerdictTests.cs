@@ -50,7 +50,7 @@ public class MemoryVerdictTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Cpp_new_of_a_huge_block_gets_MLE_not_RE()
+    public async Task Cpp_new_of_a_huge_block_gets_MLE_not_RE_even_after_debug_output_on_stderr()
     {
         var report = await JudgeAsync(new Cpp17(), """
             #include <cstdio>
@@ -58,6 +58,8 @@ public class MemoryVerdictTests(ITestOutputHelper output)
             int main() {
                 long long a, b;
                 if (std::scanf("%lld %lld", &a, &b) != 2) return 1;
+                for (int i = 0; i < 1000; i++) std::fprintf(stderr, "debug line %4d\n", i); // 16 KB before the abort's words
+                std::fflush(stderr);
                 size_t n = (size_t)(a + b) << 45;
                 char *p = new char[n];
                 std::memset(p, 1, n);
