@@ -484,9 +484,15 @@ def oom_score_adj_lowered_still_mle_and_the_slot_survives(c):
     before = slot_pids(c.d)
     r = c.run(["/work/probe", "oomadj", "1024"], mem_bytes=64 << 20)
     expect(r, "mle")
-    assert "cannot lower" not in (r["out"] or ""), r
+    assert (r["out"] or "").startswith("oom_score_adj lowered") or not ADJ_FLOOR_ZERO, r
     assert all(alive(p) for p in before), (before, slot_pids(c.d))
     expect(c.run(["/work/probe", "hello", "after"]), "ok")
+
+
+# Whether a process may lower its oom_score_adj to 0 here: the floor is inherited from the process that last set the
+# score with CAP_SYS_RESOURCE (a kubelet, a systemd unit's OOMScoreAdjust=); in the cgroup v2 VM it is not 0, and the
+# attack is moot there (its program's score stays high), so only the verdict and the slot's survival are checked.
+ADJ_FLOOR_ZERO = open("/proc/self/oom_score_adj").read().strip() == "0"
 
 
 def _cmdline(pid):

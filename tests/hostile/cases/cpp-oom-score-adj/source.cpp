@@ -11,10 +11,10 @@ using namespace std;
 // Prints the correct answer of the 'hostile' problem (A+B).
 static void answer() { long long a, b; cin >> a >> b; cout << a + b << "\n" << flush; }
 int main() {
-    // oom_score_adj 1000 was set for us; 0 is the floor an unprivileged process may return to
+    // oom_score_adj 1000 was set for us; an unprivileged process may return to the floor it inherited (0 unless a
+    // privileged parent such as a kubelet set one)
     int adj = open("/proc/self/oom_score_adj", O_WRONLY);
-    if (adj < 0 || write(adj, "0", 1) != 1) { puts("could not lower oom_score_adj"); return 0; }
-    close(adj);
+    if (adj >= 0 && write(adj, "0", 1) == 1) fputs("oom_score_adj lowered\n", stderr);
     // memory in no process's RSS: the program itself looks smaller to the OOM killer than any other process
     static char chunk[64 << 10];
     memset(chunk, 7, sizeof chunk);
