@@ -555,17 +555,22 @@ def kernel_oom_kill_picks_the_run_never_the_slot(c):
 
 @test
 def slots_wait_outside_the_cgroups_of_runs(c):
-    # each idle slot's next-run process already sits in a run cgroup; the slot itself never does
-    time.sleep(0.2)
-    for pid in slot_pids(c.d):
-        own = read("/proc/%d/cgroup" % pid)
-        assert "/run-" not in own, (pid, own)
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            kids = f.read().split()
-        for kid in kids:
-            theirs = [l for l in read("/proc/%s/cgroup" % kid).splitlines()
-                      if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
-            assert theirs and all("/run-" in l for l in theirs), (kid, theirs)
+    # each idle slot's next-run process moves itself into a run cgroup (just after it is forked); the slot never does
+    def where(pid):
+        return [l for l in read("/proc/%s/cgroup" % pid).splitlines()
+                if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
+    deadline = time.time() + 5 * SLOW
+    while True:
+        waiting = []
+        for pid in slot_pids(c.d):
+            assert all("/run-" not in l for l in where(pid)), (pid, where(pid))
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                waiting += [(kid, where(kid)) for kid in f.read().split()]
+        outside = [(kid, theirs) for kid, theirs in waiting if not theirs or not all("/run-" in l for l in theirs)]
+        if waiting and not outside:
+            break
+        assert time.time() < deadline, ("next-run processes outside run cgroups", outside or "none waiting")
+        time.sleep(0.05)
 
 
 @test
