@@ -50,7 +50,8 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "mkdir -p '%s'", run);
         if (system(cmd) != 0) return 2;
     }
-    const char *v2files[] = { "memory.max", "memory.swap.max", "pids.max", "cgroup.procs", "memory.current" };
+    const char *v2files[] = { "memory.max", "memory.swap.max", "memory.oom.group", "pids.max", "cgroup.procs",
+                              "memory.current" };
     for (size_t i = 0; i < sizeof v2files / sizeof *v2files; i++)
         put(run, v2files[i], "");
     put(run, "cpu.stat", "usage_usec 1234\nuser_usec 1000\nsystem_usec 234\n");
@@ -60,13 +61,15 @@ int main(int argc, char **argv)
     g_ndirs = 1;
     snprintf(g_base[0], sizeof g_base[0], "%s", base);
     check(cg_run_create(5, &lim, &h, err, sizeof err) == 0 && h.n == 1 && h.v2 == 1, "v2 cg_run_create");
-    check_file(run, "memory.max", "1048576");
+    check_file(run, "memory.max", "68157440"); /* 1 MiB + the 64 MiB headroom */
     check_file(run, "memory.swap.max", "0");
-    check_file(run, "pids.max", "8"); /* nproc 7 + the slot waiting in the cgroup */
+    check_file(run, "memory.oom.group", "1");
+    check_file(run, "pids.max", "7"); /* nproc: the slot is not in the cgroup */
     check(cg_cpu_us(&h) == 1234, "v2 cpu.stat usage_usec");
     long long peak = 0, oom = 0;
     cg_mem_final(&h, &peak, &oom);
     check(peak == 5000000 && oom == 2, "v2 memory.peak / memory.events oom_kill");
+    check(cg_oom_kills(&h) == 2, "v2 memory.events oom_kill while running");
     check(cg_join(&h) == 0, "v2 join");
     check_file(run, "cgroup.procs", "0");
     check(cg_procs_count(&h) == 0, "v2 procs count (no newline)");
@@ -95,14 +98,20 @@ int main(int argc, char **argv)
     g_memsw = 1;
     check(cg_run_create(6, &lim, &h, err, sizeof err) == 0 && h.n == 3 && h.v2 == 0, "v1 cg_run_create");
     snprintf(run, sizeof run, "%s/run-6", g_base[0]);
-    check_file(run, "memory.limit_in_bytes", "1048576");
-    check_file(run, "memory.memsw.limit_in_bytes", "1048576");
+    check_file(run, "memory.limit_in_bytes", "68157440");
+    check_file(run, "memory.memsw.limit_in_bytes", "68157440");
     snprintf(run, sizeof run, "%s/run-6", g_base[2]);
-    check_file(run, "pids.max", "8"); /* nproc 7 + the slot waiting in the cgroup */
+    check_file(run, "pids.max", "7");
     check(cg_cpu_us(&h) == 2500, "v1 cpuacct.usage ns -> us");
     peak = oom = 0;
     cg_mem_final(&h, &peak, &oom);
     check(peak == 7000000 && oom == 1, "v1 max_usage_in_bytes / oom_control oom_kill");
+    check(cg_oom_kills(&h) == 1, "v1 memory.oom_control oom_kill while running");
+
+    /* the ceiling: 64 MiB of headroom up to 256 MiB, a quarter above; never an overflow */
+    check(cg_mem_ceiling(1 << 20) == (1 << 20) + (64 << 20), "ceiling of 1 MiB");
+    check(cg_mem_ceiling(1LL << 30) == (1LL << 30) + (1LL << 28), "ceiling of 1 GiB");
+    check(cg_mem_ceiling(MEM_CEILING_MAX - 1) == MEM_CEILING_MAX, "ceiling of a huge limit");
     check(cg_join(&h) == 0, "v1 join");
     for (int i = 0; i < 3; i++) {
         snprintf(run, sizeof run, "%s/run-6", g_base[i]);

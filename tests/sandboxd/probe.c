@@ -12,6 +12,7 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -47,6 +48,35 @@ int main(int argc, char **argv)
             memset(p, 1, 1 << 20);
         }
         printf("allocated %ld MiB\n", mib);
+        return 0;
+    }
+    if (!strcmp(m, "oomadj")) {
+        /* Lowers its own oom_score_adj back to 0 (allowed down to the floor the daemon was started with: 0 unless a
+         * privileged parent set one, as a kubelet does), then fills memfds with write(): the memory is charged to the
+         * run's cgroup but counted in no process's RSS, so an OOM killer choosing by RSS among the cgroup's processes
+         * would pick the slot, were it one of them. */
+        int adj = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (adj < 0 || write(adj, "0", 1) != 1)
+            printf("oom_score_adj kept: %s\n", strerror(errno));
+        else
+            printf("oom_score_adj lowered\n");
+        fflush(stdout);
+        if (adj >= 0)
+            close(adj);
+        if (argc > 3)
+            usleep((useconds_t)atol(argv[3]) * 1000); /* time for the driver to stop the slot */
+        static char chunk[64 << 10]; /* small: the program's own RSS stays far below the slot's */
+        memset(chunk, 7, sizeof chunk);
+        long mib = atol(a), i;
+        int fd = -1;
+        for (i = 0; i < mib * 16; i++) {
+            if (i % 512 == 0 && (fd = (int)syscall(SYS_memfd_create, "hog", 0)) < 0) { /* 32 MiB each: under fsize */
+                printf("memfd_create: %s\n", strerror(errno));
+                return 4;
+            }
+            if (write(fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk) break;
+        }
+        printf("wrote %ld MiB\n", i / 16);
         return 0;
     }
     if (!strcmp(m, "forkbomb")) {

@@ -272,7 +272,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             Environment = language.Environment,
             Limits = limits,
         }, cancellationToken);
-        var kept = CappedFile.ReadText(stderr, StderrKeptBytes);
+        var kept = CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
         return new Run(result, stdout, kept);
     }
@@ -374,7 +374,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             Flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
         };
         var interaction = await interactor.InteractAsync(submission, request, cancellationToken);
-        var kept = CappedFile.ReadText(stderr, StderrKeptBytes);
+        var kept = CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
 
         var result = interaction.Submission;

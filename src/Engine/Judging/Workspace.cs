@@ -59,4 +59,20 @@ internal static class CappedFile
         var text = EscapedUtf8.Decode(buffer.AsSpan(0, read), cut: info.Length > maxBytes);
         return info.Length > maxBytes ? text + "\n[output truncated]" : text;
     }
+
+    /// <summary>The last <paramref name="maxBytes"/> bytes of the file as text: where a runtime's last words (an uncaught
+    /// <c>std::bad_alloc</c>, a traceback ending in <c>MemoryError</c>) are, after whatever the program printed before.</summary>
+    public static string ReadTail(string path, int maxBytes)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+            return "";
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.None);
+        var start = Math.Max(0, stream.Length - maxBytes);
+        stream.Seek(start, SeekOrigin.Begin);
+        var buffer = new byte[stream.Length - start];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        return start > 0 ? "[earlier output left out]\n" + text : text;
+    }
 }

@@ -16,7 +16,9 @@ public sealed record Java : Language
     /// <summary>The virtual machine; override with <c>Judge:Languages:java:Runtime</c>.</summary>
     public string Runtime { get; init; } = "/usr/bin/java";
 
-    /// <summary>Memory the JVM needs besides the heap (code cache, metaspace, thread stacks), granted on top of the problem's limit.</summary>
+    /// <summary>Memory the JVM needs besides the heap (code cache, metaspace, thread stacks), granted on top of the problem's
+    /// limit: the heap (<c>-Xmx</c>) is the problem's limit and sits this far below the run's, so a full heap ends in the
+    /// JVM's own <c>OutOfMemoryError</c> (MLE) rather than in the sandbox's kill.</summary>
     public long RuntimeOverheadBytes { get; init; } = 64 * MiB;
 
     public override IReadOnlyList<string> VersionCommand => [Compiler, "-version"];
@@ -36,9 +38,13 @@ public sealed record Java : Language
     {
         var heapMiB = Math.Max(16, (limits.MemoryBytes - RuntimeOverheadBytes) / MiB);
         var stackMiB = Math.Clamp(heapMiB / 4, 8, 256);
-        // The JVM's own warnings (unified logging) go to stdout by default, where they would corrupt the answer.
+        // The JVM's own warnings (unified logging) and messages (DisplayVMOutputToStderr) go to stdout by default, where
+        // they would corrupt the answer. ExitOnOutOfMemoryError: the first OutOfMemoryError in any thread ends the JVM at
+        // once (exit 3, "Terminating due to java.lang.OutOfMemoryError: ...", a VM message: on stderr only with
+        // DisplayVMOutputToStderr), not a thread of it while the rest hangs on into a time limit.
         return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
-            "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", ".", layout.EntryPoint];
+            "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "-cp", ".", layout.EntryPoint];
     }
 
     /// <summary>The JVM reserves far more address space than it uses and runs a dozen threads: no address-space cap, room for its own overhead.</summary>
@@ -50,7 +56,11 @@ public sealed record Java : Language
         StackBytes = limits.StackBytes ?? 64 * MiB,
     };
 
-    public override bool IsOutOfMemory(string stderr) => stderr.Contains("java.lang.OutOfMemoryError", StringComparison.Ordinal);
+    /// <summary>An <c>OutOfMemoryError</c> of the heap, metaspace, direct buffers or an array too large for the VM, but not
+    /// "unable to create native thread": that one is the process limit (too many threads), a run-time error.</summary>
+    public override bool IsOutOfMemory(string stderr) =>
+        stderr.Contains("java.lang.OutOfMemoryError", StringComparison.Ordinal) &&
+        !stderr.Contains("java.lang.OutOfMemoryError: unable to create native thread", StringComparison.Ordinal);
 
     public override string SelfTestSource => """
         import java.util.Scanner;

@@ -32,7 +32,10 @@ public abstract record Language
     /// <summary>Sandbox limits for a run, derived from the problem's limits (runtimes with their own overhead adjust them).</summary>
     public virtual SandboxLimits RunLimits(SandboxLimits limits) => limits;
 
-    /// <summary>Whether the program's standard error shows that its runtime ran out of memory.</summary>
+    /// <summary>Whether the program's standard error shows that its runtime ran out of memory (a failed allocation it
+    /// reports on its own, before the sandbox's memory limit is reached); a failed run that shows it is MLE, not RE.</summary>
+    /// <remarks>Only a run that failed is asked (<see cref="Verdicts.VerdictRules.ForRun"/>): a contestant who prints
+    /// such a text themselves can only turn their RE into MLE, which is still a rejection.</remarks>
     public virtual bool IsOutOfMemory(string stderr) => false;
 
     /// <summary>The environment of compiles and runs.</summary>

@@ -24,6 +24,11 @@ public abstract record NativeLanguage : Language
         [Compiler, .. Flags, "-o", layout.EntryPoint, layout.SourceFileName, "-lm"];
 
     public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => ["./" + layout.EntryPoint];
+
+    /// <summary>What libstdc++ prints when an uncaught <c>std::bad_alloc</c> (a <c>new</c> the system cannot serve, such
+    /// as one far larger than the machine) ends the program with SIGABRT.</summary>
+    internal static bool IsUncaughtBadAlloc(string stderr) =>
+        stderr.Contains("terminate called after throwing an instance of 'std::bad_alloc'", StringComparison.Ordinal);
 }
 
 /// <summary>C++17 with GNU extensions (g++).</summary>
@@ -35,6 +40,7 @@ public sealed record Cpp17 : NativeLanguage
     public override IReadOnlyList<string> Flags { get; init; } = ["-std=gnu++17", "-O2", "-DONLINE_JUDGE", "-pipe"];
     protected override string SourceFileName => "main.cpp";
     public override string SelfTestSource => CppSelfTest;
+    public override bool IsOutOfMemory(string stderr) => IsUncaughtBadAlloc(stderr);
 
     internal const string CppSelfTest = """
         #include <iostream>
@@ -51,6 +57,7 @@ public sealed record Cpp20 : NativeLanguage
     public override IReadOnlyList<string> Flags { get; init; } = ["-std=gnu++20", "-O2", "-DONLINE_JUDGE", "-pipe"];
     protected override string SourceFileName => "main.cpp";
     public override string SelfTestSource => Cpp17.CppSelfTest;
+    public override bool IsOutOfMemory(string stderr) => IsUncaughtBadAlloc(stderr);
 }
 
 /// <summary>C11 with GNU extensions (gcc).</summary>

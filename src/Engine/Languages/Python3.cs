@@ -3,7 +3,7 @@ using Judge.Engine.Sandbox;
 namespace Judge.Engine.Languages;
 
 /// <summary>A Python 3 interpreter. "Compiling" byte-compiles the script so syntax errors are compilation errors.</summary>
-public abstract record PythonLanguage : Language
+public abstract partial record PythonLanguage : Language
 {
     /// <summary>The interpreter; override with <c>Judge:Languages:&lt;id&gt;:Runtime</c>.</summary>
     public abstract string Runtime { get; init; }
@@ -28,7 +28,12 @@ public abstract record PythonLanguage : Language
     // a problem's include/ modules next to main.py can be imported); -S would drop site-packages such as numpy if installed.
     public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) => [Runtime, "-E", "-s", "-B", layout.EntryPoint];
 
-    public override bool IsOutOfMemory(string stderr) => stderr.Contains("MemoryError", StringComparison.Ordinal);
+    /// <summary>An uncaught <c>MemoryError</c>: the traceback's last line (an allocation the system refused, such as
+    /// <c>[0] * 10**12</c>).</summary>
+    public override bool IsOutOfMemory(string stderr) => UncaughtMemoryError().IsMatch(stderr);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^MemoryError\b", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex UncaughtMemoryError();
 
     public override IReadOnlyDictionary<string, string> Environment { get; } =
         new Dictionary<string, string>(SandboxRequest.DefaultEnvironment) { ["PYTHONIOENCODING"] = "utf-8" };

@@ -11,11 +11,14 @@ public sealed record SandboxLimits
     /// <summary>Wall-clock limit; <c>null</c> means three times the CPU limit plus one second.</summary>
     public TimeSpan? WallTime { get; init; }
 
-    /// <summary>Memory of the whole run, in bytes.</summary>
+    /// <summary>Memory of the whole run, in bytes: a run whose measured peak passes it is a memory limit exceeded.</summary>
     public long MemoryBytes { get; init; } = 256 * MiB;
 
-    /// <summary>Whether the address space is capped at <see cref="MemoryBytes"/> too (off for runtimes that reserve far more than they use, like the JVM).</summary>
-    public bool LimitAddressSpace { get; init; } = true;
+    /// <summary>Whether the address space is capped at <see cref="MemoryBytes"/> too (RLIMIT_AS); off by default and used by
+    /// nothing: the isolating sandbox's memory cgroup is the limit, while an address-space cap breaks runtimes that reserve
+    /// far more than they use (the JVM) and turns running out of memory into a failed allocation, a crash, instead of a
+    /// memory limit exceeded.</summary>
+    public bool LimitAddressSpace { get; init; }
 
     /// <summary>Stack size; <c>null</c> means equal to <see cref="MemoryBytes"/>.</summary>
     public long? StackBytes { get; init; }

@@ -5,9 +5,12 @@ namespace Judge.Engine.Verdicts;
 
 /// <summary>The one place that turns a sandboxed run and its check into a verdict.</summary>
 /// <remarks>
-/// Precedence, first match wins: IE (the sandbox failed) &gt; TLE &gt; MLE &gt; OLE &gt; RE &gt; the checker's answer
-/// (AC, WA, PE; a checker failure is IE). The checker runs only on a clean run, so a program that prints the right
-/// answer and then crashes is RE.
+/// Precedence, first match wins: IE (the sandbox failed) &gt; MLE &gt; TLE &gt; OLE &gt; RE &gt; the checker's answer
+/// (AC, WA, PE; a checker failure is IE). MLE comes first: a program that needed more memory than its limit is MLE
+/// however it then ended (the sandbox reports a peak above the limit first, even when the program also ran out of
+/// time), and a crash that its runtime reports as running out of memory (C++ <c>std::bad_alloc</c>, Python
+/// <c>MemoryError</c>, Java <c>OutOfMemoryError</c>: <see cref="Languages.Language.IsOutOfMemory"/>) is MLE, not RE.
+/// The checker runs only on a clean run, so a program that prints the right answer and then crashes is RE.
 /// </remarks>
 public static class VerdictRules
 {
@@ -17,24 +20,26 @@ public static class VerdictRules
     /// <summary>The verdict of a run, given the checker's outcome when the run was clean.</summary>
     /// <param name="run">How the run ended.</param>
     /// <param name="check">The checker's outcome; required exactly when <see cref="NeedsCheck"/> holds.</param>
-    /// <param name="outOfMemory">The language recognised an out-of-memory failure of its runtime (Java's OutOfMemoryError).</param>
+    /// <param name="outOfMemory">The program's standard error shows that its runtime ran out of memory
+    /// (<see cref="Languages.Language.IsOutOfMemory"/>). It counts only for a run that failed (non-zero exit or a signal):
+    /// a contestant who prints such a text can at most turn their own RE into MLE, which is still a rejection.</param>
     public static (Verdict Verdict, string? Message) ForRun(SandboxResult run, CheckOutcome? check, bool outOfMemory = false)
     {
         switch (run.Status)
         {
             case SandboxStatus.InternalError:
                 return (Verdict.IE, run.Message ?? "the sandbox failed");
+            case SandboxStatus.MemoryLimitExceeded:
+                return (Verdict.MLE, run.Message);
             case SandboxStatus.CpuTimeLimitExceeded:
             case SandboxStatus.WallTimeLimitExceeded:
                 return (Verdict.TLE, run.Message);
-            case SandboxStatus.MemoryLimitExceeded:
-                return (Verdict.MLE, run.Message);
             case SandboxStatus.OutputLimitExceeded:
                 return (Verdict.OLE, run.Message);
         }
 
-        if (outOfMemory)
-            return (Verdict.MLE, "the runtime ran out of memory");
+        if (outOfMemory && run.Status is SandboxStatus.Signaled or SandboxStatus.NonZeroExit)
+            return (Verdict.MLE, RanOutOfMemory(run));
 
         switch (run.Status)
         {
@@ -62,12 +67,13 @@ public static class VerdictRules
     /// Precedence, first match wins:
     /// <list type="number">
     /// <item>the sandbox failed for either program: IE;</item>
-    /// <item>the submission ran over its time limit: TLE (time limits come first);</item>
+    /// <item>the submission ran over its memory or time limit: MLE, then TLE (resource limits come first, in the order of
+    /// <see cref="ForRun"/>);</item>
     /// <item>the interactor ended first and rejected (exit 43): WA, whatever the submission did afterwards (crash, broken
     /// pipe);</item>
-    /// <item>the submission failed (MLE, RE by exit code or signal) and it ended first, or the interactor did not fail:
-    /// that verdict. Death by SIGPIPE (writing to an interactor that had ended) is no failure of its own: the interactor
-    /// decides;</item>
+    /// <item>the submission failed (RE by exit code or signal, MLE when its runtime reported running out of memory) and it
+    /// ended first, or the interactor did not fail: that verdict. Death by SIGPIPE (writing to an interactor that had
+    /// ended) is no failure of its own: the interactor decides;</item>
     /// <item>the interactor failed (any other exit code, a signal, its own limits): IE, never the submitter's fault;</item>
     /// <item>the interactor's judgement: exit 42 AC, 43 WA.</item>
     /// </list>
@@ -80,13 +86,13 @@ public static class VerdictRules
             return (Verdict.IE, run.Message ?? "the sandbox failed");
         if (interaction.Interactor.Status == SandboxStatus.InternalError)
             return (Verdict.IE, outcome.Message ?? interaction.Interactor.Message ?? "the sandbox failed");
-        if (run.Status is SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded)
-            return (Verdict.TLE, run.Message);
+        if (run.Status is SandboxStatus.MemoryLimitExceeded or SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded)
+            return ForRun(run, null);
         if (interaction.InteractorEndedFirst && outcome.Status == CheckStatus.WrongAnswer)
             return (Verdict.WA, outcome.Message);
 
         var brokenPipe = run.Status == SandboxStatus.Signaled && run.Signal == BrokenPipeSignal;
-        var failed = !brokenPipe && (run.Status != SandboxStatus.Ok || outOfMemory);
+        var failed = !brokenPipe && run.Status != SandboxStatus.Ok;
         if (failed && (!interaction.InteractorEndedFirst || outcome.Status != CheckStatus.JudgeError))
             return ForRun(run, null, outOfMemory);
 
@@ -101,6 +107,11 @@ public static class VerdictRules
 
     /// <summary>SIGPIPE: a write to a pipe nobody reads any more.</summary>
     private const int BrokenPipeSignal = 13;
+
+    private static string RanOutOfMemory(SandboxResult run) =>
+        run.Signal is not null
+            ? $"ran out of memory: its runtime failed to allocate and it was killed by {run.SignalName}"
+            : $"ran out of memory: its runtime failed to allocate and it exited with code {run.ExitCode}";
 
     /// <summary>The verdict of a submission from its test verdicts in run order: the first one that is not AC or SK, else AC.</summary>
     public static Verdict ForSubmission(IEnumerable<Verdict> tests)

@@ -21,11 +21,32 @@ public class LanguageTests
     }
 
     [Fact]
-    public void Native_stack_equals_the_memory_limit()
+    public void Native_stack_equals_the_memory_limit_and_the_address_space_is_not_capped()
     {
         var limits = new Cpp17().RunLimits(new SandboxLimits { MemoryBytes = 512 * MiB });
         Assert.Equal(512 * MiB, limits.EffectiveStackBytes);
-        Assert.True(limits.LimitAddressSpace);
+        Assert.False(limits.LimitAddressSpace); // running out of memory is the cgroup's MLE, not a failed allocation's crash
+        Assert.False(SandboxLimits.Default.LimitAddressSpace);
+    }
+
+    [Fact]
+    public void Cpp_uncaught_bad_alloc_is_recognised_as_running_out_of_memory()
+    {
+        const string abort = "terminate called after throwing an instance of 'std::bad_alloc'\n  what():  std::bad_alloc\n";
+        Assert.True(new Cpp17().IsOutOfMemory(abort));
+        Assert.True(new Cpp20().IsOutOfMemory(abort));
+        Assert.False(new Cpp17().IsOutOfMemory("terminate called after throwing an instance of 'std::bad_array_new_length'\n"));
+        Assert.False(new Cpp17().IsOutOfMemory("terminate called after throwing an instance of 'std::length_error'\n  what():  vector::reserve\n"));
+        Assert.False(new C11().IsOutOfMemory(abort));
+    }
+
+    [Fact]
+    public void Python_uncaught_memory_error_is_recognised_from_the_traceback()
+    {
+        Assert.True(new Python3().IsOutOfMemory("Traceback (most recent call last):\n  File \"main.py\", line 1, in <module>\nMemoryError\n"));
+        Assert.True(new PyPy3().IsOutOfMemory("Traceback (most recent call last):\nMemoryError: out of memory\n"));
+        Assert.False(new Python3().IsOutOfMemory("  File \"main.py\", line 3\n    raise MemoryError\nValueError: x\n"));
+        Assert.False(new Python3().IsOutOfMemory("NoMemoryErrorHere\n"));
     }
 
     [Fact]
@@ -39,6 +60,8 @@ public class LanguageTests
         Assert.Contains("-Xss64m", command);
         Assert.Equal("A", command[^1]);
         Assert.Contains("-Xlog:all=warning:stderr", command); // JVM warnings never land in the answer
+        Assert.Contains("-XX:+ExitOnOutOfMemoryError", command); // a full heap ends the JVM at once, in any thread
+        Assert.Contains("-XX:+DisplayVMOutputToStderr", command); // ... and says so on stderr, where it is recognised
         Assert.False(limits.LimitAddressSpace);
         Assert.Equal(256 * MiB + java.RuntimeOverheadBytes, limits.MemoryBytes);
     }
@@ -61,7 +84,10 @@ public class LanguageTests
     public void Java_out_of_memory_is_recognised_from_stderr()
     {
         Assert.True(new Java().IsOutOfMemory("Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space"));
+        Assert.True(new Java().IsOutOfMemory("Terminating due to java.lang.OutOfMemoryError: Java heap space"));
         Assert.False(new Java().IsOutOfMemory("Exception in thread \"main\" java.lang.StackOverflowError"));
+        // too many threads is the process limit, not memory: a run-time error
+        Assert.False(new Java().IsOutOfMemory("Terminating due to java.lang.OutOfMemoryError: unable to create native thread: possibly out of memory or process/resource limits reached"));
     }
 
     [Fact]

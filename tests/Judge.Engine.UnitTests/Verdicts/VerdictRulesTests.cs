@@ -55,6 +55,31 @@ public class VerdictRulesTests
         Assert.Equal(Verdict.MLE, VerdictRules.ForRun(Run(SandboxStatus.NonZeroExit, exit: 1), null, outOfMemory: true).Verdict);
     }
 
+    [Fact]
+    public void Uncaught_bad_alloc_abort_is_memory_limit_exceeded_not_a_crash()
+    {
+        var (verdict, message) = VerdictRules.ForRun(Run(SandboxStatus.Signaled, signal: 6), null, outOfMemory: true);
+        Assert.Equal(Verdict.MLE, verdict);
+        Assert.Contains("ran out of memory", message);
+        Assert.Contains("SIGABRT", message);
+    }
+
+    [Fact]
+    public void Printing_an_out_of_memory_text_cannot_turn_a_clean_run_into_memory_limit_exceeded()
+    {
+        Assert.Equal(Verdict.AC, VerdictRules.ForRun(Run(SandboxStatus.Ok, exit: 0), CheckOutcome.Accepted, outOfMemory: true).Verdict);
+        Assert.Equal(Verdict.WA, VerdictRules.ForRun(Run(SandboxStatus.Ok, exit: 0), CheckOutcome.Wrong("no"), outOfMemory: true).Verdict);
+    }
+
+    [Fact]
+    public void Memory_limit_comes_before_time_output_and_crash_in_one_precedence()
+    {
+        // the sandbox reports one status, MLE first when the peak passed the limit; the runtime's report only turns a crash
+        Assert.Equal(Verdict.MLE, VerdictRules.ForRun(Run(SandboxStatus.MemoryLimitExceeded), null, outOfMemory: false).Verdict);
+        Assert.Equal(Verdict.OLE, VerdictRules.ForRun(Run(SandboxStatus.OutputLimitExceeded), null, outOfMemory: true).Verdict);
+        Assert.Equal(Verdict.RE, VerdictRules.ForRun(Run(SandboxStatus.Signaled, signal: 6), null, outOfMemory: false).Verdict);
+    }
+
     [Theory]
     [InlineData(CheckStatus.Accepted, Verdict.AC)]
     [InlineData(CheckStatus.WrongAnswer, Verdict.WA)]
@@ -101,6 +126,23 @@ public class VerdictRulesTests
         Assert.Equal((Verdict.RE, "killed by SIGSEGV"), Interaction(Run(SandboxStatus.Signaled, signal: 11), Rejected, interactorFirst: false));
         Assert.Equal(Verdict.RE, Interaction(Run(SandboxStatus.NonZeroExit, exit: 1), InteractorFailed, interactorFirst: false).Verdict);
         Assert.Equal(Verdict.MLE, Interaction(Run(SandboxStatus.MemoryLimitExceeded), Rejected, interactorFirst: false).Verdict);
+    }
+
+    [Fact]
+    public void Submission_over_its_memory_limit_is_memory_limit_exceeded_whatever_the_interactor_did()
+    {
+        Assert.Equal(Verdict.MLE, Interaction(Run(SandboxStatus.MemoryLimitExceeded), Rejected, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.MLE, Interaction(Run(SandboxStatus.MemoryLimitExceeded), InteractorFailed, interactorFirst: true).Verdict);
+        Assert.Equal(Verdict.MLE, Interaction(Run(SandboxStatus.MemoryLimitExceeded), CheckOutcome.Accepted, interactorFirst: true).Verdict);
+    }
+
+    [Fact]
+    public void Interactive_submission_that_only_prints_an_out_of_memory_text_is_judged_by_the_interactor()
+    {
+        Assert.Equal(Verdict.AC, VerdictRules.ForInteraction(
+            new Interaction(Clean, Run(SandboxStatus.NonZeroExit, exit: 42), CheckOutcome.Accepted, false), outOfMemory: true).Verdict);
+        Assert.Equal(Verdict.MLE, VerdictRules.ForInteraction(
+            new Interaction(Run(SandboxStatus.NonZeroExit, exit: 1), Run(SandboxStatus.NonZeroExit, exit: 43), Rejected, false), outOfMemory: true).Verdict);
     }
 
     [Fact]

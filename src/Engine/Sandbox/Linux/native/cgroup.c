@@ -2,7 +2,10 @@
  *
  * Layout: <hierarchy mount>/<root>/judge-<daemon pid>/run-<seq>, created by the daemon for each run and removed
  * after it (rmdir succeeds only when no process is left). v2 also moves the daemon into judge-<pid>/daemon so
- * that judge-<pid> holds no process and may enable controllers for its children. */
+ * that judge-<pid> holds no process and may enable controllers for its children.
+ *
+ * A run's cgroup holds the run's processes only (the slot stays outside, in the daemon's cgroup): the OOM killer of
+ * the run's memory cgroup can pick nothing but the program and what it forked, whatever their oom_score_adj. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -358,6 +361,12 @@ const char *cg_version(void)
     return g_v2 ? "v2" : "v1";
 }
 
+long long cg_mem_ceiling(long long limit)
+{
+    long long headroom = limit / 4 > MEM_HEADROOM_MIN ? limit / 4 : MEM_HEADROOM_MIN;
+    return limit > MEM_CEILING_MAX - headroom ? MEM_CEILING_MAX : limit + headroom;
+}
+
 int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen)
 {
     char name[64];
@@ -383,6 +392,12 @@ int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_ha
         }
         h->n++;
     }
+    /* v2: an OOM kill in the run kills every process of the run at once (the whole run is the OOM unit); v1 has no
+     * such switch: there the slot kills the run as soon as memory.oom_control counts a kill (slot.c) */
+    if (g_v2 && write_file_at(h->dir[0], "memory.oom.group", "1") != 0) {
+        snprintf(err, errlen, "cgroup: cannot set memory.oom.group: %s (Linux 4.19 or later is needed)", strerror(errno));
+        goto fail;
+    }
     if (lim != NULL && cg_run_limits(h, lim, err, errlen) != 0)
         goto fail;
     return 0;
@@ -397,13 +412,15 @@ fail:
 int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *err, size_t errlen)
 {
     char num[64];
-    snprintf(num, sizeof num, "%lld", lim->mem_bytes);
+    /* the ceiling, not the limit: a run is MLE once its peak passes the limit (the slot kills it then), and the
+     * headroom above keeps the kernel from reclaiming (and the program from crawling) before that is seen */
+    snprintf(num, sizeof num, "%lld", cg_mem_ceiling(lim->mem_bytes));
     const char *what = NULL;
     if (g_v2) {
         if (write_file_at(h->dir[0], "memory.max", num) != 0) what = "memory.max";
         else if (write_file_at(h->dir[0], "memory.swap.max", "0") != 0 && errno != ENOENT) what = "memory.swap.max";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* + the slot, which waits inside the cgroup */
+            snprintf(num, sizeof num, "%lld", lim->nproc); /* the run's own processes: the slot is not among them */
             if (write_file_at(h->dir[0], "pids.max", num) != 0) what = "pids.max";
         }
     } else {
@@ -416,7 +433,7 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
             what = "memory.limit_in_bytes";
         else if (!g_memsw && write_file_at(h->dir[0], "memory.swappiness", "0") != 0) what = "memory.swappiness";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* + the slot, which waits inside the cgroup */
+            snprintf(num, sizeof num, "%lld", lim->nproc); /* the run's own processes: the slot is not among them */
             if (write_file_at(h->dir[2], "pids.max", num) != 0) what = "pids.max";
         }
     }
@@ -519,19 +536,24 @@ long long cg_mem_current(const struct cg_handles *h)
     return read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
 }
 
+long long cg_oom_kills(const struct cg_handles *h)
+{
+    return h->v2 ? read_key_at(h->dir[0], "memory.events", "oom_kill")
+                 : read_key_at(h->dir[0], "memory.oom_control", "oom_kill");
+}
+
 void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills)
 {
     if (h->v2) {
         long long p = read_ll_at(h->dir[0], "memory.peak");
         if (p > *peak)
             *peak = p;
-        *oom_kills = read_key_at(h->dir[0], "memory.events", "oom_kill");
     } else {
         long long p = read_ll_at(h->dir[0], "memory.max_usage_in_bytes");
         if (p > *peak)
             *peak = p;
-        *oom_kills = read_key_at(h->dir[0], "memory.oom_control", "oom_kill");
     }
+    *oom_kills = cg_oom_kills(h);
 }
 
 int cg_procs_count(const struct cg_handles *h)
@@ -549,11 +571,11 @@ int cg_procs_count(const struct cg_handles *h)
     return count;
 }
 
-int cg_only_self(const struct cg_handles *h)
+int cg_empty(const struct cg_handles *h)
 {
     for (int i = 0; i < h->n; i++) {
         char buf[256];
-        if (read_file_at(h->dir[i], "cgroup.procs", buf, sizeof buf) < 0 || strcmp(buf, "1\n") != 0)
+        if (read_file_at(h->dir[i], "cgroup.procs", buf, sizeof buf) != 0)
             return 0;
     }
     return 1;

@@ -235,8 +235,8 @@ struct dpipe {
 static struct dpipe pipes[MAX_PIPES];
 static int pipes_used; /* entries in use: the main loop looks for pipes to drain only when there are any */
 
-/* PREP: preparing its namespaces; JOINING: cleaning up after a run and moving into its next cgroup;
- * IDLE: clean and inside a fresh cgroup, ready for a run; BUSY: running one. */
+/* PREP: preparing its namespaces; JOINING: cleaning up after a run and forking its next run's process into the next
+ * cgroup; IDLE: clean, that process waiting in a fresh cgroup, ready for a run; BUSY: running one. */
 enum { SLOT_FREE, SLOT_PREP, SLOT_JOINING, SLOT_IDLE, SLOT_BUSY };
 
 struct slot {
@@ -249,7 +249,7 @@ struct slot {
     int cg_limited;                /* its limits were set ahead, to cg_lim */
     struct limits cg_lim;
     unsigned long long cg_seq;
-    unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot has left it */
+    unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot is clean (its processes gone) */
     int ahead;                     /* idle with /work mounted ahead over the directory ahead_dev/ahead_ino */
     uint64_t ahead_dev, ahead_ino;
 };
@@ -469,7 +469,8 @@ static void retire_slot(int k)
     slots[k] = (struct slot){ .state = SLOT_FREE, .sock = -1 };
 }
 
-/* Creates the cgroup of slot k's next run and hands it over; the slot moves into it once clean (JOINING). */
+/* Creates the cgroup of slot k's next run and hands it over; once clean, the slot forks the run's process into it
+ * (JOINING). */
 static int give_cgroup(int k)
 {
     char err[512];
@@ -680,7 +681,7 @@ static void slot_event(int k)
     }
     if (n >= (ssize_t)sizeof(struct msg_idle) && type == MSG_IDLE && slots[k].state == SLOT_JOINING) {
         struct msg_idle *m = (struct msg_idle *)buf;
-        remove_cgroup(slots[k].old_seq); /* the slot has left it and the run's processes are gone */
+        remove_cgroup(slots[k].old_seq); /* the run's processes are gone */
         slots[k].old_seq = 0;
         slots[k].ahead = m->ahead;
         slots[k].ahead_dev = m->dev;

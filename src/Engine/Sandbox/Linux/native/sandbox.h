@@ -90,14 +90,22 @@ const char *cg_version(void);
 int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen);
 int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *err, size_t errlen);
 int cg_run_remove(unsigned long long seq); /* 0 when every directory of the run is gone */
+/* Memory: a run's memory cgroup allows limit + headroom (memory.max, or memory.limit_in_bytes and memsw on v1; swap
+ * is off), the headroom being the larger of 64 MiB and a quarter of the limit. The run is MLE once its peak passes
+ * the limit: the slot kills it as soon as it sees that, and the headroom is the room in which it does, before the
+ * kernel would start reclaiming the program's own pages (the crawl that made MLE look like TLE) or kill it. */
+#define MEM_HEADROOM_MIN (64LL << 20)
+#define MEM_CEILING_MAX (1LL << 62)
+long long cg_mem_ceiling(long long limit);
 void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */
 int cg_join(const struct cg_handles *h);
 long long cg_cpu_us(const struct cg_handles *h);
 long long cg_mem_current(const struct cg_handles *h);
+long long cg_oom_kills(const struct cg_handles *h); /* OOM kills in the run so far; -1 when unreadable */
 void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills);
 int cg_procs_count(const struct cg_handles *h);
-int cg_only_self(const struct cg_handles *h); /* 1 when the calling slot (PID 1) is the cgroup's only process */
+int cg_empty(const struct cg_handles *h); /* 1 when no process is left in the run's cgroup */
 int write_file_at(int dirfd, const char *name, const char *text);
 int read_file_at(int dirfd, const char *name, char *buf, size_t len);
 

@@ -284,10 +284,10 @@ struct child_failure {
     int stage, error;
     char detail[256];
 };
-static const char *const stage_names[] = { "oom_score_adj", "setsid", "dup2", "chdir /work", "setrlimit",
-                                           "capability drop", "setgroups/setresgid/setresuid", "no_new_privs",
-                                           "seccomp", "execve" };
-enum { ST_CG, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
+static const char *const stage_names[] = { "joining the run's cgroup", "oom_score_adj", "setsid", "dup2",
+                                           "chdir /work", "setrlimit", "capability drop",
+                                           "setgroups/setresgid/setresuid", "no_new_privs", "seccomp", "execve" };
+enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
 
 static __attribute__((noreturn)) void child_fail_detail(int fd, int stage, int error, const char *detail)
 {
@@ -311,16 +311,17 @@ static int set_limit(int res, long long v)
 
 /* ------------------------------------------------------------------ the zygote
  *
- * The next run's process is forked while the slot is idle, inside the run's cgroup, and does everything that does
- * not depend on the request ahead of time: it leaves the slot's session, gives up root (groups, gids, uids, the
- * capability bounding and ambient sets), sets no_new_privs, makes itself the OOM killer's first choice and loads
- * the seccomp filter. Then it waits for the request: its standard streams (SCM_RIGHTS), argv, envp and limits. It
- * only has to install those, lower its rlimits, enter /work and execve. */
+ * The next run's process is forked while the slot is idle and does everything that does not depend on the request
+ * ahead of time: it moves itself into the run's cgroup (the slot never enters it: a cgroup OOM kill can only ever
+ * pick the run's own processes, and on v2 memory.oom.group kills all of them together), leaves the slot's session,
+ * gives up root (groups, gids, uids, the capability bounding and ambient sets), sets no_new_privs, makes itself the
+ * host OOM killer's first choice and loads the seccomp filter. Then it waits for the request: its standard streams
+ * (SCM_RIGHTS), argv, envp and limits. It only has to install those, lower its rlimits, enter /work and execve. */
 
 static pid_t g_zygote = -1;
 static int g_zsock = -1;
 
-static __attribute__((noreturn)) void zygote_main(int sock)
+static __attribute__((noreturn)) void zygote_main(int sock, const struct cg_handles *cg)
 {
     signal(SIGPIPE, SIG_DFL); /* the only disposition the slot changes; handlers reset at execve anyway */
     sigset_t none;
@@ -328,11 +329,20 @@ static __attribute__((noreturn)) void zygote_main(int sock)
     sigprocmask(SIG_SETMASK, &none, NULL);
     int stage = -1, error = 0;
     char detail[256] = "";
-    /* The slot shares the run's cgroup: the OOM killer must always pick the program (and what it forks), never
-     * the slot. Raising one's own score needs no capability. */
-    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (adj < 0 || write(adj, "1000", 4) != 4) {
+    /* Into the run's cgroup while still root (on v1 a migration takes milliseconds: it happens before the request).
+     * The program may lower its oom_score_adj again (to 0, the floor of a process without CAP_SYS_RESOURCE), which
+     * is why the slot's safety rests on staying outside the cgroup, not on scores. */
+    if (cg_join(cg) != 0) {
         stage = ST_CG;
+        error = errno;
+    }
+    for (int i = 0; i < cg->n; i++)
+        close(cg->dir[i]);
+    /* A host-wide OOM should pick a program before any of the judge's own processes. Raising one's own score needs
+     * no capability. */
+    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (stage < 0 && (adj < 0 || write(adj, "1000", 4) != 4)) {
+        stage = ST_OOM;
         error = errno;
     }
     if (adj >= 0)
@@ -417,8 +427,8 @@ static __attribute__((noreturn)) void zygote_main(int sock)
     child_fail(status_fd, ST_EXEC, errno);
 }
 
-/* Forks the next run's zygote; called once the slot is clean and inside the next run's cgroup. */
-static int start_zygote(void)
+/* Forks the next run's zygote, which moves itself into the run's cgroup cg; called once the slot is clean. */
+static int start_zygote(const struct cg_handles *cg)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
@@ -436,7 +446,7 @@ static int start_zygote(void)
         close(g_sock);
         close(g_answer);
         close(sv[0]);
-        zygote_main(sv[1]);
+        zygote_main(sv[1], cg);
     }
     close(sv[1]);
     g_zygote = pid;
@@ -445,9 +455,10 @@ static int start_zygote(void)
 }
 
 /* Hands the request to the zygote, which becomes the program. Returns its pid, or -1. */
-static pid_t start_program(const char *msg, size_t len, int in_fd, int out_fd, int err_fd, int status_fd)
+static pid_t start_program(const struct cg_handles *cg, const char *msg, size_t len, int in_fd, int out_fd, int err_fd,
+                           int status_fd)
 {
-    if (g_zygote < 0 && start_zygote() != 0)
+    if (g_zygote < 0 && start_zygote(cg) != 0)
         return -1;
     int fds[4] = { in_fd, out_fd, err_fd, status_fd };
     union {
@@ -515,7 +526,7 @@ static int drain(struct stream *s, char *buf)
     return result;
 }
 
-enum { K_NONE, K_CPU, K_WALL, K_OUTPUT, K_CANCEL, K_ERROR, K_DAEMON };
+enum { K_NONE, K_CPU, K_WALL, K_OUTPUT, K_MEMORY, K_CANCEL, K_ERROR, K_DAEMON };
 
 /* kill everything in the PID namespace but us; reap; 0 when we are alone */
 static int kill_all_and_reap(void)
@@ -534,22 +545,13 @@ static int kill_all_and_reap(void)
     }
 }
 
-static long long self_cpu_us(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return 0;
-    return (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (long long)ru.ru_stime.tv_sec * 1000000 +
-           ru.ru_stime.tv_usec;
-}
-
-/* CPU of the run's processes: the cgroup's usage since the start, less what the slot itself used meanwhile. */
-static long long run_cpu_us(const struct cg_handles *cg, long long cpu_base, long long self_base)
+/* CPU of the run's processes: the cgroup's usage since the start (the slot is not in it). */
+static long long run_cpu_us(const struct cg_handles *cg, long long cpu_base)
 {
     long long total = cg_cpu_us(cg);
     if (total < 0)
         return -1;
-    long long used = (total - cpu_base) - (self_cpu_us() - self_base);
+    long long used = total - cpu_base;
     return used > 0 ? used : 0;
 }
 
@@ -774,13 +776,13 @@ static void run_request(const struct msg_request *req, const char *program, cons
         res->retire = 1;
         return;
     }
-    /* The slot waits inside the run's cgroup (the program inherits it), so its own CPU time is measured at the start
-     * and subtracted. Its memory is not: it allocates nothing of note after joining the cgroup, and what it does
-     * allocate (pipe buffers) serves the run. */
-    long long cpu_base = cg_cpu_us(cg), self_base = self_cpu_us();
+    /* The cgroup holds only the run's process (the zygote, which joined it while idle): its CPU since now is the
+     * run's. The pipe buffers the program fills are charged to it, the writer; the files the slot copies them to are
+     * not (the slot is outside). */
+    long long cpu_base = cg_cpu_us(cg);
     long long start = now_us();
     int child_out = req->stdout_pipe ? out_file : out_pipe[1];
-    pid_t child = start_program((const char *)req, sizeof *req + req->strings_len, in_fd, child_out,
+    pid_t child = start_program(cg, (const char *)req, sizeof *req + req->strings_len, in_fd, child_out,
                                 lim->merge_stderr ? child_out : err_pipe[1], st_pipe[1]);
     if (child < 0) {
         result_internal(r, "cannot start the program process: %s", strerror(errno));
@@ -860,17 +862,21 @@ static void run_request(const struct msg_request *req, const char *program, cons
             end = now_us();
             break;
         }
-        if (cg->v2) {
-            long long cur = cg_mem_current(cg);
-            if (cur > peak)
-                peak = cur;
-        }
+        /* Past the limit the run is MLE whatever it does next: end it now, before it reaches the cgroup's ceiling,
+         * where the kernel would first reclaim its pages (a crawl into TLE) and then kill it. An OOM kill of one of
+         * its processes ends the whole run too (v2 does that itself, memory.oom.group; v1 has nothing like it). */
+        long long cur = cg_mem_current(cg);
+        if (cur > peak)
+            peak = cur;
         if (killed != K_NONE)
             continue;
-        if (now_us() - start > wall_limit_us) {
+        if (cur > lim->mem_bytes || cg_oom_kills(cg) > 0) {
+            killed = K_MEMORY;
+            kill(-1, SIGKILL);
+        } else if (now_us() - start > wall_limit_us) {
             killed = K_WALL;
             kill(-1, SIGKILL);
-        } else if (run_cpu_us(cg, cpu_base, self_base) > cpu_limit_us) {
+        } else if (run_cpu_us(cg, cpu_base) > cpu_limit_us) {
             killed = K_CPU;
             kill(-1, SIGKILL);
         }
@@ -907,7 +913,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
     }
     long long oom = 0;
     cg_mem_final(cg, &peak, &oom);
-    long long cpu = run_cpu_us(cg, cpu_base, self_base);
+    long long cpu = run_cpu_us(cg, cpu_base);
 
     r->cpu_us = cpu > 0 ? cpu : 0;
     r->wall_us = end - start;
@@ -933,6 +939,10 @@ static void run_request(const struct msg_request *req, const char *program, cons
     } else if (killed == K_ERROR || output_error) {
         st = "internal";
         snprintf(r->message, sizeof r->message, "cannot write output: %s", strerror(output_error));
+    } else if (killed == K_MEMORY || oom > 0 || peak > lim->mem_bytes) {
+        /* first of the program's faults: a run that needed more memory than it may have is MLE, however it then
+         * ended (killed here or by the kernel, crashed on a failed allocation, out of time while thrashing) */
+        st = "mle";
     } else if (killed == K_CPU) {
         st = "tle_cpu";
     } else if (killed == K_WALL) {
@@ -940,8 +950,6 @@ static void run_request(const struct msg_request *req, const char *program, cons
     } else if (killed == K_OUTPUT) {
         st = "ole";
         snprintf(r->message, sizeof r->message, "standard output exceeded %lld bytes", lim->out_bytes);
-    } else if (oom > 0 || peak > lim->mem_bytes) {
-        st = "mle";
     } else if (r->cpu_us > cpu_limit_us || sig == SIGXCPU) {
         st = "tle_cpu";
     } else if (sig == SIGXFSZ) {
@@ -971,7 +979,7 @@ static int clean_after_run(const struct cg_handles *cg)
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
     }
-    if (cg->n > 0 && !cg_only_self(cg)) {
+    if (cg->n > 0 && !cg_empty(cg)) {
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
     }
@@ -1077,7 +1085,8 @@ void slot_main(int sock, const struct slot_config *cfg)
             _exit(0); /* the daemon closed the socket */
         uint32_t type = n >= 4 ? *(uint32_t *)msg : 0;
         if (type == MSG_CGROUP && (size_t)n >= sizeof(struct msg_cgroup)) {
-            /* move into the next run's cgroup (off the request path), leaving the previous one empty */
+            /* the next run's cgroup: its process, forked now (off the request path), moves into it; the slot stays
+             * outside, so that nothing the run does to its memory can make the OOM killer pick the slot */
             struct msg_cgroup *m = (struct msg_cgroup *)msg;
             if (m->n != nfds || nfds > MAX_CG)
                 _exit(3);
@@ -1086,11 +1095,7 @@ void slot_main(int sock, const struct slot_config *cfg)
             cg.v2 = m->v2;
             cg.n = nfds;
             memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
-            if (cg_join(&cg) != 0) {
-                fprintf(stderr, "judge-sandbox slot: cannot join its cgroup: %s\n", strerror(errno));
-                _exit(3);
-            }
-            if (start_zygote() != 0) {
+            if (start_zygote(&cg) != 0) {
                 fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
             }

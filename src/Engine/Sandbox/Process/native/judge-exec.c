@@ -653,6 +653,8 @@ int main(int argc, char **argv)
     } else if (killed == KILLED_ERROR || output_error) {
         r.status = "internal";
         snprintf(r.message, sizeof r.message, "cannot write output: %s", strerror(output_error));
+    } else if (killed == KILLED_MEMORY || r.maxrss_kb * 1024 > o.mem_bytes) {
+        r.status = "mle"; /* first of the program's faults, as in judge-sandbox (PROTOCOL.md) */
     } else if (killed == KILLED_CPU) {
         r.status = "tle_cpu";
     } else if (killed == KILLED_WALL) {
@@ -660,8 +662,6 @@ int main(int argc, char **argv)
     } else if (killed == KILLED_OUTPUT) {
         r.status = "ole";
         snprintf(r.message, sizeof r.message, "standard output exceeded %lld bytes", o.out_bytes);
-    } else if (killed == KILLED_MEMORY) {
-        r.status = "mle";
     } else if (r.cpu_us > o.cpu_ms * 1000) {
         r.status = "tle_cpu";
     } else if (sig == SIGXCPU) {
@@ -669,8 +669,6 @@ int main(int argc, char **argv)
     } else if (sig == SIGXFSZ) {
         r.status = "ole";
         snprintf(r.message, sizeof r.message, "file size limit of %lld bytes exceeded", o.fsize_bytes);
-    } else if (r.maxrss_kb * 1024 > o.mem_bytes) {
-        r.status = "mle";
     } else if (sig != 0) {
         r.status = "signaled";
     } else if (r.exit_code != 0) {
