@@ -99,7 +99,8 @@ public static partial class VerifyCommand
         }
         finally
         {
-            (sandbox as IDisposable)?.Dispose();
+            // Off the sandbox's reader thread, where the last judging may have left this method running.
+            await Task.Run(async () => await ((IAsyncDisposable)sandbox).DisposeAsync(), CancellationToken.None);
         }
     }
 
