@@ -103,5 +103,6 @@ public sealed record ExpectationRule
     private static string Normalize(string token) =>
         new(token.Trim().ToLowerInvariant().Where(char.IsLetter).ToArray());
 
-    internal static IReadOnlySet<Verdict> Set(params Verdict[] verdicts) => new HashSet<Verdict>(verdicts);
+    /// <summary>A set of verdicts.</summary>
+    public static IReadOnlySet<Verdict> Set(params Verdict[] verdicts) => new HashSet<Verdict>(verdicts);
 }
