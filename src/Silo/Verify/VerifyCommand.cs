@@ -1,13 +1,9 @@
 using Judge.Engine.Judging;
-using Judge.Engine.Problems;
-using Judge.Engine.Problems.Store;
 using Judge.Engine.Sandbox;
 using Judge.Engine.Telemetry;
-using Judge.Engine.Verification;
 using Judge.Grains.Hosting;
 using Judge.Grains.Options;
 using Judge.Grains.Toolchains;
-using Microsoft.Extensions.Options;
 
 namespace Judge.Silo.Verify;
 
@@ -89,8 +85,24 @@ public static partial class VerifyCommand
             var judge = new SubmissionJudge(sandbox, judgeOptions, loggers.CreateLogger<SubmissionJudge>());
             var toolchains = new ToolchainInventory(Microsoft.Extensions.Options.Options.Create(options), judge, loggers.CreateLogger<ToolchainInventory>());
             var cache = Path.Combine(judgeOptions.WorkRoot, "verify-problems");
-            var run = new VerifyRun(judge, toolchains, options.Problems.Limits, cache, loggers.CreateLogger("Judge.Problems"), options.Slots);
-            var report = await run.RunAsync(packages, cancellationToken);
+            var run = new VerifyRun(judge, toolchains, options.Problems.Limits, cache, loggers.CreateLogger("Judge.Problems"), options.Slots, error);
+            // Ctrl+C stops the runs under way (the sandbox kills them) and reports what was judged so far.
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ConsoleCancelEventHandler stop = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupted.Cancel();
+            };
+            Console.CancelKeyPress += stop;
+            VerifyReport report;
+            try
+            {
+                report = await run.RunAsync(packages, interrupted.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= stop;
+            }
             if (json)
                 await output.WriteLineAsync(report.ToJson());
             else

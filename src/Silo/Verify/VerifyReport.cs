@@ -5,20 +5,21 @@ using System.Text.Json.Serialization;
 namespace Judge.Silo.Verify;
 
 /// <summary>What <c>verify</c> found: a table of submissions and a summary line, or the same as JSON.</summary>
-internal sealed class VerifyReport(IReadOnlyList<PackageResult> packages, IReadOnlyList<SubmissionResult> submissions)
+internal sealed class VerifyReport(IReadOnlyList<PackageResult> packages, IReadOnlyList<SubmissionResult> submissions, bool interrupted)
 {
     public int Agree => submissions.Count(s => s.Outcome == Outcome.Agree);
     public int Disagree => submissions.Count(s => s.Outcome == Outcome.Disagree);
     public int Skipped => submissions.Count(s => s.Outcome == Outcome.Skipped);
     public int Unloaded => packages.Count(p => p.Error is not null);
 
-    /// <summary>0 when every judged submission agrees and every package loaded, else 1.</summary>
-    public int ExitCode => Disagree > 0 || Unloaded > 0 ? 1 : 0;
+    /// <summary>0 when every judged submission agrees, every package loaded and the run was not interrupted, else 1.</summary>
+    public int ExitCode => Disagree > 0 || Unloaded > 0 || interrupted ? 1 : 0;
 
     /// <summary>The one-line summary (<c>N submissions, P agree, D disagree, S skipped</c>, and packages that did not load).</summary>
     public string Summary =>
         $"{submissions.Count} submissions, {Agree} agree, {Disagree} disagree, {Skipped} skipped"
-        + (Unloaded > 0 ? $"; {Unloaded} package(s) failed to load" : "");
+        + (Unloaded > 0 ? $"; {Unloaded} package(s) failed to load" : "")
+        + (interrupted ? "; interrupted" : "");
 
     public async Task WriteTableAsync(TextWriter output)
     {
@@ -55,7 +56,7 @@ internal sealed class VerifyReport(IReadOnlyList<PackageResult> packages, IReadO
 
     public string ToJson() => JsonSerializer.Serialize(new
     {
-        summary = new { submissions = submissions.Count, agree = Agree, disagree = Disagree, skipped = Skipped, packagesFailed = Unloaded, exitCode = ExitCode },
+        summary = new { submissions = submissions.Count, agree = Agree, disagree = Disagree, skipped = Skipped, packagesFailed = Unloaded, interrupted, exitCode = ExitCode },
         packages = packages.Select(p => new { package = p.Package, loaded = p.Error is null, error = p.Error }),
         submissions = submissions.Select(s => new
         {

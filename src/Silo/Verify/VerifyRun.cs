@@ -3,13 +3,14 @@ using Judge.Engine.Problems;
 using Judge.Engine.Problems.Store;
 using Judge.Engine.Verification;
 using Judge.Grains.Toolchains;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Silo.Verify;
 
 /// <summary>One run of <c>verify</c>: loads each package as a silo does (copied into the problem cache and validated), then
-/// judges its submissions, at most <c>slots</c> at once, and compares each result with its expectation.</summary>
-internal sealed class VerifyRun(SubmissionJudge judge, ToolchainInventory toolchains, PackageLimits limits, string cacheDirectory, ILogger problemsLogger, int slots)
+/// judges its submissions, at most <c>slots</c> at once, and compares each result with its expectation. Each judged
+/// submission is announced on <c>progress</c> as it finishes; a cancelled run reports the rest as skipped.</summary>
+internal sealed class VerifyRun(SubmissionJudge judge, ToolchainInventory toolchains, PackageLimits limits, string cacheDirectory, ILogger problemsLogger,
+    int slots, TextWriter progress)
 {
     public async Task<VerifyReport> RunAsync(IReadOnlyList<string> packageDirectories, CancellationToken cancellationToken)
     {
@@ -38,19 +39,35 @@ internal sealed class VerifyRun(SubmissionJudge judge, ToolchainInventory toolch
         }
 
         using var gate = new SemaphoreSlim(slots);
+        var done = 0;
         var results = await Task.WhenAll(jobs.Select(async job =>
         {
-            await gate.WaitAsync(cancellationToken);
+            SubmissionResult result;
             try
             {
-                return await JudgeAsync(job.Package, job.Problem, job.Submission, cancellationToken);
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    result = await JudgeAsync(job.Package, job.Problem, job.Submission, cancellationToken);
+                }
+                finally
+                {
+                    gate.Release();
+                }
             }
-            finally
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                gate.Release();
+                return SubmissionResult.Skipped(job.Package, job.Submission, "not judged: interrupted");
             }
+            var count = Interlocked.Increment(ref done);
+            if (result.Report is { } report)
+            {
+                lock (progress)
+                    progress.WriteLine($"[{count}/{jobs.Count}] {job.Package}/{job.Submission.Path}: {report.Verdict} ({(result.Outcome == Outcome.Agree ? "agrees" : "DISAGREES")})");
+            }
+            return result;
         }));
-        return new VerifyReport(packages, results);
+        return new VerifyReport(packages, results, cancellationToken.IsCancellationRequested);
     }
 
     /// <summary>The package through the silo's problem cache: copied by content hash, its links checked, validated by
