@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using Judge.Engine.Judging;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
+using Judge.Engine.Verification;
 
 namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>
 /// Judges every case of tests/packages (tests/packages/README.md) through <see cref="SubmissionJudge"/>, the isolating sandbox
 /// of <see cref="TestSandbox"/> and the real toolchains: the verdict, and where the case names them the score, the first
-/// failing test's message and single tests' verdicts, must be what the case expects.
+/// failing test's message and single tests' verdicts, must be what the case expects. The case.json reader and its checks are
+/// the ones the <c>verify</c> command uses (<see cref="PackageCase"/>).
 /// </summary>
 public class PackageSuiteTests(ITestOutputHelper output)
 {
@@ -20,19 +22,28 @@ public class PackageSuiteTests(ITestOutputHelper output)
 
     private static readonly ConcurrentDictionary<string, Problem> Problems = new(StringComparer.Ordinal);
 
-    public static TheoryData<string> Cases => new(PackageCase.Names(RepositoryPaths.Packages));
+    /// <summary>Every case folder (<c>submissions/&lt;case&gt;/case.json</c>) of every package, as <c>problem/case</c>, sorted.</summary>
+    public static TheoryData<string> Cases => new(
+        Directory.EnumerateDirectories(RepositoryPaths.Packages)
+            .SelectMany(problem => Directory.Exists(Path.Combine(problem, PackageSubmissions.Folder))
+                ? Directory.EnumerateDirectories(Path.Combine(problem, PackageSubmissions.Folder))
+                    .Where(c => File.Exists(Path.Combine(c, PackageCase.FileName)))
+                    .Select(c => $"{Path.GetFileName(problem)}/{Path.GetFileName(c)}")
+                : [])
+            .Order(StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Package_submission_gets_its_expected_judgement(string name)
     {
-        var expected = PackageCase.Load(RepositoryPaths.Packages, name);
-        var problem = Problems.GetOrAdd(expected.Problem, id => ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, id)));
+        var (problemId, folder) = (name.Split('/')[0], name.Split('/')[1]);
+        var expected = PackageCase.Load(Path.Combine(RepositoryPaths.Packages, problemId, PackageSubmissions.Folder, folder), name);
+        var problem = Problems.GetOrAdd(problemId, id => ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, id)));
         var language = LanguageCatalog.Find(expected.Language)
             ?? throw new InvalidDataException($"{name}: unknown language '{expected.Language}'");
 
         using var timeout = new CancellationTokenSource(CaseTimeout);
-        var report = await Judge.Value.JudgeAsync(problem, language, expected.Source, IJudgeProgress.None, expected.RunAll, timeout.Token);
+        var report = await Judge.Value.JudgeAsync(problem, language, File.ReadAllText(expected.SourcePath), IJudgeProgress.None, expected.RunAll, timeout.Token);
 
         output.WriteLine($"{name}: {report.Verdict} score {report.Score?.ToString() ?? "-"} of {report.MaxScore?.ToString() ?? "-"} {report.Message}");
         foreach (var test in report.Tests)
@@ -40,40 +51,6 @@ public class PackageSuiteTests(ITestOutputHelper output)
         if (report.CompileOutput is { Length: > 0 } compileOutput)
             output.WriteLine("compile output:\n" + compileOutput);
 
-        Assert.Equal(expected.Verdict, report.Verdict.ToString());
-        if (expected.Score is { } score)
-        {
-            Assert.NotNull(report.Score);
-            Assert.Equal(score, report.Score.Value, 6);
-        }
-
-        if (expected.Message is { } fragment)
-        {
-            var message = report.Tests.FirstOrDefault(t => t.Verdict is not (Engine.Verdicts.Verdict.AC or Engine.Verdicts.Verdict.SK))?.Message
-                ?? report.Tests.FirstOrDefault(t => t.Message is not null)?.Message
-                ?? report.Message;
-            Assert.Contains(fragment, message ?? "");
-        }
-
-        if (expected.JudgeMessage is { } judgeFragment)
-        {
-            var judgeMessage = report.Tests.FirstOrDefault(t => t.Verdict is not (Engine.Verdicts.Verdict.AC or Engine.Verdicts.Verdict.SK))?.JudgeMessage;
-            Assert.Contains(judgeFragment, judgeMessage ?? "");
-        }
-
-        if (expected.Signal is { } signal)
-            Assert.Equal(signal, report.Tests.First(t => t.Verdict is not (Engine.Verdicts.Verdict.AC or Engine.Verdicts.Verdict.SK)).Signal);
-
-        if (expected.MessagesLack is { } secret)
-        {
-            Assert.All(report.Tests, test =>
-            {
-                Assert.DoesNotContain(secret, test.Message ?? "");
-                Assert.DoesNotContain(secret, test.JudgeMessage ?? "");
-            });
-        }
-
-        foreach (var (test, verdict) in expected.Tests)
-            Assert.Equal((test, verdict), (test, report.Tests.Single(t => t.Name == test).Verdict.ToString()));
+        Assert.Empty(expected.Disagreements(report));
     }
 }

@@ -7,9 +7,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Judge.Grains.Hosting;
 
-/// <summary>Creates the silo's sandbox: the isolating one, or (in Development only, when asked) the unsafe one.</summary>
-internal static partial class SandboxFactory
+/// <summary>Creates the silo's sandbox: the isolating one, or (in Development only, when asked) the unsafe one. The silo and
+/// its <c>verify</c> command both get theirs here.</summary>
+public static partial class SandboxFactory
 {
+    /// <summary>The sandbox <paramref name="options"/> ask for: a running daemon's socket (<c>Judge:Sandbox:Socket</c>), a daemon
+    /// of its own working under <paramref name="workRoot"/> (needs root), or the unsafe one in Development.</summary>
+    /// <exception cref="InvalidOperationException">The sandbox cannot be had; the message says what to fix.</exception>
     public static ISandbox Create(JudgingOptions options, string workRoot, IHostEnvironment environment, ILogger logger)
     {
         var settings = options.Sandbox;

@@ -378,6 +378,9 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Decided before the first await: a synchronous Dispose on the reader thread blocks that thread, and the code after
+        // an await below runs elsewhere, where waiting for the reader would wait for itself.
+        var onReaderThread = Environment.CurrentManagedThreadId == readerThread;
         if (socket is not null)
         {
             // End of the session: the daemon kills every run of this silo and serves the next client.
@@ -407,7 +410,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
             }
         }
         // A caller continuing on the reader thread (see ReadResponses) must not wait for that thread to end.
-        if (Environment.CurrentManagedThreadId != readerThread)
+        if (!onReaderThread)
             await reader.ConfigureAwait(false);
         daemon?.Dispose();
     }
