@@ -72,7 +72,7 @@ internal static class CappedFile
         stream.Seek(start, SeekOrigin.Begin);
         var buffer = new byte[stream.Length - start];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        var text = EscapedUtf8.Decode(buffer.AsSpan(0, read));
         return start > 0 ? "[earlier output left out]\n" + text : text;
     }
 }
