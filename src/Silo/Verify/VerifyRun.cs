@@ -78,11 +78,15 @@ internal sealed class VerifyRun(SubmissionJudge judge, ToolchainInventory toolch
         var parent = Path.GetDirectoryName(directory) ?? directory;
         if (PackageFiles.PathError(id) is { } nameError)
             return (null, $"the directory name '{id}' cannot be a problem id: {nameError}");
-        var cache = new ProblemCache(new DirectoryPackageStore(parent, limits), cacheDirectory, limits, TimeProvider.System, problemsLogger,
-            keepReplaced: TimeSpan.Zero, unknownLookupInterval: TimeSpan.Zero);
+        // A package that states no time limit gets it derived from its accepted submissions, as a silo does (recorded next
+        // to the cached version, so that verifying the same version again does not derive it again).
+        var derivation = new TimeLimitDerivation(new TimeLimitDeriver(judge), () => toolchains.Available,
+            new FileDerivedTimeLimitStore(cacheDirectory), TimeLimitDerivation.DefaultTimeout);
+        using var cache = new ProblemCache(new DirectoryPackageStore(parent, limits), cacheDirectory, limits, TimeProvider.System, problemsLogger,
+            keepReplaced: TimeSpan.Zero, unknownLookupInterval: TimeSpan.Zero, derivation);
         try
         {
-            if (await cache.FindAsync(id, cancellationToken) is { } problem)
+            if (await cache.WhenReadyAsync(id, cancellationToken) is { } problem)
                 return (problem, null);
         }
         catch (ProblemStoreException e)
