@@ -58,13 +58,20 @@ public static class WorkRootPolicy
         return null;
     }
 
-    /// <summary>Creates <paramref name="path"/> (and its missing parents) with mode 0700 when it is missing.</summary>
+    /// <summary>Creates <paramref name="path"/> (and its missing parents) with mode 0700 when it is missing, and makes an
+    /// existing one of this user's that others may read private too (a work root made by an earlier version).</summary>
     public static void Create(string path)
     {
         if (OperatingSystem.IsWindows())
+        {
             Directory.CreateDirectory(path);
-        else
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return;
+        }
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(path, Private);
+        if (OperatingSystem.IsLinux() && SandboxFiles.Inspect(path) is { Kind: EntryKind.Directory } existing
+            && existing.Owner == GetUid() && (existing.Mode & ~UnixFileMode.StickyBit) != Private)
+            File.SetUnixFileMode(path, Private);
     }
 
     private static string Describe(EntryKind kind) => kind switch

@@ -28,6 +28,15 @@ public sealed class WorkRootPolicyTests : IDisposable
     }
 
     [Fact]
+    public void An_existing_work_root_others_may_read_is_made_private()
+    {
+        var old = Directory.CreateDirectory(Path.Combine(scratch, "old")).FullName;
+        File.SetUnixFileMode(old, (UnixFileMode)0b111_101_101);
+        WorkRootPolicy.Create(old);
+        Assert.Equal(Private, File.GetUnixFileMode(old));
+    }
+
+    [Fact]
     public void A_parent_everyone_may_write_without_the_sticky_bit_is_refused()
     {
         var open = Directory.CreateDirectory(Path.Combine(scratch, "open")).FullName;
