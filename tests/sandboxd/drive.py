@@ -325,9 +325,21 @@ def only_ro_binds_visible(c):
 def submounts_of_ro_binds_are_read_only_too(c):
     """A bound tree with a filesystem mounted inside it (as /usr/lib/modules or /usr/local can be): the submount
     is read-only, nosuid and nodev in the run like its parent, not writable with the host's flags."""
-    base = "/var/tmp/judge-ro-%d" % os.getpid()
+    # Outside /tmp (each run gets a fresh /tmp over it); /var/tmp is read-only in the cgroup v2 VM, /mnt then holds a
+    # tmpfs of the test's own.
+    base, own_mnt = None, False
+    for parent in ("/var/tmp", "/run"):
+        try:
+            base = os.path.join(parent, "judge-ro-%d" % os.getpid())
+            os.makedirs(os.path.join(base, "sub"), exist_ok=True)
+            break
+        except OSError:
+            base = None
+    if base is None:
+        subprocess.check_call(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "judge-ro-base", "/mnt"])
+        own_mnt, base = True, "/mnt/judge-ro-%d" % os.getpid()
+        os.makedirs(os.path.join(base, "sub"))
     sub = os.path.join(base, "sub")
-    os.makedirs(sub, exist_ok=True)
     subprocess.check_call(["mount", "-t", "tmpfs", "-o", "size=1m,mode=1777", "judge-ro-test", sub])
     own = os.path.join(os.path.dirname(c.root), "ro-test")
     d = None
@@ -349,6 +361,8 @@ def submounts_of_ro_binds_are_read_only_too(c):
             d.close()
         subprocess.call(["umount", sub])
         shutil.rmtree(base, ignore_errors=True)
+        if own_mnt:
+            subprocess.call(["umount", "/mnt"])
         shutil.rmtree(own, ignore_errors=True)
 
 

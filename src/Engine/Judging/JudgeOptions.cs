@@ -5,8 +5,9 @@ namespace Judge.Engine.Judging;
 /// <summary>How the engine judges: where it works, compile limits, when it stops.</summary>
 public sealed record JudgeOptions
 {
-    /// <summary>Directory for per-submission working directories (<c>Judge:WorkRoot</c>); created if missing.</summary>
-    public string WorkRoot { get; init; } = Path.Combine(Path.GetTempPath(), "judge-work");
+    /// <summary>Directory for per-submission working directories and the problem cache (<c>Judge:WorkRoot</c>); created
+    /// with mode 0700 if missing. Default: <see cref="WorkRootPolicy.Default"/>.</summary>
+    public string WorkRoot { get; init; } = WorkRootPolicy.Default;
 
     /// <summary>Limits of a compilation (Kattis defaults: 60 s, 2 GiB).</summary>
     public SandboxLimits CompileLimits { get; init; } = SandboxLimits.Compile;

@@ -22,7 +22,7 @@ internal sealed class Workspace : IDisposable
 
     public static Workspace Create(string workRoot)
     {
-        Directory.CreateDirectory(workRoot);
+        WorkRootPolicy.Create(workRoot);
         var root = Path.Combine(workRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         return new Workspace(root);

@@ -75,18 +75,27 @@ public static partial class SandboxFiles
                 : Directory.Exists(path) ? EntryKind.Directory
                 : info.Exists ? EntryKind.Regular : EntryKind.Missing;
         }
+        return Inspect(path).Kind;
+    }
 
-        // statx's layout is the same on every architecture: stx_mode is the 16-bit field at offset 28.
+    /// <summary>What <paramref name="path"/> itself is, its owner's uid and its permission bits (sticky bit included),
+    /// never following a last symbolic link; <see cref="EntryKind.Missing"/> when it cannot be read. Linux only.</summary>
+    public static (EntryKind Kind, uint Owner, UnixFileMode Mode) Inspect(string path)
+    {
+        // statx's layout is the same on every architecture: stx_uid is the 32-bit field at offset 20, stx_mode the 16-bit
+        // field at offset 28.
         var buffer = new byte[256];
-        if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
-            return EntryKind.Missing;
-        return (BitConverter.ToUInt16(buffer, 28) & 0xF000) switch
+        if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType | StatxMode | StatxUid, buffer) != 0)
+            return (EntryKind.Missing, 0, 0);
+        var mode = BitConverter.ToUInt16(buffer, 28);
+        var kind = (mode & 0xF000) switch
         {
             0x8000 => EntryKind.Regular,
             0x4000 => EntryKind.Directory,
             0xA000 => EntryKind.SymbolicLink,
             _ => EntryKind.Special,
         };
+        return (kind, BitConverter.ToUInt32(buffer, 20), (UnixFileMode)(mode & 0xFFF));
     }
 
     /// <summary>Copies a file of ours into a directory a sandboxed program will see, readable (and executable when asked) by
@@ -167,6 +176,8 @@ public static partial class SandboxFiles
     private const int AtCurrentDirectory = -100; // AT_FDCWD
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;          // STATX_TYPE
+    private const uint StatxMode = 0x2;          // STATX_MODE
+    private const uint StatxUid = 0x8;           // STATX_UID
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);

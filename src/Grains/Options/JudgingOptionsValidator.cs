@@ -54,6 +54,9 @@ public sealed class JudgingOptionsValidator(ProblemStoreSelection? store = null)
         if (options.Sandbox.Cgroup is not ("auto" or "v1" or "v2"))
             failures.Add($"Judge:Sandbox:Cgroup must be auto, v1 or v2 (was '{options.Sandbox.Cgroup}').");
 
+        if (Judge.Engine.Judging.WorkRootPolicy.Problem(options.WorkRoot ?? Judge.Engine.Judging.WorkRootPolicy.Default) is { } unsafeRoot)
+            failures.Add($"The work root is not safe: {unsafeRoot}. Fix the directory or set Judge:WorkRoot (env Judge__WorkRoot) to a directory only the judge controls.");
+
         if (options.Slots < 1)
             failures.Add($"Judge:Slots must be at least 1 (was {options.Slots}).");
 

@@ -113,7 +113,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         var helper = options.HelperPath ?? Path.Combine(Path.GetDirectoryName(typeof(LinuxSandbox).Assembly.Location) ?? AppContext.BaseDirectory, HelperFileName);
         if (!File.Exists(helper))
             throw new SandboxUnavailableException($"the sandbox daemon '{helper}' is missing; it is built from src/Engine/Sandbox/Linux/native by the Judge.Engine build (gcc required)");
-        Directory.CreateDirectory(options.WorkRoot);
+        Judging.WorkRootPolicy.Create(options.WorkRoot);
 
         var start = new ProcessStartInfo(helper)
         {
