@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace Judge.Interfaces;
@@ -14,7 +15,33 @@ public sealed record SubmissionRequest(
     [property: Id(2)] string Source,
     [property: Id(3)] bool RunAll = false,
     [property: Id(4)] string? CallbackUrl = null,
-    [property: Id(5)] string? SubmittedBy = null);
+    [property: Id(5)] string? SubmittedBy = null)
+{
+    /// <summary>The source's exact bytes when they are not UTF-8 text (sent with <c>"sourceEncoding": "base64"</c>); then
+    /// <see cref="Source"/> shows them decoded with replacement characters. <c>null</c> when <see cref="Source"/> is the source,
+    /// as in every request stored before this field existed.</summary>
+    [Id(6)] public byte[]? SourceBytes { get; init; }
+
+    /// <summary>The exact bytes to compile.</summary>
+    public byte[] SourceContent() => SourceBytes ?? Encoding.UTF8.GetBytes(Source);
+
+    /// <summary>A request for the source <paramref name="source"/>: held as text when it is UTF-8, so that one source sent as
+    /// text or as base64 makes the same submission, else as bytes.</summary>
+    public static SubmissionRequest ForSource(string problem, string language, byte[] source, bool runAll = false, string? callbackUrl = null) =>
+        SubmissionJson.TryUtf8(source, out var text)
+            ? new(problem, language, text, runAll, callbackUrl)
+            : new(problem, language, Encoding.UTF8.GetString(source), runAll, callbackUrl) { SourceBytes = source };
+
+    /// <summary>Same fields, and the same source bytes (by content, not by array).</summary>
+    public bool Equals(SubmissionRequest? other) =>
+        other is not null
+        && Problem == other.Problem && Language == other.Language && Source == other.Source && RunAll == other.RunAll
+        && CallbackUrl == other.CallbackUrl && SubmittedBy == other.SubmittedBy
+        && (SourceBytes is null) == (other.SourceBytes is null)
+        && SourceBytes.AsSpan().SequenceEqual(other.SourceBytes);
+
+    public override int GetHashCode() => HashCode.Combine(Problem, Language, Source, RunAll, CallbackUrl, SubmittedBy, SourceBytes?.Length);
+}
 
 /// <summary>The result of one test; <paramref name="Score"/> is the fraction of its points it earned (0 to 1) in a scoring problem;
 /// <paramref name="Message"/> is for the submitter (a validator's <c>teammessage.txt</c>), <paramref name="JudgeMessage"/> only for

@@ -142,4 +142,31 @@ public sealed class SqsIngressTests(IngressSilo silo)
             Assert.Equal(Verdict.AC, (await JudgedAsync(id)).Verdict);
         await SourceQueueEmptiesAsync();
     }
+
+    [Fact]
+    public async Task Messages_with_invalid_unicode_a_duplicate_key_or_bad_base64_go_to_the_dead_letter_queue_and_a_base64_source_is_judged()
+    {
+        var bad = new Dictionary<string, string>
+        {
+            ["""{"version":1,"id":"dl-surrogate","problem":"aplusb","language":"python3","source":"print(1) # \udcff"}"""] = "field 'source' must be valid Unicode text",
+            ["""{"version":1,"id":"dl-surrogate-problem","problem":"aplusb\ud800","language":"python3","source":"print(1)"}"""] = "field 'problem' must be valid Unicode text",
+            ["""{"version":1,"id":"dl-duplicate","problem":"aplusb","language":"python3","source":"print(1)","source":"print(2)"}"""] = "field 'source' appears more than once",
+            ["""{"version":1,"id":"dl-base64","problem":"aplusb","language":"cpp17","sourceEncoding":"base64","source":"#include <cstdio>"}"""] = "field 'source' is not valid base64",
+        };
+        // A+B in C++ with a Latin-1 comment and a NUL byte: only base64 carries it.
+        byte[] cpp = [.. "// caf"u8, 0xe9, 0x00, .. "\n#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}\n"u8];
+        var good = JsonSerializer.Serialize(new { version = 1, id = "sqs-base64", problem = "aplusb", language = "cpp17", sourceEncoding = "base64", source = Convert.ToBase64String(cpp) });
+        await SendAsync([.. bad.Keys, good]);
+
+        var dead = await DeadLetteredAsync(bad.Count);
+        Assert.Equal(bad.Count, dead.Count);
+        foreach (var (body, reason) in bad)
+        {
+            var message = Assert.Single(dead, m => m.Body == body);
+            Assert.Contains(reason, message.MessageAttributes[SqsIngressService.ErrorAttribute].StringValue);
+        }
+        Assert.Equal(Verdict.AC, (await JudgedAsync("sqs-base64")).Verdict);
+        Assert.Equal(cpp, (await silo.Grains.GetGrain<ISubmissionGrain>("sqs-base64").GetRequest())!.SourceContent());
+        await SourceQueueEmptiesAsync();
+    }
 }

@@ -72,6 +72,28 @@ public class BrowserSessionTests(AuthJudgeServer server)
         Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
     }
 
+    [Theory]
+    [InlineData("lone surrogate")]
+    [InlineData("not UTF-8")]
+    [InlineData("key twice")]
+    public async Task A_login_body_with_text_that_is_not_unicode_or_the_key_given_twice_is_400(string body)
+    {
+        using var client = server.Client();
+        var adminKey = AuthJudgeServer.Keys["admin"].Key;
+        using var content = new ByteArrayContent(body switch
+        {
+            "lone surrogate" => System.Text.Encoding.UTF8.GetBytes($$"""{"key":"{{adminKey}}\udcff"}"""),
+            "not UTF-8" => [.. System.Text.Encoding.UTF8.GetBytes($$"""{"key":"{{adminKey}}"""), 0xff, .. "\"}"u8],
+            _ => System.Text.Encoding.UTF8.GetBytes($$"""{"key":"not-a-key","key":"{{adminKey}}"}"""),
+        });
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await client.PostAsync("/api/auth/login", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
     [Fact]
     public async Task Logging_out_clears_the_cookie()
     {

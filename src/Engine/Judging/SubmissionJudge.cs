@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Judge.Engine.Checkers;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
@@ -26,7 +27,12 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     /// <summary>Judges <paramref name="source"/> in <paramref name="language"/> against the tests of <paramref name="problem"/>,
     /// group by group; <paramref name="runAll"/> judges every test even where the problem says <c>on_reject: break</c>.</summary>
-    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
+    public Task<JudgeReport> JudgeAsync(Problem problem, Language language, string source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default) =>
+        JudgeAsync(problem, language, Encoding.UTF8.GetBytes(source), progress, runAll, cancellationToken);
+
+    /// <summary>Judges the source file whose exact bytes are <paramref name="source"/> (any encoding, BOMs and NUL bytes
+    /// included) as <see cref="JudgeAsync(Problem, Language, string, IJudgeProgress, bool, CancellationToken)"/> does.</summary>
+    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
     {
         using var workspace = Workspace.Create(Options.WorkRoot);
         var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cancellationToken);
@@ -178,7 +184,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
     public async Task<string?> SelfTestAsync(Language language, CancellationToken cancellationToken = default)
     {
         using var workspace = Workspace.Create(Options.WorkRoot);
-        var compiled = await CompileAsync(workspace, language, language.SelfTestSource, null, cancellationToken);
+        var compiled = await CompileAsync(workspace, language, Encoding.UTF8.GetBytes(language.SelfTestSource), null, cancellationToken);
         if (compiled.Failure is { } failure)
             return $"self-test did not compile ({failure.Verdict}): {failure.Message} {compiled.Output}".Trim();
 
@@ -194,9 +200,9 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     private sealed record Compiled(SourceLayout Layout, string? Output, (Verdict Verdict, string Message)? Failure);
 
-    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, string source, string? include, CancellationToken cancellationToken)
+    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, ReadOnlyMemory<byte> source, string? include, CancellationToken cancellationToken)
     {
-        var layout = language.Layout(source);
+        var layout = language.Layout(Encoding.UTF8.GetString(source.Span));
         if (layout.Error is { } layoutError)
             return new Compiled(layout, layoutError, (Verdict.CE, layoutError));
 
@@ -208,7 +214,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
         var sourcePath = Path.Combine(workspace.SourceDirectory, layout.SourceFileName);
         File.Delete(sourcePath); // an include file of the same name gives way to the submission
-        await File.WriteAllTextAsync(sourcePath, source, cancellationToken);
+        await File.WriteAllBytesAsync(sourcePath, source, cancellationToken);
         if (language.CompileCommand(layout) is not { } command)
             return new Compiled(layout, null, null);
 

@@ -1,4 +1,4 @@
-using System.Text;
+using Judge.Engine.Sandbox;
 
 namespace Judge.Engine.Judging;
 
@@ -44,7 +44,8 @@ internal sealed class Workspace : IDisposable
     public void Dispose() => DeleteTree(Root);
 }
 
-/// <summary>Reads at most a given number of bytes of a regular file as text, never following a symbolic link.</summary>
+/// <summary>Reads at most a given number of bytes of a regular file as text (other bytes than UTF-8 escaped by
+/// <see cref="EscapedUtf8"/>), never following a symbolic link.</summary>
 internal static class CappedFile
 {
     public static string ReadText(string path, int maxBytes)
@@ -55,7 +56,7 @@ internal static class CappedFile
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.None);
         var buffer = new byte[Math.Min(maxBytes, Math.Max(0, (int)Math.Min(int.MaxValue, info.Length)))];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        var text = EscapedUtf8.Decode(buffer.AsSpan(0, read), cut: info.Length > maxBytes);
         return info.Length > maxBytes ? text + "\n[output truncated]" : text;
     }
 }

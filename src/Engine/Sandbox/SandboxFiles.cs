@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace Judge.Engine.Sandbox;
@@ -28,13 +27,13 @@ public static partial class SandboxFiles
         return read == buffer.Length ? buffer : buffer[..read];
     }
 
-    /// <summary>The text of a regular file (UTF-8, at most <paramref name="maxBytes"/>, marked when cut), or <c>null</c>.</summary>
+    /// <summary>The text of a regular file (UTF-8, other bytes escaped by <see cref="EscapedUtf8"/>, at most <paramref name="maxBytes"/>, marked when cut), or <c>null</c>.</summary>
     public static string? ReadText(string path, int maxBytes)
     {
         var bytes = ReadRegular(path, maxBytes, out var truncated);
         if (bytes is null)
             return null;
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = EscapedUtf8.Decode(bytes, cut: truncated);
         return truncated ? text + "\n[truncated]" : text;
     }
 

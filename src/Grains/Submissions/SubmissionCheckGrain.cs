@@ -13,15 +13,15 @@ public sealed class SubmissionCheckGrain(IProblemSource problems, ClusterLanguag
         await Problem(request) ?? Language(request) ?? resultsOut.CheckCallback(request.CallbackUrl);
 
     private async Task<string?> Problem(SubmissionRequest request) => await problems.FindAsync(request.Problem) is null
-        ? $"unknown problem '{request.Problem}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"
+        ? $"unknown problem '{SubmissionJson.Echo(request.Problem)}'; known problems: {string.Join(", ", problems.Problems.Select(p => p.Id))}"
         : null;
 
     private string? Language(SubmissionRequest request)
     {
         if (!LanguageIds.IsKnown(request.Language))
-            return $"unknown language '{request.Language}'; known languages: {string.Join(", ", LanguageIds.All)}";
+            return $"unknown language '{SubmissionJson.Echo(request.Language)}'; known languages: {string.Join(", ", LanguageIds.All)}";
         if (!languages.IsOffered(request.Language))
-            return $"language '{request.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}";
+            return $"language '{SubmissionJson.Echo(request.Language)}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}";
         return null;
     }
 }

@@ -66,7 +66,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
                 JudgeResult result;
                 try
                 {
-                    var report = await judge.JudgeAsync(problem, language, job.Request.Source, progress, job.Request.RunAll, judging.Token);
+                    var report = await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, judging.Token);
                     LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
                     result = report.ToContract(judgedBy);
                 }

@@ -236,7 +236,8 @@ public sealed partial class SqsIngressService(
 
     private async Task DeadLetterAsync(SourceQueue queue, Message message, string reason)
     {
-        var attribute = reason.Length > 2048 ? reason[..2048] : reason;
+        // Cut without splitting a surrogate pair: SQS refuses an attribute that is not valid Unicode.
+        var attribute = reason.Length <= 2048 ? reason : reason[..(char.IsHighSurrogate(reason[2047]) ? 2047 : 2048)];
         await sqs.SendMessageAsync(new SendMessageRequest
         {
             QueueUrl = queue.DeadLetterUrl,

@@ -136,7 +136,7 @@ public sealed partial class JudgeAccessMiddleware(RequestDelegate next, JudgeAcc
         var request = context.Request;
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
-            return $"cross-origin request refused: Origin '{origin}' is not this judge ({request.Scheme}://{request.Host})";
+            return $"cross-origin request refused: Origin '{(origin.Length > 100 ? origin[..100] + "..." : origin)}' is not this judge ({request.Scheme}://{request.Host})";
         var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
         if (fetchSite.Equals("cross-site", StringComparison.OrdinalIgnoreCase))
             return "cross-site request refused (Sec-Fetch-Site: cross-site)";

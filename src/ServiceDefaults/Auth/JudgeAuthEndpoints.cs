@@ -40,11 +40,11 @@ public static class JudgeAuthEndpoints
                     return Error(413, $"the login body is larger than {MaxBodyBytes} bytes");
                 body.Write(buffer, 0, read);
             }
-            using var json = JsonDocument.Parse(body.ToArray());
+            using var json = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false });
             key = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("key", out var value)
                 && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // not JSON, a key twice, or not valid Unicode
         {
             return Error(400, "the login body must be JSON: {\"key\": \"<your API key>\"}");
         }

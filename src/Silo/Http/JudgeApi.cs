@@ -84,11 +84,11 @@ public static class JudgeApi
         submission = submission with { SubmittedBy = context.GetJudgeCaller().KeyName };
 
         if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null)
-            return Error(400, $"unknown problem '{submission.Problem}'; GET /api/problems lists the problems");
+            return Error(400, $"unknown problem '{SubmissionJson.Echo(submission.Problem)}'; GET /api/problems lists the problems");
         if (!LanguageIds.IsKnown(submission.Language))
-            return Error(400, $"unknown language '{submission.Language}'; known languages: {string.Join(", ", LanguageIds.All)}");
+            return Error(400, $"unknown language '{SubmissionJson.Echo(submission.Language)}'; known languages: {string.Join(", ", LanguageIds.All)}");
         if (!languages.IsOffered(submission.Language))
-            return Error(400, $"language '{submission.Language}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
+            return Error(400, $"language '{SubmissionJson.Echo(submission.Language)}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
         if (resultsOut.CheckCallback(submission.CallbackUrl) is { } refused)
             return Error(400, refused);
 
@@ -112,7 +112,7 @@ public static class JudgeApi
     private static async Task<IResult> GetSubmission(string id, HttpContext context, IGrainFactory grains)
     {
         if (!SubmissionInput.IsValidId(id))
-            return Error(404, $"submission '{id}' not found (not a valid submission id)");
+            return Error(404, $"submission '{SubmissionJson.Echo(id)}' not found (not a valid submission id)");
         var (judge, denied) = JudgeAccess(context);
         if (denied is not null)
             return denied;
@@ -131,7 +131,7 @@ public static class JudgeApi
         if (!request.Query.TryGetValue("judge", out var value))
             return (false, null);
         if (!bool.TryParse(value.ToString(), out var judge))
-            return (false, Error(400, $"query parameter 'judge' must be true or false, not '{value}'"));
+            return (false, Error(400, $"query parameter 'judge' must be true or false, not '{SubmissionJson.Echo(value.ToString())}'"));
         if (!judge)
             return (false, null);
         var caller = context.GetJudgeCaller();
@@ -149,12 +149,12 @@ public static class JudgeApi
     {
         var wait = false;
         if (query.TryGetValue("wait", out var waitValue) && !bool.TryParse(waitValue.ToString(), out wait))
-            return (false, default, $"query parameter 'wait' must be true or false, not '{waitValue}'");
+            return (false, default, $"query parameter 'wait' must be true or false, not '{SubmissionJson.Echo(waitValue.ToString())}'");
 
         var seconds = DefaultWaitSeconds;
         if (query.TryGetValue("timeout", out var timeoutValue)
             && (!int.TryParse(timeoutValue.ToString(), out seconds) || seconds < 1 || seconds > MaxWaitSeconds))
-            return (false, default, $"query parameter 'timeout' must be a whole number of seconds from 1 to {MaxWaitSeconds}, not '{timeoutValue}'");
+            return (false, default, $"query parameter 'timeout' must be a whole number of seconds from 1 to {MaxWaitSeconds}, not '{SubmissionJson.Echo(timeoutValue.ToString())}'");
         return (wait, TimeSpan.FromSeconds(seconds), null);
     }
 

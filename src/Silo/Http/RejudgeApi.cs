@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Judge.Interfaces;
 using Judge.ServiceDefaults.Auth;
 using Judge.Silo.Http;
@@ -24,7 +23,7 @@ public static partial class RejudgeApi
     private static async Task<IResult> Rejudge(string id, HttpContext context, IGrainFactory grains, ILoggerFactory loggers)
     {
         if (!SubmissionInput.IsValidId(id))
-            return Error(404, $"submission '{id}' not found (not a valid submission id)");
+            return Error(404, $"submission '{SubmissionJson.Echo(id)}' not found (not a valid submission id)");
         var caller = context.GetJudgeCaller();
         if (!caller.Has(JudgeScopes.Admin))
             return Error(403, $"rejudging needs a key with the '{JudgeScopes.Admin}' scope");
@@ -33,7 +32,7 @@ public static partial class RejudgeApi
         if (context.Request.Query.TryGetValue("judging", out var value))
         {
             if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var judging) || judging < 1)
-                return Error(400, $"query parameter 'judging' must be the current judging's number (a whole number from 1), not '{value}'");
+                return Error(400, $"query parameter 'judging' must be the current judging's number (a whole number from 1), not '{SubmissionJson.Echo(value.ToString())}'");
             expected = judging;
         }
 
@@ -57,13 +56,13 @@ public static partial class RejudgeApi
     private static async Task<IResult> GetSource(string id, HttpContext context, IGrainFactory grains)
     {
         if (!SubmissionInput.IsValidId(id))
-            return Error(404, $"submission '{id}' not found (not a valid submission id)");
+            return Error(404, $"submission '{SubmissionJson.Echo(id)}' not found (not a valid submission id)");
         var request = await grains.GetGrain<ISubmissionGrain>(id).GetRequest();
         // A caller that may not read the submission learns nothing, not even that it exists.
         if (request is null || !context.GetJudgeCaller().CanRead(request.SubmittedBy))
             return Error(404, $"submission '{id}' not found", id);
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.Bytes(Encoding.UTF8.GetBytes(request.Source), "application/octet-stream");
+        return Results.Bytes(request.SourceContent(), "application/octet-stream");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejudging {SubmissionId} as judging {Judging}, asked by key {KeyName}")]

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Judge.Interfaces;
 
@@ -21,46 +20,37 @@ public static class SubmissionInput
 
     public static Parsed Parse(ReadOnlySpan<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            return Parsed.Fail(400, $"the request body is not valid JSON: {e.Message}");
-        }
+        using var document = SubmissionJson.Parse(body.ToArray(), maxDepth: 16, "the request body", out var parseError);
+        if (document is null)
+            return Parsed.Fail(400, parseError!);
 
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return Parsed.Fail(400, $"the request body must be a JSON object, not {SubmissionJson.Describe(root.ValueKind)}");
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            return Parsed.Fail(400, $"the request body must be a JSON object, not {SubmissionJson.Describe(root.ValueKind)}");
 
-            if (!SubmissionJson.TryString(root, "id", required: false, out var id, out var error)
-                || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
-                || !SubmissionJson.TryString(root, "language", required: true, out var language, out error)
-                || !SubmissionJson.TryString(root, "source", required: true, out var source, out error)
-                || !SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
-                return Parsed.Fail(400, error!);
+        if (!SubmissionJson.TryString(root, "id", required: false, out var id, out var error)
+            || !SubmissionJson.TryString(root, "problem", required: true, out var problem, out error)
+            || !SubmissionJson.TryString(root, "language", required: true, out var language, out error))
+            return Parsed.Fail(400, error!);
+        var source = SubmissionJson.TrySource(root, out var sourceStatus, out var sourceError);
+        if (source is null && sourceStatus == 400)
+            return Parsed.Fail(400, sourceError!);
+        if (!SubmissionJson.TryCallbackUrl(root, out var callbackUrl, out error))
+            return Parsed.Fail(400, error!);
 
-            if (id is not null && !SubmissionJson.IsValidId(id))
-                return Parsed.Fail(400, $"field 'id' {SubmissionJson.IdRule}");
-            if (string.IsNullOrWhiteSpace(problem))
-                return Parsed.Fail(400, "field 'problem' is empty");
-            if (string.IsNullOrWhiteSpace(language))
-                return Parsed.Fail(400, "field 'language' is empty");
-            if (string.IsNullOrWhiteSpace(source))
-                return Parsed.Fail(400, "field 'source' is empty");
-            var sourceBytes = Encoding.UTF8.GetByteCount(source!);
-            if (sourceBytes > MaxSourceBytes)
-                return Parsed.Fail(413, $"field 'source' is {sourceBytes} bytes; the limit is {MaxSourceBytes} bytes (256 KiB)");
+        if (id is not null && !SubmissionJson.IsValidId(id))
+            return Parsed.Fail(400, $"field 'id' {SubmissionJson.IdRule}, not '{SubmissionJson.Echo(id)}'");
+        if (string.IsNullOrWhiteSpace(problem))
+            return Parsed.Fail(400, "field 'problem' is empty");
+        if (string.IsNullOrWhiteSpace(language))
+            return Parsed.Fail(400, "field 'language' is empty");
+        if (source is null)
+            return Parsed.Fail(sourceStatus, sourceError!);
 
-            if (!SubmissionJson.TryRunAll(root, out var runAll, out var runAllError))
-                return Parsed.Fail(400, runAllError!);
+        if (!SubmissionJson.TryRunAll(root, out var runAll, out var runAllError))
+            return Parsed.Fail(400, runAllError!);
 
-            return new Parsed(id, new SubmissionRequest(problem!, language!, source!, runAll, callbackUrl));
-        }
+        return new Parsed(id, SubmissionRequest.ForSource(problem!, language!, source, runAll, callbackUrl));
     }
 
     /// <summary>Whether <paramref name="id"/> has the form of a submission id.</summary>
