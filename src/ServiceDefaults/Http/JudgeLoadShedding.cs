@@ -73,8 +73,9 @@ public sealed partial class JudgeLoadShedding : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers <c>503</c> with <c>Retry-After</c> and <c>{"error": message}</c>, and closes the connection so that a
-    /// flood's body is not read.</summary>
+    /// <summary>Answers <c>503</c> with <c>Retry-After</c> and <c>{"error": message}</c>. A body left unread is Kestrel's to
+    /// drain or cut (it closes the connection rather than read past <c>Judge:Http:MaxRequestBodyBytes</c>); closing here would
+    /// reset the connection under the client before it reads the answer.</summary>
     public static async Task RefuseAsync(HttpContext context, int retryAfterSeconds, string message, int status = StatusCodes.Status503ServiceUnavailable)
     {
         var response = context.Response;
@@ -82,7 +83,6 @@ public sealed partial class JudgeLoadShedding : IAsyncDisposable
             return;
         response.StatusCode = status;
         response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        response.Headers.Connection = "close";
         await response.WriteAsJsonAsync(new { error = message }, context.RequestAborted);
     }
 

@@ -43,7 +43,8 @@ public class JudgeHttpOptionsValidatorTests
     [InlineData("RequestHeadersTimeout", "-00:00:01", "Judge:Http:RequestHeadersTimeout must be more than 0 and at most 00:05:00, not -00:00:01")]
     [InlineData("MinRequestBodyBytesPerSecond", "-5", "Judge:Http:MinRequestBodyBytesPerSecond must be from 0 (no minimum) to 1073741824, not -5")]
     [InlineData("MinRequestBodyBytesPerSecond", "NaN", "Judge:Http:MinRequestBodyBytesPerSecond must be from 0 (no minimum) to 1073741824, not NaN")]
-    [InlineData("MinRequestBodyGracePeriod", "01:00:00", "Judge:Http:MinRequestBodyGracePeriod must be more than 0 and at most 00:05:00, not 01:00:00")]
+    [InlineData("MinRequestBodyGracePeriod", "01:00:00", "Judge:Http:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not 01:00:00")]
+    [InlineData("MinRequestBodyGracePeriod", "00:00:01", "Judge:Http:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not 00:00:01")]
     [InlineData("MaxUnfinishedSubmissions", "0", "Judge:Http:MaxUnfinishedSubmissions must be from 1 to 10000000, not 0")]
     [InlineData("RetryAfterSeconds", "0", "Judge:Http:RetryAfterSeconds must be from 1 to 3600, not 0")]
     public void An_out_of_range_limit_is_refused_naming_its_key(string name, string value, string expected)
@@ -78,6 +79,8 @@ public class JudgeHttpOptionsValidatorTests
     public void The_limits_reach_Kestrel_and_a_zero_rate_turns_the_slow_upload_check_off()
     {
         var limits = new KestrelServerOptions().Limits;
+        // Every valid setting is one Kestrel takes (its MinDataRate refuses a grace period of 1 s or less).
+        JudgeHttpHostingExtensions.Apply(limits, new JudgeHttpOptions { MinRequestBodyGracePeriod = TimeSpan.FromSeconds(1.001) });
         var options = new JudgeHttpOptions { MaxConnections = 77, MaxRequestBodyBytes = 3_000_000, MaxRequestHeadersBytes = 9000, MinRequestBodyBytesPerSecond = 500 };
         JudgeHttpHostingExtensions.Apply(limits, options);
         Assert.Equal(77, limits.MaxConcurrentConnections);

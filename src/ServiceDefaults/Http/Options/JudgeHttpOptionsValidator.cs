@@ -27,8 +27,9 @@ public sealed class JudgeHttpOptionsValidator : IValidateOptions<JudgeHttpOption
             errors.Add($"{s}:RequestHeadersTimeout must be more than 0 and at most 00:05:00, not {options.RequestHeadersTimeout}");
         if (double.IsNaN(options.MinRequestBodyBytesPerSecond) || options.MinRequestBodyBytesPerSecond < 0 || options.MinRequestBodyBytesPerSecond > 1 << 30)
             errors.Add($"{s}:MinRequestBodyBytesPerSecond must be from 0 (no minimum) to 1073741824, not {options.MinRequestBodyBytesPerSecond}");
-        if (options.MinRequestBodyGracePeriod <= TimeSpan.Zero || options.MinRequestBodyGracePeriod > TimeSpan.FromMinutes(5))
-            errors.Add($"{s}:MinRequestBodyGracePeriod must be more than 0 and at most 00:05:00, not {options.MinRequestBodyGracePeriod}");
+        // Kestrel's own rule: the grace period must be longer than its 1 s heartbeat.
+        if (options.MinRequestBodyGracePeriod <= TimeSpan.FromSeconds(1) || options.MinRequestBodyGracePeriod > TimeSpan.FromMinutes(5))
+            errors.Add($"{s}:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not {options.MinRequestBodyGracePeriod}");
         if (options.MaxUnfinishedSubmissions is < 1 or > 10_000_000)
             errors.Add($"{s}:MaxUnfinishedSubmissions must be from 1 to 10000000, not {options.MaxUnfinishedSubmissions}");
         if (options.RetryAfterSeconds is < 1 or > 3600)
