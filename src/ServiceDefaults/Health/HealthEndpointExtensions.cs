@@ -19,15 +19,15 @@ public static class HealthEndpointExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> and <c>/ready</c> (both open to every caller).</summary>
+    /// <summary>Maps <c>/health</c> and <c>/ready</c> (both open to every caller, and not counted by the concurrency bound).</summary>
     public static WebApplication MapJudgeHealth(this WebApplication app)
     {
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithoutLoadShedding();
         app.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
-        });
+        }).WithoutLoadShedding();
         return app;
     }
 

@@ -46,5 +46,5 @@ public static class TelemetryHostingExtensions
     /// <summary>Maps the Prometheus text format at <c>/metrics</c>; it needs the <c>read</c> scope unless
     /// <c>Judge:Auth:OpenMetrics=true</c>.</summary>
     public static IEndpointConventionBuilder MapJudgeMetrics(this WebApplication app) =>
-        app.MapPrometheusScrapingEndpoint(JudgeTelemetry.MetricsPath).RequireScope(JudgeScopes.Read);
+        app.MapPrometheusScrapingEndpoint(JudgeTelemetry.MetricsPath).RequireScope(JudgeScopes.Read).WithoutLoadShedding();
 }

@@ -89,6 +89,9 @@ public static class JudgeSiloHostingExtensions
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.AddProblemDetails();
+        // Bounds the submissions this silo accepted and has not finished (Judge:Http:MaxUnfinishedSubmissions).
+        builder.Services.AddSingleton<Judge.Silo.Http.SubmissionAdmission>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Judge.Silo.Http.SubmissionAdmission>());
         return builder;
     }
 

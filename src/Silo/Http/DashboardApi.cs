@@ -25,7 +25,7 @@ public static class DashboardApi
     {
         var api = app.MapGroup("/api");
         api.MapGet("/submissions", ListSubmissions).RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
-        api.MapGet("/events", StreamEvents).RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
+        api.MapGet("/events", StreamEvents).RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true).WithoutLoadShedding(); // long-lived
         api.MapGet("/cluster", DescribeCluster).RequireScope(JudgeScopes.Read);
         return app;
     }

@@ -3,6 +3,7 @@ using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
 using Judge.ServiceDefaults.Auth;
+using Judge.ServiceDefaults.Http;
 using Judge.Silo.Http;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -103,7 +104,7 @@ public static class JudgeApi
     public const int MinJudgeTokenLength = 16;
 
     private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages,
-        IResultsOut resultsOut)
+        IResultsOut resultsOut, SubmissionAdmission admission, JudgeHttpOptions http)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -141,7 +142,28 @@ public static class JudgeApi
 
         var id = parsed.Id ?? Guid.CreateVersion7().ToString("N");
         var grain = grains.GetGrain<ISubmissionGrain>(id);
-        var outcome = await grain.Submit(submission);
+        // A place among this silo's unfinished submissions is taken before the grain accepts, so that concurrent submits
+        // never overshoot the bound; a duplicate or a refusal gives it back.
+        if (!admission.TryReserve())
+        {
+            context.Response.Headers.RetryAfter = http.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Error(503, $"the judge is full: {admission.Capacity} submissions accepted here are not finished yet "
+                + $"({JudgeHttpOptions.Section}:MaxUnfinishedSubmissions); retry after {http.RetryAfterSeconds} s");
+        }
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await grain.Submit(submission);
+        }
+        catch
+        {
+            admission.Cancel();
+            throw;
+        }
+        if (outcome == SubmitOutcome.Accepted)
+            admission.Accepted(id);
+        else
+            admission.Cancel();
         if (outcome == SubmitOutcome.Conflict)
             return Error(409, $"submission id '{id}' is already taken by a different submission", id);
 
@@ -149,6 +171,8 @@ public static class JudgeApi
         if (!wait)
             return Results.Accepted(location, new { id });
 
+        // Waiting for the verdict takes no place among Judge:Http:MaxConcurrentRequests: many clients may wait at once.
+        context.ReleaseLoadPlace();
         var result = await grain.WaitForResult(waitTimeout);
         if (result is { Status: SubmissionStatus.Finished })
             return Results.Ok(ForAudience(result, judge));
