@@ -531,9 +531,40 @@ long long cg_cpu_us(const struct cg_handles *h)
     return ns < 0 ? -1 : ns / 1000;
 }
 
+/* Bytes of page cache of files (the file LRU lists) charged to the run: the kernel drops or writes them back under
+ * pressure, long before the cgroup's ceiling, so they are not memory the program needs. tmpfs and shared memory are
+ * not among them (they live on the anon lists): a program filling /tmp or /dev/shm uses memory. -1 when unreadable. */
+static long long file_cache(const struct cg_handles *h)
+{
+    char buf[8192];
+    if (read_file_at(h->dir[0], "memory.stat", buf, sizeof buf) <= 0)
+        return -1;
+    const char *active = h->v2 ? "active_file" : "total_active_file";
+    const char *inactive = h->v2 ? "inactive_file" : "total_inactive_file";
+    long long sum = 0;
+    int found = 0;
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *key = NULL;
+        if (strncmp(line, active, strlen(active)) == 0 && line[strlen(active)] == ' ')
+            key = active;
+        else if (strncmp(line, inactive, strlen(inactive)) == 0 && line[strlen(inactive)] == ' ')
+            key = inactive;
+        if (key) {
+            sum += strtoll(line + strlen(key) + 1, NULL, 10);
+            found++;
+        }
+    }
+    return found == 2 ? sum : -1;
+}
+
+/* The run's memory as a memory limit means it: the cgroup's usage less the page cache of files it read or wrote. */
 long long cg_mem_current(const struct cg_handles *h)
 {
-    return read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
+    long long usage = read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
+    if (usage < 0)
+        return usage;
+    long long cache = file_cache(h);
+    return cache > 0 && cache < usage ? usage - cache : usage;
 }
 
 long long cg_oom_kills(const struct cg_handles *h)
@@ -544,15 +575,15 @@ long long cg_oom_kills(const struct cg_handles *h)
 
 void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills)
 {
-    if (h->v2) {
-        long long p = read_ll_at(h->dir[0], "memory.peak");
-        if (p > *peak)
-            *peak = p;
-    } else {
-        long long p = read_ll_at(h->dir[0], "memory.max_usage_in_bytes");
-        if (p > *peak)
-            *peak = p;
-    }
+    /* The kernel's own peak catches what happened between two polls, but counts page cache too: what is left of that
+     * cache once the run's processes are gone is taken off. Exact unless cache was dropped after the peak, which the
+     * kernel does under pressure, near the ceiling (the limit plus its headroom), where the run is MLE anyway. */
+    long long p = read_ll_at(h->dir[0], h->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    long long cache = file_cache(h);
+    if (p > 0 && cache > 0)
+        p = cache < p ? p - cache : 0;
+    if (p > *peak)
+        *peak = p;
     *oom_kills = cg_oom_kills(h);
 }
 
