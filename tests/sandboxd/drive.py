@@ -901,6 +901,63 @@ def duplicate_running_id(c):
     assert (r1["status"], r2["status"], r2["exit"]) == ("ok", "nonzero", 3), (r1, r2)
 
 
+FORKS = ("i=0; while [ $i -lt 40 ]; do /bin/sleep 2 & i=$((i+1)); done; wait && echo all-forked")
+
+
+def _fork_heavy_at_once(daemons, root):
+    """Runs a program forking 40 sleepers in slot 0 of each daemon at the same moment (nproc 48 each)."""
+    for k, d in enumerate(daemons):
+        d.send([("id", "forks%d" % k), ("arg", "/bin/sh"), ("arg", "-c"), ("arg", FORKS), ("work", os.path.join(root, "prog")),
+                ("stdout", os.path.join(root, "out", "forks%d-%d.out" % (k, id(d)))), ("nproc", 48),
+                ("cpu_ms", 5000 * SLOW), ("wall_ms", 15000 * SLOW)])
+    results = [d.wait("forks%d" % k, 30 * SLOW) for k, d in enumerate(daemons)]
+    outs = [open(os.path.join(root, "out", "forks%d-%d.out" % (k, id(d)))).read() for k, d in enumerate(daemons)]
+    return [r["status"] == "ok" and "all-forked" in o for r, o in zip(results, outs)], results
+
+
+@test
+def two_daemons_on_one_host_never_share_uids(c):
+    own = tempfile.mkdtemp(prefix="uids-", dir=os.path.dirname(c.root))
+    lock = os.path.join(own, "uids.lock")
+    base = 61000 + 512 * (os.getpid() % 8)
+    # a second daemon on the same range (or one overlapping it) refuses to start, naming the option to change
+    first = Daemon(c.binary, c.root, extra=["--uid-base", str(base), "--uid-lock", lock], pool=1)
+    try:
+        assert first.ready.get("ready") and first.ready["uid_base"] == base, first.ready
+        for other in (base, base + 100):
+            p = subprocess.run([c.binary, "--work-root", c.root, "--uid-base", str(other), "--uid-lock", lock] + CGROUP_ARGS,
+                               input=b"", capture_output=True, timeout=30, env={})
+            r = json.loads(p.stdout.splitlines()[0])
+            assert p.returncode == 1 and r["ready"] is False and "Judge:Sandbox:UidBase" in r["error"] and \
+                "in use by another judge-sandbox" in r["error"], r
+        # auto takes the next free range
+        p = subprocess.run([c.binary, "--work-root", c.root, "--uid-base", "auto", "--uid-lock", lock] + CGROUP_ARGS,
+                           input=b"", capture_output=True, timeout=30, env={})
+        r = json.loads(p.stdout.splitlines()[0])
+        assert p.returncode == 0 and r["ready"] and r["uid_base"] == 60000, r
+        # two daemons on distinct ranges: both run fork-heavy programs at once, each within its own RLIMIT_NPROC
+        second = Daemon(c.binary, c.root, extra=["--uid-base", str(base + 256), "--uid-lock", lock], pool=1)
+        try:
+            assert second.ready.get("ready") and second.ready["uid_base"] == base + 256, second.ready
+            ok, results = _fork_heavy_at_once([first, second], c.root)
+            assert all(ok), results
+        finally:
+            second.close()
+    finally:
+        first.close()
+    # the control: the same range on one host, each daemon unaware of the other (separate lock files, as before the
+    # lock), makes the two runs share one uid's process count, and forks fail: the check above can fail
+    a = Daemon(c.binary, c.root, extra=["--uid-base", str(base), "--uid-lock", lock + ".a"], pool=1)
+    b = Daemon(c.binary, c.root, extra=["--uid-base", str(base), "--uid-lock", lock + ".b"], pool=1)
+    try:
+        ok, results = _fork_heavy_at_once([a, b], c.root)
+        assert not all(ok), ("the shared uid did not limit the forks", results)
+    finally:
+        a.close()
+        b.close()
+    shutil.rmtree(own, ignore_errors=True)
+
+
 def alive(pid):
     try:
         st = open("/proc/%d/stat" % pid).read()

@@ -94,8 +94,9 @@ public sealed class SandboxSettings
     /// periods), while a judging slot sends the next test's run at once: 3 per slot keep one ready.</summary>
     public int? Pool { get; set; }
 
-    /// <summary>First uid/gid of sandboxed programs (<c>Judge:Sandbox:UidBase</c>).</summary>
-    public int UidBase { get; set; } = 60000;
+    /// <summary>First uid/gid of sandboxed programs (<c>Judge:Sandbox:UidBase</c>); unset: the first range of 256 uids
+    /// from 60000 that no other sandbox daemon on this host holds.</summary>
+    public int? UidBase { get; set; }
 
     /// <summary>The Unix socket of a <c>judge-sandbox</c> daemon that runs on its own (<c>Judge:Sandbox:Socket</c>). When set,
     /// the silo connects to it instead of starting a daemon itself (which needs root); the daemon's own options then decide

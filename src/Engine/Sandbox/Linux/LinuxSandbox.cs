@@ -129,7 +129,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         start.ArgumentList.Add("--pool");
         start.ArgumentList.Add(options.Pool.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--uid-base");
-        start.ArgumentList.Add(options.UidBase.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(options.UidBase?.ToString(CultureInfo.InvariantCulture) ?? "auto");
         start.ArgumentList.Add("--cgroup");
         start.ArgumentList.Add(options.Cgroup);
         if (options.CgroupRoot is { Length: > 0 } cgroupRoot)

@@ -9,8 +9,10 @@ public sealed record LinuxSandboxOptions
     /// <summary>Isolated environments kept ready ahead of requests (<c>Judge:Sandbox:Pool</c>).</summary>
     public int Pool { get; init; } = 2;
 
-    /// <summary>First uid (and gid) given to sandboxed programs; environment k uses <c>UidBase + k</c> (<c>Judge:Sandbox:UidBase</c>).</summary>
-    public int UidBase { get; init; } = 60000;
+    /// <summary>First uid (and gid) given to sandboxed programs; environment k uses <c>UidBase + k</c> (<c>Judge:Sandbox:UidBase</c>).
+    /// Null: the daemon takes the first range of 256 uids from 60000 that no other daemon on the host holds; a set
+    /// value that another daemon holds makes the daemon refuse to start.</summary>
+    public int? UidBase { get; init; }
 
     /// <summary>Host paths shown read-only inside (<c>Judge:Sandbox:ReadOnlyPaths</c>); missing ones are skipped.</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = DefaultReadOnlyPaths;

@@ -31,6 +31,10 @@
 
 #define MAX_SLOTS 256
 #define MAX_RO 64
+/* Each daemon claims the uids base..base+MAX_SLOTS-1 (one per slot) with a write lock on those bytes of --uid-lock, so
+ * that two daemons on one host (one kernel: RLIMIT_NPROC counts a uid's processes host-wide) never share a uid. */
+#define UID_AUTO_FIRST 60000
+#define UID_AUTO_RANGES 64
 
 /* ------------------------------------------------------------------ options */
 
@@ -45,7 +49,10 @@ static struct {
     const char *work_arg;         /* --work-root as given, resolved by resolve_work_root() */
     const char *listen;           /* --listen: serve clients on this Unix socket instead of stdin/stdout */
     long client_uid, client_gid;  /* --client-uid/--client-gid: the only peer allowed on the socket; -1 in stdio mode */
-} opt = { .pool = 2, .uid_base = 60000, .cgroup_mode = "auto", .client_uid = -1, .client_gid = -1 };
+    int uid_auto;                 /* --uid-base auto (the default): the first free range from UID_AUTO_FIRST */
+    const char *uid_lock;         /* --uid-lock: the host-wide file whose byte-range locks claim uid ranges */
+} opt = { .pool = 2, .uid_base = UID_AUTO_FIRST, .cgroup_mode = "auto", .client_uid = -1, .client_gid = -1,
+          .uid_auto = 1, .uid_lock = "/run/judge/uids.lock" };
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -78,11 +85,22 @@ static int parse_options(int argc, char **argv, char *err, size_t errlen)
             }
             opt.pool = (int)n;
         } else if (strcmp(a, "--uid-base") == 0) {
-            if (parse_long(v, 1, 2000000000L, &n) != 0) {
-                snprintf(err, errlen, "bad option: --uid-base '%s' (a positive uid)", v);
+            if (strcmp(v, "auto") == 0) {
+                opt.uid_auto = 1;
+                opt.uid_base = UID_AUTO_FIRST;
+            } else if (parse_long(v, 1, 2000000000L, &n) != 0) {
+                snprintf(err, errlen, "bad option: --uid-base '%s' (a positive uid, or auto)", v);
+                return -1;
+            } else {
+                opt.uid_auto = 0;
+                opt.uid_base = n;
+            }
+        } else if (strcmp(a, "--uid-lock") == 0) {
+            if (v[0] != '/' || strlen(v) >= PATH_MAX / 2) {
+                snprintf(err, errlen, "bad option: --uid-lock '%s' (an absolute path)", v);
                 return -1;
             }
-            opt.uid_base = n;
+            opt.uid_lock = v;
         } else if (strcmp(a, "--ro-bind") == 0) {
             struct stat st;
             if (v[0] != '/' || strcmp(v, "/") == 0 || strcmp(v, "/sys") == 0 || strncmp(v, "/sys/", 5) == 0 || strstr(v, "/../") || strlen(v) >= PATH_MAX / 2) {
@@ -146,13 +164,67 @@ static int parse_options(int argc, char **argv, char *err, size_t errlen)
     }
     if (opt.client_uid >= 0 && opt.client_gid < 0)
         opt.client_gid = opt.client_uid;
-    if (opt.client_uid >= opt.uid_base && opt.client_uid < opt.uid_base + MAX_SLOTS) {
+    if (!opt.uid_auto && opt.client_uid >= opt.uid_base && opt.client_uid < opt.uid_base + MAX_SLOTS) {
         snprintf(err, errlen, "bad option: --client-uid %ld is one of the sandbox's own uids (--uid-base %ld + 0..%d)",
                  opt.client_uid, opt.uid_base, MAX_SLOTS - 1);
         return -1;
     }
     opt.work_arg = work;
     return 0;
+}
+
+/* Claims the daemon's uid range for as long as it runs: an OFD write lock on bytes [base, base + MAX_SLOTS) of
+ * --uid-lock (a byte-range lock, so that overlapping ranges with different bases conflict too; released by the
+ * kernel when the daemon dies, however it dies). An explicit --uid-base that another daemon holds is refused; auto
+ * takes the first free range of UID_AUTO_FIRST + i * MAX_SLOTS. 0, or -1 with err set. */
+static int g_uid_lock = -1;
+static int claim_uid_range(char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", opt.uid_lock);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                mkdir(dir, 0755);
+                *p = '/';
+            }
+        mkdir(dir, 0755);
+    }
+    g_uid_lock = open(opt.uid_lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    struct stat st;
+    if (g_uid_lock < 0 || fstat(g_uid_lock, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != 0) {
+        snprintf(err, errlen, "cannot open the uid lock file %s (--uid-lock; a root-owned regular file): %s",
+                 opt.uid_lock, g_uid_lock < 0 ? strerror(errno) : "not a root-owned regular file");
+        return -1;
+    }
+    for (int i = 0; i < (opt.uid_auto ? UID_AUTO_RANGES : 1); i++) {
+        long base = opt.uid_auto ? UID_AUTO_FIRST + (long)i * MAX_SLOTS : opt.uid_base;
+        if (opt.uid_auto && opt.client_uid >= base && opt.client_uid < base + MAX_SLOTS)
+            continue;
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = base, .l_len = MAX_SLOTS };
+        if (fcntl(g_uid_lock, F_OFD_SETLK, &fl) == 0) {
+            opt.uid_base = base;
+            return 0;
+        }
+        if (errno != EAGAIN && errno != EACCES) {
+            snprintf(err, errlen, "cannot lock uids %ld..%ld in %s (--uid-lock): %s", base, base + MAX_SLOTS - 1,
+                     opt.uid_lock, strerror(errno));
+            return -1;
+        }
+    }
+    if (opt.uid_auto)
+        snprintf(err, errlen, "uid ranges %d..%ld (--uid-base auto, Judge:Sandbox:UidBase unset) are all in use by other "
+                 "judge-sandbox daemons on this host (locks in %s); set Judge:Sandbox:UidBase to a free range",
+                 UID_AUTO_FIRST, UID_AUTO_FIRST + (long)UID_AUTO_RANGES * MAX_SLOTS - 1, opt.uid_lock);
+    else
+        snprintf(err, errlen, "uids %ld..%ld (--uid-base %ld, Judge:Sandbox:UidBase) are in use by another judge-sandbox "
+                 "daemon on this host (lock in %s): two daemons sharing uids share RLIMIT_NPROC; give each daemon a "
+                 "range of its own, %d uids apart, or leave Judge:Sandbox:UidBase unset (auto)",
+                 opt.uid_base, opt.uid_base + MAX_SLOTS - 1, opt.uid_base, opt.uid_lock, MAX_SLOTS);
+    return -1;
 }
 
 /* Resolves --work-root. In socket mode the daemon owns it: created when missing, then made the client's, mode 0700,
@@ -1472,6 +1544,10 @@ int main(int argc, char **argv)
         return 1;
     }
     if (resolve_work_root(err, sizeof err) != 0) {
+        print_ready_false("%s", err);
+        return 1;
+    }
+    if (claim_uid_range(err, sizeof err) != 0) {
         print_ready_false("%s", err);
         return 1;
     }
