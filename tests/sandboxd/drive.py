@@ -598,8 +598,9 @@ def kernel_oom_kill_picks_the_run_never_the_slot(c):
     deadline = time.time() + 5 * SLOW
     while program is None and time.time() < deadline:
         for p in os.listdir("/proc"):
-            if p.isdigit() and _ppid(p) in slots and b"oomadj" in _cmdline(p):
-                program, slot = int(p), _ppid(p)
+            # the program's parent is its run's init (PID 1 of the run's own PID namespace), a child of the slot
+            if p.isdigit() and _ppid(_ppid(p)) in slots and b"oomadj" in _cmdline(p):
+                program, slot = int(p), _ppid(_ppid(p))
         time.sleep(0.01)
     assert program is not None, "the program did not start"
     os.kill(slot, signal.SIGSTOP)
@@ -622,7 +623,8 @@ def kernel_oom_kill_picks_the_run_never_the_slot(c):
 
 @test
 def slots_wait_outside_the_cgroups_of_runs(c):
-    # each idle slot's next-run process moves itself into a run cgroup (just after it is forked); the slot never does
+    # each idle slot's next-run process moves itself into a run cgroup (just after it is forked); the slot never does,
+    # nor does the run's init (the slot's child, PID 1 of the run's PID namespace) whose child that process is
     def where(pid):
         return [l for l in read("/proc/%s/cgroup" % pid).splitlines()
                 if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
@@ -632,7 +634,10 @@ def slots_wait_outside_the_cgroups_of_runs(c):
         for pid in slot_pids(c.d):
             assert all("/run-" not in l for l in where(pid)), (pid, where(pid))
             with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                waiting += [(kid, where(kid)) for kid in f.read().split()]
+                for init in f.read().split():
+                    assert all("/run-" not in l for l in where(init)), (init, where(init))
+                    with open("/proc/%s/task/%s/children" % (init, init)) as g:
+                        waiting += [(kid, where(kid)) for kid in g.read().split()]
         outside = [(kid, theirs) for kid, theirs in waiting if not theirs or not all("/run-" in l for l in theirs)]
         if waiting and not outside:
             break
@@ -992,12 +997,20 @@ def slot_death_answered_and_replaced(c):
 
 @test
 def pids_namespace_alone_after_runs(c):
-    # between runs a slot's PID namespace holds only the slot (PID 1) and the next run's process, which has already
-    # given up everything: unprivileged uid, no capabilities, no_new_privs, the seccomp filter
+    # between runs a slot's PID namespace holds only the slot (PID 1), the next run's init (root, PID 1 of the run's
+    # own PID namespace) and its one child, the next run's process, which has already given up everything:
+    # unprivileged uid, no capabilities, no_new_privs, the seccomp filter
     time.sleep(0.1)
     for pid in slot_pids(c.d):
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            children = f.read().split()
+            inits = f.read().split()
+        assert len(inits) <= 1, "slot %d has %s between runs" % (pid, inits)
+        children = []
+        for init in inits:
+            with open("/proc/%s/task/%s/children" % (init, init)) as f:
+                children += f.read().split()
+            assert open("/proc/%s/status" % init).read().count("NSpid:") == 1
+            assert "\t1\n" in [l for l in open("/proc/%s/status" % init).read().splitlines(True) if l.startswith("NSpid:")][0], init
         assert len(children) <= 1, "slot %d has %s between runs" % (pid, children)
         for child in children:
             status = dict(l.split(":", 1) for l in open("/proc/%s/status" % child).read().splitlines() if ":" in l)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -427,31 +428,181 @@ static __attribute__((noreturn)) void zygote_main(int sock, const struct cg_hand
     child_fail(status_fd, ST_EXEC, errno);
 }
 
-/* Forks the next run's zygote, which moves itself into the run's cgroup cg; called once the slot is clean. */
+/* ------------------------------------------------------------------ the run's init
+ *
+ * Each run gets fresh PID and mount namespaces: the slot clones the run's init (PID 1 of the new PID namespace, root,
+ * outside the run's cgroup) ahead of the request. In its copy of the slot's mount namespace the init detaches what
+ * only the slot needs (the work root, the tmpfs of overlay layers, the slot's /proc), mounts a /proc of the new PID
+ * namespace and the /work prepared ahead (a detached mount the slot made), then forks the zygote (PID 2). So a run
+ * sees no process, PID number, CPU time or mount of an earlier run, and nothing of the work root but its own /work.
+ * On request, a /work other than the one prepared ahead comes as a detached mount over the control socket and
+ * replaces it. When the zygote (the program) ends, the init sends its wait status to the slot and exits; the kernel
+ * then kills and reaps whatever else is left in the namespace. */
+
+enum { ZC_MOUNT = 1, ZC_STATUS = 2 };
+struct zc_msg {
+    int type, value; /* ZC_MOUNT: the answer's errno (0: mounted); ZC_STATUS: the program's wait status */
+};
+
+static int g_zctl = -1;     /* the slot's end of the control socket to the run's init */
+static int g_work_fd = -1;  /* the /work mount prepared ahead (detached; the init mounts it), or -1 */
+
+static int replace_work(int mnt)
+{
+    while (umount2("/work", MNT_DETACH) == 0)
+        ;
+    return move_mount(mnt, "", AT_FDCWD, "/work", MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
+}
+
+static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct cg_handles *cg)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0 || umount2(HIDDEN_ROOT, MNT_DETACH) != 0 || umount2(HIDDEN_OVL, MNT_DETACH) != 0 ||
+        umount2("/proc", MNT_DETACH) != 0 ||
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        _exit(126);
+    if (g_work_fd >= 0 && replace_work(g_work_fd) != 0)
+        _exit(126);
+    pid_t zygote = fork();
+    if (zygote < 0)
+        _exit(126);
+    if (zygote == 0) {
+        close(zc);
+        close(sfd);
+        if (g_work_fd >= 0)
+            close(g_work_fd);
+        sigprocmask(SIG_UNBLOCK, &chld, NULL);
+        zygote_main(zsock, cg);
+    }
+    close(zsock);
+    for (int i = 0; i < cg->n; i++)
+        close(cg->dir[i]);
+    if (g_work_fd >= 0)
+        close(g_work_fd);
+    if (g_workroot >= 0)
+        close(g_workroot);
+    if (g_lower >= 0)
+        close(g_lower);
+    for (;;) {
+        struct pollfd pf[2] = { { .fd = zc, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+            _exit(126);
+        if (pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
+            int fds[1], nfds = 0;
+            char buf[sizeof(struct zc_msg)];
+            union {
+                struct cmsghdr h;
+                char b[CMSG_SPACE(sizeof(int))];
+            } ctrl;
+            struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+            struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
+            ssize_t n = recvmsg(zc, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                _exit(0);
+            for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && nfds == 0) {
+                    memcpy(fds, CMSG_DATA(c), sizeof(int));
+                    nfds = 1;
+                }
+            if (n > 0) {
+                struct zc_msg answer = { ZC_MOUNT, nfds == 1 ? replace_work(fds[0]) : EINVAL };
+                if (nfds == 1)
+                    close(fds[0]);
+                if (send(zc, &answer, sizeof answer, MSG_NOSIGNAL) < 0)
+                    _exit(0);
+            }
+        }
+        if (pf[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0)
+                ;
+            int status;
+            pid_t w;
+            while ((w = waitpid(-1, &status, WNOHANG)) > 0)
+                if (w == zygote) {
+                    struct zc_msg m = { ZC_STATUS, status };
+                    ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
+                    (void)ignored;
+                    _exit(0); /* the kernel kills and reaps the rest of the namespace */
+                }
+        }
+    }
+}
+
+/* Clones the next run's init (fresh PID and mount namespaces), which forks the zygote; the zygote moves itself into
+ * the run's cgroup cg. Called once the slot is clean and the next run's mounts are prepared. */
 static int start_zygote(const struct cg_handles *cg)
 {
-    int sv[2];
+    int sv[2], zc[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, zc) != 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
     int big = MSG_MAX + 65536;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    pid_t pid = fork();
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0);
     if (pid < 0) {
+        int saved = errno;
         close(sv[0]);
         close(sv[1]);
+        close(zc[0]);
+        close(zc[1]);
+        errno = saved;
         return -1;
     }
     if (pid == 0) {
         close(g_sock);
         close(g_answer);
         close(sv[0]);
-        zygote_main(sv[1], cg);
+        close(zc[0]);
+        init_main(zc[1], sv[1], cg);
     }
     close(sv[1]);
+    close(zc[1]);
     g_zygote = pid;
     g_zsock = sv[0];
+    g_zctl = zc[0];
+    if (g_work_fd >= 0) { /* mounted in the run's namespace now; the slot keeps nothing of it */
+        close(g_work_fd);
+        g_work_fd = -1;
+    }
     return 0;
+}
+
+/* Hands a /work of the request's own to the run's init, which mounts it in place of the one prepared ahead. */
+static int send_work(int mnt)
+{
+    struct zc_msg m = { ZC_MOUNT, 0 };
+    union {
+        struct cmsghdr h;
+        char b[CMSG_SPACE(sizeof(int))];
+    } ctrl;
+    memset(&ctrl, 0, sizeof ctrl);
+    struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &mnt, sizeof(int));
+    if (g_zctl < 0 || sendmsg(g_zctl, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+        return errno ? errno : EPIPE;
+    ssize_t n;
+    do
+        n = recv(g_zctl, &m, sizeof m, 0);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof m || m.type != ZC_MOUNT)
+        return EPIPE;
+    return m.value;
 }
 
 /* Hands the request to the zygote, which becomes the program. Returns its pid, or -1. */
@@ -459,7 +610,7 @@ static pid_t start_program(const struct cg_handles *cg, const char *msg, size_t 
                            int status_fd)
 {
     if (g_zygote < 0 && start_zygote(cg) != 0)
-        return -1;
+        return -1; /* not reached after a clean run: the slot starts the next run's init while idle */
     int fds[4] = { in_fd, out_fd, err_fd, status_fd };
     union {
         struct cmsghdr h;
@@ -592,6 +743,10 @@ static void unmount_run(int *retire)
         *retire = 1;
         umount2("/work", MNT_DETACH);
     }
+    if (g_work_fd >= 0) {
+        close(g_work_fd);
+        g_work_fd = -1;
+    }
     do_umount(HIDDEN_OVL, retire);
     do_umount("/tmp", retire);
     do_umount("/dev/shm", retire);
@@ -624,11 +779,26 @@ static int make_layer(const char *layer)
     return 0;
 }
 
-static int mount_overlay(const char *lower, const char *layer)
+/* A detached overlay mount (lower: a path such as /proc/self/fd/N; writable layer under HIDDEN_OVL), made in the
+ * slot's namespace, where the layers are; the run's init mounts it. Returns its fd, or -1 with errno. */
+static int make_overlay(const char *lower, const char *layer)
 {
-    char opts[512];
-    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/wd", lower, layer, layer);
-    return mount("judge-work", "/work", "overlay", MS_NOSUID | MS_NODEV, opts);
+    char upper[64], wd[64];
+    snprintf(upper, sizeof upper, "%s/upper", layer);
+    snprintf(wd, sizeof wd, "%s/wd", layer);
+    int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return -1;
+    int mnt = -1;
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "judge-work", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "workdir", wd, 0) == 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    int saved = errno;
+    close(fs);
+    errno = saved;
+    return mnt;
 }
 
 /* Mounts the next run's /work over the latest run's directory if it still exists, and looks up its entries so
@@ -640,13 +810,18 @@ static void mount_work_ahead(void)
         return;
     char fdpath[64];
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", g_lower);
-    if (mount_overlay(fdpath, HIDDEN_OVL "/1") != 0)
+    g_work_fd = make_overlay(fdpath, HIDDEN_OVL "/1");
+    if (g_work_fd < 0)
         return;
     g_ahead = st;
     g_ahead_mounted = 1;
-    DIR *d = opendir("/work");
-    if (d == NULL)
+    int list = openat(g_work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = list >= 0 ? fdopendir(list) : NULL;
+    if (d == NULL) {
+        if (list >= 0)
+            close(list);
         return;
+    }
     struct dirent *e;
     int n = 0;
     while ((e = readdir(d)) != NULL && n++ < 64) {
@@ -720,27 +895,34 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", dfd);
     int rc = 0;
     if (lim->bind_mode) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        int mnt = -1, error = 0;
         if (fchown(dfd, g_uid, g_uid) != 0) {
             result_internal(r, "work: cannot chown: %s", strerror(errno));
             rc = -1;
-        } else if (mount(fdpath, "/work", NULL, MS_BIND, NULL) != 0 ||
-                   mount(NULL, "/work", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL) != 0) {
-            result_internal(r, "work: cannot bind: %s", strerror(errno));
+        } else if ((mnt = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0 ||
+                   mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0 || (error = send_work(mnt)) != 0) {
+            result_internal(r, "work: cannot bind: %s", strerror(error ? error : errno));
             rc = -1;
             if (g_client_uid >= 0 && fchown(dfd, (uid_t)g_client_uid, (gid_t)g_client_gid) != 0)
                 fprintf(stderr, "judge-sandbox slot: cannot give '%s' back: %s\n", rel, strerror(errno));
         } else
             g_give_back = g_client_uid >= 0;
+        if (mnt >= 0)
+            close(mnt);
     } else {
         /* over an overlay mounted ahead for another directory: a layer of its own (an upper layer serves one mount) */
         const char *layer = ahead ? HIDDEN_OVL "/2" : HIDDEN_OVL "/1";
+        int mnt = -1, error = 0;
         if (ahead && make_layer(layer) != 0) {
             result_internal(r, "cannot prepare the /work overlay: %s", strerror(errno));
             rc = -1;
-        } else if (mount_overlay(fdpath, layer) != 0) {
-            result_internal(r, "cannot mount the /work overlay: %s", strerror(errno));
+        } else if ((mnt = make_overlay(fdpath, layer)) < 0 || (error = send_work(mnt)) != 0) {
+            result_internal(r, "cannot mount the /work overlay: %s", strerror(error ? error : errno));
             rc = -1;
         }
+        if (mnt >= 0)
+            close(mnt);
     }
     if (rc == 0) { /* the next run most likely uses this directory again */
         if (g_lower >= 0)
@@ -857,7 +1039,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
                 kill(-1, SIGKILL);
             }
         }
-        pid_t w = waitpid(child, &status, WNOHANG);
+        pid_t w = waitpid(child, &status, WNOHANG); /* the run's init: it exits as soon as the program has */
         if (w == child) {
             end = now_us();
             break;
@@ -883,6 +1065,13 @@ static void run_request(const struct msg_request *req, const char *program, cons
     }
     if (pidfd >= 0)
         close(pidfd);
+    /* the program's own wait status, which its init sent before exiting (an init killed here sent none) */
+    int init_status = status;
+    struct zc_msg zm;
+    if (recv(g_zctl, &zm, sizeof zm, MSG_DONTWAIT) == (ssize_t)sizeof zm && zm.type == ZC_STATUS)
+        status = zm.value;
+    else
+        status = SIGKILL; /* a wait status: killed by SIGKILL */
 
     /* the main process is gone: nothing of the run may outlive it */
     if (kill_all_and_reap() != 0) {
@@ -898,6 +1087,10 @@ static void run_request(const struct msg_request *req, const char *program, cons
     while (got < 0 && errno == EINTR);
     close(st_pipe[0]);
     int started = got != (ssize_t)sizeof failure;
+    if (started && WIFEXITED(init_status) && WEXITSTATUS(init_status) == 126 && killed == K_NONE) {
+        result_internal(r, "cannot start '%s': the run's PID and mount namespaces could not be prepared", program);
+        return;
+    }
     for (int i = 0; i < 2; i++) {
         while (streams[i].pipe_fd >= 0) {
             int d = drain(&streams[i], buf);
@@ -971,6 +1164,10 @@ static int clean_after_run(const struct cg_handles *cg)
         close(g_zsock);
         g_zsock = -1;
         g_zygote = -1;
+    }
+    if (g_zctl >= 0) { /* the run's init exits on end-of-file, if it has not yet */
+        close(g_zctl);
+        g_zctl = -1;
     }
     if (kill_all_and_reap() != 0)
         retire = 1;
