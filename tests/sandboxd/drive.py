@@ -312,6 +312,67 @@ def hidden_work_root(c):
     expect(r, "ok")
 
 
+def _mounts(out):
+    """(mount point, root, fs type) of every mountinfo line in OUT."""
+    rows = []
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) > 6 and "-" in f:
+            rows.append((f[4], f[3], f[f.index("-") + 1]))
+    return rows
+
+
+@test
+def a_run_sees_no_mount_of_the_work_root_or_of_earlier_runs(c):
+    # A validator's directory with the overlay of its run (and the overlay mounted ahead over it), a compilation's
+    # bind: none of it, and nothing of the work root, is in the mount table of the runs that follow, in any slot.
+    dirs = {}
+    for name in ("validator-dir", "compile-dir", "later-dir"):
+        dirs[name] = os.path.join(c.root, name)
+        os.mkdir(dirs[name])
+    show = "cat /proc/self/mountinfo; echo ==; ls -a /.jr 2>&1; cat /proc/self/fd/3 2>&1; ls %s 2>&1; true" % c.root
+    expect(c.run(["/bin/sh", "-c", "cat /proc/self/mountinfo"], work=dirs["validator-dir"]), "ok")
+    expect(c.run(["/bin/sh", "-c", "echo x > made"], work=dirs["compile-dir"], work_mode="bind"), "ok")
+    for mode in ("overlay", "bind", "overlay", "overlay"):
+        r = c.run(["/bin/sh", "-c", show], work=dirs["later-dir"], work_mode=mode)
+        expect(r, "ok")
+        table, rest = r["out"].split("==", 1)
+        mounts = _mounts(table)
+        points = [m[0] for m in mounts]
+        assert points.count("/work") == 1 and points.count("/proc") == 1, table
+        assert not [m for m in mounts if m[0].startswith("/.jr")], table
+        assert "validator-dir" not in table and "compile-dir" not in table, table
+        assert "validator-dir" not in rest and "compile-dir" not in rest and "prog" not in rest, rest
+    # the control: the same program sees its own /work, so the table above is the run's real one
+    assert [m for m in mounts if m[0] == "/work" and m[2] == "overlay"], table
+
+
+@test
+def a_run_sees_no_process_of_earlier_runs(c):
+    # One slot (pool 1): a CPU-heavy, fork-heavy run, then runs that look for it through PID 1, their own PID and
+    # /proc/loadavg's last PID. Each must see what a fresh run sees: PID 1 with no CPU time to speak of, PID 2.
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        heavy = "i=0; while [ $i -lt 60 ]; do (j=0; while [ $j -lt 3000 ]; do j=$((j+1)); done) & i=$((i+1)); done; wait"
+        look = "read -r s < /proc/1/stat; echo $s; echo $$; cat /proc/loadavg"
+        seen = []
+        for _ in range(3):
+            h = cc.run(["/bin/sh", "-c", heavy], cpu_ms=10000, wall_ms=20000, nproc=100)
+            expect(h, "ok")
+            assert h["cpu_us"] > 100000, h
+            r = cc.run(["/bin/sh", "-c", look])
+            expect(r, "ok")
+            stat, pid, loadavg = r["out"].splitlines()[:3]
+            f = stat.rsplit(")", 1)[1].split()
+            ticks = sum(int(x) for x in f[11:15])  # utime, stime, cutime, cstime of PID 1
+            last_pid = int(loadavg.split()[-1])
+            seen.append((int(pid), ticks, last_pid))
+        assert all(p == 2 and t <= 3 and lp <= 10 for p, t, lp in seen), seen
+    finally:
+        d.close()
+
+
 @test
 def only_ro_binds_visible(c):
     r = c.run(["/bin/sh", "-c", "ls / | tr '\\n' ' '; ls /dev | tr '\\n' ' '"])
