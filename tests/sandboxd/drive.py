@@ -484,10 +484,43 @@ def bind_keeps_changes_and_owns_dir(c):
     shutil.copy(os.path.join(c.prog, "probe"), w)
     expect(c.run(["/work/probe", "bindwrite"], work=w, work_mode="bind"), "ok")
     assert os.path.exists(os.path.join(w, "kept"))
-    if CLIENT is None:
-        assert os.stat(w).st_uid >= 60000 and os.stat(os.path.join(w, "probe")).st_uid == 0
+    if CLIENT is None:  # the run wrote into a layer of its own; what it made is kept as the slot's uid's
+        assert os.stat(os.path.join(w, "kept")).st_uid >= 60000 and os.stat(os.path.join(w, "probe")).st_uid == 0
     else:  # socket mode: the directory and what the run made go back to the client before the response
         assert os.stat(w).st_uid == CLIENT and os.stat(os.path.join(w, "kept")).st_uid == CLIENT
+
+
+@test
+def a_bind_run_keeps_what_it_wrote_within_work_bytes_and_nothing_over_it(c):
+    w = os.path.join(c.root, "bindrun-cap")
+    os.mkdir(w)
+    with open(os.path.join(w, "source.txt"), "w") as f:
+        f.write("source")
+    with open(os.path.join(w, "stale.o"), "w") as f:
+        f.write("old object")
+    if CLIENT is not None:
+        give_tree(w, CLIENT)
+    # within the cap: new files, a directory, a link and a deletion are all kept; a FIFO is not
+    r = c.run(["/bin/sh", "-c", "mkdir -p d && echo new > d/n && ln -s d/n lnk && rm stale.o "
+               "&& mkfifo pipe && dd if=/dev/zero of=big bs=1M count=20 status=none"], work=w, work_mode="bind",
+              work_bytes=32 << 20)
+    expect(r, "ok")
+    names = sorted(os.listdir(w))
+    assert names == ["big", "d", "lnk", "source.txt"], names
+    assert open(os.path.join(w, "source.txt")).read() == "source" and os.readlink(os.path.join(w, "lnk")) == "d/n"
+    assert os.path.getsize(os.path.join(w, "big")) == 20 << 20
+    # over it (three files each under the file size limit): the run is ended, "output exceeds", nothing kept
+    r = c.run(["/bin/sh", "-c", "for f in a b c; do dd if=/dev/zero of=$f bs=1M count=16 status=none; done; rm big"],
+              work=w, work_mode="bind", work_bytes=32 << 20, fsize_bytes=20 << 20)
+    expect(r, "ole")
+    assert "output exceeds 32 MiB" in r["message"], r
+    assert sorted(os.listdir(w)) == ["big", "d", "lnk", "source.txt"], os.listdir(w)
+    # the files count against work_bytes, not memory: 40 MiB kept under a 16 MiB memory limit is fine
+    r = c.run(["/bin/sh", "-c", "dd if=/dev/zero of=big2 bs=1M count=40 status=none"], work=w, work_mode="bind",
+              mem_bytes=16 << 20)
+    expect(r, "ok")
+    assert os.path.getsize(os.path.join(w, "big2")) == 40 << 20 and r["maxrss_kb"] < 16 * 1024, r
+    shutil.rmtree(w, ignore_errors=True)
 
 
 @test

@@ -701,7 +701,8 @@ static void dispatch(void)
         r->next = NULL;
         char err[512];
         int ready = slots[k].cg_limited && slots[k].cg_lim.mem_bytes == r->lim.mem_bytes &&
-                    slots[k].cg_lim.nproc == r->lim.nproc;
+                    slots[k].cg_lim.nproc == r->lim.nproc && slots[k].cg_lim.bind_mode == r->lim.bind_mode &&
+                    slots[k].cg_lim.work_bytes == r->lim.work_bytes;
         last_limits = r->lim;
         have_last_limits = 1;
         if (!ready && cg_run_limits(&slots[k].cg, &r->lim, err, sizeof err) != 0) {
@@ -864,7 +865,7 @@ static const struct numkey numkeys[] = {
     NK("cpu_ms", cpu_ms, 1), NK("wall_ms", wall_ms, 1), NK("mem_bytes", mem_bytes, 1),
     NK("stack_bytes", stack_bytes, 1), NK("nofile", nofile, 1), NK("fsize_bytes", fsize_bytes, 0),
     NK("nproc", nproc, 1), NK("out_bytes", out_bytes, 0), NK("err_bytes", err_bytes, 0),
-    NK("tmp_bytes", tmp_bytes, 1),
+    NK("tmp_bytes", tmp_bytes, 1), NK("work_bytes", work_bytes, 1),
 };
 
 /* In socket mode the run's host files are opened with the client's identity (fsuid and fsgid; the daemon keeps no
@@ -903,7 +904,7 @@ static void handle_request(char **fields, int n)
     const char *merge = NULL, *limit_as = NULL, *pin = NULL, *pout = NULL, *discard = NULL;
     struct limits lim = { .cpu_ms = 10000, .wall_ms = -1, .mem_bytes = 256LL << 20, .stack_bytes = -1,
                           .nofile = 256, .fsize_bytes = 64LL << 20, .nproc = 64, .out_bytes = 8LL << 20,
-                          .err_bytes = 64LL << 10, .tmp_bytes = 64LL << 20 };
+                          .err_bytes = 64LL << 10, .tmp_bytes = 64LL << 20, .work_bytes = 128LL << 20 };
     int seen_num[sizeof numkeys / sizeof numkeys[0]] = { 0 };
     int argc = 0, envc = 0;
     size_t strings_len = 0;

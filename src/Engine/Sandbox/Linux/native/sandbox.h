@@ -14,6 +14,7 @@
 
 struct limits {
     long long cpu_ms, wall_ms, mem_bytes, stack_bytes, nofile, fsize_bytes, nproc, out_bytes, err_bytes, tmp_bytes;
+    long long work_bytes; /* bind mode: the most a run may leave in its directory (total of what it writes there) */
     int limit_as, merge_stderr, bind_mode;
 };
 
@@ -97,6 +98,12 @@ int cg_run_remove(unsigned long long seq); /* 0 when every directory of the run 
 #define MEM_HEADROOM_MIN (64LL << 20)
 #define MEM_CEILING_MAX (1LL << 62)
 long long cg_mem_ceiling(long long limit);
+/* A bind-mode run's writable layer: a tmpfs of work_bytes plus headroom (the larger of 64 MiB and a quarter), in which
+ * the slot sees the cap passed before the tmpfs refuses a write. */
+static inline long long work_ceiling(long long work_bytes)
+{
+    return work_bytes + (work_bytes / 4 > MEM_HEADROOM_MIN ? work_bytes / 4 : MEM_HEADROOM_MIN);
+}
 void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */
 int cg_join(const struct cg_handles *h);

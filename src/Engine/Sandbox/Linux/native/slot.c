@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -61,6 +63,9 @@ static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work la
 static int g_lower = -1;               /* the latest run's directory (O_DIRECTORY), kept for the next overlay */
 static struct stat g_ahead;            /* that directory when its overlay was mounted ahead */
 static int g_ahead_mounted;            /* /work holds a fresh, unused overlay over g_lower */
+static int g_keep = -1;          /* the writable layer's upper directory of a bind-mode run, or -1 */
+static long long g_keep_cap;     /* its work_bytes */
+
 
 static void send_text(int type, const char *fmt, ...)
 {
@@ -677,7 +682,7 @@ static int drain(struct stream *s, char *buf)
     return result;
 }
 
-enum { K_NONE, K_CPU, K_WALL, K_OUTPUT, K_MEMORY, K_CANCEL, K_ERROR, K_DAEMON };
+enum { K_NONE, K_CPU, K_WALL, K_OUTPUT, K_MEMORY, K_CANCEL, K_ERROR, K_DAEMON, K_WORK };
 
 /* kill everything in the PID namespace but us; reap; 0 when we are alone */
 static int kill_all_and_reap(void)
@@ -746,6 +751,10 @@ static void unmount_run(int *retire)
     if (g_work_fd >= 0) {
         close(g_work_fd);
         g_work_fd = -1;
+    }
+    if (g_keep >= 0) {
+        close(g_keep);
+        g_keep = -1;
     }
     do_umount(HIDDEN_OVL, retire);
     do_umount("/tmp", retire);
@@ -895,19 +904,22 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", dfd);
     int rc = 0;
     if (lim->bind_mode) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        /* a writable layer of its own, capped (see "what a run keeps"); kept into the directory after the run */
+        const char *layer = ahead ? HIDDEN_OVL "/2" : HIDDEN_OVL "/1";
+        char upper[64];
+        snprintf(upper, sizeof upper, "%s/upper", layer);
         int mnt = -1, error = 0;
-        if (fchown(dfd, g_uid, g_uid) != 0) {
-            result_internal(r, "work: cannot chown: %s", strerror(errno));
+        if ((ahead && make_layer(layer) != 0) || resize_tmpfs(HIDDEN_OVL, work_ceiling(lim->work_bytes)) != 0 ||
+            (g_keep = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+            result_internal(r, "cannot prepare the /work layer: %s", strerror(errno));
             rc = -1;
-        } else if ((mnt = open_tree(dfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0 ||
-                   mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0 || (error = send_work(mnt)) != 0) {
-            result_internal(r, "work: cannot bind: %s", strerror(error ? error : errno));
+        } else if ((mnt = make_overlay(fdpath, layer)) < 0 || (error = send_work(mnt)) != 0) {
+            result_internal(r, "cannot mount the /work layer: %s", strerror(error ? error : errno));
             rc = -1;
-            if (g_client_uid >= 0 && fchown(dfd, (uid_t)g_client_uid, (gid_t)g_client_gid) != 0)
-                fprintf(stderr, "judge-sandbox slot: cannot give '%s' back: %s\n", rel, strerror(errno));
-        } else
+        } else {
+            g_keep_cap = lim->work_bytes;
             g_give_back = g_client_uid >= 0;
+        }
         if (mnt >= 0)
             close(mnt);
     } else {
@@ -930,6 +942,157 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
         g_lower = dfd;
     } else
         close(dfd);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ bind mode: what a run keeps
+ *
+ * A run that keeps its changes (a compilation) writes into an overlay's writable layer on the slot's tmpfs, never
+ * to the host directory: the tmpfs is charged to the run's memory cgroup, and the slot watches how much the layer
+ * holds every tick. Past work_bytes the run is ended ("output exceeds N MiB"); the tmpfs' own size, work_bytes plus
+ * headroom, is the ceiling should a burst outrun the tick. Within the cap, after the run, the slot copies what the
+ * layer holds into the directory (regular files, directories, symbolic links; a deletion removes the file; FIFOs,
+ * sockets and devices are not kept), with no-follow, exclusive opens, files owned by the slot's uid. Over it, the
+ * layer is discarded and the directory is left as it was. */
+
+#define KEEP_DEPTH 64
+
+static long long layer_bytes(void)
+{
+    struct statfs sf;
+    if (g_keep < 0 || fstatfs(g_keep, &sf) != 0)
+        return 0;
+    return (long long)(sf.f_blocks - sf.f_bfree) * (long long)sf.f_bsize;
+}
+
+static int remove_tree_at(int dir, const char *name, int depth)
+{
+    if (unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if ((errno != EISDIR && errno != EPERM) || depth > KEEP_DEPTH)
+        return -1;
+    int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = sub >= 0 ? fdopendir(sub) : NULL;
+    if (d == NULL) {
+        if (sub >= 0)
+            close(sub);
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && remove_tree_at(dirfd(d), e->d_name, depth + 1) != 0)
+            rc = -1;
+    closedir(d);
+    return rc == 0 && unlinkat(dir, name, AT_REMOVEDIR) == 0 ? 0 : -1;
+}
+
+/* Copies the layer's directory from into the host directory to. Returns 0, or -1 with errno and what in err. */
+static int keep_dir(int from, int to, int depth, char *what, size_t len)
+{
+    int listfd = openat(from, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = listfd >= 0 ? fdopendir(listfd) : NULL;
+    if (d == NULL) {
+        if (listfd >= 0)
+            close(listfd);
+        snprintf(what, len, "list the layer");
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, ".."))
+            continue;
+        struct stat st, old;
+        if (fstatat(from, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            snprintf(what, len, "stat '%s'", n);
+            rc = -1;
+            break;
+        }
+        int exists = fstatat(to, n, &old, AT_SYMLINK_NOFOLLOW) == 0;
+        if (S_ISCHR(st.st_mode) && st.st_rdev == 0) { /* a whiteout: the run removed it */
+            if (exists && remove_tree_at(to, n, depth) != 0) {
+                snprintf(what, len, "remove '%s'", n);
+                rc = -1;
+            }
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (depth >= KEEP_DEPTH) {
+                errno = ELOOP;
+                snprintf(what, len, "keep '%s' (deeper than %d levels)", n, KEEP_DEPTH);
+                rc = -1;
+                break;
+            }
+            if (exists && !S_ISDIR(old.st_mode) && unlinkat(to, n, 0) != 0) {
+                snprintf(what, len, "replace '%s'", n);
+                rc = -1;
+                break;
+            }
+            if ((!exists || !S_ISDIR(old.st_mode)) && mkdirat(to, n, 0700) != 0) {
+                snprintf(what, len, "create directory '%s'", n);
+                rc = -1;
+                break;
+            }
+            int src = openat(from, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int dst = openat(to, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (src < 0 || dst < 0 || fchown(dst, g_uid, g_uid) != 0 || fchmod(dst, st.st_mode & 0777) != 0) {
+                snprintf(what, len, "enter '%s'", n);
+                rc = -1;
+            } else
+                rc = keep_dir(src, dst, depth + 1, what, len);
+            if (src >= 0)
+                close(src);
+            if (dst >= 0)
+                close(dst);
+            continue;
+        }
+        if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+            continue; /* FIFOs, sockets, devices: not kept */
+        if (exists && (S_ISDIR(old.st_mode) ? remove_tree_at(to, n, depth) : unlinkat(to, n, 0)) != 0) {
+            snprintf(what, len, "replace '%s'", n);
+            rc = -1;
+            break;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t t = readlinkat(from, n, target, sizeof target - 1);
+            if (t < 0 || (target[t] = '\0', symlinkat(target, to, n)) != 0 ||
+                fchownat(to, n, g_uid, g_uid, AT_SYMLINK_NOFOLLOW) != 0) {
+                snprintf(what, len, "keep the link '%s'", n);
+                rc = -1;
+            }
+            continue;
+        }
+        int src = openat(from, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int dst = openat(to, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (src < 0 || dst < 0) {
+            snprintf(what, len, "copy '%s'", n);
+            rc = -1;
+        }
+        for (off_t left = st.st_size; rc == 0 && left > 0;) {
+            ssize_t m = sendfile(dst, src, NULL, (size_t)(left < (1 << 30) ? left : (1 << 30)));
+            if (m <= 0) {
+                if (m == 0)
+                    errno = EIO;
+                snprintf(what, len, "copy '%s'", n);
+                rc = -1;
+            } else
+                left -= m;
+        }
+        if (rc == 0 && (fchown(dst, g_uid, g_uid) != 0 || fchmod(dst, st.st_mode & 0777) != 0)) {
+            snprintf(what, len, "give '%s' its owner and mode", n);
+            rc = -1;
+        }
+        if (src >= 0)
+            close(src);
+        if (dst >= 0)
+            close(dst);
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
     return rc;
 }
 
@@ -1047,7 +1210,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         /* Past the limit the run is MLE whatever it does next: end it now, before it reaches the cgroup's ceiling,
          * where the kernel would first reclaim its pages (a crawl into TLE) and then kill it. An OOM kill of one of
          * its processes ends the whole run too (v2 does that itself, memory.oom.group; v1 has nothing like it). */
-        long long cur = cg_mem_current(cg);
+        long long cur = cg_mem_current(cg) - layer_bytes(); /* kept files count against work_bytes, not memory */
         if (cur > peak)
             peak = cur;
         if (killed != K_NONE)
@@ -1060,6 +1223,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
             kill(-1, SIGKILL);
         } else if (run_cpu_us(cg, cpu_base) > cpu_limit_us) {
             killed = K_CPU;
+            kill(-1, SIGKILL);
+        } else if (g_keep >= 0 && layer_bytes() > g_keep_cap) {
+            killed = K_WORK;
             kill(-1, SIGKILL);
         }
     }
@@ -1104,8 +1270,10 @@ static void run_request(const struct msg_request *req, const char *program, cons
             }
         }
     }
-    long long oom = 0;
+    long long oom = 0, polled = peak;
     cg_mem_final(cg, &peak, &oom);
+    if (peak > polled) /* the kernel's peak counts the kept files of a bind run too (as the layer holds them now) */
+        peak = peak - layer_bytes() > polled ? peak - layer_bytes() : polled;
     long long cpu = run_cpu_us(cg, cpu_base);
 
     r->cpu_us = cpu > 0 ? cpu : 0;
@@ -1136,6 +1304,10 @@ static void run_request(const struct msg_request *req, const char *program, cons
         /* first of the program's faults: a run that needed more memory than it may have is MLE, however it then
          * ended (killed here or by the kernel, crashed on a failed allocation, out of time while thrashing) */
         st = "mle";
+    } else if (killed == K_WORK || (g_keep >= 0 && layer_bytes() > g_keep_cap)) {
+        st = "ole";
+        snprintf(r->message, sizeof r->message, "output exceeds %lld MiB: the files the run wrote to its working "
+                 "directory (nothing of them is kept)", g_keep_cap >> 20);
     } else if (killed == K_CPU) {
         st = "tle_cpu";
     } else if (killed == K_WALL) {
@@ -1154,6 +1326,13 @@ static void run_request(const struct msg_request *req, const char *program, cons
         st = "nonzero";
     }
     snprintf(r->status, sizeof r->status, "%s", st);
+    /* bind mode: what the run wrote goes into its directory, unless it was over the cap */
+    if (g_keep >= 0 && strcmp(st, "internal") != 0 && strcmp(st, "ole") != 0 && g_lower >= 0) {
+        char what[PATH_MAX + 64] = "";
+        if (keep_dir(g_keep, g_lower, 0, what, sizeof what) != 0)
+            result_internal(r, "cannot keep the files the run wrote to its working directory: %s: %s", what,
+                            strerror(errno));
+    }
 }
 
 /* After the result is sent: nothing of the run may be left before the next one. Returns 0 when clean. */
