@@ -244,6 +244,8 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded =>
                 (Verdict.CE, $"compilation exceeded its time limit of {limits.CpuTime.TotalSeconds:0} s"),
             SandboxStatus.MemoryLimitExceeded => (Verdict.CE, $"compilation exceeded its memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB"),
+            SandboxStatus.OutputLimitExceeded when result.Message is { } written && written.StartsWith("output exceeds", StringComparison.Ordinal) =>
+                (Verdict.CE, $"compilation {written}"),
             SandboxStatus.OutputLimitExceeded => (Verdict.CE, $"the compiler wrote more than {limits.OutputBytes / 1024} KiB of messages"),
             SandboxStatus.Signaled => (Verdict.CE, $"the compiler was killed by {result.SignalName}"),
             _ => (Verdict.CE, $"compilation failed (exit code {result.ExitCode})"),

@@ -39,6 +39,10 @@ public sealed record SandboxLimits
     /// layer of the working directory (isolating sandboxes only).</summary>
     public long TmpfsBytes { get; init; } = 64 * MiB;
 
+    /// <summary>Most bytes a run with a persistent working directory (a compilation) may leave in it, all files together;
+    /// more ends the run with an output limit exceeded and nothing of it is kept (isolating sandbox only).</summary>
+    public long WorkBytes { get; init; } = 128 * MiB;
+
     /// <summary>Maximum number of open file descriptors.</summary>
     public int OpenFiles { get; init; } = 256;
 

@@ -293,6 +293,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
             ("fsize_bytes", Number(limits.FileSizeBytes)),
             ("nofile", Number(limits.OpenFiles)),
             ("tmp_bytes", Number(limits.TmpfsBytes)),
+            ("work_bytes", Number(limits.WorkBytes)),
             ("merge_stderr", request.MergeStderrIntoStdout ? "1" : "0"),
         };
         if (request.StdinPath is not null) fields.Add(("stdin", Path.GetFullPath(request.StdinPath)));

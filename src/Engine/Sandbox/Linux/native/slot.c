@@ -1,10 +1,11 @@
 /* A slot: PID 1 of its own PID, mount, network, IPC and UTS namespaces (created by the daemon with clone()).
  *
  * Prepared once: private mounts, a new root on a tmpfs holding only the --ro-bind paths, /dev, /proc, the mount
- * points, and the work root at the hidden path /.jr/root; /.jr is mode 0700 root, so programs (non-root, no
- * capabilities) cannot reach it, while the slot (root) uses it as overlay lower layer and bind source.
- * Per request: /work, /tmp, /dev/shm mounted, fresh IPC namespace, program forked and supervised, everything in
- * the PID namespace killed and reaped, the slot checks it is alone, unmounts, reports, and waits again. */
+ * points, and the work root at /.jr/root (in /.jr, mode 0700 root), which the slot uses as overlay lower layer.
+ * Per run: /tmp, /dev/shm and the /work layer's tmpfs mounted and a fresh IPC namespace made while idle; the run's
+ * init cloned into fresh PID and mount namespaces (where the work root, the layers and the slot's /proc are
+ * detached, and the run's own /proc and /work mounted: "the run's init" below), the program forked and supervised,
+ * everything killed and reaped, the slot checks it is alone, reports, unmounts, and waits again. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
