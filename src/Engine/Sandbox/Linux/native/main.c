@@ -52,7 +52,7 @@ static struct {
     int uid_auto;                 /* --uid-base auto (the default): the first free range from UID_AUTO_FIRST */
     const char *uid_lock;         /* --uid-lock: the host-wide file whose byte-range locks claim uid ranges */
 } opt = { .pool = 2, .uid_base = UID_AUTO_FIRST, .cgroup_mode = "auto", .client_uid = -1, .client_gid = -1,
-          .uid_auto = 1, .uid_lock = "/run/judge/uids.lock" };
+          .uid_auto = 1, .uid_lock = "/run/judge-uids.lock" };
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
