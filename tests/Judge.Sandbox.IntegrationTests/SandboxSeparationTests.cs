@@ -88,7 +88,12 @@ public class SandboxSeparationTests(ITestOutputHelper output)
         var report = await judge.JudgeAsync(problem, new Cpp17(), """
             #include <cstdio>
             static char a[200 << 20] = {1};
-            int main() { long long x, y; if (std::scanf("%lld %lld", &x, &y) != 2) return 1; std::printf("%lld\n", x + y + a[0] - 1); }
+            int main() {
+                long long x, y;
+                if (std::scanf("%lld %lld", &x, &y) != 2) return 1;
+                if (a[(unsigned long long)x * 7919 % sizeof a] == 42) return 3; // keeps the array in the executable
+                std::printf("%lld\n", x + y);
+            }
             """, IJudgeProgress.None, timeout.Token);
         output.WriteLine($"{report.Verdict} {report.Message}\n{report.CompileOutput}");
 

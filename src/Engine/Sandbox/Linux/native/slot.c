@@ -531,10 +531,21 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
             pid_t w;
             while ((w = waitpid(-1, &status, WNOHANG)) > 0)
                 if (w == zygote) {
+                    /* the run is over: end and reap everything else in the namespace, then tell the slot (which
+                     * answers at once; this process's own exit, the namespaces' teardown, is then off that path) */
+                    long long deadline = now_us() + 5000000;
+                    for (;;) {
+                        kill(-1, SIGKILL);
+                        while (waitpid(-1, NULL, WNOHANG) > 0)
+                            ;
+                        if (errno == ECHILD || now_us() > deadline)
+                            break;
+                        usleep(200);
+                    }
                     struct zc_msg m = { ZC_STATUS, status };
                     ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
                     (void)ignored;
-                    _exit(0); /* the kernel kills and reaps the rest of the namespace */
+                    _exit(errno == ECHILD ? 0 : 125);
                 }
         }
     }
@@ -1153,13 +1164,13 @@ static void run_request(const struct msg_request *req, const char *program, cons
             fcntl(streams[i].pipe_fd, F_SETFL, O_NONBLOCK);
     int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
     static char buf[CHUNK];
-    int killed = K_NONE, status = 0, output_error = 0;
+    int killed = K_NONE, status = 0, output_error = 0, got_status = 0, init_status = 0;
     long long peak = 0, cpu_limit_us = lim->cpu_ms * 1000, wall_limit_us = lim->wall_ms * 1000;
     long long end = start;
 
     for (;;) {
-        struct pollfd pfds[4];
-        int map[4], n = 0;
+        struct pollfd pfds[5];
+        int map[5], n = 0;
         for (int i = 0; i < 2; i++)
             if (streams[i].pipe_fd >= 0) {
                 pfds[n] = (struct pollfd){ .fd = streams[i].pipe_fd, .events = POLLIN };
@@ -1171,6 +1182,10 @@ static void run_request(const struct msg_request *req, const char *program, cons
         }
         pfds[n] = (struct pollfd){ .fd = g_sock, .events = POLLIN };
         map[n++] = -2;
+        if (g_zctl >= 0 && !got_status) {
+            pfds[n] = (struct pollfd){ .fd = g_zctl, .events = POLLIN };
+            map[n++] = -3;
+        }
         long long remaining_ms = (wall_limit_us - (now_us() - start)) / 1000 + 1;
         int timeout = remaining_ms < TICK_MS ? (int)(remaining_ms > 0 ? remaining_ms : 0) : TICK_MS;
         int ready = poll(pfds, (nfds_t)n, timeout);
@@ -1179,6 +1194,15 @@ static void run_request(const struct msg_request *req, const char *program, cons
                 continue;
             if (map[k] == -1)
                 continue;
+            if (map[k] == -3) { /* the run's init: the program's wait status, every other process of the run reaped */
+                struct zc_msg zm;
+                if (recv(g_zctl, &zm, sizeof zm, MSG_DONTWAIT) == (ssize_t)sizeof zm && zm.type == ZC_STATUS) {
+                    got_status = 1;
+                    status = zm.value;
+                    end = now_us();
+                }
+                continue;
+            }
             if (map[k] == -2) {
                 uint32_t msg[64];
                 ssize_t m = recv(g_sock, msg, sizeof msg, MSG_DONTWAIT);
@@ -1203,7 +1227,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
                 kill(-1, SIGKILL);
             }
         }
-        pid_t w = waitpid(child, &status, WNOHANG); /* the run's init: it exits as soon as the program has */
+        if (got_status)
+            break;
+        pid_t w = waitpid(child, &init_status, WNOHANG); /* the run's init, ended without a status: killed */
         if (w == child) {
             end = now_us();
             break;
@@ -1232,16 +1258,17 @@ static void run_request(const struct msg_request *req, const char *program, cons
     }
     if (pidfd >= 0)
         close(pidfd);
-    /* the program's own wait status, which its init sent before exiting (an init killed here sent none) */
-    int init_status = status;
-    struct zc_msg zm;
-    if (recv(g_zctl, &zm, sizeof zm, MSG_DONTWAIT) == (ssize_t)sizeof zm && zm.type == ZC_STATUS)
-        status = zm.value;
-    else
-        status = SIGKILL; /* a wait status: killed by SIGKILL */
+    if (!got_status) {
+        /* the init ended without a status (killed here, or it could not start): its last word may still be there */
+        struct zc_msg zm;
+        if (recv(g_zctl, &zm, sizeof zm, MSG_DONTWAIT) == (ssize_t)sizeof zm && zm.type == ZC_STATUS)
+            status = zm.value;
+        else
+            status = SIGKILL; /* a wait status: killed by SIGKILL */
+    }
 
-    /* the main process is gone: nothing of the run may outlive it */
-    if (kill_all_and_reap() != 0) {
+    /* the main process is gone: nothing of the run may outlive it (with a status, its init has seen to that) */
+    if (!got_status && kill_all_and_reap() != 0) {
         res->retire = 1;
         snprintf(r->message, sizeof r->message, "processes of the run could not be reaped");
     }
