@@ -354,13 +354,14 @@ def a_run_sees_no_process_of_earlier_runs(c):
     d = Daemon(c.binary, c.root, pool=1)
     try:
         cc = Ctx(d, c.root, c.prog)
-        heavy = "i=0; while [ $i -lt 60 ]; do (j=0; while [ $j -lt 3000 ]; do j=$((j+1)); done) & i=$((i+1)); done; wait"
+        heavy = "i=0; while [ $i -lt 60 ]; do (j=0; while [ $j -lt 2000 ]; do j=$((j+1)); done) & i=$((i+1)); done; wait"
         look = "read -r s < /proc/1/stat; echo $s; echo $$; cat /proc/loadavg"
         seen = []
-        for _ in range(3):
-            h = cc.run(["/bin/sh", "-c", heavy], cpu_ms=10000, wall_ms=20000, nproc=100)
+        for _ in range(2):
+            h = cc.run(["/bin/sh", "-c", heavy], cpu_ms=10000 * SLOW, wall_ms=20000 * SLOW, nproc=100,
+                       timeout=60 * SLOW)
             expect(h, "ok")
-            assert h["cpu_us"] > 100000, h
+            assert h["cpu_us"] > 50000, h
             r = cc.run(["/bin/sh", "-c", look])
             expect(r, "ok")
             stat, pid, loadavg = r["out"].splitlines()[:3]
@@ -586,19 +587,15 @@ def mle_cgroup(c):
 
 @test
 def page_cache_of_written_files_is_not_memory(c):
-    """A compile writing a file larger than its memory limit (host disk, bind mode): the file's page cache is charged to
-    the run's cgroup, but the kernel drops it under pressure, so it is neither MLE nor counted in the peak."""
+    """A compile writing a file larger than its memory limit (bind mode): the file is in the run's writable layer, a
+    tmpfs charged to the run's cgroup, but it counts against work_bytes, not memory, so it is neither MLE nor counted
+    in the peak (whatever the host directory's filesystem: the cgroup v2 VM's is a tmpfs)."""
     w = os.path.join(c.root, "bindrun-cache")
     os.mkdir(w)
     if CLIENT is not None:
         give_tree(w, CLIENT)
     r = c.run(["/bin/sh", "-c", "dd if=/dev/zero of=/work/big bs=1M count=96 status=none && echo WROTE"], work=w,
               work_mode="bind", mem_bytes=48 << 20, fsize_bytes=128 << 20)
-    fs = subprocess.check_output(["stat", "-f", "-c", "%T", w]).decode().strip()
-    if fs in ("tmpfs", "ramfs"):  # the cgroup v2 VM's root: a file there is memory, and counted as such
-        expect(r, "mle")
-        shutil.rmtree(w, ignore_errors=True)
-        return
     expect(r, "ok")
     assert "WROTE" in r["out"], r
     assert os.path.getsize(os.path.join(w, "big")) == 96 << 20
