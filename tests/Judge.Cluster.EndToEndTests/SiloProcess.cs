@@ -70,7 +70,7 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         {
             Unprivileged.Traversable(workRoot);
             sandbox = SandboxDaemonProcess.StartAsync(Path.Combine(silo, "judge-sandbox"), SandboxSocket, workRoot,
-                61000 + 100 * index, pool: 4, Unprivileged.Uid).GetAwaiter().GetResult();
+                101000 + 256 * index, pool: 4, Unprivileged.Uid).GetAwaiter().GetResult();
         }
         var start = Unprivileged.Start("dotnet",
         [

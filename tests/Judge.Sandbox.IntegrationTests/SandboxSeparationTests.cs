@@ -15,9 +15,9 @@ public class SandboxSeparationTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>Explicit ranges of this class's daemons, apart from the ranges other test classes set (62000, 63000) and
+    /// <summary>Explicit ranges of this class's daemons, apart from the ranges other test classes set (101000.., 102000, 103000) and
     /// from auto (60000 upward, 256 at a time).</summary>
-    private const int UidBase = 66000;
+    private const int UidBase = 106000;
 
     private const string ForkHeavy = "i=0; while [ $i -lt 40 ]; do /bin/sleep 2 & i=$((i+1)); done; wait && echo all-forked";
 

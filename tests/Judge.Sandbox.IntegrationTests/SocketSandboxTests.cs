@@ -17,7 +17,7 @@ public sealed class SocketSandboxTests : IDisposable
 
     // The test runs as root, so the daemon's client here is uid 0; the silo's own tests run it as an unprivileged uid.
     private Task<SandboxDaemonProcess> StartDaemonAsync(int clientUid = 0) =>
-        SandboxDaemonProcess.StartAsync(Daemon, Socket, WorkRoot, uidBase: 63000, pool: 1, clientUid);
+        SandboxDaemonProcess.StartAsync(Daemon, Socket, WorkRoot, uidBase: 103000, pool: 1, clientUid);
 
     private async Task<SandboxResult> EchoAsync(ISandbox sandbox, string text)
     {

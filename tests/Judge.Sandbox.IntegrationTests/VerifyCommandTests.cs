@@ -13,9 +13,10 @@ public class VerifyCommandTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
     private static readonly string[] SourceExtensions = [".c", ".cc", ".cpp", ".py", ".java"];
 
-    // Programs' uids of their own: the package suite's daemon (60000+), the hostile silos' (61000+) and the socket tests'
-    // (63000) run in this process at the same time, and RLIMIT_NPROC counts a uid's processes across the whole kernel.
-    private const int UidBase = 62000;
+    // Programs' uids of their own: the package suite's daemon and the hostile silos' (auto: 60000 upward) and the socket
+    // tests' (103000) run in this process at the same time, and RLIMIT_NPROC counts a uid's processes across the whole
+    // kernel. Outside auto's ranges (60000..76383): a daemon holds its range, and one that finds it held refuses to start.
+    private const int UidBase = 102000;
 
     [Fact]
     public async Task Every_submission_of_the_bundled_and_test_packages_gets_what_its_package_expects()

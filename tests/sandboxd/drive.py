@@ -1015,7 +1015,7 @@ def _fork_heavy_at_once(daemons, root):
 def two_daemons_on_one_host_never_share_uids(c):
     own = tempfile.mkdtemp(prefix="uids-", dir=os.path.dirname(c.root))
     lock = os.path.join(own, "uids.lock")
-    base = 61000 + 512 * (os.getpid() % 8)
+    base = 110000 + 1024 * (os.getpid() % 8)  # explicit ranges lie outside auto's (60000..76383)
     # a second daemon on the same range (or one overlapping it) refuses to start, naming the option to change
     first = Daemon(c.binary, c.root, extra=["--uid-base", str(base), "--uid-lock", lock], pool=1)
     try:
