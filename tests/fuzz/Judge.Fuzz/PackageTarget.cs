@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Judge.Engine.Problems;
 
@@ -7,10 +8,11 @@ namespace Judge.Fuzz;
 /// with a problem or a <see cref="ProblemFormatException"/>, and a problem must name no file outside the package.</summary>
 /// <remarks>The input is a list of entries, each starting on a line of its own:
 /// <c>=== f PATH</c> (a file; its bytes follow, up to the next entry), <c>=== l PATH TARGET</c> (a symbolic link, TARGET
-/// taken as it is: absolute, <c>..</c>, dangling) and <c>=== d PATH</c> (a directory). PATHs are relative to the package;
+/// taken as it is: absolute, <c>..</c>, dangling), <c>=== d PATH</c> (a directory) and <c>=== p PATH</c> (a FIFO, which
+/// hangs whoever opens it to read). PATHs are relative to the package;
 /// entries that would leave it (absolute, <c>..</c>, through a link) are skipped, so only the loader can reach outside.
 /// Next to the package lies a decoy directory <c>outside/</c> whose files a link may point at.</remarks>
-public static class PackageTarget
+public static partial class PackageTarget
 {
     public const string ProblemId = "fuzzpkg";
     private const string OutsideName = "outside-secret-name";
@@ -131,6 +133,10 @@ public static class PackageTarget
                     case "d":
                         Directory.CreateDirectory(path);
                         break;
+                    case "p":
+                        if (MakeFifo(path, 0x180) != 0)
+                            throw new IOException($"mkfifo {path}: errno {Marshal.GetLastPInvokeError()}");
+                        break;
                     case "l" when fields.Length == 3 && fields[2].Length > 0 && !fields[2].Contains('\0'):
                         File.CreateSymbolicLink(path, fields[2]);
                         break;
@@ -142,6 +148,9 @@ public static class PackageTarget
             }
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int MakeFifo(string path, uint mode);
 
     /// <summary>The full path of a relative entry name inside root whose parents are real directories (created), or null.</summary>
     private static string? SafePath(string root, string name)
