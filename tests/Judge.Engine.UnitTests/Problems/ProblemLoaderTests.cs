@@ -829,4 +829,47 @@ public sealed class ProblemLoaderTests : IDisposable
 
         AssertRejected("badinc", file);
     }
+
+    // Found by fuzzing (tests/fuzz, target "package"): YamlDotNet refuses some malformed text with InvalidOperationException
+    // or ArgumentException instead of YamlException, which escaped the loader as an unexplained crash.
+    [Theory]
+    [InlineData("problem.yaml", "name: \n{am\n'== l d ")]
+    [InlineData("problem.yaml", "name: \n \0\0\0: Dir\n")]
+    [InlineData("data/sample/testdata.yaml", "name: \n{am\n'== l d ")]
+    [InlineData("data/sample/testdata.yaml", "name: \n \0\0\0: Dir\n")]
+    public void Yaml_the_parser_chokes_on_is_a_package_error_naming_the_file(string file, string yaml)
+    {
+        packages.Package("chokes");
+        packages.Write($"chokes/{file}", yaml);
+
+        var error = AssertRejected("chokes", file);
+
+        Assert.StartsWith("invalid YAML", error.Reason);
+    }
+
+    // Found by fuzzing: a FIFO named problem.yaml, testdata.yaml or domjudge-problem.ini hung the loader for ever (opening
+    // it waits for a writer), and a FIFO test file was accepted, to hang judging later. (The package stores already refuse
+    // such files when they fetch a package; a directory loaded in place had no such check.)
+    [Theory]
+    [InlineData("problem.yaml")]
+    [InlineData("domjudge-problem.ini")]
+    [InlineData("data/sample/testdata.yaml")]
+    [InlineData("data/sample/2.in")]
+    public async Task Fifo_where_judging_reads_is_refused_without_hanging(string file)
+    {
+        packages.Package("piped");
+        packages.Write("piped/data/sample/2.ans", "1\n");
+        var path = packages.PathOf($"piped/{file}");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var load = Task.Run(() => AssertRejected("piped", file));
+
+        var error = await load.WaitAsync(TimeSpan.FromSeconds(30)); // TimeoutException: the loader hung on the FIFO
+        Assert.Contains("FIFO", error.Reason);
+    }
 }
