@@ -18,6 +18,9 @@ public static class CompileCacheSiloBuilderExtensions
     /// <summary>The cache's directory under <c>Judge:WorkRoot</c>.</summary>
     public const string CacheDirectory = "compile-cache";
 
+    /// <summary>The warmups' directory under <c>Judge:WorkRoot</c> (precompiled headers, class-data-sharing archives).</summary>
+    public const string WarmupDirectory = "warmup";
+
     /// <summary>Adds the compile cache and makes <see cref="SubmissionJudge"/> use it when <c>Judge:CompileCache:Enabled</c>.</summary>
     public static ISiloBuilder AddCompileCache(this ISiloBuilder builder)
     {
@@ -37,6 +40,21 @@ public static class CompileCacheSiloBuilderExtensions
         services.TryAddSingleton<ClusterCompileCache>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterCompileCache>());
         services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILanguageWarmup, CppPrecompiledHeader>(sp => new CppPrecompiledHeader(
+            Path.Combine(sp.GetRequiredService<JudgeOptions>().WorkRoot, WarmupDirectory, "pch"), sp.GetRequiredService<ILogger<CppPrecompiledHeader>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILanguageWarmup, JavaClassDataSharing>(sp => new JavaClassDataSharing(
+            Path.Combine(sp.GetRequiredService<JudgeOptions>().WorkRoot, WarmupDirectory, "cds"), sp.GetRequiredService<ILogger<JavaClassDataSharing>>())));
+        services.AddHostedService(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<JudgingOptions>>().Value.CompileCache;
+            var enabled = sp.GetServices<ILanguageWarmup>().Where(w => w switch
+            {
+                CppPrecompiledHeader => options.PrecompiledHeader,
+                JavaClassDataSharing => options.JavaArchive,
+                _ => true,
+            });
+            return new LanguageWarmupService(enabled, sp.GetRequiredService<Judge.Grains.Toolchains.ToolchainInventory>(), sp.GetRequiredService<ILogger<LanguageWarmupService>>());
+        });
         services.TryAddSingleton(sp => new SubmissionJudge(
             sp.GetRequiredService<ISandbox>(),
             sp.GetRequiredService<JudgeOptions>(),

@@ -145,4 +145,12 @@ public sealed class CompileCacheOptions
     /// <summary>How long fetching an artifact from another silo may take before the silo compiles it itself
     /// (<c>Judge:CompileCache:PeerFetchTimeout</c>, default 10 s).</summary>
     public TimeSpan PeerFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the silo builds a precompiled <c>bits/stdc++.h</c> for each g++ language at start, in the background
+    /// (<c>Judge:CompileCache:PrecompiledHeader</c>, default <c>true</c>; about 100 MiB under <c>Judge:WorkRoot</c>).</summary>
+    public bool PrecompiledHeader { get; set; } = true;
+
+    /// <summary>Whether the silo builds a class-data-sharing archive of the JDK classes contest programs load at start, in
+    /// the background, and runs Java with it (<c>Judge:CompileCache:JavaArchive</c>, default <c>true</c>).</summary>
+    public bool JavaArchive { get; set; } = true;
 }
