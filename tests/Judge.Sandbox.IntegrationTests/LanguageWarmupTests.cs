@@ -119,4 +119,21 @@ public sealed class LanguageWarmupTests
         var report = await judge.JudgeAsync(APlusB.Value, JavaLanguage, JavaLanguage.SelfTestSource, IJudgeProgress.None);
         Assert.Equal(Verdict.AC, report.Verdict);
     }
+
+    [Fact]
+    public async Task A_java_list_growing_past_the_limit_with_the_archive_still_gets_MLE()
+    {
+        var judge = new SubmissionJudge(TestSandbox.Create(), JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }, warmups: [await Cds.Value]);
+        var report = await judge.JudgeAsync(APlusB.Value, JavaLanguage, """
+            import java.util.ArrayList;
+            import java.util.List;
+            public class Hog {
+                public static void main(String[] args) {
+                    List<int[]> keep = new ArrayList<>();
+                    while (true) keep.add(new int[1 << 18]);
+                }
+            }
+            """, IJudgeProgress.None);
+        Assert.Equal(Verdict.MLE, report.Verdict);
+    }
 }

@@ -8,11 +8,13 @@ namespace Judge.Grains.CompileCache;
 /// <summary>Prepares the warmups (<see cref="ILanguageWarmup"/>) of the languages this silo offers, in the background after
 /// start: readiness does not wait, and compiles and runs go on without a warmup until it is ready.</summary>
 public sealed partial class LanguageWarmupService(
-    IEnumerable<ILanguageWarmup> warmups, ToolchainInventory toolchains, ILogger<LanguageWarmupService> logger) : BackgroundService
+    IEnumerable<ILanguageWarmup> warmups, ToolchainInventory? toolchains, ILogger<LanguageWarmupService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (toolchains is null)
+            return; // a silo without judging (only the cache): no languages to prepare
         foreach (var language in toolchains.Available.Values.OrderBy(l => l.Id, StringComparer.Ordinal))
         {
             foreach (var warmup in warmups.Where(w => w.AppliesTo(language)))

@@ -53,7 +53,7 @@ public static class CompileCacheSiloBuilderExtensions
                 JavaClassDataSharing => options.JavaArchive,
                 _ => true,
             });
-            return new LanguageWarmupService(enabled, sp.GetRequiredService<Judge.Grains.Toolchains.ToolchainInventory>(), sp.GetRequiredService<ILogger<LanguageWarmupService>>());
+            return new LanguageWarmupService(enabled, sp.GetService<Judge.Grains.Toolchains.ToolchainInventory>(), sp.GetRequiredService<ILogger<LanguageWarmupService>>());
         });
         services.TryAddSingleton(sp => new SubmissionJudge(
             sp.GetRequiredService<ISandbox>(),
