@@ -1,6 +1,7 @@
 using Judge.Engine.Compilation;
 using Judge.Engine.Telemetry;
 using Judge.Interfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -10,12 +11,15 @@ namespace Judge.Grains.CompileCache;
 /// <see cref="ICompileCacheGrain"/> and fetched from a silo that holds it (checked against the hash that silo
 /// registered), and every artifact kept here is registered there. Until the silo is active (the toolchain self-tests at
 /// start) only the local directory is used.</summary>
+/// <remarks>The grain factory is resolved on first use, not injected: the toolchain probe judges its self-tests while the
+/// silo's grain types are still being configured, and the factory depends on them.</remarks>
 public sealed partial class ClusterCompileCache(
-    LocalCompileCache local, IGrainFactory grains, ILocalSiloDetails silo, CompileCacheSettings settings, ILogger<ClusterCompileCache> logger)
+    LocalCompileCache local, IServiceProvider services, CompileCacheSettings settings, ILogger<ClusterCompileCache> logger)
     : ICompileCache, ILifecycleParticipant<ISiloLifecycle>
 {
     private volatile bool active;
-    private string Self => silo.SiloAddress.ToParsableString();
+    private IGrainFactory Grains => services.GetRequiredService<IGrainFactory>();
+    private string Self => services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ClusterCompileCache), ServiceLifecycleStage.Active, _ =>
@@ -34,14 +38,14 @@ public sealed partial class ClusterCompileCache(
             return here;
         if (!active)
             return null;
-        var directory = grains.GetGrain<ICompileCacheGrain>(key);
+        var directory = Grains.GetGrain<ICompileCacheGrain>(key);
         foreach (var holder in (await directory.Locate()).Where(h => h.Silo != Self && h.Bytes <= settings.MaxArtifactBytes))
         {
             cancellationToken.ThrowIfCancellationRequested();
             byte[]? content;
             try
             {
-                content = await grains.GetGrain<ICompileArtifactPeerGrain>(holder.Silo).Fetch(key).WaitAsync(settings.PeerFetchTimeout, cancellationToken);
+                content = await Grains.GetGrain<ICompileArtifactPeerGrain>(holder.Silo).Fetch(key).WaitAsync(settings.PeerFetchTimeout, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -69,7 +73,7 @@ public sealed partial class ClusterCompileCache(
     {
         local.Add(artifact);
         if (active && artifact.Content.Length <= settings.MaxArtifactBytes)
-            await RegisterAsync(grains.GetGrain<ICompileCacheGrain>(artifact.Key), artifact);
+            await RegisterAsync(Grains.GetGrain<ICompileCacheGrain>(artifact.Key), artifact);
     }
 
     private async Task RegisterAsync(ICompileCacheGrain directory, CompileArtifact artifact)
