@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Judge.Engine.Checkers;
+using Judge.Engine.Compilation;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
@@ -12,8 +13,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Judge.Engine.Judging;
 
 /// <summary>Judges one submission: compiles it once, runs the problem's tests in order through the sandbox, checks and rules.</summary>
-public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions options, ILogger<SubmissionJudge>? logger = null)
+/// <remarks>With a <paramref name="compileCache"/>, a compilation whose content key (<see cref="CompileKey"/>) was seen
+/// before is not run again: its files, messages and outcome come from the cache. <paramref name="warmups"/> add what a
+/// silo prepared at start (a precompiled header, a class-data-sharing archive) to compiles and runs.</remarks>
+public sealed partial class SubmissionJudge(
+    ISandbox sandbox, JudgeOptions options, ILogger<SubmissionJudge>? logger = null,
+    ICompileCache? compileCache = null, IEnumerable<ILanguageWarmup>? warmups = null)
 {
+    private readonly IReadOnlyList<ILanguageWarmup> warmups = warmups?.ToList() ?? [];
+
     private const int StderrKeptBytes = 4096;
     private readonly ILogger logger = logger ?? NullLogger<SubmissionJudge>.Instance;
 
@@ -60,7 +68,8 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
         var data = problem.Data.Children.Count > 0
             ? problem.Data
             : new TestGroup("", GroupSettings.Default, problem.Tests.Select(t => new TestGroupChild(t, null)).ToList());
-        var run = new TestRun(problem, language, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure);
+        var runLanguage = WarmupFor(language)?.BeforeRuns(language, workspace.SourceDirectory) ?? language;
+        var run = new TestRun(problem, runLanguage, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure);
         for (var index = 0; index < problem.Tests.Count; index++)
             run.Indexes[problem.Tests[index].Name] = index;
 
@@ -221,13 +230,20 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
         if (language.CompileCommand(layout) is not { } command)
             return new Compiled(layout, null, null);
 
+        var key = compileCache is null ? null : CompileKey.Compute(language.Id, language.Version, command, language.Environment, source.Span,
+            include is null ? [] : Directory.GetFiles(include).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))));
+        if (key is not null && await FromCacheAsync(key, workspace, language, layout, cancellationToken) is { } cached)
+            return cached;
+
         using var span = EngineTelemetry.Source.StartActivity("compile");
         span?.SetTag("judge.language", language.Id);
         var started = Stopwatch.GetTimestamp();
         var log = workspace.IoFile("compile.log");
+        var warmup = WarmupFor(language);
+        var extra = warmup?.BeforeCompile(language, workspace.SourceDirectory) ?? [];
         var result = await sandbox.RunAsync(new SandboxRequest
         {
-            Argv = command,
+            Argv = extra.Count == 0 ? command : [command[0], .. extra, .. command.Skip(1)],
             WorkingDirectory = workspace.SourceDirectory,
             StdoutPath = log,
             MergeStderrIntoStdout = true,
@@ -235,6 +251,7 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
             Environment = language.Environment,
             Limits = Options.CompileLimits,
         }, cancellationToken);
+        warmup?.AfterCompile(workspace.SourceDirectory);
         var output = CappedFile.ReadText(log, Options.CompileOutputBytes);
         var limits = Options.CompileLimits;
         (Verdict, string)? failure = result.Status switch
@@ -255,7 +272,70 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
         span?.SetTag("judge.compile.outcome", failure is null ? "ok" : "failed");
         if (failure is { } f)
             LogCompileFailed(language.Id, f.Item1, f.Item2);
-        return new Compiled(layout, output.Length == 0 ? null : output, failure);
+        var compiled = new Compiled(layout, output.Length == 0 ? null : output, failure);
+        // Kept: a success, and a compile error the compiler reported (a non-zero exit: the same source always fails the
+        // same way). Not kept: limits exceeded, signals, judge errors, which depend on the machine and its load.
+        if (key is not null && (result.Status == SandboxStatus.Ok || result.Status == SandboxStatus.NonZeroExit))
+            await ToCacheAsync(key, workspace, compiled, cancellationToken);
+        return compiled;
+    }
+
+    private ILanguageWarmup? WarmupFor(Language language)
+    {
+        foreach (var warmup in warmups)
+        {
+            if (warmup.AppliesTo(language))
+                return warmup;
+        }
+        return null;
+    }
+
+    private async Task<Compiled?> FromCacheAsync(string key, Workspace workspace, Language language, SourceLayout layout, CancellationToken cancellationToken)
+    {
+        CompileArtifact? artifact;
+        try
+        {
+            artifact = await compileCache!.FindAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCompileCacheFailed(e, language.Id, key);
+            artifact = null;
+        }
+        if (artifact is not null)
+        {
+            try
+            {
+                var outcome = artifact.ReadOutcome();
+                artifact.Unpack(workspace.SourceDirectory);
+                (Verdict, string)? failure = outcome.FailureVerdict is null
+                    ? null
+                    : (Enum.Parse<Verdict>(outcome.FailureVerdict), outcome.FailureMessage ?? "");
+                EngineTelemetry.CompileCacheLookups.Add(1, new KeyValuePair<string, object?>("language", language.Id), new KeyValuePair<string, object?>("result", "hit"));
+                LogCompileCacheHit(language.Id, key);
+                return new Compiled(layout, outcome.Output, failure);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or System.Text.Json.JsonException or ArgumentException)
+            {
+                LogCompileCacheFailed(e, language.Id, key); // compiled again below, over whatever was unpacked
+            }
+        }
+        EngineTelemetry.CompileCacheLookups.Add(1, new KeyValuePair<string, object?>("language", language.Id), new KeyValuePair<string, object?>("result", "miss"));
+        return null;
+    }
+
+    private async Task ToCacheAsync(string key, Workspace workspace, Compiled compiled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = new CompileArtifact.Outcome(compiled.Output, compiled.Failure?.Verdict.ToString(), compiled.Failure?.Message);
+            if (CompileArtifact.Pack(key, workspace.SourceDirectory, outcome) is { } artifact)
+                await compileCache!.AddAsync(artifact, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCompileCacheFailed(e, "", key);
+        }
     }
 
     private sealed record Run(SandboxResult Result, string StdoutPath, string Stderr);
@@ -394,6 +474,12 @@ public sealed partial class SubmissionJudge(ISandbox sandbox, JudgeOptions optio
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Problem {Problem} in {Language}: test {Test} judged {Verdict}")]
     private partial void LogTestJudged(string problem, string language, string test, Verdict verdict);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Compilation in {Language} taken from the compile cache ({Key})")]
+    private partial void LogCompileCacheHit(string language, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compile cache failed for {Language} ({Key}); compiling instead")]
+    private partial void LogCompileCacheFailed(Exception exception, string language, string key);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compilation in {Language} ended {Verdict}: {Reason}")]
     private partial void LogCompileFailed(string language, Verdict verdict, string reason);

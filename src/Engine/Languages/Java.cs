@@ -21,6 +21,10 @@ public sealed record Java : Language
     /// JVM's own <c>OutOfMemoryError</c> (MLE) rather than in the sandbox's kill.</summary>
     public long RuntimeOverheadBytes { get; init; } = 64 * MiB;
 
+    /// <summary>A class-data-sharing archive of the JDK classes contest programs load, relative to the run's working
+    /// directory (set by the silo's warmup once it has built one; <c>null</c>: the JDK's default archive).</summary>
+    public string? SharedArchiveFile { get; init; }
+
     public override IReadOnlyList<string> VersionCommand => [Compiler, "-version"];
 
     public override SourceLayout Layout(string source)
@@ -44,6 +48,7 @@ public sealed record Java : Language
         // DisplayVMOutputToStderr), not a thread of it while the rest hangs on into a time limit.
         return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
             "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            .. (SharedArchiveFile is null ? Array.Empty<string>() : [$"-XX:SharedArchiveFile={SharedArchiveFile}"]),
             "-cp", ".", layout.EntryPoint];
     }
 

@@ -26,4 +26,16 @@ public static class EngineTelemetry
     /// <summary>Runs in the sandbox (compiles, tests, checkers, self-tests), by sandbox status.</summary>
     public static readonly Counter<long> SandboxRuns = Meter.CreateCounter<long>(
         "judge.sandbox.runs", unit: "{run}", description: "Programs run in the sandbox (compilers, submissions, checkers), by status");
+
+    /// <summary>Compilations answered by the compile cache (<c>hit</c>, on this silo or fetched from a peer) or compiled (<c>miss</c>), by language.</summary>
+    public static readonly Counter<long> CompileCacheLookups = Meter.CreateCounter<long>(
+        "judge.compile.cache.lookups", unit: "{lookup}", description: "Compile cache lookups, by language and result (hit, miss)");
+
+    /// <summary>Compiled artifacts fetched from another silo (a subset of the hits).</summary>
+    public static readonly Counter<long> CompileCachePeerFetches = Meter.CreateCounter<long>(
+        "judge.compile.cache.peer_fetches", unit: "{artifact}", description: "Compiled artifacts fetched from another silo");
+
+    /// <summary>Cached artifacts whose content did not match their hash (removed, compiled again).</summary>
+    public static readonly Counter<long> CompileCacheCorrupt = Meter.CreateCounter<long>(
+        "judge.compile.cache.corrupt", unit: "{artifact}", description: "Compile cache entries rejected because their hash did not match");
 }

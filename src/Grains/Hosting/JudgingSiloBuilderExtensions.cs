@@ -50,6 +50,7 @@ public static class JudgingSiloBuilderExtensions
             sp.GetRequiredService<JudgeOptions>().WorkRoot,
             sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Judge.Sandbox"))));
+        builder.AddCompileCache();
         builder.Services.TryAddSingleton<SubmissionJudge>();
         // Problems: the local directory store unless a Use…Problems method picked another; cached by content hash.
         builder.Services.TryAddSingleton(ProblemStoreSelection.Directory);

@@ -26,6 +26,9 @@ public sealed class JudgingOptions
     /// <summary>How lost work is noticed and handed on (<c>Judge:Recovery</c>).</summary>
     public RecoveryOptions Recovery { get; set; } = new();
 
+    /// <summary>Compiled artifacts kept and shared across the cluster (<c>Judge:CompileCache</c>).</summary>
+    public CompileCacheOptions CompileCache { get; set; } = new();
+
     /// <summary>Per-language toolchain paths and flags (<c>Judge:Languages:&lt;id&gt;:Compiler|Runtime|Flags</c>).</summary>
     public Dictionary<string, LanguageSettings> Languages { get; set; } = new(StringComparer.Ordinal);
 
@@ -123,4 +126,32 @@ public enum SandboxMode
     Isolated,
     /// <summary>No isolation: for development on machines without root; never for untrusted code.</summary>
     Unsafe,
+}
+
+/// <summary>The compile cache (<c>Judge:CompileCache</c>): an identical compilation (same language, compiler version, flags,
+/// source and include files) is not run again on any silo of the cluster.</summary>
+public sealed class CompileCacheOptions
+{
+    /// <summary>Whether compilations are cached (<c>Judge:CompileCache:Enabled</c>, default <c>true</c>).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most disk space the silo's cache directory (<c>compile-cache</c> under <c>Judge:WorkRoot</c>) may take,
+    /// in MiB (<c>Judge:CompileCache:MaxMiB</c>, default 1024); the least recently used artifacts are removed first.</summary>
+    public long MaxMiB { get; set; } = 1024;
+
+    /// <summary>The largest artifact kept and sent to another silo, in MiB (<c>Judge:CompileCache:MaxArtifactMiB</c>,
+    /// default 32, at most 64).</summary>
+    public int MaxArtifactMiB { get; set; } = 32;
+
+    /// <summary>How long fetching an artifact from another silo may take before the silo compiles it itself
+    /// (<c>Judge:CompileCache:PeerFetchTimeout</c>, default 10 s).</summary>
+    public TimeSpan PeerFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the silo builds a precompiled <c>bits/stdc++.h</c> for each g++ language at start, in the background
+    /// (<c>Judge:CompileCache:PrecompiledHeader</c>, default <c>true</c>; about 100 MiB under <c>Judge:WorkRoot</c>).</summary>
+    public bool PrecompiledHeader { get; set; } = true;
+
+    /// <summary>Whether the silo builds a class-data-sharing archive of the JDK classes contest programs load at start, in
+    /// the background, and runs Java with it (<c>Judge:CompileCache:JavaArchive</c>, default <c>true</c>).</summary>
+    public bool JavaArchive { get; set; } = true;
 }

@@ -41,6 +41,17 @@ public sealed class JudgingOptionsValidator(ProblemStoreSelection? store = null)
         if (unknownSettings.Count > 0)
             failures.Add($"Judge:Languages has settings for unknown language(s) {string.Join(", ", unknownSettings)}.");
 
+        var cache = options.CompileCache;
+        var cacheSizeValid = cache.MaxMiB is >= 16 and <= 1L << 24;
+        if (!cacheSizeValid)
+            failures.Add($"Judge:CompileCache:MaxMiB must be between 16 and 16777216 (was {cache.MaxMiB}).");
+        if (cache.MaxArtifactMiB is < 1 or > (int)(Engine.Compilation.CompileArtifact.MaxBytes / (1024 * 1024)))
+            failures.Add($"Judge:CompileCache:MaxArtifactMiB must be between 1 and 64 (was {cache.MaxArtifactMiB}).");
+        else if (cacheSizeValid && cache.MaxArtifactMiB > cache.MaxMiB)
+            failures.Add($"Judge:CompileCache:MaxArtifactMiB ({cache.MaxArtifactMiB}) must not exceed Judge:CompileCache:MaxMiB ({cache.MaxMiB}).");
+        if (cache.PeerFetchTimeout <= TimeSpan.Zero || cache.PeerFetchTimeout > TimeSpan.FromMinutes(5))
+            failures.Add($"Judge:CompileCache:PeerFetchTimeout must be more than 0 and at most 00:05:00 (was {cache.PeerFetchTimeout}).");
+
         if (options.Sandbox.Pool is < 1 or > 64)
             failures.Add($"Judge:Sandbox:Pool must be between 1 and 64 (was {options.Sandbox.Pool}).");
         if (options.Sandbox.Socket is { } socket && (!Path.IsPathFullyQualified(socket) || System.Text.Encoding.UTF8.GetByteCount(socket) > 107))
