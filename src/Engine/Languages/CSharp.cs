@@ -60,9 +60,11 @@ public sealed record CSharp : Language
         Processes = Math.Max(limits.Processes, 64),
     };
 
-    /// <summary>An unhandled <c>OutOfMemoryException</c> (the GC heap reached its hard limit).</summary>
+    /// <summary>An unhandled <c>OutOfMemoryException</c>, or the runtime's "Out of memory." when the GC heap reached its
+    /// hard limit (it then aborts without a stack trace).</summary>
     public override bool IsOutOfMemory(string stderr) =>
-        stderr.Contains("System.OutOfMemoryException", StringComparison.Ordinal);
+        stderr.Contains("System.OutOfMemoryException", StringComparison.Ordinal) ||
+        stderr.StartsWith("Out of memory.", StringComparison.Ordinal);
 
     public override IReadOnlyDictionary<string, string> Environment { get; } =
         new Dictionary<string, string>(SandboxRequest.DefaultEnvironment)
