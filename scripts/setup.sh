@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 
 # What judging needs: the toolchains, and gcc for the native sandbox helper.
 packages=(gcc g++ python3 pypy3 default-jdk-headless)
+# ...and what every declared language needs (scripts/languages.packages, one "<id> <package>..." a line).
+read -r -a language_packages <<< "$(grep -v '^#' scripts/languages.packages | cut -d' ' -s -f2- | tr '\n' ' ')"
+packages+=("${language_packages[@]}")
 # What only the tests need (with --tests):
 # qemu-system-x86 and cpio: tests/cgroupv2/run-vm.sh (the sandbox daemon on a pure cgroup v2 kernel, in a VM);
 # postgresql: the server the cluster tests start in a temporary directory

@@ -17,7 +17,8 @@ public sealed class TimeLimitDeriverTests(ITestOutputHelper output) : IDisposabl
     private static readonly Lazy<SubmissionJudge> Judge = new(() =>
         new SubmissionJudge(TestSandbox.Create(), JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }));
 
-    private static readonly IReadOnlyDictionary<string, Language> Offered = LanguageCatalog.All.ToDictionary(l => l.Id);
+    // Every language but Kotlin: derivedlegacy's sum.kt stands for a submission in a language the judge does not offer.
+    private static readonly IReadOnlyDictionary<string, Language> Offered = LanguageCatalog.All.Where(l => l.Id != "kotlin").ToDictionary(l => l.Id);
 
     private readonly string scratch = Directory.CreateTempSubdirectory("judge-derive-").FullName;
 

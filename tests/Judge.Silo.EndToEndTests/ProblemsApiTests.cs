@@ -36,7 +36,8 @@ public sealed class DerivingJudgeServer : JudgeServer
             File.WriteAllText(Path.Combine(ProblemsRoot, "nolimit", "problem.yaml"), "name: No Limit\n");
             File.WriteAllText(Path.Combine(ProblemsRoot, "nolimit", "data", "sample", "1.in"), "1\n");
             File.WriteAllText(Path.Combine(ProblemsRoot, "nolimit", "data", "sample", "1.ans"), "1\n");
-            return [$"--Judge:Problems:Root={ProblemsRoot}", $"--Judge:WorkRoot={WorkRoot}"];
+            // Kotlin left out: derivedlegacy's sum.kt stands for a submission in a language this judge does not offer.
+            return [$"--Judge:Problems:Root={ProblemsRoot}", $"--Judge:WorkRoot={WorkRoot}", "--Judge:Toolchains=cpp17,cpp20,c11,python3,pypy3,java"];
         }
     }
 

@@ -61,7 +61,7 @@ public sealed partial class SubmissionJudge(
 
         var limits = language.RunLimits(new SandboxLimits
         {
-            CpuTime = problem.Limits.TimeLimit,
+            CpuTime = problem.Limits.TimeLimit * language.TimeFactor,
             MemoryBytes = problem.Limits.MemoryBytes,
             OutputBytes = problem.Limits.OutputBytes,
         });
@@ -129,14 +129,7 @@ public sealed partial class SubmissionJudge(
     /// <summary>The include directory for a language: <c>include/&lt;id&gt;</c> or a common name for it, else <c>include/default</c>.</summary>
     private static string? IncludeDirectory(Problem problem, Language language)
     {
-        string[] names = language.Id switch
-        {
-            "cpp17" or "cpp20" => [language.Id, "cpp", "c++"],
-            "c11" => [language.Id, "c"],
-            "pypy3" => [language.Id, "python3", "python"],
-            "python3" => [language.Id, "python"],
-            _ => [language.Id],
-        };
+        string[] names = [language.Id, .. language.IncludeAliases];
         foreach (var name in names.Append("default"))
         {
             if (problem.IncludeDirectories.TryGetValue(name, out var directory))

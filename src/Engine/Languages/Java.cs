@@ -27,6 +27,11 @@ public sealed record Java : Language
 
     public override IReadOnlyList<string> VersionCommand => [Compiler, "-version"];
 
+    public override IReadOnlyList<string> Packages => ["default-jdk-headless"];
+
+    public override Language Configure(LanguageSettings settings) =>
+        (Java)base.Configure(settings) with { Compiler = settings.Compiler ?? Compiler, Runtime = settings.Runtime ?? Runtime };
+
     public override SourceLayout Layout(string source)
     {
         var main = JavaMainClass.Find(source);
@@ -38,24 +43,32 @@ public sealed record Java : Language
     public override IReadOnlyList<string> CompileCommand(SourceLayout layout) =>
         [Compiler, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xss64m", "-encoding", "UTF-8", "-d", ".", layout.SourceFileName];
 
-    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits)
+    public override IReadOnlyList<string> RunCommand(SourceLayout layout, SandboxLimits limits) =>
+        JvmRunCommand(Runtime, RuntimeOverheadBytes, limits, ".", layout.EntryPoint, SharedArchiveFile);
+
+    /// <summary>The JVM command line that runs <paramref name="mainClass"/> (Java's, Kotlin's): heap and stack from the limits,
+    /// and a class-data-sharing archive when one was built for this class path.</summary>
+    internal static IReadOnlyList<string> JvmRunCommand(string runtime, long overheadBytes, SandboxLimits limits, string classPath,
+        string mainClass, string? sharedArchiveFile = null)
     {
-        var heapMiB = Math.Max(16, (limits.MemoryBytes - RuntimeOverheadBytes) / MiB);
+        var heapMiB = Math.Max(16, (limits.MemoryBytes - overheadBytes) / MiB);
         var stackMiB = Math.Clamp(heapMiB / 4, 8, 256);
         // The JVM's own warnings (unified logging) and messages (DisplayVMOutputToStderr) go to stdout by default, where
         // they would corrupt the answer. ExitOnOutOfMemoryError: the first OutOfMemoryError in any thread ends the JVM at
         // once (exit 3, "Terminating due to java.lang.OutOfMemoryError: ...", a VM message: on stderr only with
         // DisplayVMOutputToStderr), not a thread of it while the rest hangs on into a time limit.
-        return [Runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+        return [runtime, $"-Xmx{heapMiB}m", $"-Xss{stackMiB}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
             "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
-            .. (SharedArchiveFile is null ? Array.Empty<string>() : [$"-XX:SharedArchiveFile={SharedArchiveFile}"]),
-            "-cp", ".", layout.EntryPoint];
+            .. (sharedArchiveFile is null ? Array.Empty<string>() : [$"-XX:SharedArchiveFile={sharedArchiveFile}"]),
+            "-cp", classPath, mainClass];
     }
 
     /// <summary>The JVM reserves far more address space than it uses and runs a dozen threads: no address-space cap, room for its own overhead.</summary>
-    public override SandboxLimits RunLimits(SandboxLimits limits) => limits with
+    public override SandboxLimits RunLimits(SandboxLimits limits) => JvmRunLimits(limits, RuntimeOverheadBytes);
+
+    internal static SandboxLimits JvmRunLimits(SandboxLimits limits, long overheadBytes) => limits with
     {
-        MemoryBytes = limits.MemoryBytes + RuntimeOverheadBytes,
+        MemoryBytes = limits.MemoryBytes + overheadBytes,
         LimitAddressSpace = false,
         Processes = Math.Max(limits.Processes, 128),
         StackBytes = limits.StackBytes ?? 64 * MiB,
@@ -63,7 +76,9 @@ public sealed record Java : Language
 
     /// <summary>An <c>OutOfMemoryError</c> of the heap, metaspace, direct buffers or an array too large for the VM, but not
     /// "unable to create native thread": that one is the process limit (too many threads), a run-time error.</summary>
-    public override bool IsOutOfMemory(string stderr) =>
+    public override bool IsOutOfMemory(string stderr) => IsJvmOutOfMemory(stderr);
+
+    internal static bool IsJvmOutOfMemory(string stderr) =>
         stderr.Contains("java.lang.OutOfMemoryError", StringComparison.Ordinal) &&
         !stderr.Contains("java.lang.OutOfMemoryError: unable to create native thread", StringComparison.Ordinal);
 

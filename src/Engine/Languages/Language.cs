@@ -44,6 +44,22 @@ public abstract record Language
     /// <summary>A small program that proves the toolchain works through the sandbox: it must echo the sum of two integers.</summary>
     public abstract string SelfTestSource { get; }
 
+    /// <summary>Other names of the problem's include folder for this language (<c>include/cpp</c> for C++17), tried after
+    /// <c>include/&lt;id&gt;</c> and before <c>include/default</c>.</summary>
+    public virtual IReadOnlyList<string> IncludeAliases => [];
+
+    /// <summary>How many times the problem's time limit a run of this language gets (slow runtimes get more); override
+    /// with <c>Judge:Languages:&lt;id&gt;:TimeFactor</c>.</summary>
+    public double TimeFactor { get; init; } = 1;
+
+    /// <summary>The Debian packages the toolchain needs to compile and run (scripts/languages.packages lists them).</summary>
+    public abstract IReadOnlyList<string> Packages { get; }
+
+    /// <summary>Applies configured overrides (<c>Judge:Languages:&lt;id&gt;</c>): the time factor here, toolchain paths and
+    /// flags in the bases that have them.</summary>
+    public virtual Language Configure(LanguageSettings settings) =>
+        this with { TimeFactor = settings.TimeFactor ?? TimeFactor };
+
     /// <summary>Extracts a short version string from the version command's output.</summary>
     public virtual string ParseVersion(string output)
     {

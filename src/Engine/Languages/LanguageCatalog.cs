@@ -3,29 +3,35 @@ namespace Judge.Engine.Languages;
 /// <summary>Every language this engine knows, before probing; a silo offers those whose toolchain it finds.</summary>
 public static class LanguageCatalog
 {
-    /// <summary>The languages with their default toolchain paths.</summary>
-    public static IReadOnlyList<Language> All { get; } = [new Cpp17(), new Cpp20(), new C11(), new Python3(), new PyPy3(), new Java()];
+    /// <summary>The languages with their default toolchain paths: the single list of languages, in contract order. A
+    /// language is one class (its file in this folder) and one line here; silos host a worker per language
+    /// (<c>AddLanguage</c>), and scripts/languages.packages lists their Debian packages.</summary>
+    public static IReadOnlyList<Language> All { get; } = new List<Language>()
+        .AddLanguage<Cpp17>()
+        .AddLanguage<Cpp20>()
+        .AddLanguage<C11>()
+        .AddLanguage<Python3>()
+        .AddLanguage<PyPy3>()
+        .AddLanguage<Java>()
+        .AddLanguage<Kotlin>()
+        .AddLanguage<Rust>()
+        .AddLanguage<Go>()
+        .AddLanguage<JavaScript>()
+        .AddLanguage<CSharp>();
+
+    /// <summary>Adds a language with its defaults to a list of languages.</summary>
+    public static List<Language> AddLanguage<T>(this List<Language> languages) where T : Language, new()
+    {
+        languages.Add(new T());
+        return languages;
+    }
 
     /// <summary>The language with this id, or <c>null</c>.</summary>
     public static Language? Find(string id) => All.FirstOrDefault(l => l.Id == id);
 
-    /// <summary>Applies configured toolchain paths and flags to a language.</summary>
-    public static Language Configure(Language language, LanguageSettings? settings)
-    {
-        if (settings is null)
-            return language;
-        return language switch
-        {
-            NativeLanguage native => native with
-            {
-                Compiler = settings.Compiler ?? native.Compiler,
-                Flags = settings.Flags is { } flags ? flags.Split(' ', StringSplitOptions.RemoveEmptyEntries) : native.Flags,
-            },
-            PythonLanguage python => python with { Runtime = settings.Runtime ?? python.Runtime },
-            Java java => java with { Compiler = settings.Compiler ?? java.Compiler, Runtime = settings.Runtime ?? java.Runtime },
-            _ => language,
-        };
-    }
+    /// <summary>Applies configured toolchain paths, flags and time factor to a language.</summary>
+    public static Language Configure(Language language, LanguageSettings? settings) =>
+        settings is null ? language : language.Configure(settings);
 }
 
 /// <summary>Configured overrides of one language (<c>Judge:Languages:&lt;id&gt;</c>): toolchain paths and compiler flags.</summary>
@@ -39,4 +45,8 @@ public sealed record LanguageSettings
 
     /// <summary>Compiler flags replacing the defaults, space-separated (<c>Judge:Languages:&lt;id&gt;:Flags</c>).</summary>
     public string? Flags { get; init; }
+
+    /// <summary>The language's time factor (<c>Judge:Languages:&lt;id&gt;:TimeFactor</c>): a run gets the problem's time
+    /// limit times this.</summary>
+    public double? TimeFactor { get; init; }
 }

@@ -16,6 +16,12 @@ public abstract record NativeLanguage : Language
 
     public override IReadOnlyList<string> VersionCommand => [Compiler, "-dumpfullversion"];
 
+    public override Language Configure(LanguageSettings settings) => (NativeLanguage)base.Configure(settings) with
+    {
+        Compiler = settings.Compiler ?? Compiler,
+        Flags = settings.Flags is { } flags ? flags.Split(' ', StringSplitOptions.RemoveEmptyEntries) : Flags,
+    };
+
     public override string ParseVersion(string output) => $"{Path.GetFileName(Compiler)} {base.ParseVersion(output)}";
 
     public override SourceLayout Layout(string source) => new(SourceFileName, "main");
@@ -39,6 +45,8 @@ public sealed record Cpp17 : NativeLanguage
     public override string Compiler { get; init; } = "/usr/bin/g++";
     public override IReadOnlyList<string> Flags { get; init; } = ["-std=gnu++17", "-O2", "-DONLINE_JUDGE", "-pipe"];
     protected override string SourceFileName => "main.cpp";
+    public override IReadOnlyList<string> IncludeAliases => ["cpp", "c++"];
+    public override IReadOnlyList<string> Packages => ["g++"];
     public override string SelfTestSource => CppSelfTest;
     public override bool IsOutOfMemory(string stderr) => IsUncaughtBadAlloc(stderr);
 
@@ -56,6 +64,8 @@ public sealed record Cpp20 : NativeLanguage
     public override string Compiler { get; init; } = "/usr/bin/g++";
     public override IReadOnlyList<string> Flags { get; init; } = ["-std=gnu++20", "-O2", "-DONLINE_JUDGE", "-pipe"];
     protected override string SourceFileName => "main.cpp";
+    public override IReadOnlyList<string> IncludeAliases => ["cpp", "c++"];
+    public override IReadOnlyList<string> Packages => ["g++"];
     public override string SelfTestSource => Cpp17.CppSelfTest;
     public override bool IsOutOfMemory(string stderr) => IsUncaughtBadAlloc(stderr);
 }
@@ -68,6 +78,8 @@ public sealed record C11 : NativeLanguage
     public override string Compiler { get; init; } = "/usr/bin/gcc";
     public override IReadOnlyList<string> Flags { get; init; } = ["-std=gnu11", "-O2", "-DONLINE_JUDGE", "-pipe"];
     protected override string SourceFileName => "main.c";
+    public override IReadOnlyList<string> IncludeAliases => ["c"];
+    public override IReadOnlyList<string> Packages => ["gcc"];
     public override string SelfTestSource => """
         #include <stdio.h>
         int main(void) { long long a, b; if (scanf("%lld %lld", &a, &b) != 2) return 1; printf("%lld\n", a + b); return 0; }

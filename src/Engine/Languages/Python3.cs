@@ -10,6 +10,9 @@ public abstract partial record PythonLanguage : Language
 
     public override IReadOnlyList<string> VersionCommand => [Runtime, "--version"];
 
+    public override Language Configure(LanguageSettings settings) =>
+        (PythonLanguage)base.Configure(settings) with { Runtime = settings.Runtime ?? Runtime };
+
     public override SourceLayout Layout(string source) => new("main.py", "main.py");
 
     public override IReadOnlyList<string> CompileCommand(SourceLayout layout) => [Runtime, "-I", "-B", "-c", SyntaxCheck, layout.SourceFileName];
@@ -47,6 +50,8 @@ public sealed record Python3 : PythonLanguage
     public override string Id => "python3";
     public override string Name => "Python 3";
     public override string Runtime { get; init; } = "/usr/bin/python3";
+    public override IReadOnlyList<string> IncludeAliases => ["python"];
+    public override IReadOnlyList<string> Packages => ["python3"];
 }
 
 /// <summary>PyPy 3: the same language as <see cref="Python3"/>, with a JIT (Debian package <c>pypy3</c>).</summary>
@@ -55,6 +60,8 @@ public sealed record PyPy3 : PythonLanguage
     public override string Id => "pypy3";
     public override string Name => "PyPy 3";
     public override string Runtime { get; init; } = "/usr/bin/pypy3";
+    public override IReadOnlyList<string> IncludeAliases => ["python3", "python"];
+    public override IReadOnlyList<string> Packages => ["pypy3"];
 
     /// <summary>"Python 3.9.16 (7.3.11+dfsg...) [PyPy 7.3.11 ...]" becomes "PyPy 7.3.11 (Python 3.9.16)".</summary>
     public override string ParseVersion(string output)

@@ -14,7 +14,8 @@ public sealed record PackageCase
     public const string FileName = "case.json";
 
     /// <summary>The source file names a case folder may hold (exactly one of them).</summary>
-    public static IReadOnlyList<string> SourceNames { get; } = ["source.cpp", "source.c", "source.py", "Source.java"];
+    public static IReadOnlyList<string> SourceNames { get; } = ["source.cpp", "source.c", "source.py", "Source.java",
+        "source.kt", "source.rs", "source.go", "source.js", "source.cs"];
 
     public required string Language { get; init; }
     public required string Verdict { get; init; }
@@ -29,6 +30,9 @@ public sealed record PackageCase
 
     /// <summary>The signal that ended the submission in the first failing test (<c>SIGPIPE</c>), when the case names one.</summary>
     public string? Signal { get; init; }
+
+    /// <summary>Text the compiler's output must contain (a compile error's message).</summary>
+    public string? CompileOutput { get; init; }
 
     /// <summary>Text no test's message nor judge message may contain (a host file a hostile validator tried to leak).</summary>
     public string? MessagesLack { get; init; }
@@ -68,6 +72,7 @@ public sealed record PackageCase
             Message = json.Message,
             JudgeMessage = json.JudgeMessage,
             Signal = json.Signal,
+            CompileOutput = json.CompileOutput,
             MessagesLack = json.MessagesLack,
             Tests = json.Tests ?? new Dictionary<string, string>(),
             SourcePath = sources[0],
@@ -95,6 +100,8 @@ public sealed record PackageCase
             if (!(message ?? "").Contains(fragment, StringComparison.Ordinal))
                 reasons.Add($"message \"{message}\" lacks \"{fragment}\"");
         }
+        if (CompileOutput is { } compilerFragment && !(report.CompileOutput ?? "").Contains(compilerFragment, StringComparison.Ordinal))
+            reasons.Add($"compile output \"{report.CompileOutput}\" lacks \"{compilerFragment}\"");
         if (JudgeMessage is { } judgeFragment && !(firstFailure?.JudgeMessage ?? "").Contains(judgeFragment, StringComparison.Ordinal))
             reasons.Add($"judge message \"{firstFailure?.JudgeMessage}\" lacks \"{judgeFragment}\"");
         if (Signal is { } signal && firstFailure?.Signal != signal)
@@ -122,6 +129,7 @@ public sealed record PackageCase
         [JsonPropertyName("message")] public string? Message { get; init; }
         [JsonPropertyName("judgeMessage")] public string? JudgeMessage { get; init; }
         [JsonPropertyName("signal")] public string? Signal { get; init; }
+        [JsonPropertyName("compileOutput")] public string? CompileOutput { get; init; }
         [JsonPropertyName("messagesLack")] public string? MessagesLack { get; init; }
         [JsonPropertyName("tests")] public Dictionary<string, string>? Tests { get; init; }
     }

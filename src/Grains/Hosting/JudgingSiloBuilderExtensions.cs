@@ -105,12 +105,17 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
         builder.AddLiveFeed(configuration);
 
-        // Host only the workers of languages this silo's toolchain probe proved.
+        // Host only the workers of languages this silo's toolchain probe proved: the closed worker type of each, in place
+        // of the generic definition the code generator registers.
+        builder.Services.AddSingleton<Orleans.Metadata.IGrainTypeProvider, LanguageWorkerGrainTypes>();
         builder.Services.AddOptions<GrainTypeOptions>().PostConfigure<ToolchainInventory>((grainTypes, toolchains) =>
         {
+            grainTypes.Classes.Remove(typeof(LanguageWorker<>));
             foreach (var (language, workerClass) in LanguageWorkers.ByLanguage)
             {
-                if (!toolchains.Available.ContainsKey(language))
+                if (toolchains.Available.ContainsKey(language))
+                    grainTypes.Classes.Add(workerClass);
+                else
                     grainTypes.Classes.Remove(workerClass);
             }
         });

@@ -1,67 +1,43 @@
-using Judge.Engine.Judging;
-using Judge.Engine.Problems;
-using Judge.Grains.Toolchains;
-using Microsoft.Extensions.Logging;
+using Judge.Engine.Languages;
+using Judge.Interfaces;
 using Orleans.Concurrency;
+using Orleans.Metadata;
 using Orleans.Runtime;
 
 namespace Judge.Grains.Workers;
 
-// One grain class per language, each with a pinned grain type: a silo that lacks a toolchain drops that class at start,
-// and the cluster manifest then routes the language only to silos that have it.
-
-[StatelessWorker, GrainType("worker-cpp17")]
-public sealed class Cpp17Worker(JudgeWorkerServices services)
-    : JudgeWorker(services)
+/// <summary>The worker grain of the language <typeparamref name="TLanguage"/>: one closed type per language, each with the
+/// pinned grain type <c>worker-&lt;id&gt;</c> (<see cref="LanguageWorkerGrainTypes"/>). A silo hosts only the closed types
+/// of the languages its toolchain probe proved, so the cluster manifest routes a language only to silos that have it.</summary>
+[StatelessWorker]
+public sealed class LanguageWorker<TLanguage>(JudgeWorkerServices services) : JudgeWorker(services)
+    where TLanguage : Language, new()
 {
-    protected override string LanguageId => "cpp17";
+    private static readonly string Id = new TLanguage().Id;
+
+    protected override string LanguageId => Id;
 }
 
-[StatelessWorker, GrainType("worker-cpp20")]
-public sealed class Cpp20Worker(JudgeWorkerServices services)
-    : JudgeWorker(services)
+/// <summary>Names each closed <see cref="LanguageWorker{TLanguage}"/> <c>worker-&lt;language id&gt;</c>, the grain type
+/// <see cref="IJudgeWorker.GrainTypeOf"/> addresses.</summary>
+public sealed class LanguageWorkerGrainTypes : IGrainTypeProvider
 {
-    protected override string LanguageId => "cpp20";
+    public bool TryGetGrainType(Type type, out GrainType grainType)
+    {
+        if (type.IsConstructedGenericType && type.GetGenericTypeDefinition() == typeof(LanguageWorker<>)
+            && LanguageCatalog.All.FirstOrDefault(l => l.GetType() == type.GetGenericArguments()[0]) is { } language)
+        {
+            grainType = GrainType.Create(IJudgeWorker.GrainTypeOf(language.Id));
+            return true;
+        }
+        grainType = default;
+        return false;
+    }
 }
 
-[StatelessWorker, GrainType("worker-c11")]
-public sealed class C11Worker(JudgeWorkerServices services)
-    : JudgeWorker(services)
-{
-    protected override string LanguageId => "c11";
-}
-
-[StatelessWorker, GrainType("worker-python3")]
-public sealed class Python3Worker(JudgeWorkerServices services)
-    : JudgeWorker(services)
-{
-    protected override string LanguageId => "python3";
-}
-
-[StatelessWorker, GrainType("worker-pypy3")]
-public sealed class PyPy3Worker(JudgeWorkerServices services)
-    : JudgeWorker(services)
-{
-    protected override string LanguageId => "pypy3";
-}
-
-[StatelessWorker, GrainType("worker-java")]
-public sealed class JavaWorker(JudgeWorkerServices services)
-    : JudgeWorker(services)
-{
-    protected override string LanguageId => "java";
-}
-
-/// <summary>The worker grain class of each language id.</summary>
+/// <summary>The worker grain class of each language id, made from <see cref="LanguageCatalog.All"/>.</summary>
 public static class LanguageWorkers
 {
-    public static IReadOnlyDictionary<string, Type> ByLanguage { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
-    {
-        ["cpp17"] = typeof(Cpp17Worker),
-        ["cpp20"] = typeof(Cpp20Worker),
-        ["c11"] = typeof(C11Worker),
-        ["python3"] = typeof(Python3Worker),
-        ["pypy3"] = typeof(PyPy3Worker),
-        ["java"] = typeof(JavaWorker),
-    };
+    public static IReadOnlyDictionary<string, Type> ByLanguage { get; } =
+        LanguageCatalog.All.ToDictionary(l => l.Id, l => typeof(LanguageWorker<>).MakeGenericType(l.GetType()), StringComparer.Ordinal);
 }

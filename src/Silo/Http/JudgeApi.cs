@@ -32,13 +32,40 @@ public static class JudgeApi
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         // Languages and problems: readers, and submitters too (they pick from them); ownSubmissionsSuffice lets a
         // submit-only key through, and nothing here belongs to another key.
-        api.MapGet("/languages", async (ClusterLanguages languages) => Results.Ok(await languages.DescribeAsync()))
+        api.MapGet("/languages", ListLanguages)
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         api.MapGet("/problems", ListProblems)
             .RequireScope(JudgeScopes.Read, ownSubmissionsSuffice: true);
         api.MapRejudgeApi();
         // /health and /ready (the silo is an active cluster member and its storage answers) come with the service defaults.
         return app;
+    }
+
+    /// <summary>The languages the cluster offers; with <c>?all=true</c> also every other language of the contract
+    /// (<c>status: "unavailable"</c>) with the reason: this silo's (toolchain missing, self-test failed, not in
+    /// <c>Judge:Toolchains</c>), else that no silo of the cluster offers it.</summary>
+    private static async Task<IResult> ListLanguages(HttpContext context, ClusterLanguages languages)
+    {
+        var all = false;
+        if (context.Request.Query.TryGetValue("all", out var value) && !bool.TryParse(value.ToString(), out all))
+            return Error(400, $"query parameter 'all' must be true or false, not '{Truncate(value.ToString())}'");
+        var offered = await languages.DescribeAsync();
+        if (!all)
+            return Results.Ok(offered);
+
+        var local = context.RequestServices.GetService<Judge.Grains.Toolchains.ToolchainInventory>();
+        var entries = offered.Select(l => new Dictionary<string, object?>
+        {
+            ["id"] = l.Id, ["name"] = l.Name, ["version"] = l.Version, ["displayName"] = l.DisplayName, ["status"] = "offered",
+        }).ToList();
+        foreach (var id in LanguageIds.All.Where(id => offered.All(l => l.Id != id)))
+        {
+            var reason = local?.Unavailable.GetValueOrDefault(id) is { } here
+                ? $"silo {context.RequestServices.GetService<Orleans.Runtime.ILocalSiloDetails>()?.SiloAddress}: {here}"
+                : "no silo of this cluster offers it";
+            entries.Add(new() { ["id"] = id, ["status"] = "unavailable", ["reason"] = reason });
+        }
+        return Results.Ok(entries);
     }
 
     /// <summary>The problems offered, with their limits and where the time limit came from; with <c>?all=true</c> also the

@@ -143,4 +143,52 @@ public class LanguageTests
         // -I would imply -P, which drops the script's directory from sys.path: a problem's include/ modules could not be imported.
         Assert.DoesNotContain("-I", new Python3().RunCommand(new Python3().Layout(""), new Judge.Engine.Sandbox.SandboxLimits()));
     }
+
+    [Fact]
+    public void New_languages_name_their_toolchain_versions()
+    {
+        Assert.Equal("rustc 1.63.0", new Rust().ParseVersion("rustc 1.63.0\n"));
+        Assert.Equal("go1.19.8", new Go().ParseVersion("go version go1.19.8 linux/amd64\n"));
+        Assert.Equal("Node.js 18.19.0", new JavaScript().ParseVersion("v18.19.0\n"));
+        Assert.Equal("kotlinc-jvm 1.3.31", new Kotlin().ParseVersion("info: kotlinc-jvm 1.3.31 (JRE 17.0.15+6)\n"));
+        Assert.Equal(".NET 10.0.12", new CSharp().ParseVersion("Microsoft.AspNetCore.App 10.0.12 [/x]\nMicrosoft.NETCore.App 10.0.12 [/usr/share/dotnet/shared]\n"));
+    }
+
+    [Fact]
+    public void Managed_runtimes_cap_their_heap_at_the_problem_limit_and_get_room_for_themselves()
+    {
+        var limits = new Judge.Engine.Sandbox.SandboxLimits { MemoryBytes = 256L << 20 };
+        var js = new JavaScript();
+        Assert.Contains("--max-old-space-size=192", js.RunCommand(js.Layout(""), limits));
+        Assert.Equal(320L << 20, js.RunLimits(limits).MemoryBytes);
+        var cs = new CSharp();
+        Assert.Contains($"DOTNET_GCHeapHardLimit=0x{192L << 20:X}", cs.RunCommand(cs.Layout(""), limits));
+        var kotlin = new Kotlin();
+        Assert.Contains("-Xmx192m", kotlin.RunCommand(kotlin.Layout(""), limits));
+        Assert.Equal(320L << 20, kotlin.RunLimits(limits).MemoryBytes);
+    }
+
+    [Fact]
+    public void Runtime_reports_of_running_out_of_memory_are_MLE_words()
+    {
+        Assert.True(new Rust().IsOutOfMemory("memory allocation of 1048576 bytes failed\n"));
+        Assert.True(new Go().IsOutOfMemory("fatal error: runtime: out of memory\n"));
+        Assert.True(new JavaScript().IsOutOfMemory("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"));
+        Assert.True(new CSharp().IsOutOfMemory("Out of memory.\n"));
+        Assert.True(new Kotlin().IsOutOfMemory("Terminating due to java.lang.OutOfMemoryError: Java heap space"));
+        Assert.False(new Rust().IsOutOfMemory("thread 'main' panicked at 'index out of bounds'"));
+        Assert.False(new CSharp().IsOutOfMemory("Unhandled exception. System.IndexOutOfRangeException"));
+    }
+
+    [Fact]
+    public void Time_factor_and_toolchain_paths_come_from_configuration()
+    {
+        var go = (Go)LanguageCatalog.Configure(new Go(), new LanguageSettings { Compiler = "/opt/go/bin/go", TimeFactor = 1.5 });
+        Assert.Equal("/opt/go/bin/go", go.Compiler);
+        Assert.Equal(1.5, go.TimeFactor);
+        var cpp = (Cpp17)LanguageCatalog.Configure(new Cpp17(), new LanguageSettings { TimeFactor = 2 });
+        Assert.Equal(2, cpp.TimeFactor);
+        Assert.Equal("/usr/bin/g++", cpp.Compiler);
+        Assert.Equal(["cpp17", "cpp", "c++"], [cpp.Id, .. cpp.IncludeAliases]);
+    }
 }

@@ -1,0 +1,10 @@
+using System;
+class Program
+{
+    static void Main()
+    {
+        ulong x = 1;
+        while (x != 0) x = (x * 31 + 7) % 1000003 + 1;
+        Console.WriteLine(x);
+    }
+}
