@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Judge.Engine.Sandbox;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +14,8 @@ namespace Judge.Bench;
 
 /// <summary>The judge's per-test cost end to end (issue 14, goal 1): C++ A+B posted over HTTP with <c>?wait=true</c> to an
 /// embedded silo in this process, against generated problems of 1 and N small tests, interleaved with the bare
-/// posix_spawn/waitpid loop over the same static binary and the same N inputs.</summary>
+/// posix_spawn/waitpid loop over the same static binary and the same N inputs, and with the same binary run N times through
+/// the silo's own sandbox (as the judge runs a test, without the judge around it).</summary>
 internal static class EndToEnd
 {
     private const string Source = "#include <cstdio>\nint main(){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;printf(\"%lld\\n\",a+b);}\n";
@@ -49,14 +52,21 @@ internal static class EndToEnd
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.AddJudgeSilo();
         await using var app = builder.Build();
         app.MapJudgeSilo();
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
 
+        // CPU time of this process (the silo and the benchmark's client, not the sandbox daemon or the programs): less
+        // sensitive to other jobs on the machine than wall time.
+        var cpu = new Dictionary<string, List<double>>();
+        static double ProcessCpu() { using var self = Process.GetCurrentProcess(); return self.TotalProcessorTime.TotalMilliseconds; }
+
         async Task<double> Judge(string problem, int expectedTests)
         {
+            var cpuBefore = ProcessCpu();
             var watch = Stopwatch.StartNew();
             using var response = await http.PostAsJsonAsync("/api/submissions?wait=true&timeout=300", new { problem, language = "cpp17", source = Source });
             var body = await response.Content.ReadAsStringAsync();
@@ -68,6 +78,7 @@ internal static class EndToEnd
             var judged = submission.GetProperty("tests").GetArrayLength();
             if (verdict != "AC" || judged != expectedTests)
                 throw new InvalidOperationException($"expected AC on {expectedTests} tests, got {verdict} on {judged}: {body}");
+            (cpu.TryGetValue(problem, out var list) ? list : cpu[problem] = []).Add(ProcessCpu() - cpuBefore);
             return elapsed;
         }
 
@@ -82,26 +93,61 @@ internal static class EndToEnd
             return watch.Elapsed.TotalMilliseconds;
         }
 
+        var sandbox = app.Services.GetRequiredService<ISandbox>();
+        var boxDirectory = Path.Combine(root, "work", "bench-sandbox");
+        Directory.CreateDirectory(Path.Combine(boxDirectory, "source"));
+        Directory.CreateDirectory(Path.Combine(boxDirectory, "io"));
+        File.Copy(binary, Path.Combine(boxDirectory, "source", "aplusb"));
+        var limits = new SandboxLimits { CpuTime = TimeSpan.FromSeconds(1), MemoryBytes = 256L << 20 };
+        async Task<double> SandboxLoop()
+        {
+            var cpuBefore = ProcessCpu();
+            var watch = Stopwatch.StartNew();
+            foreach (var input in inputs)
+            {
+                string stdout = Path.Combine(boxDirectory, "io", "out"), stderr = Path.Combine(boxDirectory, "io", "err");
+                var result = await sandbox.RunAsync(new SandboxRequest
+                {
+                    Argv = ["./aplusb"],
+                    WorkingDirectory = Path.Combine(boxDirectory, "source"),
+                    StdinPath = input,
+                    StdoutPath = stdout,
+                    StderrPath = stderr,
+                    Limits = limits,
+                });
+                if (result.Status != SandboxStatus.Ok)
+                    throw new InvalidOperationException($"sandboxed run failed: {result.Status} {result.Message}");
+                File.Delete(stdout);
+                File.Delete(stderr);
+            }
+            var elapsed = watch.Elapsed.TotalMilliseconds;
+            (cpu.TryGetValue("sandbox", out var list) ? list : cpu["sandbox"] = []).Add(ProcessCpu() - cpuBefore);
+            return elapsed;
+        }
+
         // Warm-up: the first compile, the first activations, the page cache.
         for (var i = 0; i < 3; i++)
         {
             await Judge("pertest-1", 1);
             await Judge("pertest-n", tests);
             BareLoop();
+            await SandboxLoop();
         }
 
         var one = new List<double>();
         var many = new List<double>();
         var bare = new List<double>();
+        var boxed = new List<double>();
         for (var round = 0; round < rounds; round++) // interleaved, so machine noise hits all alike
         {
             one.Add(await Judge("pertest-1", 1));
             many.Add(await Judge("pertest-n", tests));
             bare.Add(BareLoop());
+            boxed.Add(await SandboxLoop());
         }
         await app.StopAsync();
 
-        double m1 = Median(one), mn = Median(many), mb = Median(bare);
+        double m1 = Median(one), mn = Median(many), mb = Median(bare), ms = Median(boxed);
         var slope = (mn - m1) / (tests - 1);
         var barePerTest = mb / tests;
         Console.WriteLine();
@@ -114,7 +160,16 @@ internal static class EndToEnd
         Console.WriteLine(Row($"end to end per test, all in ({tests} tests)", mn / tests));
         Console.WriteLine(Row($"**judge per test** (slope: ({tests} tests - 1 test) / {tests - 1})", slope));
         Console.WriteLine(Row($"**bare fork/exec/wait per test** ({tests} runs)", barePerTest));
+        Console.WriteLine(Row($"sandbox alone per test ({tests} runs through the silo's ISandbox)", ms / tests));
         Console.WriteLine(Row("**judge over bare, per test**", slope - barePerTest));
+        Console.WriteLine(Row("of which the sandbox (sandbox alone over bare)", ms / tests - barePerTest));
+        Console.WriteLine(Row("of which the judge around the sandbox (judge over sandbox alone)", slope - ms / tests));
+        // The warm-up rounds' CPU is left out.
+        double C(string key) => Median(cpu[key].Skip(3).ToList());
+        var cpuSlope = (C("pertest-n") - C("pertest-1")) / (tests - 1);
+        Console.WriteLine(Row("CPU of this process per test, judge (slope)", cpuSlope));
+        Console.WriteLine(Row("CPU of this process per test, sandbox alone (the .NET client)", C("sandbox") / tests));
+        Console.WriteLine(Row("**CPU of the judge around the sandbox, per test**", cpuSlope - C("sandbox") / tests));
         return 0;
     }
 
