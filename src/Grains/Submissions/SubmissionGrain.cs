@@ -249,7 +249,8 @@ public sealed partial class SubmissionGrain(
     }
 
     /// <summary>Publishes progress to the live feed under a revision that is not stored (the next write stores a higher
-    /// one), at most once per <see cref="LiveInterval"/>; a change that comes sooner goes out from a timer.</summary>
+    /// one), at most once per <see cref="LiveInterval"/>; a change that comes sooner goes out from a timer. (Writes do not
+    /// count: the first test's start, right after the compiled state is written, shows at once.)</summary>
     private void PublishLive()
     {
         if (writing.CurrentCount == 0 || !Unfinished)
@@ -362,7 +363,6 @@ public sealed partial class SubmissionGrain(
             // that came during the write goes with it.
             Materialize();
             feed.Publish(View!, state.State.Revision);
-            lastPublished = time.GetTimestamp();
             unpublished = false;
             await PublishAsync(View!, state.State.Revision);
         }
