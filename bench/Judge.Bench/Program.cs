@@ -7,6 +7,9 @@ using Judge.Engine.Sandbox.Process;
 
 // Sandbox overhead benchmark (issue "Sandbox"): the same program run bare (posix_spawn + waitpid) and through the
 // sandboxes, interleaved in one run on this machine; reports median and p95 wall time per run and the overhead.
+// `-- e2e [tests] [rounds]`: the judge's per-test cost end to end against the bare loop instead (EndToEnd.cs).
+if (args is ["e2e", .. var rest])
+    return await EndToEnd.RunAsync(rest);
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
 var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
 // The silo's default on this machine: 3 per judging slot + 1 (Judge:Sandbox:Pool), one judging slot per core.
@@ -96,6 +99,7 @@ foreach (var (name, bare, boxed) in rows)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {bare.Count} | {bm:0.000} | {bp:0.000} | {sm:0.000} | {sp:0.000} | {sm - bm:0.000} | {sm / bm:0.00}x |"));
 }
+return 0;
 
 static void Exec(string program, params string[] args)
 {

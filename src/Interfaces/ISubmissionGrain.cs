@@ -62,7 +62,12 @@ public sealed record JudgeProgress(
     [property: Id(2)] string? TestName = null,
     [property: Id(3)] TestResult? Result = null,
     [property: Id(4)] int? TestCount = null,
-    [property: Id(5)] string? CompileOutput = null);
+    [property: Id(5)] string? CompileOutput = null)
+{
+    /// <summary>In <see cref="JudgeProgressKind.TestsJudged"/>: the results of tests <see cref="TestIndex"/>,
+    /// <see cref="TestIndex"/> + 1, and so on, in order.</summary>
+    [Id(6)] public System.Collections.Immutable.ImmutableArray<TestResult> Results { get; init; } = [];
+}
 
 /// <summary>Kinds of <see cref="JudgeProgress"/>.</summary>
 public enum JudgeProgressKind
@@ -75,6 +80,10 @@ public enum JudgeProgressKind
     TestJudged,
     /// <summary>The worker is alive and still on the job (sent every few seconds, also while it waits for a slot).</summary>
     Heartbeat,
+    /// <summary>A batch of consecutive test results from <see cref="JudgeProgress.TestIndex"/> on
+    /// (<see cref="JudgeProgress.Results"/>), with the test now running in <see cref="JudgeProgress.TestName"/>: workers
+    /// send progress in batches, one call in flight at a time, so that judging never waits for the submission grain.</summary>
+    TestsJudged,
 }
 
 /// <summary>What a rejudge call did, and the judging that is current after it.</summary>

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using Judge.Grains.Submissions;
+using Judge.Interfaces;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
@@ -17,6 +21,14 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>A problem of <see cref="ManyTestsCount"/> A+B tests, next to the example problems.</summary>
+    public const string ManyTests = "manytests";
+
+    public const int ManyTestsCount = 120;
+
+    /// <summary>What every silo published to its results table, in call order.</summary>
+    public RecordedResults Results { get; } = new();
+
     /// <summary>The address of the silo configured with <paramref name="toolchains"/>.</summary>
     public string SiloOffering(string toolchains)
     {
@@ -28,16 +40,20 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         var workRoot = Path.Combine(Path.GetTempPath(), "judge-grain-tests");
+        problems = Path.Combine(workRoot, $"problems-{Guid.NewGuid():N}"); // one per fixture: test classes run in parallel
+        CopyDirectory(Repository.ExampleProblems, problems);
+        WriteManyTests(Path.Combine(problems, ManyTests));
         builder.ConfigureSilo((options, silo) =>
         {
             var toolchains = toolchainsBySiloName.Count == 0 ? PythonOnly : CppAndJava;
             lock (toolchainsBySiloName)
                 toolchainsBySiloName[options.SiloName] = toolchains;
             silo.AddMemoryGrainStorage("submissions");
+            silo.Services.AddSingleton<ISubmissionResults>(Results);
             silo.UseInMemoryReminderService();
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
             {
-                judging.Problems.Root = Repository.ExampleProblems;
+                judging.Problems.Root = problems;
                 judging.Toolchains = toolchains;
                 judging.WorkRoot = workRoot;
             });
@@ -48,5 +64,51 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
         Assert.Equal(2, toolchainsBySiloName.Count);
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Directory.Delete(problems, recursive: true);
+    }
+
+    private string problems = "";
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var directory in Directory.EnumerateDirectories(from))
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+    }
+
+    private static void WriteManyTests(string problem)
+    {
+        var secret = Path.Combine(problem, "data", "secret");
+        Directory.CreateDirectory(secret);
+        File.WriteAllText(Path.Combine(problem, "problem.yaml"), "name: Many tests\nlimits:\n  time_limit: 1\n  memory: 256\n");
+        for (var i = 0; i < ManyTestsCount; i++)
+        {
+            var name = Path.Combine(secret, $"{i:D3}");
+            File.WriteAllText(name + ".in", $"{i} {i * 7}\n");
+            File.WriteAllText(name + ".ans", $"{i * 8}\n");
+        }
+    }
+}
+
+/// <summary>The results table of the tests: keeps every publication (a real table keeps the highest revision per submission).</summary>
+public sealed class RecordedResults : ISubmissionResults
+{
+    private readonly ConcurrentQueue<(Submission Submission, long Revision)> records = new();
+
+    /// <summary>Every publication of submission <paramref name="id"/>, in call order.</summary>
+    public IReadOnlyList<(Submission Submission, long Revision)> Of(string id) => records.Where(r => r.Submission.Id == id).ToList();
+
+    public Task RecordAsync(Submission submission, long revision, CancellationToken cancellationToken = default)
+    {
+        records.Enqueue((submission, revision));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -50,6 +50,24 @@ public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task A_submission_with_many_tests_is_stored_at_checkpoints_not_after_every_test()
+    {
+        var id = $"many-{Guid.NewGuid():N}";
+        var result = await JudgeAsync(id, "cpp17", CppAplusb, HeterogeneousCluster.ManyTests);
+
+        Assert.Equal(Verdict.AC, result.Verdict);
+        Assert.Equal(HeterogeneousCluster.ManyTestsCount, result.Tests.Length);
+        var records = cluster.Results.Of(id);
+        // Accepted, queued, compiling, compiled and finished are stored when they happen; test progress at most every
+        // 50 changes or every second (it was stored twice per test: 240 writes here).
+        var judgingSeconds = (int)Math.Ceiling((result.FinishedAt!.Value - result.StartedAt!.Value).TotalSeconds);
+        Assert.InRange(records.Count, 5, 5 + HeterogeneousCluster.ManyTestsCount / 50 + judgingSeconds);
+        Assert.Equal(records.Select(r => r.Revision).Order(), records.Select(r => r.Revision));
+        Assert.Equal(SubmissionStatus.Finished, records[^1].Submission.Status);
+        Assert.Equal(HeterogeneousCluster.ManyTestsCount, records[^1].Submission.Tests.Length);
+    }
+
     [Theory]
     [InlineData("cpp20")]
     [InlineData("kotlin")]

@@ -47,12 +47,14 @@ public sealed class DashboardApiTests(JudgeServer server)
         Assert.Equal(statuses.OrderBy(s => Array.IndexOf(Lifecycle, s)), statuses);
         Assert.Equal(events.Select(Sequence).Order(), events.Select(Sequence));
 
-        // While running: "test k of n", k counting up to n, with the test's name.
+        // While running: "test k of n", k counting up to n, with the test's name. Progress is published live at most
+        // every 50 ms (issue 14: nothing is published or stored per test), so tests judged within one such spell show as one step.
         var running = events.Where(e => StatusOf(e) == "running").Select(e => e.Json).ToList();
         Assert.All(running, r => Assert.Equal(9, r.GetProperty("testCount").GetInt32()));
         var done = running.Select(r => r.GetProperty("testsDone").GetInt32()).ToList();
         Assert.Equal(done.Order(), done);
-        Assert.Equal(Enumerable.Range(0, 10), done.Distinct());
+        Assert.Equal(0, done[0]);
+        Assert.All(done, k => Assert.InRange(k, 0, 9));
         Assert.Contains(running, r => r.GetProperty("currentTest").GetString() == "secret/01-small");
 
         var last = events[^1].Json;

@@ -45,6 +45,21 @@ public sealed partial class SubmissionGrain(
     /// back by a silo that shuts down do not count.</summary>
     internal const int MaxAttempts = 3;
 
+    /// <summary>Test progress is persisted (state write and results table) at most this many progress changes apart...</summary>
+    internal const int CheckpointChanges = 50;
+
+    /// <summary>...or this long apart, and always when a judging starts and ends; in between it goes to the live feed only.
+    /// Recovery does not depend on it: an attempt that is lost is judged again from its first test.</summary>
+    internal static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least time between two live-feed publications of progress between checkpoints.</summary>
+    internal static readonly TimeSpan LiveInterval = SubmissionFeed.BatchDelay;
+
+    /// <summary>How far an activation that resumes an unfinished submission moves the revision past the stored one: more
+    /// than the live publications a lost activation can have made since its last write (at most
+    /// <see cref="CheckpointChanges"/>), so that the feed's receivers take the new activation's changes as newer.</summary>
+    internal const long RevisionGap = CheckpointChanges + 14;
+
     // Completed when the current judging finishes; a rejudge replaces it.
     private TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RecoveryOptions recovery = options.Value.Recovery;
@@ -62,6 +77,15 @@ public sealed partial class SubmissionGrain(
     // The trace of the request that submitted this submission: the judging (started from a timer) continues it.
     private ActivityContext? submitTrace;
 
+    // Progress between checkpoints. The tests judged so far, ahead of View.Tests while `judgedAhead` (View.Tests is
+    // rebuilt from it only when someone reads or a checkpoint or publication needs it); null when View.Tests is all.
+    private List<TestResult>? judged;
+    private bool judgedAhead;
+    private bool unpublished;   // a progress change the live feed has not carried yet
+    private int unsaved;        // progress changes since the last state write
+    private long lastWritten, lastPublished;
+    private IGrainTimer? liveTimer;
+
     private string Id => this.GetPrimaryKeyString();
 
     private Submission? View => state.State.Submission;
@@ -76,9 +100,13 @@ public sealed partial class SubmissionGrain(
         // State stored before rejudging existed has no judging number: it was the first judging.
         if (View is { } stored && (stored.Judging < 1 || stored.Judgings.IsDefault))
             state.State.Submission = stored with { Judging = Math.Max(stored.Judging, 1), Judgings = stored.Judgings.IsDefault ? [] : stored.Judgings };
-        // A submission that was accepted but not finished (its silo died, or it was deactivated) resumes judging.
+        // A submission that was accepted but not finished (its silo died, or it was deactivated) resumes judging. The lost
+        // activation may have published progress to the live feed under revisions it never stored: skip past them.
         if (Unfinished)
+        {
+            state.State.Revision += RevisionGap;
             StartDispatch();
+        }
         else if (View is not null)
             finished.TrySetResult();
 
@@ -120,18 +148,26 @@ public sealed partial class SubmissionGrain(
         return SubmitOutcome.Accepted;
     }
 
-    public Task<Submission?> Get() => Task.FromResult(View);
+    public Task<Submission?> Get()
+    {
+        Materialize();
+        return Task.FromResult(View);
+    }
 
     public Task<SubmissionRequest?> GetRequest() => Task.FromResult(state.State.Request);
 
-    public Task<SubmissionChange?> GetChange() =>
-        Task.FromResult(View is { } view ? new SubmissionChange(view, state.State.Revision) : null);
+    public Task<SubmissionChange?> GetChange()
+    {
+        Materialize();
+        return Task.FromResult(View is { } view ? new SubmissionChange(view, state.State.Revision) : null);
+    }
 
     public async Task<Submission?> WaitForResult(TimeSpan timeout)
     {
         if (View is null)
             return null;
         await Task.WhenAny(finished.Task, Task.Delay(timeout, time));
+        Materialize();
         return View;
     }
 
@@ -143,26 +179,100 @@ public sealed partial class SubmissionGrain(
             return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
         lastHeard = time.GetUtcNow();
-        var next = progress.Kind switch
+        switch (progress.Kind)
         {
-            JudgeProgressKind.Compiling => view with { Status = SubmissionStatus.Compiling, StartedAt = time.GetUtcNow() },
-            JudgeProgressKind.Compiled => view with
-            {
-                Status = SubmissionStatus.Running,
-                CompileOutput = progress.CompileOutput,
-                TestCount = progress.TestCount,
-            },
-            JudgeProgressKind.TestStarted => view with { Status = SubmissionStatus.Running, CurrentTest = progress.TestName },
-            JudgeProgressKind.TestJudged when progress.Result is { } result && progress.TestIndex == view.Tests.Length =>
-                view with { Tests = view.Tests.Add(result) },
-            _ => view,
-        };
-        if (!ReferenceEquals(next, view))
-        {
-            state.State.Submission = next;
-            await WriteStateAsync();
+            case JudgeProgressKind.Compiling:
+                await ChangeAsync(view with { Status = SubmissionStatus.Compiling, StartedAt = time.GetUtcNow() });
+                break;
+            case JudgeProgressKind.Compiled:
+                await ChangeAsync(view with { Status = SubmissionStatus.Running, CompileOutput = progress.CompileOutput, TestCount = progress.TestCount });
+                break;
+            case JudgeProgressKind.TestStarted:
+                Progress(view, progress.TestName, []);
+                break;
+            case JudgeProgressKind.TestJudged when progress.Result is { } result && progress.TestIndex == JudgedCount:
+                Progress(view, view.CurrentTest, [result]);
+                break;
+            case JudgeProgressKind.TestsJudged when progress.TestIndex <= JudgedCount && progress.TestIndex + progress.Results.Length >= JudgedCount:
+                // A retried batch may overlap what arrived: only the results past it are new.
+                Progress(view, progress.TestName, progress.Results.AsSpan()[(JudgedCount - progress.TestIndex)..]);
+                break;
+            default:
+                return true;
         }
+        if (unsaved >= CheckpointChanges || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= CheckpointInterval))
+            await WriteStateAsync();
+        else if (unpublished)
+            PublishLive();
         return true;
+    }
+
+    private int JudgedCount => judged?.Count ?? View!.Tests.Length;
+
+    /// <summary>Stores a change of the lifecycle (not of test progress) at once.</summary>
+    private async Task ChangeAsync(Submission next)
+    {
+        Materialize();
+        state.State.Submission = next with { Tests = View!.Tests };
+        await WriteStateAsync();
+    }
+
+    /// <summary>Test progress, in memory: it reaches the live feed now or soon, and storage at the next checkpoint.</summary>
+    private void Progress(Submission view, string? current, ReadOnlySpan<TestResult> results)
+    {
+        if (view.Status != SubmissionStatus.Running || view.CurrentTest != current)
+            state.State.Submission = view with { Status = SubmissionStatus.Running, CurrentTest = current };
+        if (results.Length > 0)
+        {
+            judged ??= [.. view.Tests];
+            judged.AddRange(results);
+            judgedAhead = true;
+        }
+        unsaved++;
+        unpublished = true;
+    }
+
+    /// <summary>Brings <see cref="View"/>'s tests up to date with the progress held in memory.</summary>
+    private void Materialize()
+    {
+        if (!judgedAhead || View is not { } view)
+            return;
+        state.State.Submission = view with { Tests = [.. judged!] };
+        judgedAhead = false;
+    }
+
+    /// <summary>Forgets the progress held in memory: the view's tests were reset (a new attempt or judging) or are final.</summary>
+    private void ResetProgress()
+    {
+        judged = null;
+        judgedAhead = false;
+    }
+
+    /// <summary>Publishes progress to the live feed under a revision that is not stored (the next write stores a higher
+    /// one), at most once per <see cref="LiveInterval"/>; a change that comes sooner goes out from a timer. (Writes do not
+    /// count: the first test's start, right after the compiled state is written, shows at once.)</summary>
+    private void PublishLive()
+    {
+        if (writing.CurrentCount == 0 || !Unfinished)
+            return; // a write in progress publishes the latest view when it is done
+        var wait = LiveInterval - time.GetElapsedTime(lastPublished);
+        if (wait > TimeSpan.Zero)
+        {
+            liveTimer ??= this.RegisterGrainTimer(_ =>
+            {
+                liveTimer?.Dispose();
+                liveTimer = null;
+                if (unpublished)
+                    PublishLive();
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions { DueTime = wait, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+            return;
+        }
+        Materialize();
+        state.State.Revision++;
+        feed.Publish(View!, state.State.Revision);
+        lastPublished = time.GetTimestamp();
+        unpublished = false;
     }
 
     public async Task ReportResult(int attempt, JudgeResult result)
@@ -196,6 +306,7 @@ public sealed partial class SubmissionGrain(
             return new RejudgeAnswer(RejudgeOutcome.NotFinished, view.Judging);
 
         var judging = view.Judging + 1;
+        ResetProgress();
         state.State.JudgingAttemptBase = state.State.Attempt;
         state.State.Submission = view with
         {
@@ -231,6 +342,9 @@ public sealed partial class SubmissionGrain(
         await writing.WaitAsync();
         try
         {
+            Materialize();
+            unsaved = 0;
+            lastWritten = time.GetTimestamp();
             state.State.Revision++;
             try
             {
@@ -245,8 +359,11 @@ public sealed partial class SubmissionGrain(
                 DeactivateOnIdle();
                 throw;
             }
-            // Published in write order, after the state is safe; the revision keeps late copies from winning.
+            // Published in write order, after the state is safe; the revision keeps late copies from winning. Progress
+            // that came during the write goes with it.
+            Materialize();
             feed.Publish(View!, state.State.Revision);
+            unpublished = false;
             await PublishAsync(View!, state.State.Revision);
         }
         finally
@@ -353,6 +470,7 @@ public sealed partial class SubmissionGrain(
             }
 
             state.State.Attempt++;
+            ResetProgress();
             state.State.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null, StartedAt = null };
             await WriteStateAsync();
             var attempt = state.State.Attempt;
@@ -431,6 +549,8 @@ public sealed partial class SubmissionGrain(
             return; // the first final result wins: a later attempt's result changes nothing
         if (attempt <= state.State.JudgingAttemptBase)
             return; // an attempt of an earlier judging, returning after a rejudge started this one
+        Materialize();
+        ResetProgress();
         var view = View!;
         // The worker's full list (including skipped tests) replaces what progress reported.
         var tests = result.Tests.IsDefaultOrEmpty ? view.Tests : result.Tests;

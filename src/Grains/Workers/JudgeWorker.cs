@@ -54,7 +54,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         // Cancelled when the submission lets go of this attempt (finished, or judged again elsewhere).
         using var unwanted = new CancellationTokenSource();
         var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);
-        var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId, runs);
+        var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId, runs, time);
         var heartbeat = HeartbeatAsync(progress, unwanted.Token);
         try
         {
@@ -78,6 +78,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
                     LogJudgeFailed(logger, e, job.SubmissionId, LanguageId);
                     result = Failure($"the judge failed on silo {judgedBy}: {e.Message}", judgedBy);
                 }
+                await progress.FlushAsync();
                 await progress.ReportResultAsync(result);
                 return result;
             }
@@ -156,20 +157,106 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
     private static JudgeResult Failure(string message, string judgedBy) => new(Verdict.IE, null, [], message, judgedBy);
 
     /// <summary>Forwards engine progress to the submission grain; a lost report never fails the judging. When the
-    /// submission answers that it no longer wants this attempt, the judging is cancelled.</summary>
+    /// submission answers that it no longer wants this attempt, the judging is cancelled. Test progress never makes the
+    /// judging wait: it is queued and sent in batches (<see cref="JudgeProgressKind.TestsJudged"/>) by one sender, with
+    /// one call in flight and at most one call per <see cref="BatchInterval"/>; a test that starts after a quiet spell is
+    /// reported at once.</summary>
     private sealed class ProgressReporter(ISubmissionGrain submission, int attempt, CancellationTokenSource unwanted, ILogger logger, string submissionId,
-        JudgeRunCounter runs) : IJudgeProgress
+        JudgeRunCounter runs, TimeProvider time) : IJudgeProgress
     {
+        /// <summary>The least time between two test progress calls of one attempt.</summary>
+        internal static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(25);
+
+        private readonly Lock gate = new();
+        private readonly List<TestResult> pending = [];
+        private readonly TaskCompletionSource flushing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int next;            // the index of the next test result the submission expects
+        private string? current;     // the test running now
+        private bool currentChanged;
+        private bool sending;
+        private Task sender = Task.CompletedTask;
+
         public Task CompiledAsync(string? compileOutput, int testCount) =>
             ReportAsync(new JudgeProgress(JudgeProgressKind.Compiled, TestCount: testCount, CompileOutput: compileOutput));
 
-        public Task TestStartedAsync(int index, string name) =>
-            ReportAsync(new JudgeProgress(JudgeProgressKind.TestStarted, index, name));
+        public Task TestStartedAsync(int index, string name)
+        {
+            lock (gate)
+            {
+                current = name;
+                currentChanged = true;
+                Kick();
+            }
+            return Task.CompletedTask;
+        }
 
         public Task TestJudgedAsync(int index, TestOutcome outcome)
         {
             runs.Add();
-            return ReportAsync(new JudgeProgress(JudgeProgressKind.TestJudged, index, outcome.Name, outcome.ToContract()));
+            lock (gate)
+            {
+                // The submission takes results in index order only (as it always did); one out of order is not sent.
+                if (index == next + pending.Count)
+                    pending.Add(outcome.ToContract());
+                Kick();
+            }
+            return Task.CompletedTask;
+        }
+
+        /// <summary>Starts the sender unless it runs (under <see cref="gate"/>).</summary>
+        private void Kick()
+        {
+            if (sending || flushing.Task.IsCompleted)
+                return;
+            sending = true;
+            sender = SendAsync();
+        }
+
+        private async Task SendAsync()
+        {
+            await Task.Yield(); // the judging goes on; this continues on the worker's scheduler
+            while (true)
+            {
+                JudgeProgress batch;
+                lock (gate)
+                {
+                    if (pending.Count == 0 && !currentChanged)
+                    {
+                        sending = false;
+                        return;
+                    }
+                    batch = new JudgeProgress(JudgeProgressKind.TestsJudged, next, current) { Results = [.. pending] };
+                    next += pending.Count;
+                    pending.Clear();
+                    currentChanged = false;
+                }
+                var started = time.GetTimestamp();
+                await ReportAsync(batch);
+                var rest = BatchInterval - time.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero && !flushing.Task.IsCompleted)
+                    await Task.WhenAny(Task.Delay(rest, time), flushing.Task);
+            }
+        }
+
+        /// <summary>Sends what is queued and waits for it: called once, before the final result.</summary>
+        public async Task FlushAsync()
+        {
+            Task last;
+            lock (gate)
+            {
+                flushing.TrySetResult();
+                last = sender;
+            }
+            await last;
+            JudgeProgress? rest = null;
+            lock (gate)
+            {
+                if (pending.Count > 0)
+                    rest = new JudgeProgress(JudgeProgressKind.TestsJudged, next, current) { Results = [.. pending] };
+                pending.Clear();
+            }
+            if (rest is not null)
+                await ReportAsync(rest);
         }
 
         public async Task ReportAsync(JudgeProgress progress)
