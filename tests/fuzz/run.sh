@@ -55,6 +55,8 @@ prepare_dotnet() {
   need dotnet
   need afl-fuzz
   local bin=$out/dotnet
+  # instrumented already by an earlier run.sh with the same JUDGE_FUZZ_OUT (the smoke tests run one target each)
+  [[ -f $bin/.instrumented ]] && { dotnet_ready=1; return 0; }
   # an incremental build: in ./test.sh the solution's build has built it already
   if ! dotnet build tests/fuzz/Judge.Fuzz -c Release >"$out/dotnet-build.log" 2>&1 \
       || ! dotnet tool restore >>"$out/dotnet-build.log" 2>&1; then
@@ -72,6 +74,7 @@ prepare_dotnet() {
       return 1
     fi
   done
+  touch "$bin/.instrumented"
   dotnet_ready=1
 }
 
