@@ -64,6 +64,8 @@ def frame(fields):
 
 
 class Daemon:
+    count = 0
+
     def __init__(self, binary, root, extra=(), pool=2):
         args = [binary, "--work-root", root, "--pool", str(pool)]
         for r in RO:
@@ -75,7 +77,8 @@ class Daemon:
             self.ready = json.loads(self.p.stdout.readline())
             self.start_reader(self.p.stdout)
             return
-        self.path = os.path.join(os.path.dirname(root), "sandbox.sock")
+        Daemon.count += 1  # a socket of its own: the checks that start a second daemon keep the first one's
+        self.path = os.path.join(os.path.dirname(root), "sandbox.sock" if Daemon.count == 1 else "sandbox%d.sock" % Daemon.count)
         args += ["--listen", self.path, "--client-uid", str(CLIENT)]
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env={})
         self.listening = json.loads(self.p.stdout.readline())
