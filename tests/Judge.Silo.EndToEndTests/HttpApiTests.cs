@@ -124,7 +124,6 @@ public class HttpApiTests(JudgeServer server)
         { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"   \"}", "application/json", HttpStatusCode.BadRequest, "field 'source' is empty" },
         { "{\"problem\":\"nosuch\",\"language\":\"cpp17\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "unknown problem 'nosuch'" },
         { "{\"problem\":\"aplusb\",\"language\":\"cobol\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "unknown language 'cobol'" },
-        { "{\"problem\":\"aplusb\",\"language\":\"kotlin\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "language 'kotlin' is not offered by any silo" },
         { "{\"id\":\"../etc\",\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "field 'id' must be" },
         { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"runAll\":\"yes\"}", "application/json", HttpStatusCode.BadRequest, "field 'runAll' must be a boolean, not a string" },
         { "{\"problem\":\"aplusb\",\"language\":\"cpp17\",\"source\":\"x\",\"callbackUrl\":\"file:///etc/passwd\"}", "application/json", HttpStatusCode.BadRequest, "field 'callbackUrl' must be an absolute http or https URL" },

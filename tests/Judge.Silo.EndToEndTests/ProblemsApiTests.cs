@@ -127,6 +127,11 @@ public sealed class ProblemsApiTests : IClassFixture<DerivingJudgeServer>
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith("problem 'nolimit' is refused: submissions/accepted: the package states no time limit", body.GetProperty("error").GetString());
 
+        // A language the catalog knows that no silo here offers (this server leaves Kotlin out) is a 400, not a queued wait.
+        (status, body, _) = await server.PostRawAsync("/api/submissions", """{"problem":"guess","language":"kotlin","source":"fun main() {}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("language 'kotlin' is not offered by any silo", body.GetProperty("error").GetString());
+
         (status, body, _) = await server.PostRawAsync("/api/problems?all=maybe", "");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
         using var bad = await server.Http.GetAsync("/api/problems?all=maybe");

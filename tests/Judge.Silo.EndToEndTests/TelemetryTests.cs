@@ -12,6 +12,9 @@ public sealed class TelemetryTests(TelemetryServer server)
     private const string PythonWrong = "a, b = map(int, input().split())\nprint(a - b)\n";
     private const string CppAplusb = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}";
 
+    // Sources no other test sent: the compile cache answers a source it has seen without a compile.
+    private static string Fresh(string source, string comment) => $"{source}\n{comment} {Guid.NewGuid():N}\n";
+
     private async Task<PrometheusText> ScrapeAsync()
     {
         using var response = await server.Http.GetAsync("/metrics");
@@ -29,9 +32,9 @@ public sealed class TelemetryTests(TelemetryServer server)
         var before = await ScrapeAsync();
         var judged = new List<JsonElement>
         {
-            await server.JudgeAsync("aplusb", "python3", PythonAplusb),
-            await server.JudgeAsync("aplusb", "cpp17", CppAplusb),
-            await server.JudgeAsync("aplusb", "python3", PythonWrong),
+            await server.JudgeAsync("aplusb", "python3", Fresh(PythonAplusb, "#")),
+            await server.JudgeAsync("aplusb", "cpp17", Fresh(CppAplusb, "//")),
+            await server.JudgeAsync("aplusb", "python3", Fresh(PythonWrong, "#")),
         };
         Assert.Equal(["AC", "AC", "WA"], judged.Select(s => s.GetProperty("verdict").GetString()));
         var after = await ScrapeAsync();
@@ -89,7 +92,7 @@ public sealed class TelemetryTests(TelemetryServer server)
         using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = server.Http.BaseAddress, Timeout = server.Http.Timeout };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/submissions?wait=true&timeout=300")
         {
-            Content = JsonContent.Create(new { problem = "aplusb", language = "cpp17", source = CppAplusb }),
+            Content = JsonContent.Create(new { problem = "aplusb", language = "cpp17", source = Fresh(CppAplusb, "//") }),
         };
         request.Headers.Add("traceparent", $"00-{trace}-{caller}-01");
         using var response = await client.SendAsync(request);
@@ -146,5 +149,25 @@ public sealed class TelemetryTests(TelemetryServer server)
         Assert.Single(runs, r => r.Parent?.SpanId == compile.SpanId || r.ParentSpanId == compile.SpanId);
         Assert.All(testSpans, t => Assert.Single(runs, r => r.ParentSpanId == t.SpanId));
         Assert.All(runs, r => Assert.Equal("Ok", r.GetTagItem("judge.sandbox.status")));
+    }
+
+    [Fact]
+    public async Task An_identical_source_is_judged_again_without_a_compile()
+    {
+        var source = Fresh(CppAplusb, "//");
+        var first = await server.JudgeAsync("aplusb", "cpp17", source);
+        var before = await ScrapeAsync();
+        var second = await server.JudgeAsync("aplusb", "cpp17", source);
+        var after = await ScrapeAsync();
+        double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
+
+        Assert.Equal("AC", first.GetProperty("verdict").GetString());
+        Assert.Equal("AC", second.GetProperty("verdict").GetString());
+        // The second judging found the first one's program: one cache hit, no compile, and only the tests ran.
+        Assert.Equal(1, Delta("judge_compile_cache_lookups_total", L("language", "cpp17"), L("result", "hit")));
+        Assert.Equal(0, Delta("judge_compile_cache_lookups_total", L("result", "miss")));
+        Assert.Equal(0, Delta("judge_compile_duration_seconds_count"));
+        var tests = second.GetProperty("tests").GetArrayLength();
+        Assert.Equal(tests, Delta("judge_sandbox_runs_total"));
     }
 }

@@ -9,7 +9,7 @@ Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is gi
 trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
 Exit code 0 when all tests pass.
 """
-import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import argparse, json, os, shutil, signal, socket, stat, statistics, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -505,13 +505,16 @@ def a_bind_run_keeps_what_it_wrote_within_work_bytes_and_nothing_over_it(c):
         f.write("old object")
     if CLIENT is not None:
         give_tree(w, CLIENT)
-    # within the cap: new files, a directory, a link and a deletion are all kept; a FIFO is not
+    # within the cap: new files, a directory, a link, a FIFO (made anew, for the client to see and refuse) and a
+    # deletion are all kept
     r = c.run(["/bin/sh", "-c", "mkdir -p d && echo new > d/n && ln -s d/n lnk && rm stale.o "
                "&& mkfifo pipe && dd if=/dev/zero of=big bs=1M count=20 status=none"], work=w, work_mode="bind",
               work_bytes=32 << 20)
     expect(r, "ok")
     names = sorted(os.listdir(w))
-    assert names == ["big", "d", "lnk", "source.txt"], names
+    assert names == ["big", "d", "lnk", "pipe", "source.txt"], names
+    assert stat.S_ISFIFO(os.lstat(os.path.join(w, "pipe")).st_mode)
+    os.unlink(os.path.join(w, "pipe"))
     assert open(os.path.join(w, "source.txt")).read() == "source" and os.readlink(os.path.join(w, "lnk")) == "d/n"
     assert os.path.getsize(os.path.join(w, "big")) == 20 << 20
     # over it (three files each under the file size limit): the run is ended, "output exceeds", nothing kept

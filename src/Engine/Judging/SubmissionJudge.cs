@@ -223,13 +223,19 @@ public sealed partial class SubmissionJudge(
         if (language.CompileCommand(layout) is not { } command)
             return new Compiled(layout, null, null);
 
+        // One "compile" span either way: a cache hit is a compile that took no sandbox run (judge.compile.cache = hit).
+        using var span = EngineTelemetry.Source.StartActivity("compile");
+        span?.SetTag("judge.language", language.Id);
         var key = compileCache is null ? null : CompileKey.Compute(language.Id, language.Version, command, language.Environment, source.Span,
             include is null ? [] : Directory.GetFiles(include).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))));
         if (key is not null && await FromCacheAsync(key, workspace, language, layout, cancellationToken) is { } cached)
+        {
+            span?.SetTag("judge.compile.cache", "hit");
+            span?.SetTag("judge.compile.outcome", cached.Failure is null ? "ok" : "failed");
             return cached;
-
-        using var span = EngineTelemetry.Source.StartActivity("compile");
-        span?.SetTag("judge.language", language.Id);
+        }
+        if (key is not null)
+            span?.SetTag("judge.compile.cache", "miss");
         var started = Stopwatch.GetTimestamp();
         var log = workspace.IoFile("compile.log");
         var warmup = WarmupFor(language);

@@ -963,8 +963,8 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
  * to the host directory: the tmpfs is charged to the run's memory cgroup, and the slot watches how much the layer
  * holds every tick. Past work_bytes the run is ended ("output exceeds N MiB"); the tmpfs' own size, work_bytes plus
  * headroom, is the ceiling should a burst outrun the tick. Within the cap, after the run, the slot copies what the
- * layer holds into the directory (regular files, directories, symbolic links; a deletion removes the file; FIFOs,
- * sockets and devices are not kept), with no-follow, exclusive opens, files owned by the slot's uid. Over it, the
+ * layer holds into the directory (regular files, directories, symbolic links and FIFOs, which are made anew and never
+ * opened; a deletion removes the file; sockets and devices are not kept), with no-follow, exclusive opens, files owned by the slot's uid. Over it, the
  * layer is discarded and the directory is left as it was. */
 
 #define KEEP_DEPTH 64
@@ -1060,12 +1060,20 @@ static int keep_dir(int from, int to, int depth, char *what, size_t len)
                 close(dst);
             continue;
         }
-        if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-            continue; /* FIFOs, sockets, devices: not kept */
+        if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode) && !S_ISFIFO(st.st_mode))
+            continue; /* sockets, devices: not kept */
         if (exists && (S_ISDIR(old.st_mode) ? remove_tree_at(to, n, depth) : unlinkat(to, n, 0)) != 0) {
             snprintf(what, len, "replace '%s'", n);
             rc = -1;
             break;
+        }
+        if (S_ISFIFO(st.st_mode)) {
+            /* kept as a FIFO, never opened here: the client sees what the run left (and refuses a build that left one) */
+            if (mkfifoat(to, n, st.st_mode & 0777) != 0 || fchownat(to, n, g_uid, g_uid, AT_SYMLINK_NOFOLLOW) != 0) {
+                snprintf(what, len, "keep the FIFO '%s'", n);
+                rc = -1;
+            }
+            continue;
         }
         if (S_ISLNK(st.st_mode)) {
             char target[PATH_MAX];

@@ -1,6 +1,8 @@
 # Problem-setter code is not trusted either: depending on the team output, this validator plants a symbolic link to a
 # host file as teammessage.txt and judgemessage.txt and a FIFO as score.txt, or swaps its whole feedback directory for
-# a link to /etc. The judge must neither follow the links nor block on the FIFO.
+# a link to /etc. The judge must neither follow the links nor block on the FIFO. The swap itself now fails: the feedback
+# directory is a mount of its own in the validator's namespace, so the rename is refused (EXDEV), the validator exits 1,
+# and the judging is IE for that; the judge's check for a replaced directory stays for sandboxes that allow it.
 import os
 import sys
 
