@@ -2,14 +2,27 @@
 # A judge silo image for one toolchain pool: the .NET runtime, the silo, the sandbox daemon (judge-sandbox) and exactly
 # the Debian packages of deploy/docker/pools/$POOL.packages. Build from the repository root:
 #   docker build -f deploy/docker/silo.Dockerfile --build-arg POOL=cpp -t judge-silo-cpp .
-# POOL is cpp, jvm, python or all (deploy/docker/README.md: which languages each pool offers, and why).
+# POOL is cpp, jvm, python, rust-go, node, dotnet or all (deploy/docker/README.md: which languages each pool offers, and
+# why). The dotnet and all pools get the whole .NET SDK (C# compiles with its csc.dll and reference packs), the others
+# only the ASP.NET Core runtime the silo needs.
 #
 # Microsoft ships no Debian images for .NET 10, so the runtime and the SDK are copied from its Ubuntu images (the same
 # portable glibc build) onto Debian bookworm, whose toolchains the judge is tested with. Every base is pinned to an exact
 # version tag; deploy/docker/README.md says how to pin digests as well.
 
+ARG POOL=all
 FROM mcr.microsoft.com/dotnet/sdk:10.0.401-noble AS dotnet-sdk
 FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet-runtime
+
+# ---- the .NET the silo image gets, by pool: the runtime, or the SDK (which holds the same runtime) for C#.
+FROM dotnet-runtime AS dotnet-cpp
+FROM dotnet-runtime AS dotnet-jvm
+FROM dotnet-runtime AS dotnet-python
+FROM dotnet-runtime AS dotnet-rust-go
+FROM dotnet-runtime AS dotnet-node
+FROM dotnet-sdk AS dotnet-dotnet
+FROM dotnet-sdk AS dotnet-all
+FROM dotnet-${POOL} AS dotnet-pool
 
 # ---- build: dotnet publish, with gcc for the native sandbox daemon and helper the Engine project compiles. On Debian, so
 # the daemon links against the same glibc as the image it runs in.
@@ -28,7 +41,7 @@ RUN dotnet publish src/Silo/Judge.Silo.csproj -c Release -o /out/silo -p:UseAppH
 
 # ---- the silo image
 FROM debian:12.11-slim
-ARG POOL=all
+ARG POOL
 # The .NET runtime's own dependencies (as Microsoft's runtime-deps images install them), then the pool's toolchains.
 # (default-jdk-headless' setup needs the man directory that slim images leave out.)
 COPY deploy/docker/pools/${POOL}.packages /tmp/pool.packages
@@ -39,7 +52,7 @@ RUN set -eu \
  && sed 's/#.*//' /tmp/pool.packages | xargs apt-get install -y --no-install-recommends \
  && rm -rf /var/lib/apt/lists/* /tmp/pool.packages \
  && command -v setpriv
-COPY --from=dotnet-runtime /usr/share/dotnet /usr/share/dotnet
+COPY --from=dotnet-pool /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 
 # The silo's user (no login shell); the daemon hands the work root to it. /run/judge holds the daemon's socket.

@@ -4,7 +4,7 @@ using Amazon.CDK;
 
 namespace Judge.Deploy.Aws.Tests;
 
-/// <summary>The CDK app of deploy/aws synthesized once for a test class, with every stack defined: all four silo pools on
+/// <summary>The CDK app of deploy/aws synthesized once for a test class, with every stack defined: all the silo pools on
 /// EC2 (their user-data read from deploy/ec2/user-data) and the EKS roles for an example OIDC provider.</summary>
 public class SynthesizedFleet : IDisposable
 {

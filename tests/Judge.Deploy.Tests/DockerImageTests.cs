@@ -105,6 +105,12 @@ public partial class DockerImageTests
                 stages.Add(words[2]);
             if (stages.Contains(image))
                 continue;
+            if (image.Contains("${POOL}"))
+            {
+                // a stage chosen by pool (dotnet-${POOL}): every pool's must be a stage above
+                Assert.All(Pools, p => Assert.Contains(image.Replace("${POOL}", p), stages));
+                continue;
+            }
             var m = ImageReference().Match(image);
             Assert.True(m.Success, $"{name}: FROM {image} has no tag");
             var (repository, tag) = (m.Groups["repository"].Value, m.Groups["tag"].Value);
@@ -140,107 +146,163 @@ public partial class DockerImageTests
         }
     }
 
-    /// <summary>The Debian packages installed on this machine: what each provides and depends on.</summary>
-    private sealed class Installed
+    /// <summary>What a pool's image gets from Debian: the packages apt installs for a pool's list, resolved against the Debian
+    /// archive (apt's package lists) as on an empty system, not against what this machine happens to have (its nodejs may
+    /// be NodeSource's, which depends on python3; Debian's, which the image installs, does not). And the packages marked
+    /// Essential, which every Debian image (debian:*-slim too) carries without asking.</summary>
+    private sealed class Installed : IDisposable
     {
-        private readonly Dictionary<string, List<List<string>>> _depends = [];
-        private readonly Dictionary<string, List<string>> _providers = [];
+        private readonly Dictionary<string, HashSet<string>> _closures = [];
+        private readonly string _emptyStatus;
+
+        public HashSet<string> Essential { get; } = [];
 
         public Installed()
         {
             var dpkg = Tools.OnPath("dpkg-query", "dpkg");
-            var (exit, output, error) = Tools.Run(dpkg, ["-W", "-f=${db:Status-Abbrev}|${Package}|${Provides}|${Pre-Depends}|${Depends}\n"]);
+            var (exit, output, error) = Tools.Run(dpkg, ["-W", "-f=${db:Status-Abbrev}|${Package}|${Essential}\n"]);
             Assert.True(exit == 0, error);
-            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var f = line.Split('|');
-                if (!f[0].StartsWith("ii", StringComparison.Ordinal))
-                    continue;
-                _depends[f[1]] = Relations(f[3] + "," + f[4]);
-                foreach (var provided in Relations(f[2]).SelectMany(a => a))
-                    (_providers.TryGetValue(provided, out var list) ? list : _providers[provided] = []).Add(f[1]);
-            }
+            foreach (var f in output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')))
+                if (f[0].StartsWith("ii", StringComparison.Ordinal) && f[2] == "yes")
+                    Essential.Add(f[1]);
+            Assert.Contains("dash", Essential);
+            _emptyStatus = Path.Combine(Path.GetTempPath(), $"judge-deploy-dpkg-status-{Environment.ProcessId}");
+            File.WriteAllText(_emptyStatus, "");
         }
 
-        private static List<List<string>> Relations(string field) =>
-            field.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(group => group.Split('|').Select(a => a.Trim().Split(' ')[0].Split(':')[0]).ToList()).ToList();
+        public void Dispose() => File.Delete(_emptyStatus);
 
-        /// <summary>The packages and their installed dependencies, recursively (for an alternative, the first one installed).</summary>
-        public HashSet<string> Closure(IEnumerable<string> packages)
-        {
-            var closure = new HashSet<string>();
-            var queue = new Queue<string>(packages);
-            while (queue.TryDequeue(out var package))
+        /// <summary>The packages apt would install for each of <paramref name="packages"/> on an empty system, together.</summary>
+        public HashSet<string> Closure(IEnumerable<string> packages) =>
+            packages.SelectMany(package =>
             {
-                Assert.True(_depends.ContainsKey(package), $"the Debian package {package} is not installed here: scripts/setup.sh installs the toolchains");
-                if (!closure.Add(package))
-                    continue;
-                foreach (var group in _depends[package])
-                {
-                    var chosen = group.Select(a => _depends.ContainsKey(a) ? [a] : _providers.GetValueOrDefault(a) ?? []).FirstOrDefault(c => c.Count > 0);
-                    foreach (var dependency in chosen ?? [])
-                        queue.Enqueue(dependency);
-                }
-            }
-            return closure;
-        }
+                if (_closures.TryGetValue(package, out var cached))
+                    return cached;
+                var (exit, output, error) = Tools.Run(Tools.OnPath("apt-get", "apt"),
+                    ["-s", "-qq", "-o", "Dir::State::status=" + _emptyStatus, "-o", "Debug::NoLocking=1", "install", "--no-install-recommends", package]);
+                Assert.True(exit == 0, $"apt-get cannot install the Debian package {package} (apt-get update fetches the package lists):\n{error}");
+                var closure = output.Split('\n').Where(l => l.StartsWith("Inst ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1].Split(':')[0]).ToHashSet();
+                Assert.Contains(package, closure);
+                return _closures[package] = closure;
+            }).ToHashSet();
     }
+
+    /// <summary>Where the images (and this machine) keep .NET: silo.Dockerfile copies it there and links /usr/bin/dotnet to it.</summary>
+    private const string DotnetRoot = "/usr/share/dotnet/";
+
+    /// <summary>Stand-ins for what is no Debian package: the .NET runtime every silo image copies, and the .NET SDK (its
+    /// compiler under sdk/, its reference assemblies under packs/) that only some pools' images copy.</summary>
+    private const string DotnetRuntime = "(the .NET runtime)", DotnetSdk = "(the .NET SDK)";
 
     /// <summary>The Debian packages each language's toolchain needs on this machine: the owners of each program its probe and
     /// self-test run, of the path itself (/usr/bin/gcc: gcc) and of what it resolves to (/usr/bin/x86_64-linux-gnu-gcc-12:
-    /// gcc-12; /usr/bin/java, an alternative, only the JDK's own file).</summary>
+    /// gcc-12; /usr/bin/java, an alternative, only the JDK's own file). Files under <see cref="DotnetRoot"/> (the programs
+    /// and the files the commands name, as C#'s csc.dll) are .NET's instead: <see cref="DotnetSdk"/> or
+    /// <see cref="DotnetRuntime"/>.</summary>
     private static Dictionary<string, HashSet<string>> ToolchainPackages()
     {
         var paths = new Dictionary<string, List<(string Program, string Path)>>();
+        var dotnet = new Dictionary<string, HashSet<string>>();
         foreach (var language in LanguageCatalog.All)
         {
             var layout = language.Layout(language.SelfTestSource);
-            var programs = new[] { language.VersionCommand }.Append(language.CompileCommand(layout)).Append(language.RunCommand(layout, SandboxLimits.Default))
-                .Where(c => c is { Count: > 0 } && Path.IsPathRooted(c[0])).Select(c => c![0]).Distinct().ToList();
+            var commands = new[] { language.VersionCommand }.Append(language.CompileCommand(layout)).Append(language.RunCommand(layout, SandboxLimits.Default))
+                .Where(c => c is { Count: > 0 }).Select(c => c!).ToList();
+            var programs = commands.Where(c => Path.IsPathRooted(c[0])).Select(c => c[0]).Distinct().ToList();
             Assert.NotEmpty(programs);
             paths[language.Id] = [];
+            dotnet[language.Id] = [];
             foreach (var program in programs)
             {
                 var real = new FileInfo(program).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? program;
                 Assert.True(File.Exists(real), $"{language.Id}: {program} is not installed here: scripts/setup.sh installs the toolchains");
-                paths[language.Id].AddRange(new[] { program, real }.Distinct().Select(p => (program, p)));
+                if (real.StartsWith(DotnetRoot, StringComparison.Ordinal))
+                    dotnet[language.Id].Add(real);
+                else
+                    paths[language.Id].AddRange(new[] { program, real }.Distinct().Select(p => (program, p)));
             }
+            // the files of .NET the commands name (csc.dll, the reference assemblies): the SDK's or the runtime's
+            foreach (var argument in commands.SelectMany(c => c.Skip(1)).Select(a => a.Split(':', 2)[^1]))
+                if (argument.StartsWith(DotnetRoot, StringComparison.Ordinal))
+                {
+                    Assert.True(File.Exists(argument), $"{language.Id}: {argument} is not installed here");
+                    dotnet[language.Id].Add(argument);
+                }
         }
-        // one dpkg-query for every path: it reads the whole file database each time
+        // one dpkg-query for every path: it reads the whole file database each time. /bin/sh also prints dash's
+        // "diversion by dash from/to" lines: they name no owner.
         var (_, output, _) = Tools.Run(Tools.OnPath("dpkg-query", "dpkg"), ["-S", .. paths.Values.SelectMany(p => p).Select(p => p.Path).Distinct()]);
         var owners = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith("diversion by ", StringComparison.Ordinal))
             .Select(l => l.Split(": ", 2)).ToDictionary(f => f[1], f => f[0].Split(", ").Select(p => p.Split(':')[0]).ToList());
         return paths.ToDictionary(p => p.Key, p =>
         {
             foreach (var (program, path) in p.Value)
                 Assert.True(owners.ContainsKey(path) || path == program, $"{p.Key}: no Debian package owns {path}");
-            return p.Value.SelectMany(x => owners.GetValueOrDefault(x.Path) ?? []).ToHashSet();
+            var packages = p.Value.SelectMany(x => owners.GetValueOrDefault(x.Path) ?? []).ToHashSet();
+            foreach (var file in dotnet[p.Key])
+                packages.Add(file[DotnetRoot.Length..].Split('/')[0] is "sdk" or "packs" ? DotnetSdk : DotnetRuntime);
+            Assert.NotEmpty(packages);
+            return packages;
         });
     }
 
-    /// <summary>The pool table of deploy/docker/README.md: pool → (packages, languages).</summary>
-    private static Dictionary<string, (List<string> Packages, List<string> Languages)> ReadmeTable() =>
+    /// <summary>The pools whose silo image gets the .NET SDK: silo.Dockerfile copies /usr/share/dotnet from the stage
+    /// dotnet-${POOL}, which is either dotnet-sdk (Microsoft's SDK image) or dotnet-runtime (its ASP.NET Core runtime).</summary>
+    private static HashSet<string> PoolsWithTheSdk()
+    {
+        var instructions = Parse(SiloDockerfile);
+        var last = instructions.Max(i => i.Stage);
+        var froms = instructions.Where(i => i.Keyword == "FROM").Select(i => Words(i.Arguments)).Where(w => w.Count == 3).ToDictionary(w => w[2], w => w[0]);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:", froms["dotnet-sdk"], StringComparison.Ordinal);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:", froms["dotnet-runtime"], StringComparison.Ordinal);
+        Assert.Equal("dotnet-${POOL}", froms["dotnet-pool"]);
+        Assert.Contains(instructions, i => i.Stage == last && i.Keyword == "COPY" && i.Arguments == "--from=dotnet-pool " + DotnetRoot.TrimEnd('/') + " " + DotnetRoot.TrimEnd('/'));
+        Assert.Contains(instructions, i => i.Stage == last && i.Keyword == "RUN" && i.Arguments == "ln -s " + DotnetRoot + "dotnet /usr/bin/dotnet");
+        Assert.DoesNotContain(instructions, i => i.Stage == last && i.Keyword == "COPY" && i.Arguments.Contains(DotnetRoot.TrimEnd('/')) && !i.Arguments.StartsWith("--from=dotnet-pool ", StringComparison.Ordinal));
+        return Pools.Where(p =>
+        {
+            Assert.True(froms.TryGetValue("dotnet-" + p, out var from), $"silo.Dockerfile: no stage dotnet-{p} for the pool {p}");
+            Assert.True(from is "dotnet-sdk" or "dotnet-runtime", $"silo.Dockerfile: dotnet-{p} is FROM {from}, not dotnet-sdk or dotnet-runtime");
+            return from == "dotnet-sdk";
+        }).ToHashSet();
+    }
+
+    /// <summary>The pool table of deploy/docker/README.md: pool → (packages, whether " + the .NET SDK" follows them, languages).</summary>
+    private static Dictionary<string, (List<string> Packages, bool Sdk, List<string> Languages)> ReadmeTable() =>
         File.ReadAllLines(Path.Combine(Docker, "README.md"))
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
             .Where(c => c.Length == 6 && Pools.Contains(c[1]))
-            .ToDictionary(c => c[1], c => (c[3].Split(' ').ToList(), c[4].Split(' ').ToList()));
+            .ToDictionary(c => c[1], c =>
+            {
+                var sdk = c[3].EndsWith("the .NET SDK", StringComparison.Ordinal);
+                var packages = sdk ? c[3][..^"the .NET SDK".Length].Trim().TrimEnd('+').Trim() : c[3];
+                return (packages.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(), sdk, c[4].Split(' ').ToList());
+            });
 
     [Fact]
     public void Every_pool_image_installs_exactly_what_its_languages_need()
     {
-        var installed = new Installed();
+        using var installed = new Installed();
         var toolchains = ToolchainPackages();
         var table = ReadmeTable();
+        var withSdk = PoolsWithTheSdk();
         Assert.Equal(Pools, table.Keys.Order(StringComparer.Ordinal));
         foreach (var pool in Pools)
         {
             var packages = PoolPackages(pool);
-            var closure = installed.Closure(packages);
-            var offered = toolchains.Where(t => t.Value.IsSubsetOf(closure)).Select(t => t.Key).ToList();
+            // the image: the pool's packages and their dependencies, Debian's essential packages, .NET (runtime or SDK)
+            var image = installed.Closure(packages).Union(installed.Essential).Append(DotnetRuntime).ToHashSet();
+            if (withSdk.Contains(pool))
+                image.Add(DotnetSdk);
+            var offered = toolchains.Where(t => t.Value.IsSubsetOf(image)).Select(t => t.Key).ToList();
             Assert.Equal(table[pool].Languages.Order(), offered.Order());
             Assert.Equal(table[pool].Packages, packages);
+            Assert.True(table[pool].Sdk == withSdk.Contains(pool), $"deploy/docker/README.md: the {pool} pool's image {(withSdk.Contains(pool) ? "gets" : "does not get")} the .NET SDK");
             Assert.NotEmpty(offered);
+            // the SDK only where a language needs it
+            if (withSdk.Contains(pool))
+                Assert.Contains(offered, l => toolchains[l].Contains(DotnetSdk));
             // nothing else: every package brings a toolchain of one of the pool's languages
             foreach (var package in packages)
                 Assert.True(toolchains.Where(t => offered.Contains(t.Key)).Any(t => t.Value.Overlaps(installed.Closure([package]))),

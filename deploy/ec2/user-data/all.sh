@@ -1,11 +1,12 @@
 #!/bin/bash
-# cloud-init user-data of a silo host in the all pool: every language (the cpp, jvm and python pools together).
+# cloud-init user-data of a silo host in the all pool: every language of a Debian package (the cpp, jvm, python,
+# rust-go and node pools together; not csharp, whose .NET SDK the hosts do not get).
 # The silo's toolchain probe finds all of them, and Judge__Toolchains says the same (deploy/ec2/README.md).
 set -euo pipefail
 JUDGE_ROLE=silo
 JUDGE_POOL=all
-JUDGE_TOOLCHAINS=cpp17,cpp20,c11,java,python3,pypy3
-JUDGE_TOOLCHAIN_PACKAGES=(gcc g++ default-jdk-headless python3 pypy3)
+JUDGE_TOOLCHAINS=cpp17,cpp20,c11,java,kotlin,python3,pypy3,rust,go,javascript
+JUDGE_TOOLCHAIN_PACKAGES=(gcc g++ default-jdk-headless kotlin python3 pypy3 rustc golang-go nodejs)
 
 # ---- bootstrap: the same in every user-data file (tests/Judge.Deploy.Tests compares them) ----
 # The AWS CLI and curl, the release artifact (tag judge:artifact, an s3:// URI in the artifacts bucket: silo/,

@@ -1,11 +1,12 @@
 #!/bin/bash
-# cloud-init user-data of a silo host in the jvm pool: Java with Debian's default-jdk-headless (javac and java).
-# The silo's toolchain probe finds exactly this, and Judge__Toolchains says the same (deploy/ec2/README.md).
+# cloud-init user-data of a silo host in the jvm pool: Java with Debian's default-jdk-headless (javac and java), and
+# Kotlin with Debian's kotlin (kotlinc). The silo's toolchain probe finds exactly these, and Judge__Toolchains says
+# the same (deploy/ec2/README.md).
 set -euo pipefail
 JUDGE_ROLE=silo
 JUDGE_POOL=jvm
-JUDGE_TOOLCHAINS=java
-JUDGE_TOOLCHAIN_PACKAGES=(default-jdk-headless)
+JUDGE_TOOLCHAINS=java,kotlin
+JUDGE_TOOLCHAIN_PACKAGES=(default-jdk-headless kotlin)
 
 # ---- bootstrap: the same in every user-data file (tests/Judge.Deploy.Tests compares them) ----
 # The AWS CLI and curl, the release artifact (tag judge:artifact, an s3:// URI in the artifacts bucket: silo/,

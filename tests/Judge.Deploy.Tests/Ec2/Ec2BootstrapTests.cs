@@ -14,9 +14,13 @@ public partial class Ec2BootstrapTests
     private static readonly Dictionary<string, (string[] Packages, string[] Languages)> Contract = new()
     {
         ["cpp"] = (["gcc", "g++"], ["cpp17", "cpp20", "c11"]),
-        ["jvm"] = (["default-jdk-headless"], ["java"]),
+        ["jvm"] = (["default-jdk-headless", "kotlin"], ["java", "kotlin"]),
         ["python"] = (["python3", "pypy3"], ["python3", "pypy3"]),
-        ["all"] = (["gcc", "g++", "default-jdk-headless", "python3", "pypy3"], ["cpp17", "cpp20", "c11", "java", "python3", "pypy3"]),
+        ["rust-go"] = (["rustc", "golang-go"], ["rust", "go", "c11"]),
+        ["node"] = (["nodejs"], ["javascript"]),
+        // every language of a Debian package: csharp needs the .NET SDK, which the EC2 hosts do not get
+        ["all"] = (["gcc", "g++", "default-jdk-headless", "kotlin", "python3", "pypy3", "rustc", "golang-go", "nodejs"],
+            ["cpp17", "cpp20", "c11", "java", "kotlin", "python3", "pypy3", "rust", "go", "javascript"]),
     };
 
     /// <summary>Settings that are not Judge's own but the framework's, each read by ASP.NET Core or the .NET host.</summary>
@@ -77,6 +81,8 @@ public partial class Ec2BootstrapTests
     [InlineData("cpp")]
     [InlineData("jvm")]
     [InlineData("python")]
+    [InlineData("rust-go")]
+    [InlineData("node")]
     [InlineData("all")]
     public void Every_pool_installs_exactly_the_packages_of_its_languages(string pool)
     {
