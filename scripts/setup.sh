@@ -48,6 +48,13 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The deploy tests resolve each image's package list against Debian's archive (apt-get -s): they need apt's lists,
+# which an image built with everything installed may have dropped.
+if [ "${1:-}" = "--tests" ] && ! compgen -G "/var/lib/apt/lists/*_Packages" >/dev/null; then
+  echo "setup: reading Debian's package lists (apt-get update) for the deploy tests" >&2
+  if ((EUID != 0)); then sudo apt-get update -qq; else apt-get update -qq; fi
+fi
+
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
 # The SQS emulator the ingress tests start (tests/sqs: fauxqs, and the Node.js 22 it needs, from the npm registry).
