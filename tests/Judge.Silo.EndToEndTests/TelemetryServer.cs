@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 
 namespace Judge.Silo.EndToEndTests;
@@ -13,8 +14,13 @@ public sealed class TelemetryServer : JudgeServer
     /// <summary>Every span the server ended so far.</summary>
     public SpanLog Spans { get; } = new();
 
-    protected override void Configure(WebApplicationBuilder builder) =>
+    protected override void Configure(WebApplicationBuilder builder)
+    {
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddJudgeTracing().AddInMemoryExporter(Spans));
+        // Every scrape fresh: the exporter otherwise answers a scrape within 300 ms of the last one with the same text,
+        // and a judging answered from the compile cache finishes faster than that.
+        builder.Services.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+    }
 
     /// <summary>A collection the exporter may add to from any thread while a test reads it.</summary>
     public sealed class SpanLog : ICollection<Activity>
