@@ -723,19 +723,27 @@ def kernel_oom_kill_picks_the_run_never_the_slot(c):
 def slots_wait_outside_the_cgroups_of_runs(c):
     # each idle slot's next-run process moves itself into a run cgroup (just after it is forked); the slot never does,
     # nor does the run's init (the slot's child, PID 1 of the run's PID namespace) whose child that process is
+    # a process may end between being listed and being read (an earlier run's init winding down): such a pass is
+    # taken again, it proves nothing either way
     def where(pid):
         return [l for l in read("/proc/%s/cgroup" % pid).splitlines()
                 if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
+
+    def children(pid):
+        with open("/proc/%s/task/%s/children" % (pid, pid)) as f:
+            return f.read().split()
+
     deadline = time.time() + 5 * SLOW
     while True:
         waiting = []
-        for pid in slot_pids(c.d):
-            assert all("/run-" not in l for l in where(pid)), (pid, where(pid))
-            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                for init in f.read().split():
+        try:
+            for pid in slot_pids(c.d):
+                assert all("/run-" not in l for l in where(pid)), (pid, where(pid))
+                for init in children(pid):
                     assert all("/run-" not in l for l in where(init)), (init, where(init))
-                    with open("/proc/%s/task/%s/children" % (init, init)) as g:
-                        waiting += [(kid, where(kid)) for kid in g.read().split()]
+                    waiting += [(kid, where(kid)) for kid in children(init)]
+        except (FileNotFoundError, ProcessLookupError):
+            waiting = []
         outside = [(kid, theirs) for kid, theirs in waiting if not theirs or not all("/run-" in l for l in theirs)]
         if waiting and not outside:
             break
