@@ -47,6 +47,9 @@ internal static class EndToEnd
             $"--Judge:Problems:Root={problems}",
             $"--Judge:WorkRoot={Path.Combine(root, "work")}",
             $"--Judge:Languages:cpp17:Flags={string.Join(' ', Flags)}",
+            // further arguments are configuration for the silo (for example --Judge:Toolchains=cpp17, so that no
+            // other language's self-test or start-up work runs alongside the rounds)
+            .. args.Skip(2),
         ]);
         // Information, as a silo logs by default; the Orleans runtime's own chatter is left out of the console.
         builder.Logging.SetMinimumLevel(LogLevel.Information);

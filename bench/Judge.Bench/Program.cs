@@ -7,7 +7,7 @@ using Judge.Engine.Sandbox.Process;
 
 // Sandbox overhead benchmark (issue "Sandbox"): the same program run bare (posix_spawn + waitpid) and through the
 // sandboxes, interleaved in one run on this machine; reports median and p95 wall time per run and the overhead.
-// `-- e2e [tests] [rounds]`: the judge's per-test cost end to end against the bare loop instead (EndToEnd.cs).
+// `-- e2e [tests] [rounds] [--Judge:Key=value ...]`: the judge's per-test cost end to end against the bare loop instead (EndToEnd.cs).
 if (args is ["e2e", .. var rest])
     return await EndToEnd.RunAsync(rest);
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
