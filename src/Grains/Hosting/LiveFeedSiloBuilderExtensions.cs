@@ -17,6 +17,7 @@ public static class LiveFeedSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveFeedOptions>, LiveFeedOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ISubmissionIndex, MemorySubmissionIndex>();
+        builder.Services.TryAddSingleton<ISubmissionBacklog, IndexSubmissionBacklog>();
         builder.Services.TryAddSingleton<JudgeRunCounter>();
         builder.Services.TryAddSingleton<FeedHub>();
         builder.Services.TryAddSingleton<SubmissionFeed>();

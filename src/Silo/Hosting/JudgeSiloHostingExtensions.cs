@@ -102,6 +102,7 @@ public static class JudgeSiloHostingExtensions
         app.MapServiceDefaults();
         app.MapJudgeApi();
         app.MapDashboardApi();
+        app.MapBacklogApi();
         app.MapJudgeDashboard();
         return app;
     }
@@ -193,6 +194,7 @@ public static class JudgeSiloHostingExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ISubmissionResults, PostgresSubmissionResults>();
         silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionIndex, PostgresSubmissionIndex>();
+        silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionBacklog, PostgresSubmissionBacklog>();
     }
 
     /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: probes start
