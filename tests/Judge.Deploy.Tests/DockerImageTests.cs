@@ -21,7 +21,8 @@ public partial class DockerImageTests
     public static IReadOnlyList<string> Pools =>
         Directory.EnumerateFiles(Path.Combine(Docker, "pools"), "*.packages").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList()!;
 
-    private static List<string> PoolPackages(string pool) =>
+    /// <summary>The Debian packages of a pool's image (deploy/docker/pools/&lt;pool&gt;.packages).</summary>
+    public static List<string> PoolPackages(string pool) =>
         File.ReadAllLines(Path.Combine(Docker, "pools", pool + ".packages"))
             .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToList();
 
@@ -152,7 +153,7 @@ public partial class DockerImageTests
     /// Essential, which every Debian image (debian:*-slim too) carries without asking.</summary>
     private sealed class Installed : IDisposable
     {
-        private readonly Dictionary<string, HashSet<string>> _closures = [];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<string>> _closures = new();
         private readonly string _emptyStatus;
 
         public HashSet<string> Essential { get; } = [];
@@ -179,7 +180,7 @@ public partial class DockerImageTests
                 if (_closures.TryGetValue(package, out var cached))
                     return cached;
                 var (exit, output, error) = Tools.Run(Tools.OnPath("apt-get", "apt"),
-                    ["-s", "-qq", "-o", "Dir::State::status=" + _emptyStatus, "-o", "Debug::NoLocking=1", "install", "--no-install-recommends", package]);
+                    ["-s", "-qq", "-o", "Dir::State::status=" + _emptyStatus, "-o", "Debug::NoLocking=1", "install", "--no-install-recommends", package], timeout: TimeSpan.FromMinutes(5));
                 Assert.True(exit == 0, $"apt-get cannot install the Debian package {package} (apt-get update fetches the package lists):\n{error}");
                 var closure = output.Split('\n').Where(l => l.StartsWith("Inst ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1].Split(':')[0]).ToHashSet();
                 Assert.Contains(package, closure);
@@ -249,7 +250,7 @@ public partial class DockerImageTests
 
     /// <summary>The pools whose silo image gets the .NET SDK: silo.Dockerfile copies /usr/share/dotnet from the stage
     /// dotnet-${POOL}, which is either dotnet-sdk (Microsoft's SDK image) or dotnet-runtime (its ASP.NET Core runtime).</summary>
-    private static HashSet<string> PoolsWithTheSdk()
+    public static HashSet<string> PoolsWithTheSdk()
     {
         var instructions = Parse(SiloDockerfile);
         var last = instructions.Max(i => i.Stage);
@@ -280,22 +281,46 @@ public partial class DockerImageTests
                 return (packages.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(), sdk, c[4].Split(' ').ToList());
             });
 
+    /// <summary>The languages a pool's image offers: those whose toolchain packages its image has (the pool's packages and
+    /// their dependencies, Debian's essential packages, .NET: the runtime, or the SDK where silo.Dockerfile copies it), as
+    /// the silo's toolchain probe finds them there.</summary>
+    private static List<string> Offered(Installed installed, Dictionary<string, HashSet<string>> toolchains, HashSet<string> withSdk, string pool)
+    {
+        var image = installed.Closure(PoolPackages(pool)).Union(installed.Essential).Append(DotnetRuntime).ToHashSet();
+        if (withSdk.Contains(pool))
+            image.Add(DotnetSdk);
+        return toolchains.Where(t => t.Value.IsSubsetOf(image)).Select(t => t.Key).ToList();
+    }
+
+    /// <summary>What the pools' images are checked against, computed once for every test that asks (apt's resolutions are slow).</summary>
+    private static readonly Lazy<(Installed Installed, Dictionary<string, HashSet<string>> Toolchains, HashSet<string> WithSdk)> images = new(() =>
+    {
+        var installed = new Installed();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => installed.Dispose();
+        return (installed, ToolchainPackages(), PoolsWithTheSdk());
+    });
+
+    private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> poolLanguages = new(() =>
+    {
+        var (installed, toolchains, withSdk) = images.Value;
+        return Pools.ToDictionary(p => p, p => (IReadOnlyList<string>)Offered(installed, toolchains, withSdk, p));
+    });
+
+    /// <summary>Each pool's languages, derived from what its image installs (deploy/docker/pools/&lt;pool&gt;.packages and
+    /// silo.Dockerfile) and the language classes' toolchains: the one source the images, the EC2 user-data and the
+    /// autoscalers' language lists are checked against.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> PoolLanguages() => poolLanguages.Value;
+
     [Fact]
     public void Every_pool_image_installs_exactly_what_its_languages_need()
     {
-        using var installed = new Installed();
-        var toolchains = ToolchainPackages();
+        var (installed, toolchains, withSdk) = images.Value;
         var table = ReadmeTable();
-        var withSdk = PoolsWithTheSdk();
         Assert.Equal(Pools, table.Keys.Order(StringComparer.Ordinal));
         foreach (var pool in Pools)
         {
             var packages = PoolPackages(pool);
-            // the image: the pool's packages and their dependencies, Debian's essential packages, .NET (runtime or SDK)
-            var image = installed.Closure(packages).Union(installed.Essential).Append(DotnetRuntime).ToHashSet();
-            if (withSdk.Contains(pool))
-                image.Add(DotnetSdk);
-            var offered = toolchains.Where(t => t.Value.IsSubsetOf(image)).Select(t => t.Key).ToList();
+            var offered = PoolLanguages()[pool];
             Assert.Equal(table[pool].Languages.Order(), offered.Order());
             Assert.Equal(table[pool].Packages, packages);
             Assert.True(table[pool].Sdk == withSdk.Contains(pool), $"deploy/docker/README.md: the {pool} pool's image {(withSdk.Contains(pool) ? "gets" : "does not get")} the .NET SDK");

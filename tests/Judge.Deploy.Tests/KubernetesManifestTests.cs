@@ -255,31 +255,69 @@ public partial class KubernetesManifestTests(RenderedManifests manifests)
     }
 
     [Fact]
-    public void Every_pool_scales_on_the_submissions_queue_with_KEDA()
+    public void Every_pool_scales_on_the_backlog_of_exactly_its_own_languages()
     {
-        var settings = RenderedManifests.EksSettings;
+        var poolLanguages = DockerImageTests.PoolLanguages();
         var authentications = Eks.OfKind("TriggerAuthentication").ToDictionary(a => a["metadata"]!["name"].Text()!);
         var scaled = Eks.OfKind("ScaledObject").ToList();
         var deployments = RenderedManifests.SiloDeployments(Eks).ToList();
-        Assert.Equal(deployments.Count, scaled.Count);
+        Assert.Equal(deployments.Count + 1, scaled.Count); // and the ingress's
+        var api = Eks.Get("Service", "judge-api");
+        var apiHost = $"judge-api.{api["metadata"]!["namespace"].Text()}.svc.cluster.local";
+        Assert.Equal("80", Assert.Single(api["spec"]!["ports"].Items())["port"].Text());
         foreach (var deployment in deployments)
         {
             var name = deployment["metadata"]!["name"].Text()!;
+            var pool = name["judge-silo-".Length..];
             var scaler = Assert.Single(scaled, s => s["spec"]!["scaleTargetRef"]!["name"].Text() == name);
             Assert.True(int.Parse(scaler["spec"]!["minReplicaCount"].Text()!) >= 1, $"{name} may scale to zero: its languages would have no silo");
             Assert.True(int.Parse(scaler["spec"]!["maxReplicaCount"].Text()!) > int.Parse(scaler["spec"]!["minReplicaCount"].Text()!));
             Assert.Null(deployment["spec"]!["replicas"]); // KEDA owns the replicas; an apply must not reset them
             var trigger = Assert.Single(scaler["spec"]!["triggers"].Items());
-            Assert.Equal("aws-sqs-queue", trigger["type"].Text());
+            Assert.Equal("metrics-api", trigger["type"].Text());
             var metadata = trigger["metadata"].Map();
-            Assert.Equal(settings["submissionsQueueUrl"], metadata["queueURL"]);
-            Assert.Equal(settings["region"], metadata["awsRegion"]);
-            Assert.Equal((2 * Slots(deployment)).ToString(), metadata["queueLength"]);
+            var url = new Uri(metadata["url"]);
+            Assert.Equal(("http", apiHost, "/api/cluster/backlog"), (url.Scheme, url.Host, url.AbsolutePath));
+            var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+            Assert.Equal(["languages"], query.AllKeys.Select(k => k ?? "(none)"));
+            var languages = query["languages"]!.Split(',');
+            Assert.True(languages.Order().SequenceEqual(poolLanguages[pool].Order()),
+                $"{name} scales on the backlog of {string.Join(",", languages)}, but its image offers {string.Join(",", poolLanguages[pool])}");
+            Assert.Equal("total", metadata["valueLocation"]);
+            Assert.Equal("json", metadata["format"]);
+            Assert.Equal((2 * Slots(deployment)).ToString(), metadata["targetValue"]);
+            // GET /api/cluster/backlog needs a key with the read scope: KEDA sends one from a Secret, as a bearer token
+            Assert.Equal("bearer", metadata["authMode"]);
             var authentication = authentications[trigger["authenticationRef"]!["name"].Text()!];
-            Assert.Equal("aws", authentication["spec"]!["podIdentity"]!["provider"].Text());
-            Assert.Null(authentication["spec"]!["secretTargetRef"]); // no keys
+            var secret = Assert.Single(authentication["spec"]!["secretTargetRef"].Items());
+            Assert.Equal(("token", "judge-keda-api-key", "token"), (secret["parameter"].Text(), secret["name"].Text(), secret["key"].Text()));
         }
+        Assert.Equal(LanguageIdsOf(poolLanguages), Judge.Interfaces.LanguageIds.All.Order());
         Assert.Contains("Scale-in is safe", File.ReadAllText(Path.Combine(RenderedManifests.Source, "base", "silo", "scaledobject.yaml")));
+        Assert.Contains("judge-keda-api-key", File.ReadAllText(Path.Combine(RenderedManifests.Source, "README.md")));
+    }
+
+    private static List<string> LanguageIdsOf(IReadOnlyDictionary<string, IReadOnlyList<string>> pools) => pools.Values.SelectMany(l => l).Distinct().Order().ToList();
+
+    [Fact]
+    public void The_ingress_scales_on_the_submissions_queue_it_reads()
+    {
+        var settings = RenderedManifests.EksSettings;
+        var deployment = Eks.Get("Deployment", "judge-ingress");
+        Assert.Null(deployment["spec"]!["replicas"]); // KEDA owns the replicas
+        var scaler = Eks.Get("ScaledObject", "judge-ingress");
+        Assert.Equal("judge-ingress", scaler["spec"]!["scaleTargetRef"]!["name"].Text());
+        Assert.True(int.Parse(scaler["spec"]!["minReplicaCount"].Text()!) >= 2, "one ingress reader is a single point of failure");
+        var trigger = Assert.Single(scaler["spec"]!["triggers"].Items());
+        Assert.Equal("aws-sqs-queue", trigger["type"].Text());
+        var metadata = trigger["metadata"].Map();
+        Assert.Equal(settings["submissionsQueueUrl"], metadata["queueURL"]);
+        Assert.Equal(settings["region"], metadata["awsRegion"]);
+        var authentication = Eks.Get("TriggerAuthentication", trigger["authenticationRef"]!["name"].Text()!);
+        Assert.Equal("aws", authentication["spec"]!["podIdentity"]!["provider"].Text());
+        Assert.Null(authentication["spec"]!["secretTargetRef"]); // no keys
+        // the queue is the ingress's alone: no silo pool scales on it (a flood of one language would scale them all)
+        Assert.DoesNotContain(Eks.OfKind("ScaledObject"), s => s != scaler && s["spec"]!["triggers"].Items().Any(t => t["type"].Text() == "aws-sqs-queue"));
     }
 
     [GeneratedRegex("ConnectionStrings__|Password|Secret|Key|Token", RegexOptions.IgnoreCase)]
@@ -357,11 +395,13 @@ public partial class KubernetesManifestTests(RenderedManifests manifests)
                     ["11111"] when peers.All(p => PodName(p) == "judge-silo") => "silo from silo",
                     ["30000"] when peers.All(p => PodName(p) == "judge-ingress") => "gateway from ingress",
                     ["8080"] when peers.All(p => p["ipBlock"]?["cidr"].Text() == settings["vpcCidr"]) => "http from load balancer",
+                    ["8080"] when peers.All(p => p["namespaceSelector"]?["matchLabels"].Map().GetValueOrDefault("kubernetes.io/metadata.name") == "keda"
+                                              && PodName(p) == "keda-operator") => "http from KEDA",
                     _ => throw new Xunit.Sdk.XunitException($"{RenderedManifests.Rendering.Id(policy)} admits {rule.ToJsonString()}"),
                 });
                 Assert.Equal("judge-silo", policy["spec"]!["podSelector"]!["matchLabels"].Map()["app.kubernetes.io/name"]);
             }
-        Assert.Equal(["gateway from ingress", "http from load balancer", "silo from silo"], allowedIngress.Order());
+        Assert.Equal(["gateway from ingress", "http from KEDA", "http from load balancer", "silo from silo"], allowedIngress.Order());
     }
 
     [Fact]
