@@ -8,7 +8,7 @@ namespace Judge.Deploy.Aws;
 public sealed partial record JudgeSettings
 {
     /// <summary>The toolchain pools a silo can belong to (deploy/README.md, contract of issue 12).</summary>
-    public static IReadOnlyList<string> KnownPools { get; } = ["cpp", "jvm", "python", "rust-go", "node", "all"];
+    public static IReadOnlyList<string> KnownPools { get; } = ["cpp", "jvm", "python", "rust-go", "node", "dotnet", "all"];
 
     /// <summary>Prefix of every physical name (<c>judge:prefix</c>).</summary>
     public string Prefix { get; init; } = "judge";

@@ -1,12 +1,13 @@
 #!/bin/bash
-# cloud-init user-data of a silo host in the all pool: every language of a Debian package (the cpp, jvm, python,
-# rust-go and node pools together; not csharp, whose .NET SDK the hosts do not get).
+# cloud-init user-data of a silo host in the all pool: every language (the cpp, jvm, python, rust-go, node and dotnet
+# pools together: their Debian packages, and the .NET SDK for csharp).
 # The silo's toolchain probe finds all of them, and Judge__Toolchains says the same (deploy/ec2/README.md).
 set -euo pipefail
 JUDGE_ROLE=silo
 JUDGE_POOL=all
-JUDGE_TOOLCHAINS=cpp17,cpp20,c11,java,kotlin,python3,pypy3,rust,go,javascript
+JUDGE_TOOLCHAINS=cpp17,cpp20,c11,java,kotlin,python3,pypy3,rust,go,javascript,csharp
 JUDGE_TOOLCHAIN_PACKAGES=(gcc g++ default-jdk-headless kotlin python3 pypy3 rustc golang-go nodejs)
+JUDGE_DOTNET_SDK=1
 
 # ---- bootstrap: the same in every user-data file (tests/Judge.Deploy.Tests compares them) ----
 # The AWS CLI and curl, the release artifact (tag judge:artifact, an s3:// URI in the artifacts bucket: silo/,

@@ -1,5 +1,5 @@
 # Judge EC2 bootstrap: what every host does at first boot, sourced by the user-data of its pool
-# (deploy/ec2/user-data/{cpp,jvm,python,all,ingress}.sh) from the release artifact, once that is unpacked in /opt/judge.
+# (deploy/ec2/user-data/{cpp,jvm,python,rust-go,node,dotnet,all,ingress}.sh) from the release artifact, once that is unpacked in /opt/judge.
 # The user-data sets JUDGE_ROLE (silo or ingress), and for a silo JUDGE_POOL, JUDGE_TOOLCHAINS (the pool's
 # languages) and JUDGE_TOOLCHAIN_PACKAGES (the Debian packages that provide them), then calls judge_main.
 # Target: Debian 12 (bookworm) on x86_64 or arm64, run as root by cloud-init. Host facts come from IMDSv2, settings
@@ -14,6 +14,10 @@ JUDGE_DEPLOY="$JUDGE_HOME/deploy"
 JUDGE_DOTNET_PACKAGE=aspnetcore-runtime-10.0
 JUDGE_DOTNET_VERSION=10.0.12-1
 JUDGE_MICROSOFT_KEY_FINGERPRINT=BC528686B50D79E339D3721CEB3E94ADBE1229CF
+# The .NET SDK, for the pools whose user-data sets JUDGE_DOTNET_SDK=1 (csharp compiles with its csc.dll and reference
+# assemblies): the feed's 1xx band, whose patch matches the runtime above (10.0.1NN ships with runtime 10.0.NN).
+JUDGE_DOTNET_SDK_PACKAGE=dotnet-sdk-10.0
+JUDGE_DOTNET_SDK_VERSION=10.0.112-1
 # The contract's users (deploy/ec2/README.md): the silo and the ingress, no login shell, no capabilities.
 JUDGE_SILO_UID=10001
 JUDGE_INGRESS_UID=10002
@@ -57,7 +61,16 @@ judge_apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
-# The ASP.NET Core runtime (it brings the .NET runtime) from packages.microsoft.com, at the pinned version.
+# The .NET packages of this host, pinned: the ASP.NET Core runtime (it brings the .NET runtime), and the SDK where the
+# pool's languages need it (JUDGE_DOTNET_SDK=1).
+judge_dotnet_packages() {
+  echo "$JUDGE_DOTNET_PACKAGE=$JUDGE_DOTNET_VERSION"
+  if [ "${JUDGE_DOTNET_SDK:-0}" = 1 ]; then
+    echo "$JUDGE_DOTNET_SDK_PACKAGE=$JUDGE_DOTNET_SDK_VERSION"
+  fi
+}
+
+# The .NET packages from packages.microsoft.com, at the pinned versions.
 judge_install_dotnet() {
   local key=/usr/share/keyrings/microsoft-prod.gpg
   judge_apt_install ca-certificates curl gnupg
@@ -69,12 +82,16 @@ judge_install_dotnet() {
   echo "deb [signed-by=$key] https://packages.microsoft.com/debian/12/prod bookworm main" \
     > /etc/apt/sources.list.d/microsoft-prod.list
   apt-get update -qq
-  judge_apt_install "$JUDGE_DOTNET_PACKAGE=$JUDGE_DOTNET_VERSION"
+  local packages
+  mapfile -t packages < <(judge_dotnet_packages)
+  judge_apt_install "${packages[@]}"
 }
 
 # The pool's toolchains: exactly the packages of its languages (the silo's probe then offers them).
 judge_install_toolchains() {
-  judge_apt_install "${JUDGE_TOOLCHAIN_PACKAGES[@]}"
+  if [ "${#JUDGE_TOOLCHAIN_PACKAGES[@]}" -gt 0 ]; then
+    judge_apt_install "${JUDGE_TOOLCHAIN_PACKAGES[@]}"
+  fi
 }
 
 # Never follow a link planted by another user (deploy/sandbox/99-judge.conf).

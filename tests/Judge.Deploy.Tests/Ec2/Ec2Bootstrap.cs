@@ -19,6 +19,11 @@ public static partial class Ec2Bootstrap
             ? m.Groups[1].Value
             : throw new InvalidOperationException($"user-data/{userData}.sh sets no {name}");
 
+    /// <summary>Every scalar assignment <c>NAME=value</c> at the start of a line of a user-data file (or of common.sh).</summary>
+    public static Dictionary<string, string> Variables(string file) =>
+        Regex.Matches(File.ReadAllText(Ec2Files.Path($"user-data/{file}.sh")), @"^([A-Z_][A-Z0-9_]*)=([^\s(]\S*)$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+
     /// <summary>An array assignment <c>NAME=(a b c)</c> of a user-data file (or of common.sh), across lines.</summary>
     public static IReadOnlyList<string> Array(string file, string name) =>
         Regex.Match(File.ReadAllText(Ec2Files.Path($"user-data/{file}.sh")), $"^{name}=\\(([^)]*)\\)", RegexOptions.Multiline) is { Success: true } m

@@ -10,19 +10,6 @@ namespace Judge.Deploy.Tests.Ec2;
 /// reads back as written.</summary>
 public partial class Ec2BootstrapTests
 {
-    /// <summary>The contract's pools (briefs: contract.md): the Debian packages and the languages they give.</summary>
-    private static readonly Dictionary<string, (string[] Packages, string[] Languages)> Contract = new()
-    {
-        ["cpp"] = (["gcc", "g++"], ["cpp17", "cpp20", "c11"]),
-        ["jvm"] = (["default-jdk-headless", "kotlin"], ["java", "kotlin"]),
-        ["python"] = (["python3", "pypy3"], ["python3", "pypy3"]),
-        ["rust-go"] = (["rustc", "golang-go"], ["rust", "go", "c11"]),
-        ["node"] = (["nodejs"], ["javascript"]),
-        // every language of a Debian package: csharp needs the .NET SDK, which the EC2 hosts do not get
-        ["all"] = (["gcc", "g++", "default-jdk-headless", "kotlin", "python3", "pypy3", "rustc", "golang-go", "nodejs"],
-            ["cpp17", "cpp20", "c11", "java", "kotlin", "python3", "pypy3", "rust", "go", "javascript"]),
-    };
-
     /// <summary>Settings that are not Judge's own but the framework's, each read by ASP.NET Core or the .NET host.</summary>
     private static readonly string[] FrameworkKeys = ["ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"];
 
@@ -77,22 +64,25 @@ public partial class Ec2BootstrapTests
         Assert.Equal("http://0.0.0.0:8081", Ec2Bootstrap.Template("judge-ingress.env.example")["Judge__Http__Urls"]);
     }
 
+    public static TheoryData<string> Pools => new(Ec2Files.Pools);
+
     [Theory]
-    [InlineData("cpp")]
-    [InlineData("jvm")]
-    [InlineData("python")]
-    [InlineData("rust-go")]
-    [InlineData("node")]
-    [InlineData("all")]
+    [MemberData(nameof(Pools))]
     public void Every_pool_installs_exactly_the_packages_of_its_languages(string pool)
     {
+        // The same pools as the container images: the same Debian packages, the same languages (derived from what the
+        // image installs and the language classes), and the .NET SDK exactly where the image copies it.
         var packages = Ec2Bootstrap.Array(pool, "JUDGE_TOOLCHAIN_PACKAGES");
         var languages = Ec2Bootstrap.Variable(pool, "JUDGE_TOOLCHAINS").Split(',');
-        Assert.Equal(Contract[pool].Packages.Order(), packages.Order());
-        Assert.Equal(Contract[pool].Languages.Order(), languages.Order());
+        Assert.Equal(DockerImageTests.PoolPackages(pool), packages);
+        Assert.Equal(DockerImageTests.PoolLanguages()[pool].Order(), languages.Order());
+        var sdk = Ec2Bootstrap.Variables(pool).GetValueOrDefault("JUDGE_DOTNET_SDK") == "1";
+        Assert.True(sdk == DockerImageTests.PoolsWithTheSdk().Contains(pool),
+            $"user-data/{pool}.sh {(sdk ? "installs" : "does not install")} the .NET SDK, the {pool} image {(sdk ? "does not get" : "gets")} it");
 
         // Each language's toolchain programs (version command, compiler, runtime) come from one of the pool's packages
-        // or their dependencies (as installed on this machine by scripts/setup.sh), and each package gives one of them.
+        // or their dependencies (as installed on this machine by scripts/setup.sh), or from .NET (the SDK, which
+        // JUDGE_DOTNET_SDK=1 installs); and each package gives one of them.
         var provided = packages.ToDictionary(p => p, p => Closure(p, depth: 3));
         var used = new HashSet<string>();
         foreach (var id in languages)
@@ -100,13 +90,42 @@ public partial class Ec2BootstrapTests
             var language = LanguageCatalog.Find(id) ?? throw new InvalidOperationException($"{pool}: {id} is not a language of the catalog");
             foreach (var program in Programs(language))
             {
+                if (IsDotnet(program))
+                {
+                    Assert.True(sdk, $"{pool}: {id} needs {program}, .NET's: the user-data must set JUDGE_DOTNET_SDK=1");
+                    continue;
+                }
                 var owner = Owner(program);
+                if (IsEssential(owner))
+                    continue; // every Debian system has it (dash: /bin/sh)
                 var givers = provided.Where(p => p.Value.Contains(owner)).Select(p => p.Key).ToList();
                 Assert.True(givers.Count > 0, $"{pool}: {id} needs {program} (package {owner}), which none of {string.Join(' ', packages)} brings");
                 used.UnionWith(givers);
             }
         }
         Assert.Equal(packages.Order(), used.Order());
+    }
+
+    [Fact]
+    public void The_NET_SDK_is_pinned_in_the_band_of_the_pinned_runtime_and_installed_only_where_asked()
+    {
+        var variables = Ec2Bootstrap.Variables("common");
+        var runtime = Regex.Match(variables["JUDGE_DOTNET_VERSION"], @"^(\d+)\.(\d+)\.(\d+)-\d+$");
+        var sdk = Regex.Match(variables["JUDGE_DOTNET_SDK_VERSION"], @"^(\d+)\.(\d+)\.1(\d\d)-\d+$");
+        Assert.True(runtime.Success && sdk.Success, $"not exact versions: {variables["JUDGE_DOTNET_VERSION"]}, {variables["JUDGE_DOTNET_SDK_VERSION"]}");
+        // the feed's SDK 10.0.1NN ships with runtime 10.0.NN: the SDK brings exactly the runtime the silo is pinned to
+        Assert.Equal((runtime.Groups[1].Value, runtime.Groups[2].Value, int.Parse(runtime.Groups[3].Value)),
+            (sdk.Groups[1].Value, sdk.Groups[2].Value, int.Parse(sdk.Groups[3].Value)));
+        Assert.Equal($"dotnet-sdk-{runtime.Groups[1].Value}.{runtime.Groups[2].Value}", variables["JUDGE_DOTNET_SDK_PACKAGE"]);
+        // the runtime the tests run on: the release the silo is built for
+        Assert.Equal($"{runtime.Groups[1].Value}.{runtime.Groups[2].Value}.{runtime.Groups[3].Value}", Environment.Version.ToString(3));
+
+        var runtimeOnly = Ec2Bootstrap.RunCommon("judge_dotnet_packages", new Dictionary<string, string>());
+        Assert.True(runtimeOnly.ExitCode == 0, runtimeOnly.All);
+        Assert.Equal([$"aspnetcore-runtime-10.0={variables["JUDGE_DOTNET_VERSION"]}"], runtimeOnly.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var withSdk = Ec2Bootstrap.RunCommon("judge_dotnet_packages", new Dictionary<string, string> { ["JUDGE_DOTNET_SDK"] = "1" });
+        Assert.Equal([$"aspnetcore-runtime-10.0={variables["JUDGE_DOTNET_VERSION"]}", $"dotnet-sdk-10.0={variables["JUDGE_DOTNET_SDK_VERSION"]}"],
+            withSdk.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -200,6 +219,14 @@ public partial class Ec2BootstrapTests
         IEnumerable<IReadOnlyList<string>?> commands = [language.VersionCommand, language.CompileCommand(layout), language.RunCommand(layout, SandboxLimits.Default)];
         return commands.OfType<IReadOnlyList<string>>().Select(c => c[0]).Where(p => p.StartsWith('/')).Distinct();
     }
+
+    /// <summary>Whether Debian marks <paramref name="package"/> Essential: installed on every Debian system.</summary>
+    private static bool IsEssential(string package) =>
+        Tool.Run("dpkg-query", ["-W", "-f=${Essential}", package], package: "dpkg").StandardOutput.Trim() == "yes";
+
+    /// <summary>Whether <paramref name="program"/> is .NET's (the host /usr/bin/dotnet, a link into /usr/share/dotnet).</summary>
+    private static bool IsDotnet(string program) =>
+        (new FileInfo(program).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? program).StartsWith("/usr/share/dotnet/", StringComparison.Ordinal);
 
     /// <summary>The installed package owning <paramref name="program"/> (after resolving links such as /etc/alternatives).</summary>
     private static string Owner(string program)

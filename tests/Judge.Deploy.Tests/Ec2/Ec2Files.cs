@@ -10,7 +10,7 @@ public static class Ec2Files
     public static IReadOnlyList<string> Units { get; } =
         ["judge-sandbox.service", "judge-silo.service", "judge-ingress.service", "judge-lifecycle.service"];
 
-    public static IReadOnlyList<string> Pools { get; } = ["cpp", "jvm", "python", "rust-go", "node", "all"];
+    public static IReadOnlyList<string> Pools { get; } = ["cpp", "jvm", "python", "rust-go", "node", "dotnet", "all"];
 
     public static IReadOnlyList<string> UserData { get; } = [.. Pools, "ingress"];
 
