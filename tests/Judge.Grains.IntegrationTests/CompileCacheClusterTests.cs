@@ -60,11 +60,12 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
     public async Task A_holder_that_left_the_cluster_is_forgotten_and_the_next_silo_compiles_the_source_itself()
     {
         var b = cluster.Cluster.Silos[1];
-        var leaving = await cluster.Cluster.StartAdditionalSiloAsync();
-        await cluster.Cluster.WaitForClusterManifestToStabilizeAsync();
         var source = FreshCpp();
         var key = CompileCacheCluster.KeyOf(b, source);
         var directory = cluster.Grains.GetGrain<ICompileCacheGrain>(key);
+        Assert.Empty(await directory.Locate()); // activated now, on a silo that stays: what it knows outlives the one that leaves
+        var leaving = await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.Cluster.WaitForClusterManifestToStabilizeAsync();
         var leavingAddress = CompileCacheCluster.Address(leaving);
         try
         {
