@@ -7,7 +7,7 @@ using Judge.Engine.Sandbox.Linux;
 // Start-up benchmark (issue 14, goals 2 and 3), every program through the isolating sandbox, variants interleaved so
 // machine noise hits them alike. Usage: [java runs per variant (default 30)] [compiles per variant (default 7)].
 // C++: wall and CPU time of compiling A+B with <iostream>, with <bits/stdc++.h>, and with <bits/stdc++.h> and the
-// precompiled header. Java: CPU time (what the sandbox measured) of `java -version` and of a BufferedReader and a
+// precompiled header, and the front end alone (-fsyntax-only) of the first and the last. Java: CPU time (what the sandbox measured) of `java -version` and of a BufferedReader and a
 // Scanner A+B, each with the same flags, as ratios against `java -version`.
 var javaRuns = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
 var compiles = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
@@ -54,11 +54,15 @@ var pch = new CppPrecompiledHeader(Dir("pch"));
 var started = DateTime.UtcNow;
 await pch.PrepareAsync(cpp, CancellationToken.None);
 Console.WriteLine($"precompiled bits/stdc++.h built in {(DateTime.UtcNow - started).TotalSeconds:0.0} s ({new FileInfo(pch.ReadyFor(cpp)!).Length / (1024 * 1024)} MiB)");
-var sources = new (string Name, string Header, bool Pch)[]
+// The split: -fsyntax-only stops after the front end (preprocessing, parsing, template instantiation), so the rest of a
+// full compile is code generation at -O2, the assembler and the linker.
+var sources = new (string Name, string Header, bool Pch, string[] Extra)[]
 {
-    ("<iostream>", "#include <iostream>\nusing namespace std;\n", false),
-    ("<bits/stdc++.h>, no PCH", "#include <bits/stdc++.h>\nusing namespace std;\n", false),
-    ("<bits/stdc++.h>, PCH", "#include <bits/stdc++.h>\nusing namespace std;\n", true),
+    ("<iostream>", "#include <iostream>\nusing namespace std;\n", false, []),
+    ("<bits/stdc++.h>, no PCH", "#include <bits/stdc++.h>\nusing namespace std;\n", false, []),
+    ("<bits/stdc++.h>, PCH", "#include <bits/stdc++.h>\nusing namespace std;\n", true, []),
+    ("<iostream>, front end only (-fsyntax-only)", "#include <iostream>\nusing namespace std;\n", false, ["-fsyntax-only"]),
+    ("<bits/stdc++.h>, PCH, front end only (-fsyntax-only)", "#include <bits/stdc++.h>\nusing namespace std;\n", true, ["-fsyntax-only"]),
 };
 var compileTimes = sources.Select(_ => (Wall: new List<double>(), Cpu: new List<double>())).ToArray();
 for (var i = 0; i < compiles + 1; i++)
@@ -69,6 +73,7 @@ for (var i = 0; i < compiles + 1; i++)
         File.WriteAllText(Path.Combine(dir, "main.cpp"), sources[v].Header + "int main(){long long a,b;cin>>a>>b;cout<<a+b<<\"\\n\";}\n");
         var layout = cpp.Layout("");
         var command = cpp.CompileCommand(layout).ToList();
+        command.InsertRange(1, sources[v].Extra);
         if (sources[v].Pch)
             command.InsertRange(1, [.. pch.BeforeCompile(cpp, dir), "-Winvalid-pch", "-H"]);
         var result = await Run(command, dir, SandboxLimits.Compile, compile: true, expect: "");

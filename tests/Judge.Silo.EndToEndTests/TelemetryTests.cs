@@ -170,4 +170,36 @@ public sealed class TelemetryTests(TelemetryServer server)
         var tests = second.GetProperty("tests").GetArrayLength();
         Assert.Equal(tests, Delta("judge_sandbox_runs_total"));
     }
+
+    [Fact]
+    public async Task A_rejudge_runs_the_tests_again_without_a_compile()
+    {
+        var id = $"telemetry-rejudge-{Guid.NewGuid():N}";
+        var first = await server.JudgeAsync(new { id, problem = "aplusb", language = "cpp17", source = Fresh(CppAplusb, "//") });
+        Assert.Equal("AC", first.GetProperty("verdict").GetString());
+        var before = await ScrapeAsync();
+        var spansBefore = server.Spans.Count;
+
+        using var rejudge = await server.Http.PostAsync($"/api/submissions/{id}/rejudge", null);
+        Assert.True(rejudge.StatusCode == HttpStatusCode.Accepted, $"rejudge answered {(int)rejudge.StatusCode}: {await rejudge.Content.ReadAsStringAsync()}");
+        JsonElement second = default;
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(50))
+        {
+            second = await server.Http.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
+            if (second.GetProperty("judging").GetInt32() == 2 && second.GetProperty("status").GetString() == "finished")
+                break;
+            Assert.True(DateTime.UtcNow < deadline, $"judging 2 of {id} did not finish in 2 minutes: {second}");
+        }
+        var after = await ScrapeAsync();
+        double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
+
+        Assert.Equal("AC", second.GetProperty("verdict").GetString());
+        // The rejudge took the first judging's program from the compile cache: no compiler ran, only the tests did.
+        Assert.Equal(1, Delta("judge_compile_cache_lookups_total", L("language", "cpp17"), L("result", "hit")));
+        Assert.Equal(0, Delta("judge_compile_cache_lookups_total", L("result", "miss")));
+        Assert.Equal(0, Delta("judge_compile_duration_seconds_count"));
+        Assert.Equal(second.GetProperty("tests").GetArrayLength(), Delta("judge_sandbox_runs_total"));
+        var compile = Assert.Single(server.Spans.Skip(spansBefore), s => s.OperationName == "compile");
+        Assert.Equal("hit", compile.GetTagItem("judge.compile.cache"));
+    }
 }
