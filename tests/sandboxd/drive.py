@@ -800,6 +800,15 @@ def fork_bomb(c):
 
 
 @test
+def nproc_is_the_programs_own(c):
+    # the run's init is in the run's cgroup (the program's process is born there), and nproc still counts only the
+    # program's processes: with nproc 4 the program forks exactly 3 children
+    r = c.run(["/work/probe", "forkbomb"], nproc=4, wall_ms=5000)
+    expect(r, "ok")
+    assert r["out"].split()[1:4] == ["3", "failed", "997"], r["out"]
+
+
+@test
 def exec_failure(c):
     r = c.run(["/work/nonexistent"])
     expect(r, "internal")
