@@ -4,7 +4,7 @@
  * points, and the work root at /.jr/root (in /.jr, mode 0700 root), which the slot uses as overlay lower layer.
  * Per run: /tmp, /dev/shm and the /work layer's tmpfs mounted and a fresh IPC namespace made while idle; the run's
  * init cloned into fresh PID and mount namespaces (where the work root, the layers and the slot's /proc are
- * detached, and the run's own /proc and /work mounted: "the run's init" below), the program forked and supervised,
+ * detached, and the run's own /proc and /work mounted: "the run's init" below), the program started and supervised,
  * everything killed and reaped, the slot checks it is alone, reports, unmounts, and waits again. */
 #define _GNU_SOURCE
 #include <ctype.h>
