@@ -353,7 +353,8 @@ public sealed partial class SubmissionJudge(
             Environment = language.Environment,
             Limits = limits,
         }, cancellationToken);
-        var kept = CappedFile.ReadTail(stderr, StderrKeptBytes);
+        // nothing to read when the sandbox counted no byte of it (most runs): one open and read less per test
+        var kept = result.StderrBytes == 0 ? "" : CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
         return new Run(result, stdout, kept);
     }

@@ -78,6 +78,7 @@ internal sealed record SandboxReport
             WallTime = TimeSpan.FromMicroseconds(WallMicroseconds),
             PeakMemoryBytes = peak,
             StdoutBytes = StdoutBytes,
+            StderrBytes = StderrBytes,
             Message = message,
         };
     }

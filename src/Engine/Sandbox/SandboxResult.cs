@@ -44,6 +44,9 @@ public sealed record SandboxResult
     /// <summary>Bytes written to standard output (up to the limit).</summary>
     public long StdoutBytes { get; init; }
 
+    /// <summary>Bytes of standard error kept (up to its cap), as the sandbox counted them; null when it did not say.</summary>
+    public long? StderrBytes { get; init; }
+
     /// <summary>A short explanation for limits and internal errors.</summary>
     public string? Message { get; init; }
 

@@ -422,7 +422,7 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
         if (write_file_at(h->dir[0], "memory.max", num) != 0) what = "memory.max";
         else if (write_file_at(h->dir[0], "memory.swap.max", "0") != 0 && errno != ENOENT) what = "memory.swap.max";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc); /* the run's own processes: the slot is not among them */
+            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* the program's processes and the run's init */
             if (write_file_at(h->dir[0], "pids.max", num) != 0) what = "pids.max";
         }
     } else {
@@ -435,7 +435,7 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
             what = "memory.limit_in_bytes";
         else if (!g_memsw && write_file_at(h->dir[0], "memory.swappiness", "0") != 0) what = "memory.swappiness";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc); /* the run's own processes: the slot is not among them */
+            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* the program's processes and the run's init */
             if (write_file_at(h->dir[2], "pids.max", num) != 0) what = "pids.max";
         }
     }

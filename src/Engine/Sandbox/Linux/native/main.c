@@ -324,6 +324,7 @@ struct slot {
     unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot is clean (its processes gone) */
     int ahead;                     /* idle with /work mounted ahead over the directory ahead_dev/ahead_ino */
     uint64_t ahead_dev, ahead_ino;
+    int need_cg;                   /* JOINING, but its next cgroup is still to be made (deferred_work) */
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -525,6 +526,21 @@ static void remove_cgroup(unsigned long long seq)
 {
     if (seq != 0 && cg_run_remove(seq) != 0)
         fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", seq);
+}
+
+/* Cgroups of ended runs, removed by deferred_work when no request is waiting. */
+#define MAX_DOOMED 64
+static unsigned long long doomed[MAX_DOOMED];
+static int n_doomed;
+
+static void remove_cgroup_later(unsigned long long seq)
+{
+    if (seq == 0)
+        return;
+    if (n_doomed == MAX_DOOMED)
+        remove_cgroup(seq);
+    else
+        doomed[n_doomed++] = seq;
 }
 
 static void retire_slot(int k)
@@ -754,7 +770,7 @@ static void slot_event(int k)
     }
     if (n >= (ssize_t)sizeof(struct msg_idle) && type == MSG_IDLE && slots[k].state == SLOT_JOINING) {
         struct msg_idle *m = (struct msg_idle *)buf;
-        remove_cgroup(slots[k].old_seq); /* the run's processes are gone */
+        remove_cgroup_later(slots[k].old_seq); /* the run's processes are gone */
         slots[k].old_seq = 0;
         slots[k].ahead = m->ahead;
         slots[k].ahead_dev = m->dev;
@@ -770,10 +786,13 @@ static void slot_event(int k)
         unlink_running(r);
         slots[k].run = NULL;
         free_run(r); /* the slot has answered it */
-        if (m->retire)
+        if (m->retire) {
             retire_slot(k);
-        else
-            give_cgroup(k);
+        } else { /* its next cgroup is made when no request waits (deferred_work): the client's next request
+                  * usually arrives now, and another idle slot takes it */
+            slots[k].state = SLOT_JOINING;
+            slots[k].need_cg = 1;
+        }
         return;
     }
     /* EOF, an error, a failure report or a message out of place: the slot is gone */
@@ -1281,6 +1300,8 @@ static void end_session(void)
         }
     inlen = 0;
     discarding = 0;
+    while (n_doomed > 0)
+        remove_cgroup(doomed[--n_doomed]);
 }
 
 static void shutdown_all(void)
@@ -1336,6 +1357,31 @@ static int g_null = -1;
 static void accept_client(void);
 
 /* Serves requests from fd 0, with responses on fd 1, until end-of-file on fd 0 (returns 0) or a stop signal (1). */
+/* 1 when a request (or the end of the input) is waiting to be read. */
+static int input_waiting(void)
+{
+    struct pollfd p = { .fd = 0, .events = POLLIN };
+    return poll(&p, 1, 0) > 0;
+}
+
+/* Work that is not on any request's path: the next cgroups of slots that have answered, and the removal of ended
+ * runs' cgroups. Done between requests, one item at a time, stopping as soon as a request waits. */
+static void deferred_work(void)
+{
+    for (int i = 0; i < MAX_SLOTS; i++)
+        if (slots[i].state == SLOT_JOINING && slots[i].need_cg) {
+            if (input_waiting())
+                return;
+            slots[i].need_cg = 0;
+            give_cgroup(i);
+        }
+    while (n_doomed > 0) {
+        if (input_waiting())
+            return;
+        remove_cgroup(doomed[--n_doomed]);
+    }
+}
+
 static int serve(const sigset_t *unblocked)
 {
     int input_open = 1;
@@ -1381,6 +1427,7 @@ static int serve(const sigset_t *unblocked)
         dispatch();
         keep_pool();
         dispatch();
+        deferred_work();
     }
     return stop_requested ? 1 : 0;
 }

@@ -4,7 +4,7 @@
  * points, and the work root at /.jr/root (in /.jr, mode 0700 root), which the slot uses as overlay lower layer.
  * Per run: /tmp, /dev/shm and the /work layer's tmpfs mounted and a fresh IPC namespace made while idle; the run's
  * init cloned into fresh PID and mount namespaces (where the work root, the layers and the slot's /proc are
- * detached, and the run's own /proc and /work mounted: "the run's init" below), the program forked and supervised,
+ * detached, and the run's own /proc and /work mounted: "the run's init" below), the program started and supervised,
  * everything killed and reaped, the slot checks it is alone, reports, unmounts, and waits again. */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/signalfd.h>
@@ -55,6 +56,36 @@ static uid_t g_uid;
 static long g_client_uid = -1, g_client_gid = -1; /* socket mode: the client, who gets back what a bind run left */
 static int g_give_back;                           /* the run's /work is a bind of g_lower, chowned to g_uid */
 static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
+
+/* Memory only the slot uses, left out of every clone of the run's init (MADV_DONTFORK): after each clone the slot's
+ * pages are shared copy-on-write with the init, and each page the slot then writes is copied, which costs a virtual
+ * machine tens of microseconds a page. NULL when it cannot be had. */
+static void *slot_private(size_t len)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    madvise(p, len, MADV_DONTFORK);
+    return p;
+}
+static char *g_chunk; /* CHUNK bytes: output on its way from a pipe to a file (slot_private) */
+
+/* Makes the slot's stack and heap its own (see slot_private): the run's init runs on a stack of its own and
+ * allocates with mmap. Heap that grows later is shared again; the slot's allocations are few and reused. */
+static void keep_stack_and_heap(void)
+{
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (maps == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, maps) != NULL) {
+        unsigned long from, to;
+        if ((strstr(line, "[stack]") != NULL || strstr(line, "[heap]") != NULL) &&
+            sscanf(line, "%lx-%lx", &from, &to) == 2)
+            madvise((void *)from, to - from, MADV_DONTFORK);
+    }
+    fclose(maps);
+}
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
 
@@ -316,37 +347,43 @@ static int set_limit(int res, long long v)
     return setrlimit(res, &rl);
 }
 
-/* ------------------------------------------------------------------ the zygote
+/* ------------------------------------------------------------------ the program's process
  *
- * The next run's process is forked while the slot is idle and does everything that does not depend on the request
- * ahead of time: it moves itself into the run's cgroup (the slot never enters it: a cgroup OOM kill can only ever
- * pick the run's own processes, and on v2 memory.oom.group kills all of them together), leaves the slot's session,
+ * The run's init (below) prepares everything that does not depend on the request while the slot is idle: fresh PID
+ * and mount namespaces, the run's /proc and /work, and the run's cgroup, which it joins itself (the slot never enters
+ * it: a cgroup OOM kill can only ever pick the run's own processes; the init makes itself unkillable by the OOM killer
+ * and, on v2, memory.oom.group leaves it out, so it still reports how the program ended). On request it starts the
+ * program's process with vfork semantics (CLONE_VM | CLONE_VFORK: no copy of an address space, which on a virtual
+ * machine costs as much as running a small program), born in the run's cgroup. That process leaves the slot's session,
  * gives up root (groups, gids, uids, the capability bounding and ambient sets), sets no_new_privs, makes itself the
- * host OOM killer's first choice and loads the seccomp filter. Then it waits for the request: its standard streams
- * (SCM_RIGHTS), argv, envp and limits. It only has to install those, lower its rlimits, enter /work and execve. */
+ * host OOM killer's first choice, loads the seccomp filter, installs its standard streams, lowers its rlimits, enters
+ * /work and execs. A failure before execve is reported on the status pipe, whose end closes at execve. */
 
-static pid_t g_zygote = -1;
-static int g_zsock = -1;
+static pid_t g_zygote = -1; /* the next run's init, cloned ahead, or -1 */
+static pid_t g_init = -1;   /* the current run's init until the slot has reaped it, or -1 */
+static int g_zsock = -1;    /* the slot's end of the request socket to that init */
 
-static __attribute__((noreturn)) void zygote_main(int sock, const struct cg_handles *cg)
+/* What the init hands the program's process (shared memory: the init waits while the process uses it). */
+struct exec_args {
+    const struct msg_request *req;
+    const struct cg_handles *cg;
+    int fds[4];       /* stdin, stdout, stderr, status */
+    int stage, error; /* a failure of the init's own preparation, reported by the process: stage -1 when none */
+    long long cpu_base; /* the run cgroup's CPU usage just before execve (µs), written by the process; -1 unknown */
+};
+
+static __attribute__((noreturn)) void exec_program(struct exec_args *a)
 {
     signal(SIGPIPE, SIG_DFL); /* the only disposition the slot changes; handlers reset at execve anyway */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    int stage = -1, error = 0;
+    const struct msg_request *req = a->req;
+    int status_fd = a->fds[3];
+    int stage = a->stage, error = a->error;
     char detail[256] = "";
-    /* Into the run's cgroup while still root (on v1 a migration takes milliseconds: it happens before the request).
-     * The program may lower its oom_score_adj again (to 0, the floor of a process without CAP_SYS_RESOURCE), which
-     * is why the slot's safety rests on staying outside the cgroup, not on scores. */
-    if (cg_join(cg) != 0) {
-        stage = ST_CG;
-        error = errno;
-    }
-    for (int i = 0; i < cg->n; i++)
-        close(cg->dir[i]);
-    /* A host-wide OOM should pick a program before any of the judge's own processes. Raising one's own score needs
-     * no capability. */
+    /* The init is -1000 (never the OOM killer's choice); the program should be the first. Raising one's own score
+     * needs no capability. */
     int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (stage < 0 && (adj < 0 || write(adj, "1000", 4) != 4)) {
         stage = ST_OOM;
@@ -373,51 +410,29 @@ static __attribute__((noreturn)) void zygote_main(int sock, const struct cg_hand
     errno = 0;
     if (stage < 0 && judge_seccomp_install(detail, sizeof detail) != 0)
         stage = ST_SECCOMP, error = errno ? errno : EPERM;
-
-    char *msg = malloc(MSG_MAX + 4096);
-    if (msg == NULL)
-        _exit(127);
-    int fds[8], nfds;
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int) * 8)];
-    } ctrl;
-    struct iovec iov = { .iov_base = msg, .iov_len = MSG_MAX + 4096 };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
-    ssize_t n;
-    do
-        n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        _exit(0); /* not needed after all */
-    nfds = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            memcpy(fds + nfds, CMSG_DATA(c), sizeof(int) * (size_t)k);
-            nfds += k;
-        }
-    struct msg_request *req = (struct msg_request *)msg;
-    if (nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len)
-        _exit(127);
-    int status_fd = fds[3];
     if (stage >= 0)
         child_fail_detail(status_fd, stage, error, detail);
-    const struct limits *lim = &req->lim;
-    char **argv = calloc(req->argc + 1, sizeof(char *));
-    char **envp = calloc(req->envc + 1, sizeof(char *));
-    if (argv == NULL || envp == NULL)
-        child_fail(status_fd, ST_EXEC, ENOMEM);
-    char *p = msg + sizeof *req;
-    for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
-        argv[i] = p;
-    for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
-        envp[i] = p;
 
-    if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0 || dup2(status_fd, 3) < 0)
+    const struct limits *lim = &req->lim;
+    /* the init's memory, which it does not touch again before this process execs or exits */
+    /* mmap, not malloc: the init has no heap (see slot_private) */
+    size_t vec = sizeof(char *) * ((size_t)req->argc + req->envc + 2);
+    char **argv = mmap(NULL, vec, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (argv == MAP_FAILED)
+        child_fail(status_fd, ST_EXEC, ENOMEM);
+    char **envp = argv + req->argc + 1;
+    const char *p = (const char *)req + sizeof *req;
+    for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
+        argv[i] = (char *)p;
+    for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
+        envp[i] = (char *)p;
+
+    if (dup2(a->fds[0], 0) < 0 || dup2(a->fds[1], 1) < 0 || dup2(a->fds[2], 2) < 0 || dup2(status_fd, 3) < 0)
         child_fail(status_fd, ST_DUP2, errno);
     status_fd = 3;
     fcntl(3, F_SETFD, FD_CLOEXEC);
+    /* the run's CPU counts from here (the setup above is the sandbox's): read before the cgroup's fds are closed */
+    a->cpu_base = cg_cpu_us(a->cg);
     if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
         for (int fd = 4; fd < 65536; fd++)
             close(fd);
@@ -434,20 +449,27 @@ static __attribute__((noreturn)) void zygote_main(int sock, const struct cg_hand
     child_fail(status_fd, ST_EXEC, errno);
 }
 
+static int exec_program_entry(void *arg)
+{
+    exec_program(arg);
+}
+
 /* ------------------------------------------------------------------ the run's init
  *
- * Each run gets fresh PID and mount namespaces: the slot clones the run's init (PID 1 of the new PID namespace, root,
- * outside the run's cgroup) ahead of the request. In its copy of the slot's mount namespace the init detaches what
- * only the slot needs (the work root, the tmpfs of overlay layers, the slot's /proc), mounts a /proc of the new PID
- * namespace and the /work prepared ahead (a detached mount the slot made), then forks the zygote (PID 2). So a run
- * sees no process, PID number, CPU time or mount of an earlier run, and nothing of the work root but its own /work.
- * On request, a /work other than the one prepared ahead comes as a detached mount over the control socket and
- * replaces it. When the zygote (the program) ends, the init sends its wait status to the slot and exits; the kernel
- * then kills and reaps whatever else is left in the namespace. */
+ * Each run gets fresh PID and mount namespaces: the slot clones the run's init (PID 1 of the new PID namespace, root)
+ * ahead of the request. In its copy of the slot's mount namespace the init detaches what only the slot needs (the
+ * work root, the tmpfs of overlay layers, the slot's /proc), mounts a /proc of the new PID namespace and the /work
+ * prepared ahead (a detached mount the slot made), and joins the run's cgroup. So a run sees no process, PID number,
+ * CPU time or mount of an earlier run, and nothing of the work root but its own /work. On request, a /work other than
+ * the one prepared ahead comes as a detached mount over the control socket and replaces it; then the request itself
+ * (argv, envp, limits, the standard streams) comes on the request socket and the init starts the program's process
+ * (PID 2, above). When that process ends, the init ends and reaps whatever else is left in the namespace, sends the
+ * wait status to the slot and exits; the namespaces' teardown (its exit) is then off the response path. */
 
 enum { ZC_MOUNT = 1, ZC_STATUS = 2 };
 struct zc_msg {
-    int type, value; /* ZC_MOUNT: the answer's errno (0: mounted); ZC_STATUS: the program's wait status */
+    int type, value;   /* ZC_MOUNT: the answer's errno (0: mounted); ZC_STATUS: the program's wait status */
+    long long cpu_base; /* ZC_STATUS: the run cgroup's CPU usage (µs) as the program was exec'd, or -1 */
 };
 
 static int g_zctl = -1;     /* the slot's end of the control socket to the run's init */
@@ -458,6 +480,55 @@ static int replace_work(int mnt)
     while (umount2("/work", MNT_DETACH) == 0)
         ;
     return move_mount(mnt, "", AT_FDCWD, "/work", MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
+}
+
+/* Reaps every child that has ended; 1 when none is left. */
+static int reap_all(void)
+{
+    for (;;) {
+        pid_t w = waitpid(-1, NULL, WNOHANG);
+        if (w > 0)
+            continue;
+        return w < 0 && errno == ECHILD;
+    }
+}
+
+/* Receives the request on the request socket: 0 with the four fds, 1 on end-of-file (not needed after all), -1. */
+static int recv_run(int sock, char *msg, size_t len, int fds[4])
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * 8)];
+    } ctrl;
+    struct iovec iov = { .iov_base = msg, .iov_len = len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n == 0)
+        return 1;
+    int nfds = 0, got[8];
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < k; i++) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
+                if (nfds < 8)
+                    got[nfds++] = fd;
+                else
+                    close(fd);
+            }
+        }
+    const struct msg_request *req = (const struct msg_request *)msg;
+    if (n < 0 || nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len) {
+        for (int i = 0; i < nfds; i++)
+            close(got[i]);
+        return -1;
+    }
+    memcpy(fds, got, sizeof(int) * 4);
+    return 0;
 }
 
 static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct cg_handles *cg)
@@ -474,29 +545,32 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
         _exit(126);
     if (g_work_fd >= 0 && replace_work(g_work_fd) != 0)
         _exit(126);
-    pid_t zygote = fork();
-    if (zygote < 0)
-        _exit(126);
-    if (zygote == 0) {
-        close(zc);
-        close(sfd);
-        if (g_work_fd >= 0)
-            close(g_work_fd);
-        sigprocmask(SIG_UNBLOCK, &chld, NULL);
-        zygote_main(zsock, cg);
-    }
-    close(zsock);
-    for (int i = 0; i < cg->n; i++)
-        close(cg->dir[i]);
     if (g_work_fd >= 0)
         close(g_work_fd);
     if (g_workroot >= 0)
         close(g_workroot);
     if (g_lower >= 0)
         close(g_lower);
+    /* Into the run's cgroup while idle (on v1 a migration takes milliseconds), so that the program's process is born
+     * in it. Never the OOM killer's choice there when this host lets root say so (CAP_SYS_RESOURCE; the program
+     * cannot change it). Without that the program's processes, at 1000, are still chosen first, and should v2's
+     * memory.oom.group end the init too, the slot sees the run killed and the OOM kill: MLE all the same. */
+    struct exec_args args = { .cg = cg, .stage = -1, .cpu_base = -1 };
+    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (adj >= 0) {
+        ssize_t ignored = write(adj, "-1000", 5);
+        (void)ignored;
+        close(adj);
+    }
+    if (args.stage < 0 && cg_join(cg) != 0)
+        args.stage = ST_CG, args.error = errno;
+
+    char *msg = NULL;
+    pid_t program = -1;
     for (;;) {
-        struct pollfd pf[2] = { { .fd = zc, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+        struct pollfd pf[3] = { { .fd = zc, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
+                                { .fd = program < 0 ? zsock : -1, .events = POLLIN } };
+        if (poll(pf, 3, -1) < 0 && errno != EINTR)
             _exit(126);
         if (pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
             int fds[1], nfds = 0;
@@ -516,12 +590,29 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                     nfds = 1;
                 }
             if (n > 0) {
-                struct zc_msg answer = { ZC_MOUNT, nfds == 1 ? replace_work(fds[0]) : EINVAL };
+                struct zc_msg answer = { ZC_MOUNT, nfds == 1 ? replace_work(fds[0]) : EINVAL, -1 };
                 if (nfds == 1)
                     close(fds[0]);
                 if (send(zc, &answer, sizeof answer, MSG_NOSIGNAL) < 0)
                     _exit(0);
             }
+        }
+        if (pf[2].revents) { /* the request: start the program's process */
+            if (msg == NULL && (msg = mmap(NULL, MSG_MAX + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                                           -1, 0)) == MAP_FAILED)
+                _exit(126);
+            int r = recv_run(zsock, msg, MSG_MAX + 4096, args.fds);
+            if (r != 0)
+                _exit(r > 0 ? 0 : 127); /* not needed after all, or a malformed request: the slot reports it */
+            close(zsock);
+            args.req = (const struct msg_request *)msg;
+            static char stack[256 * 1024] __attribute__((aligned(16)));
+            /* the init waits (CLONE_VFORK) until the process has exec'd or exited */
+            program = clone(exec_program_entry, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+            for (int i = 0; i < 4; i++) /* the program holds them now; the slot must see their ends close */
+                close(args.fds[i]);
+            if (program < 0)
+                _exit(126);
         }
         if (pf[1].revents) {
             struct signalfd_siginfo si;
@@ -529,30 +620,46 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                 ;
             int status;
             pid_t w;
-            while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-                if (w == zygote) {
-                    /* the run is over: end and reap everything else in the namespace, then tell the slot (which
-                     * answers at once; this process's own exit, the namespaces' teardown, is then off that path) */
+            while (program > 0 && (w = waitpid(-1, &status, WNOHANG)) > 0)
+                if (w == program) {
+                    /* the run is over: end and reap everything else in the namespace (a walk of every task on
+                     * the host, so only when something is left), then tell the slot, which answers at once; this
+                     * process's own exit, the namespaces' teardown, is then off that path */
+                    int alone = reap_all();
                     long long deadline = now_us() + 5000000;
-                    for (;;) {
+                    while (!alone && now_us() <= deadline) {
                         kill(-1, SIGKILL);
-                        while (waitpid(-1, NULL, WNOHANG) > 0)
-                            ;
-                        if (errno == ECHILD || now_us() > deadline)
-                            break;
-                        usleep(200);
+                        alone = reap_all();
+                        if (!alone)
+                            usleep(200);
                     }
-                    struct zc_msg m = { ZC_STATUS, status };
+                    struct zc_msg m = { ZC_STATUS, status, args.cpu_base };
                     ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
                     (void)ignored;
-                    _exit(errno == ECHILD ? 0 : 125);
+                    _exit(alone ? 0 : 125);
                 }
         }
     }
 }
 
-/* Clones the next run's init (fresh PID and mount namespaces), which forks the zygote; the zygote moves itself into
- * the run's cgroup cg. Called once the slot is clean and the next run's mounts are prepared. */
+/* What the init starts with: it runs on a stack of its own, and the slot's stack and heap are not in its copy of the
+ * slot's memory (slot_private), so that neither copies the pages the other writes. */
+static struct cg_handles g_init_cg;
+static int g_init_fds[4]; /* the slot's ends (closed by the init), the init's ends */
+static char g_init_stack[256 * 1024] __attribute__((aligned(16)));
+
+static int init_entry(void *unused)
+{
+    (void)unused;
+    close(g_sock);
+    close(g_answer);
+    close(g_init_fds[0]);
+    close(g_init_fds[1]);
+    init_main(g_init_fds[3], g_init_fds[2], &g_init_cg);
+}
+
+/* Clones the next run's init (fresh PID and mount namespaces), which moves itself into the run's cgroup cg. Called
+ * once the slot is clean and the next run's mounts are prepared. */
 static int start_zygote(const struct cg_handles *cg)
 {
     int sv[2], zc[2];
@@ -566,7 +673,12 @@ static int start_zygote(const struct cg_handles *cg)
     int big = MSG_MAX + 65536;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0);
+    g_init_cg = *cg;
+    g_init_fds[0] = sv[0];
+    g_init_fds[1] = zc[0];
+    g_init_fds[2] = sv[1];
+    g_init_fds[3] = zc[1];
+    pid_t pid = clone(init_entry, g_init_stack + sizeof g_init_stack, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL);
     if (pid < 0) {
         int saved = errno;
         close(sv[0]);
@@ -575,13 +687,6 @@ static int start_zygote(const struct cg_handles *cg)
         close(zc[1]);
         errno = saved;
         return -1;
-    }
-    if (pid == 0) {
-        close(g_sock);
-        close(g_answer);
-        close(sv[0]);
-        close(zc[0]);
-        init_main(zc[1], sv[1], cg);
     }
     close(sv[1]);
     close(zc[1]);
@@ -598,7 +703,7 @@ static int start_zygote(const struct cg_handles *cg)
 /* Hands a /work of the request's own to the run's init, which mounts it in place of the one prepared ahead. */
 static int send_work(int mnt)
 {
-    struct zc_msg m = { ZC_MOUNT, 0 };
+    struct zc_msg m = { ZC_MOUNT, 0, -1 };
     union {
         struct cmsghdr h;
         char b[CMSG_SPACE(sizeof(int))];
@@ -622,7 +727,7 @@ static int send_work(int mnt)
     return m.value;
 }
 
-/* Hands the request to the zygote, which becomes the program. Returns its pid, or -1. */
+/* Hands the request to the run's init, which starts the program. Returns the init's pid, or -1. */
 static pid_t start_program(const struct cg_handles *cg, const char *msg, size_t len, int in_fd, int out_fd, int err_fd,
                            int status_fd)
 {
@@ -646,6 +751,7 @@ static pid_t start_program(const struct cg_handles *cg, const char *msg, size_t 
     g_zsock = -1;
     pid_t pid = g_zygote;
     g_zygote = -1;
+    g_init = pid;
     if (sent != (ssize_t)len) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -1171,8 +1277,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
         if (streams[i].pipe_fd >= 0)
             fcntl(streams[i].pipe_fd, F_SETFL, O_NONBLOCK);
     int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-    static char buf[CHUNK];
+    char *buf = g_chunk;
     int killed = K_NONE, status = 0, output_error = 0, got_status = 0, init_status = 0;
+    long long exec_base = -1; /* the cgroup's CPU as the program was exec'd (from the init), or -1 */
     long long peak = 0, cpu_limit_us = lim->cpu_ms * 1000, wall_limit_us = lim->wall_ms * 1000;
     long long end = start;
 
@@ -1207,6 +1314,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
                 if (recv(g_zctl, &zm, sizeof zm, MSG_DONTWAIT) == (ssize_t)sizeof zm && zm.type == ZC_STATUS) {
                     got_status = 1;
                     status = zm.value;
+                    exec_base = zm.cpu_base;
                     end = now_us();
                 }
                 continue;
@@ -1239,6 +1347,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
             break;
         pid_t w = waitpid(child, &init_status, WNOHANG); /* the run's init, ended without a status: killed */
         if (w == child) {
+            g_init = -1;
             end = now_us();
             break;
         }
@@ -1310,7 +1419,8 @@ static void run_request(const struct msg_request *req, const char *program, cons
     cg_mem_final(cg, &peak, &oom);
     if (peak > polled) /* the kernel's peak counts the kept files of a bind run too (as the layer holds them now) */
         peak = peak - layer_bytes() > polled ? peak - layer_bytes() : polled;
-    long long cpu = run_cpu_us(cg, cpu_base);
+    /* the run's CPU since its program was exec'd (the setup before is the sandbox's), as before when unknown */
+    long long cpu = run_cpu_us(cg, exec_base >= cpu_base ? exec_base : cpu_base);
 
     r->cpu_us = cpu > 0 ? cpu : 0;
     r->wall_us = end - start;
@@ -1378,13 +1488,22 @@ static int clean_after_run(const struct cg_handles *cg)
     if (g_zygote >= 0) { /* the run failed before it needed its process */
         close(g_zsock);
         g_zsock = -1;
+        g_init = g_zygote;
         g_zygote = -1;
     }
     if (g_zctl >= 0) { /* the run's init exits on end-of-file, if it has not yet */
         close(g_zctl);
         g_zctl = -1;
     }
-    if (kill_all_and_reap() != 0)
+    /* the init has reaped the rest of the run before it answered: ending it (and its namespace) is enough, without
+     * a kill(-1), which walks every task on the host */
+    if (g_init > 0) {
+        kill(g_init, SIGKILL);
+        while (waitpid(g_init, NULL, 0) < 0 && errno == EINTR)
+            ;
+        g_init = -1;
+    }
+    if (!reap_all() && kill_all_and_reap() != 0)
         retire = 1;
     unmount_run(&retire);
     if (!alone_in_pidns()) {
@@ -1486,9 +1605,11 @@ void slot_main(int sock, const struct slot_config *cfg)
     prepare(cfg);
     send_text(MSG_READY, "ready");
 
-    char *msg = malloc(MSG_MAX + 4096);
-    if (msg == NULL)
+    char *msg = slot_private(MSG_MAX + 4096);
+    g_chunk = slot_private(CHUNK);
+    if (msg == NULL || g_chunk == NULL)
         _exit(1);
+    keep_stack_and_heap();
     struct cg_handles cg = { .n = 0 };
     for (;;) {
         int fds[8], nfds;

@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""Side-by-side A/B of judge-sandbox binaries (docs/PERFORMANCE.md, "Sandbox overhead per run").
+
+Usage (as root): tests/sandboxd/ab.py RUNS POOL BINARY...   e.g. tests/sandboxd/ab.py 400 7 ./old ./new
+Starts every BINARY as a daemon (the silo's read-only paths, POOL prepared environments, its own work root), then runs a
+static trivial program back to back through them, in blocks of 20 runs per daemon taking turns, so that machine noise
+hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Prints per binary the median wall time per
+run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
+programs; from wait4 at its exit). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
+runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
+"""
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import drive  # noqa: E402
+
+SILO_RO = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc/alternatives", "/etc/java-17-openjdk",
+           "/etc/java-21-openjdk", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+           "/etc/ssl/certs/java"]
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        return 2
+    n, pool, bins = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+    drive.RO[:] = [p for p in SILO_RO if os.path.exists(p)]
+    base = tempfile.mkdtemp(prefix="judge-sandbox-ab-")
+    os.chmod(base, 0o755)
+    daemons = []
+    for i, binary in enumerate(bins):
+        root = os.path.join(base, "r%d" % i)
+        prog, io = os.path.join(root, "prog"), os.path.join(root, "io")
+        os.makedirs(prog)
+        os.makedirs(io)
+        drive.compile_test_program(["-O2", "-static"], "trivial.c", os.path.join(prog, "trivial"))
+        with open(os.path.join(io, "in"), "w") as f:
+            f.write("1 2\n")
+        d = drive.Daemon(binary, root, pool=pool)
+        assert d.ready.get("ready"), d.ready
+        daemons.append((d, prog, io))
+    lat = [[] for _ in bins]
+
+    def one(i, k):
+        d, prog, io = daemons[i]
+        rid = "r%d" % k
+        t = time.perf_counter()
+        d.send([("id", rid), ("arg", "/work/trivial"), ("work", prog), ("stdin", io + "/in"), ("stdout", io + "/out"),
+                ("stderr", io + "/err"), ("cpu_ms", 1000), ("wall_ms", 2000), ("mem_bytes", 256 << 20)])
+        r = d.wait(rid)
+        elapsed = time.perf_counter() - t
+        assert r["status"] == "ok", r
+        os.unlink(io + "/out")
+        os.unlink(io + "/err")
+        return elapsed
+
+    warm = 30
+    for k in range(warm):
+        for i in range(len(bins)):
+            one(i, k)
+    for block in range(n // 20):
+        for i in range(len(bins)):
+            for k in range(20):
+                lat[i].append(one(i, 1000 + block * 20 + k))
+    bare = []
+    for _ in range(200):
+        t = time.perf_counter()
+        subprocess.run([os.path.join(daemons[0][1], "trivial")], check=True)
+        bare.append(time.perf_counter() - t)
+    cpu = []
+    for d, _, _ in daemons:
+        d.p.stdin.close()
+        _, _, usage = os.wait4(d.p.pid, 0)
+        cpu.append((usage.ru_utime + usage.ru_stime) * 1000)
+    runs = warm + len(lat[0])
+    print("load average %s; bare subprocess.run median %.2f ms" % (open("/proc/loadavg").read().split()[0],
+                                                                  statistics.median(bare) * 1000))
+    for i, binary in enumerate(bins):
+        x = sorted(lat[i])
+        print("%-40s wall median %.2f ms (p25 %.2f, p75 %.2f); CPU per run %.2f ms" % (
+            binary, statistics.median(x) * 1000, x[len(x) // 4] * 1000, x[3 * len(x) // 4] * 1000, cpu[i] / runs))
+    shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
