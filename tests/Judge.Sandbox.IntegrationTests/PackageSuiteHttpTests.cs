@@ -23,13 +23,15 @@ public class PackageSuiteHttpTests(SuiteHost suite, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public async Task A_submission_to_a_malformed_package_is_refused_with_a_client_error(string package)
+    public async Task A_submission_to_a_malformed_package_is_refused_with_its_reason(string package)
     {
+        var (_, _, reason) = SuiteCases.Refused.Single(r => r.Package == package);
+
         using var response = await suite.Silo.Http.PostAsJsonAsync("/api/submissions", new { problem = package, language = "cpp17", source = "int main() {}" });
         var body = await response.Content.ReadAsStringAsync();
 
         output.WriteLine($"{(int)response.StatusCode} {body}");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains(package, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"problem '{package}' is refused: {reason}", body);
     }
 }

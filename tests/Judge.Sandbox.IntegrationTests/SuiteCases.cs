@@ -20,6 +20,10 @@ public sealed record SuiteCase(string Name, string Package, string PackageDirect
 /// packages that must be refused (a file <c>refused.txt</c> holding text of the reason).</summary>
 public static class SuiteCases
 {
+    /// <summary>The environment variable that narrows a local run to the cases whose names start with one of its
+    /// comma-separated prefixes (<c>JUDGE_SUITE_CASES=hostile/,languages/kotlin-</c>); unset, every case runs.</summary>
+    public const string FilterVariable = "JUDGE_SUITE_CASES";
+
     /// <summary>The file that marks a package the loader must refuse; it holds text the refusal's reason contains.</summary>
     public const string RefusedFile = "refused.txt";
 
@@ -51,6 +55,11 @@ public static class SuiteCases
         return PackageDirectories
             .Where(d => !File.Exists(Path.Combine(d, RefusedFile)))
             .SelectMany(d => PackageSubmissions.Read(d).Select(s => new SuiteCase($"{Path.GetFileName(d)}/{s.Path}", Path.GetFileName(d)!, d, s)))
+            .Where(c => Filter is not { } prefixes || prefixes.Any(p => c.Name.StartsWith(p, StringComparison.Ordinal)))
             .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
+
+    private static string[]? Filter => Environment.GetEnvironmentVariable(FilterVariable) is { Length: > 0 } text
+        ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        : null;
 }
