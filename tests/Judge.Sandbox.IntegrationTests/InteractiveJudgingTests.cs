@@ -13,8 +13,8 @@ public class InteractiveJudgingTests
     [Fact]
     public async Task Interactive_problem_in_the_development_sandbox_is_a_judge_error_saying_why()
     {
-        var problem = ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, "guess"));
-        var source = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Packages, "guess", "submissions", "ac", "source.cpp"));
+        var problem = ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, "guessgame"));
+        var source = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Packages, "guessgame", "submissions", "ac", "source.cpp"));
         var judge = new SubmissionJudge(new ProcessSandbox(), JudgeOptions.Default with { WorkRoot = Path.Combine(Path.GetTempPath(), "judge-unsafe-interactive") });
 
         var report = await judge.JudgeAsync(problem, LanguageCatalog.Find("cpp17")!, source, IJudgeProgress.None);

@@ -1,56 +1,35 @@
-using System.Collections.Concurrent;
-using Judge.Engine.Judging;
-using Judge.Engine.Languages;
 using Judge.Engine.Problems;
-using Judge.Engine.Verification;
 
 namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>
-/// Judges every case of tests/packages (tests/packages/README.md) through <see cref="SubmissionJudge"/>, the isolating sandbox
-/// of <see cref="TestSandbox"/> and the real toolchains: the verdict, and where the case names them the score, the first
-/// failing test's message and single tests' verdicts, must be what the case expects. The case.json reader and its checks are
-/// the ones the <c>verify</c> command uses (<see cref="PackageCase"/>).
+/// The engine level of the package suite: every case of <see cref="SuiteCases"/> (examples/problems and tests/packages, the
+/// hostile cases included) judged through <see cref="Judge.Engine.Judging.SubmissionJudge"/>, the isolating sandbox and the
+/// real toolchains, two at a time, cases with a host effect alone. The verdict, and where the package names them the score,
+/// messages, signal and single tests' verdicts, must be what it expects (checked by the code <c>verify</c> uses), and the host
+/// must show none of the case's effect.
 /// </summary>
-public class PackageSuiteTests(ITestOutputHelper output)
+[Collection(PackageSuiteCollection.Name)]
+public class PackageSuiteTests(SuiteHost suite, ITestOutputHelper output)
 {
-    private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(4);
+    public static TheoryData<string> Cases => SuiteCases.Names();
 
-    // One judge for the whole suite, so package programs are built once per content hash, as on a silo.
-    private static readonly Lazy<SubmissionJudge> Judge = new(() =>
-        new SubmissionJudge(TestSandbox.Create(), JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }));
-
-    private static readonly ConcurrentDictionary<string, Problem> Problems = new(StringComparer.Ordinal);
-
-    /// <summary>Every case folder (<c>submissions/&lt;case&gt;/case.json</c>) of every package, as <c>problem/case</c>, sorted.</summary>
-    public static TheoryData<string> Cases => new(
-        Directory.EnumerateDirectories(RepositoryPaths.Packages)
-            .SelectMany(problem => Directory.Exists(Path.Combine(problem, PackageSubmissions.Folder))
-                ? Directory.EnumerateDirectories(Path.Combine(problem, PackageSubmissions.Folder))
-                    .Where(c => File.Exists(Path.Combine(c, PackageCase.FileName)))
-                    .Select(c => $"{Path.GetFileName(problem)}/{Path.GetFileName(c)}")
-                : [])
-            .Order(StringComparer.Ordinal));
+    public static TheoryData<string> Refused => new(SuiteCases.Refused.Select(r => r.Package));
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Package_submission_gets_its_expected_judgement(string name)
+    public async Task Package_submission_gets_its_expected_judgement(string name) =>
+        SuiteRun.Assert(await suite.Engine.ResultAsync(name), suite.Host, output);
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Malformed_package_is_refused_naming_the_file_and_key(string package)
     {
-        var (problemId, folder) = (name.Split('/')[0], name.Split('/')[1]);
-        var expected = PackageCase.Load(Path.Combine(RepositoryPaths.Packages, problemId, PackageSubmissions.Folder, folder), name);
-        var problem = Problems.GetOrAdd(problemId, id => ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, id)));
-        var language = LanguageCatalog.Find(expected.Language)
-            ?? throw new InvalidDataException($"{name}: unknown language '{expected.Language}'");
+        var (_, directory, reason) = SuiteCases.Refused.Single(r => r.Package == package);
 
-        using var timeout = new CancellationTokenSource(CaseTimeout);
-        var report = await Judge.Value.JudgeAsync(problem, language, File.ReadAllText(expected.SourcePath), IJudgeProgress.None, expected.RunAll, timeout.Token);
+        var error = Assert.Throws<ProblemFormatException>(() => ProblemLoader.Load(directory));
 
-        output.WriteLine($"{name}: {report.Verdict} score {report.Score?.ToString() ?? "-"} of {report.MaxScore?.ToString() ?? "-"} {report.Message}");
-        foreach (var test in report.Tests)
-            output.WriteLine($"  {test.Name}: {test.Verdict} score {test.Score?.ToString() ?? "-"} {test.Message} | judges: {test.JudgeMessage}");
-        if (report.CompileOutput is { Length: > 0 } compileOutput)
-            output.WriteLine("compile output:\n" + compileOutput);
-
-        Assert.Empty(expected.Disagreements(report));
+        output.WriteLine(error.Message);
+        Assert.Contains(reason, error.Message);
     }
 }

@@ -3,7 +3,7 @@ using Judge.Engine.Sandbox.Linux;
 
 namespace Judge.Sandbox.IntegrationTests;
 
-/// <summary>The sandbox the hostile suite attacks: the isolating Linux sandbox, one daemon for the whole test run.</summary>
+/// <summary>The sandbox the engine level of the package suite judges with (the hostile cases attack it): the isolating Linux sandbox, one daemon for the whole test run.</summary>
 public static class TestSandbox
 {
     /// <summary>The judge's work root for the suite; the sandbox shows programs only what lies beneath it.</summary>
@@ -11,10 +11,6 @@ public static class TestSandbox
 
     private static readonly Lazy<LinuxSandbox> Shared = new(() =>
         LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = WorkRoot, Pool = 2 }).GetAwaiter().GetResult());
-
-    /// <summary>Whether <see cref="Create"/> returns a sandbox that isolates (namespaces, cgroups, seccomp). Cases marked
-    /// <c>dangerous_unsandboxed</c> only run when it does.</summary>
-    public static bool IsIsolating => true;
 
     /// <summary>The sandbox under test (the daemon exits when this test process does: its standard input closes).</summary>
     public static ISandbox Create() => Shared.Value;

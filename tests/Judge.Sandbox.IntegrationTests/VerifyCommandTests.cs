@@ -6,34 +6,18 @@ namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>
 /// <c>Judge.Silo verify</c> as problem authors and CI run it: the built silo in a process of its own (as root, so it starts its
-/// own sandbox daemon), over real packages, with the real toolchains.
+/// own sandbox daemon), over real packages, with the real toolchains: what the command reports and how it exits. That every
+/// package's submissions get what the package expects is the package suite's (<see cref="PackageSuiteTests"/>, which reads
+/// them with the same reader and checks them with the same code).
 /// </summary>
 public class VerifyCommandTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
-    private static readonly string[] SourceExtensions = [".c", ".cc", ".cpp", ".py", ".java", ".kt", ".rs", ".go", ".js", ".cs"];
 
     // Programs' uids of their own: the package suite's daemon and the hostile silos' (auto: 60000 upward) and the socket
     // tests' (103000) run in this process at the same time, and RLIMIT_NPROC counts a uid's processes across the whole
     // kernel. Outside auto's ranges (60000..76383): a daemon holds its range, and one that finds it held refuses to start.
     private const int UidBase = 102000;
-
-    [Fact]
-    public async Task Every_submission_of_the_bundled_and_test_packages_gets_what_its_package_expects()
-    {
-        var packages = Directory.GetDirectories(Repository.ExampleProblems).Concat(Directory.GetDirectories(RepositoryPaths.Packages))
-            .Order(StringComparer.Ordinal).ToList();
-        // Counted here from the folders, not by the command: every source in a verdict folder, every case folder; a source
-        // in a language no judge here offers is skipped, and said so (none: this machine has every toolchain, CI too).
-        var expected = packages.Sum(p => CountSubmissions(p, runnable: true));
-        var unrunnable = packages.Sum(p => CountSubmissions(p, runnable: false));
-
-        var (exitCode, stdout, _) = await VerifyAsync([.. packages]);
-
-        Assert.True(expected >= 60, $"only {expected} submissions found");
-        Assert.Contains($"{expected + unrunnable} submissions, {expected} agree, 0 disagree, {unrunnable} skipped", stdout);
-        Assert.Equal(0, exitCode);
-    }
 
     [Fact]
     public async Task A_wrong_submission_filed_as_accepted_fails_verification_by_name()
@@ -95,18 +79,6 @@ public class VerifyCommandTests(ITestOutputHelper output)
         Assert.Equal(2, exitCode);
         Assert.Contains(problem, stderr);
         Assert.Contains("usage: Judge.Silo verify", stderr);
-    }
-
-    /// <summary>The package's submissions in the languages this machine runs (<paramref name="runnable"/>), or the
-    /// source files in other languages.</summary>
-    private static int CountSubmissions(string package, bool runnable)
-    {
-        var submissions = Path.Combine(package, "submissions");
-        if (!Directory.Exists(submissions))
-            return 0;
-        return Directory.GetDirectories(submissions).Sum(folder => File.Exists(Path.Combine(folder, "case.json"))
-            ? runnable ? 1 : 0
-            : Directory.GetFiles(folder).Count(f => !Path.GetFileName(f).StartsWith('.') && SourceExtensions.Contains(Path.GetExtension(f)) == runnable));
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> VerifyAsync(params string[] args)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Judge.Engine.Verification;
 
 namespace Judge.Silo.EndToEndTests;
 
@@ -35,37 +34,10 @@ public sealed class LanguagesJudgeServer : JudgeServer
     }
 }
 
-/// <summary>The cases of tests/packages/languages (the same folders <c>PackageSuiteTests</c> judges through the engine),
-/// submitted over HTTP to a real silo: every language's verdict, compile message and per-test verdicts; and the
-/// languages a silo does not offer, with why.</summary>
+/// <summary>The languages a silo does not offer, with why (the cases of tests/packages/languages are judged over HTTP by the
+/// package suite, tests/Judge.Sandbox.IntegrationTests/PackageSuiteHttpTests.cs).</summary>
 public sealed class LanguageCasesTests(LanguagesJudgeServer server) : IClassFixture<LanguagesJudgeServer>
 {
-    public static TheoryData<string> Cases => new(
-        Directory.EnumerateDirectories(Path.Combine(LanguagesJudgeServer.Package, "submissions"))
-            .Where(c => File.Exists(Path.Combine(c, PackageCase.FileName)))
-            .Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task Submission_in_each_language_gets_its_expected_verdict_over_http(string name)
-    {
-        var expected = PackageCase.Load(Path.Combine(LanguagesJudgeServer.Package, "submissions", name), name);
-        var body = JsonSerializer.Serialize(new { problem = "languages", language = expected.Language, source = File.ReadAllText(expected.SourcePath) });
-        var (status, submission, _) = await server.PostRawAsync("/api/submissions?wait=true", body);
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(expected.Verdict, submission.GetProperty("verdict").GetString());
-        if (expected.CompileOutput is { } fragment)
-            Assert.Contains(fragment, submission.GetProperty("compileOutput").GetString());
-        // Over HTTP a submission stops at its first failure (the engine suite runs all tests): tests after it are SK, and
-        // every test that ran got the verdict the case names.
-        var tests = submission.GetProperty("tests").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("verdict").GetString());
-        foreach (var (test, verdict) in expected.Tests)
-            Assert.True(tests[test] == verdict || tests[test] == "SK", $"{test}: {tests[test]}, expected {verdict}");
-        if (expected.Tests.Count > 0)
-            Assert.Contains(expected.Tests, t => t.Value == expected.Verdict && tests[t.Key] == expected.Verdict);
-    }
-
     [Fact]
     public async Task A_language_whose_self_test_fails_is_not_offered_and_the_api_says_why()
     {

@@ -61,7 +61,7 @@ public sealed partial class SubmissionJudge(
 
         var limits = language.RunLimits(new SandboxLimits
         {
-            CpuTime = problem.Limits.TimeLimit * language.TimeFactor,
+            CpuTime = problem.Limits.TimeLimit * problem.TimeFactorFor(language),
             MemoryBytes = problem.Limits.MemoryBytes,
             OutputBytes = problem.Limits.OutputBytes,
         });

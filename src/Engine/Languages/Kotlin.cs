@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Judge.Engine.Sandbox;
 
 namespace Judge.Engine.Languages;
 
 /// <summary>Kotlin/JVM with Debian's compiler (package <c>kotlin</c>), run on the JVM with the Kotlin standard library.</summary>
-public sealed record Kotlin : Language
+public sealed partial record Kotlin : Language
 {
     private const long MiB = 1024 * 1024;
 
@@ -36,15 +37,29 @@ public sealed record Kotlin : Language
     /// <summary>"info: kotlinc-jvm 1.3.31 (JRE 17...)" becomes "kotlinc-jvm 1.3.31".</summary>
     public override string ParseVersion(string output)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(output, @"kotlinc-jvm \S+");
+        var match = Regex.Match(output, @"kotlinc-jvm \S+");
         return match.Success ? match.Value : base.ParseVersion(output);
     }
 
     public override Language Configure(LanguageSettings settings) =>
         (Kotlin)base.Configure(settings) with { Compiler = settings.Compiler ?? Compiler, Runtime = settings.Runtime ?? Runtime };
 
-    // A top-level main() in main.kt compiles to the class MainKt.
-    public override SourceLayout Layout(string source) => new("main.kt", "MainKt");
+    // A top-level main() in main.kt compiles to the class MainKt, inside the file's package (`package foo.bar` makes it
+    // foo.bar.MainKt, in foo/bar/ under -d .), renamed by a file annotation `@file:JvmName("Name")`.
+    public override SourceLayout Layout(string source)
+    {
+        var code = JavaMainClass.StripCommentsAndLiterals(source);
+        var package = KotlinPackage().Match(code) is { Success: true } p ? Regex.Replace(p.Groups[1].Value, @"\s+", "") : null;
+        var className = JvmName().Match(source) is { Success: true } j && code.AsSpan(j.Index, 4).SequenceEqual("@fil") ? j.Groups[1].Value : "MainKt";
+        return new("main.kt", package is null ? className : package + "." + className);
+    }
+
+    // Before any import or declaration: after comments (blanked) and file annotations only.
+    [GeneratedRegex(@"\A(?:\s|@file\s*:[^\n]*\n)*package\s+([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_][\w]*)*)")]
+    private static partial Regex KotlinPackage();
+
+    [GeneratedRegex(@"@file\s*:\s*JvmName\s*\(\s*""([A-Za-z_$][\w$]*)""\s*\)")]
+    private static partial Regex JvmName();
 
     public override IReadOnlyList<string> CompileCommand(SourceLayout layout) =>
         [.. CompilerJvm, "-no-reflect", "-nowarn", "-d", ".", layout.SourceFileName];

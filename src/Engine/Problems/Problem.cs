@@ -40,6 +40,12 @@ public sealed record Problem
     /// <summary>Files copied next to a submission, by include directory name (<c>default</c>, <c>cpp</c>, <c>python3</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> IncludeDirectories { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Time factors this problem gives languages instead of their own (problem.yaml <c>judge.time_factors</c>), by language id.</summary>
+    public IReadOnlyDictionary<string, double> TimeFactors { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>How many times the time limit a run in <paramref name="language"/> gets: the problem's factor for it, else the language's.</summary>
+    public double TimeFactorFor(Languages.Language language) => TimeFactors.GetValueOrDefault(language.Id, language.TimeFactor);
+
     /// <summary>The test data tree: <c>data</c> with <c>sample</c> and <c>secret</c> and their nested groups.</summary>
     public TestGroup Data { get; init; } = TestGroup.Empty;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Judge.Engine.Checkers;
+using Judge.Engine.Languages;
 using Judge.Engine.Problems.Store;
 using Judge.Engine.Sandbox;
 using YamlDotNet.Core;
@@ -13,6 +14,9 @@ public static partial class ProblemLoader
 {
     /// <summary>The longest time limit a package may ask for, in seconds.</summary>
     public const double MaxTimeLimitSeconds = 3600;
+
+    /// <summary>The largest per-problem time factor (<c>judge.time_factors</c>) a package may give a language.</summary>
+    public const double MaxTimeFactor = 20;
 
     /// <summary>The largest memory or output limit a package may ask for, in MiB (1 TiB).</summary>
     public const long MaxMebibytes = 1L << 20;
@@ -116,6 +120,7 @@ public static partial class ProblemLoader
                 MultiPass = kind.MultiPass,
                 ValidationPasses = passes,
                 IncludeDirectories = ReadIncludes(),
+                TimeFactors = ReadTimeFactors(yaml),
                 Data = data,
                 Tests = data.AllTests().ToList(),
             };
@@ -325,6 +330,47 @@ public static partial class ProblemLoader
                 return null;
             RequireRegular(path, TimeLimitFile);
             return ParseSeconds(new YamlScalarNode(File.ReadAllText(path).Trim()), TimeLimitFile, "the time limit");
+        }
+
+        /// <summary>The extension key <c>judge.time_factors</c> of problem.yaml: a language id to the factor that replaces the
+        /// language's own for this problem (Kattis tools warn about or ignore a key they do not know).</summary>
+        private Dictionary<string, double> ReadTimeFactors(YamlMappingNode? yaml)
+        {
+            const string key = "judge.time_factors";
+            var factors = new Dictionary<string, double>(StringComparer.Ordinal);
+            var judge = Child(yaml, "judge") switch
+            {
+                null or YamlScalarNode { Value: null or "" } => null,
+                YamlMappingNode mapping => mapping,
+                _ => throw Error(ProblemYaml, "judge must be a mapping (this judge's extension keys, such as time_factors)"),
+            };
+            foreach (var name in judge?.Children.Keys ?? Enumerable.Empty<YamlNode>())
+            {
+                if ((name as YamlScalarNode)?.Value != "time_factors")
+                    throw Error(ProblemYaml, $"judge.{(name as YamlScalarNode)?.Value}: unknown key (known: time_factors)");
+            }
+            switch (Child(judge, "time_factors"))
+            {
+                case null or YamlScalarNode { Value: null or "" }:
+                    return factors;
+                case YamlMappingNode mapping:
+                    foreach (var (languageNode, valueNode) in mapping.Children)
+                    {
+                        var language = (languageNode as YamlScalarNode)?.Value ?? "";
+                        if (LanguageCatalog.Find(language) is null)
+                            throw Error(ProblemYaml, $"{key}: unknown language '{language}' (known: {string.Join(", ", LanguageCatalog.All.Select(l => l.Id))})");
+                        if (valueNode is not YamlScalarNode { Value: { } text }
+                            || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var factor)
+                            || !(factor > 0) || factor > MaxTimeFactor)
+                        {
+                            throw Error(ProblemYaml, $"{key}.{language} must be a positive number of at most {MaxTimeFactor} (times the time limit)");
+                        }
+                        factors[language] = factor;
+                    }
+                    return factors;
+                default:
+                    throw Error(ProblemYaml, $"{key} must be a mapping of language id to factor");
+            }
         }
 
         private TimeSpan ParseSeconds(YamlNode node, string file, string what)

@@ -6,8 +6,8 @@ using Judge.Engine.Verdicts;
 namespace Judge.Engine.Verification;
 
 /// <summary>This repository's own case layout (tests/packages/README.md): a folder <c>submissions/&lt;case&gt;/</c> holding one
-/// source and a <c>case.json</c> with the language, the exact verdict, and optionally the score, <c>runAll</c>, message
-/// fragments, the signal and single tests' verdicts.</summary>
+/// source and a <c>case.json</c> with the language, the exact verdict (or the verdicts that are all honest), and optionally
+/// the score, <c>runAll</c>, message fragments, the signal, single tests' verdicts and a host effect the test suites check.</summary>
 public sealed record PackageCase
 {
     /// <summary>The case file's name.</summary>
@@ -18,7 +18,22 @@ public sealed record PackageCase
         "source.kt", "source.rs", "source.go", "source.js", "source.cs"];
 
     public required string Language { get; init; }
-    public required string Verdict { get; init; }
+
+    /// <summary>The verdicts the case accepts (<c>verdict</c>, or <c>verdicts</c> when several are honest), in file order.</summary>
+    public required IReadOnlyList<string> Verdicts { get; init; }
+
+    /// <summary>The expected verdict as text: <c>WA</c>, or <c>OLE|RE</c> when several are accepted.</summary>
+    public string Verdict => string.Join("|", Verdicts);
+
+    /// <summary>What must not happen on the host, checked by the test suites after the judgement (tests/packages/hostile/README.md):
+    /// <c>none</c>, <c>no-file:/path</c>, <c>no-process:marker</c>, <c>no-connection</c> or <c>output-lacks:text</c>.</summary>
+    public string Effect { get; init; } = "none";
+
+    /// <summary>What the case does or attempts.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Whether the case could harm a machine judging without isolation (fork bombs, <c>kill(-1)</c>, filling /tmp).</summary>
+    public bool DangerousUnsandboxed { get; init; }
     public double? Score { get; init; }
     public bool RunAll { get; init; }
 
@@ -60,13 +75,25 @@ public sealed record PackageCase
         var sources = SourceNames.Select(s => Path.Combine(directory, s)).Where(File.Exists).ToList();
         if (sources.Count != 1)
             throw new InvalidDataException($"{name} must hold exactly one of {string.Join(", ", SourceNames)}, found {sources.Count}");
-        var verdict = json.Verdict ?? throw new InvalidDataException($"{name}/{FileName}: verdict is missing");
-        if (!Enum.TryParse<Verdict>(verdict, ignoreCase: false, out _))
-            throw new InvalidDataException($"{name}/{FileName}: verdict '{verdict}' is not one of {string.Join(", ", Enum.GetNames<Verdict>())}");
+        if (json.Verdict is not null && json.Verdicts is not null)
+            throw new InvalidDataException($"{name}/{FileName}: give verdict or verdicts, not both");
+        IReadOnlyList<string> verdicts = json.Verdict is { } one ? [one] : json.Verdicts is { Length: > 0 } several ? several
+            : throw new InvalidDataException($"{name}/{FileName}: verdict is missing");
+        foreach (var verdict in verdicts)
+        {
+            if (!Enum.TryParse<Verdict>(verdict, ignoreCase: false, out _))
+                throw new InvalidDataException($"{name}/{FileName}: verdict '{verdict}' is not one of {string.Join(", ", Enum.GetNames<Verdict>())}");
+        }
+        var effect = json.Effect ?? "none";
+        if (!IsEffect(effect))
+            throw new InvalidDataException($"{name}/{FileName}: effect '{effect}' is not none, no-file:/path, no-process:marker, no-connection or output-lacks:text");
         return new PackageCase
         {
             Language = json.Language ?? throw new InvalidDataException($"{name}/{FileName}: language is missing"),
-            Verdict = verdict,
+            Verdicts = verdicts,
+            Effect = effect,
+            Note = json.Note,
+            DangerousUnsandboxed = json.DangerousUnsandboxed,
             Score = json.Score,
             RunAll = json.RunAll,
             Message = json.Message,
@@ -83,8 +110,8 @@ public sealed record PackageCase
     public IReadOnlyList<string> Disagreements(JudgeReport report)
     {
         var reasons = new List<string>();
-        if (report.Verdict.ToString() != Verdict)
-            reasons.Add($"verdict {report.Verdict}, expected {Verdict}");
+        if (!Verdicts.Contains(report.Verdict.ToString()))
+            reasons.Add($"verdict {report.Verdict}, expected {string.Join(" or ", Verdicts)}");
         if (Score is { } score)
         {
             if (report.Score is not { } got)
@@ -93,7 +120,7 @@ public sealed record PackageCase
                 reasons.Add($"score {ExpectationRule.Number(got)}, expected {ExpectationRule.Number(score)}");
         }
 
-        var firstFailure = report.Tests.FirstOrDefault(t => t.Verdict is not (Verdicts.Verdict.AC or Verdicts.Verdict.SK));
+        var firstFailure = report.Tests.FirstOrDefault(t => t.Verdict is not (Judge.Engine.Verdicts.Verdict.AC or Judge.Engine.Verdicts.Verdict.SK));
         if (Message is { } fragment)
         {
             var message = firstFailure?.Message ?? report.Tests.FirstOrDefault(t => t.Message is not null)?.Message ?? report.Message;
@@ -120,10 +147,20 @@ public sealed record PackageCase
         return reasons;
     }
 
+    private static bool IsEffect(string effect) =>
+        effect is "none" or "no-connection"
+        || (effect.StartsWith("no-file:/", StringComparison.Ordinal))
+        || (effect.StartsWith("no-process:", StringComparison.Ordinal) && effect.Length > "no-process:".Length)
+        || (effect.StartsWith("output-lacks:", StringComparison.Ordinal) && effect.Length > "output-lacks:".Length);
+
     private sealed record CaseJson
     {
         [JsonPropertyName("language")] public string? Language { get; init; }
         [JsonPropertyName("verdict")] public string? Verdict { get; init; }
+        [JsonPropertyName("verdicts")] public string[]? Verdicts { get; init; }
+        [JsonPropertyName("effect")] public string? Effect { get; init; }
+        [JsonPropertyName("note")] public string? Note { get; init; }
+        [JsonPropertyName("dangerousUnsandboxed")] public bool DangerousUnsandboxed { get; init; }
         [JsonPropertyName("score")] public double? Score { get; init; }
         [JsonPropertyName("runAll")] public bool RunAll { get; init; }
         [JsonPropertyName("message")] public string? Message { get; init; }

@@ -168,6 +168,19 @@ public class LanguageTests
         Assert.Equal(320L << 20, kotlin.RunLimits(limits).MemoryBytes);
     }
 
+    [Theory]
+    [InlineData("fun main() { println(1) }", "MainKt")]
+    [InlineData("package foo.bar\n\nfun main() { println(1) }", "foo.bar.MainKt")]
+    [InlineData("// a solution\n/* package not.this */\npackage  solution ;\nfun main() {}", "solution.MainKt")]
+    [InlineData("@file:JvmName(\"Answer\")\npackage a.b\nfun main() {}", "a.b.Answer")]
+    [InlineData("fun main() { println(\"package x.y\") }", "MainKt")]
+    public void Kotlin_runs_the_file_class_of_the_package_the_source_declares(string source, string mainClass)
+    {
+        var layout = new Kotlin().Layout(source);
+
+        Assert.Equal(("main.kt", mainClass), (layout.SourceFileName, layout.EntryPoint));
+    }
+
     [Fact]
     public void Runtime_reports_of_running_out_of_memory_are_MLE_words()
     {

@@ -212,6 +212,37 @@ public sealed class ProblemLoaderTests : IDisposable
         Assert.Contains(reason, AssertRejected("wrongtypes", "problem.yaml").Reason);
     }
 
+    [Fact]
+    public void A_problem_may_give_a_language_its_own_time_factor()
+    {
+        packages.Package("slowok", "name: Slow\njudge:\n  time_factors:\n    python3: 4\n    kotlin: 2.5\n");
+        packages.Test("slowok", "secret/1", "in", "ans");
+
+        var problem = ProblemLoader.Load(packages.PathOf("slowok"));
+
+        Assert.Equal(4, problem.TimeFactorFor(new Judge.Engine.Languages.Python3()));
+        Assert.Equal(2.5, problem.TimeFactorFor(new Judge.Engine.Languages.Kotlin()));
+        Assert.Equal(new Judge.Engine.Languages.Cpp17().TimeFactor, problem.TimeFactorFor(new Judge.Engine.Languages.Cpp17()));
+    }
+
+    [Theory]
+    [InlineData("judge:\n  time_factors:\n    cobol: 2\n", "judge.time_factors: unknown language 'cobol'")]
+    [InlineData("judge:\n  time_factors:\n    python3: 0\n", "judge.time_factors.python3 must be a positive number")]
+    [InlineData("judge:\n  time_factors:\n    python3: -1\n", "judge.time_factors.python3 must be a positive number")]
+    [InlineData("judge:\n  time_factors:\n    python3: 1000\n", "judge.time_factors.python3 must be a positive number of at most 20")]
+    [InlineData("judge:\n  time_factors:\n    python3: fast\n", "judge.time_factors.python3 must be a positive number")]
+    [InlineData("judge:\n  time_factors:\n    python3: .nan\n", "judge.time_factors.python3 must be a positive number")]
+    [InlineData("judge:\n  time_factors: [python3]\n", "judge.time_factors must be a mapping")]
+    [InlineData("judge:\n  time_factor:\n    python3: 2\n", "judge.time_factor: unknown key")]
+    [InlineData("judge: yes\n", "judge must be a mapping")]
+    public void Malformed_time_factor_overrides_are_rejected_naming_the_key(string yaml, string reason)
+    {
+        packages.Package("badfactor", yaml);
+        packages.Test("badfactor", "secret/1", "in", "ans");
+
+        Assert.Contains(reason, AssertRejected("badfactor", "problem.yaml").Reason);
+    }
+
     [Theory]
     [InlineData("name: [unclosed\n", 2)]
     [InlineData("name: ok\nlimits:\n  time_limit: 1\n   memory: 2\n", 4)]

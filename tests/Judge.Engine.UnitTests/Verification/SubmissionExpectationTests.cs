@@ -101,7 +101,7 @@ public sealed class SubmissionExpectationTests
     {
         var expected = new PackageCase
         {
-            Language = "python3", Verdict = "WA", Score = 30, Message = "differs", JudgeMessage = "pass 2", Signal = "SIGPIPE",
+            Language = "python3", Verdicts = ["WA"], Score = 30, Message = "differs", JudgeMessage = "pass 2", Signal = "SIGPIPE",
             MessagesLack = "secret-token", Tests = new Dictionary<string, string> { ["secret/1"] = "AC" }, SourcePath = "source.py",
         };
         var failing = new TestOutcome("secret/2", Verdict.WA, TimeSpan.Zero, TimeSpan.Zero, 0, Signal: "SIGPIPE", Message: "token 1 differs")
@@ -124,5 +124,39 @@ public sealed class SubmissionExpectationTests
             "test secret/2's messages contain \"secret-token\"",
             "test secret/1 got WA, expected AC",
         ], expected.Disagreements(bad));
+    }
+    [Fact]
+    public void A_case_naming_several_honest_verdicts_accepts_any_of_them_and_no_other()
+    {
+        var expected = new PackageCase { Language = "cpp17", Verdicts = ["OLE", "RE"], SourcePath = "source.cpp" };
+
+        Assert.Empty(expected.Disagreements(new JudgeReport(Verdict.RE, null, [])));
+        Assert.Empty(expected.Disagreements(new JudgeReport(Verdict.OLE, null, [])));
+        Assert.Equal(["verdict WA, expected OLE or RE"], expected.Disagreements(new JudgeReport(Verdict.WA, null, [])));
+    }
+
+    [Theory]
+    [InlineData("""{"language": "cpp17", "verdict": "AC", "verdicts": ["AC"]}""", "give verdict or verdicts, not both")]
+    [InlineData("""{"language": "cpp17", "verdicts": []}""", "verdict is missing")]
+    [InlineData("""{"language": "cpp17", "verdicts": ["AC", "OOPS"]}""", "verdict 'OOPS' is not one of")]
+    [InlineData("""{"language": "cpp17", "verdict": "AC", "effect": "no-file:relative"}""", "effect 'no-file:relative' is not")]
+    [InlineData("""{"language": "cpp17", "verdict": "AC", "effect": "explode"}""", "effect 'explode' is not")]
+    public void A_malformed_case_json_is_refused_naming_the_file(string json, string reason)
+    {
+        var directory = Directory.CreateTempSubdirectory("judge-case-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "case.json"), json);
+            File.WriteAllText(Path.Combine(directory, "source.cpp"), "int main() {}");
+
+            var error = Assert.Throws<InvalidDataException>(() => PackageCase.Load(directory, "submissions/bad"));
+
+            Assert.Contains("submissions/bad", error.Message);
+            Assert.Contains(reason, error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
