@@ -17,6 +17,9 @@ internal static class ClusterThroughput
     private const string Correct = "a, b = map(int, input().split())\nprint(a + b)\n";
     private const string Wrong = "a, b = map(int, input().split())\nprint(a - b)\n";
 
+    // The silos' sandbox uid ranges (101000 + 256 × this): apart from the Cluster tests' (0, 1, 2), which may run meanwhile.
+    private const int UidRange = 20;
+
     /// <summary><c>cluster [submissions] [rounds] [slots ...]</c>; default 50 submissions, 1 round, slots 1 and 2.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,7 +37,7 @@ internal static class ClusterThroughput
                 var connection = await postgres.CreateDatabaseAsync($"bench{run}");
                 await Judge.Silo.Database.JudgeSchema.MigrateAsync(connection);
                 var workRoot = Directory.CreateTempSubdirectory("judge-bench-cluster-").FullName;
-                var silos = Enumerable.Range(0, 3).Select(i => new SiloProcess($"silo{i}", connection, $"bench{run}", i, Path.Combine(workRoot, $"silo{i}"), "python3",
+                var silos = Enumerable.Range(0, 3).Select(i => new SiloProcess($"silo{i}", connection, $"bench{run}", UidRange + i, Path.Combine(workRoot, $"silo{i}"), "python3",
                     [$"--Judge:Slots={slots}", "--Judge:Auth:SubmitsPerMinute=1000000", "--Judge:Http:MaxUnfinishedSubmissions=1000000"])).ToList();
                 try
                 {
@@ -43,7 +46,7 @@ internal static class ClusterThroughput
                         silo.Start();
                         await silo.WaitReadyAsync();
                     }
-                    rows.Add(await JudgeAsync(silos, connection, count, slots, run));
+                    rows.Add(await JudgeAsync(silos, connection, postgres.Port, count, slots, run));
                     Console.WriteLine(rows[^1]);
                 }
                 finally
@@ -66,13 +69,15 @@ internal static class ClusterThroughput
         Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores; 3 silo processes and PostgreSQL on this host; " +
             $"{count} Python A+B submissions posted to the 3 silos in turn, time from the first POST to the last finished row in judge_submissions.");
         Console.WriteLine();
+        Console.WriteLine($"{Refusals.Count} POSTs answered 5xx and were retried{(Refusals.Count > 0 ? ": " + string.Join("; ", Refusals.Take(5)) : "")}");
+        Console.WriteLine();
         Console.WriteLine("| slots per silo | submissions | seconds | submissions/s | cores busy (of " + Environment.ProcessorCount + ") | CPU s: silos' .NET | CPU s: PostgreSQL | CPU s: rest (sandboxes, programs, other jobs) | load average |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         return 0;
     }
 
-    private static async Task<string> JudgeAsync(List<SiloProcess> silos, string connectionString, int count, int slots, int run)
+    private static async Task<string> JudgeAsync(List<SiloProcess> silos, string connectionString, int port, int count, int slots, int run)
     {
         // Warm-up: one submission through each silo (first activations, the page cache), not counted.
         for (var i = 0; i < silos.Count; i++)
@@ -80,7 +85,7 @@ internal static class ClusterThroughput
         await WaitFinishedAsync(connectionString, $"warm-{run}-", silos.Count);
 
         double SilosCpu() => silos.Sum(s => s.ProcessId is { } pid ? Measure.ProcessTreeCpu(pid) : 0);
-        var postgresCpu = PostgresCpu();
+        var postgresCpu = PostgresCpu(port);
         var (busy0, total0) = Measure.MachineCpu();
         var silo0 = SilosCpu();
         var watch = Stopwatch.StartNew();
@@ -90,17 +95,30 @@ internal static class ClusterThroughput
         var seconds = watch.Elapsed.TotalSeconds;
         var (busy1, total1) = Measure.MachineCpu();
         var silosCpu = (SilosCpu() - silo0) / 1000;
-        var pgCpu = (PostgresCpu() - postgresCpu) / 1000;
+        var pgCpu = (PostgresCpu(port) - postgresCpu) / 1000;
         var cores = (double)(busy1 - busy0) / (total1 - total0) * Environment.ProcessorCount;
         var machineCpu = (busy1 - busy0) / 100.0;
         return $"| {slots} | {count} | {Measure.F(seconds, "0.0")} | **{Measure.F(count / seconds, "0.00")}** | {Measure.F(cores, "0.00")} | {Measure.F(silosCpu)} | {Measure.F(pgCpu)} | {Measure.F(machineCpu - silosCpu - pgCpu)} | {Measure.LoadAverage} |";
     }
 
+    /// <summary>Refused POSTs (5xx) seen in the run, each retried: the benchmark reports them instead of stopping.</summary>
+    private static readonly List<string> Refusals = [];
+
     private static async Task PostAsync(SiloProcess silo, string id, string source)
     {
-        using var response = await silo.Http.PostAsJsonAsync("/api/submissions", new { id, problem = "aplusb", language = "python3", source });
-        if (response.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
-            throw new InvalidOperationException($"POST {id} to {silo.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await silo.Http.PostAsJsonAsync("/api/submissions", new { id, problem = "aplusb", language = "python3", source });
+            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
+                return;
+            var refusal = $"POST {id} to {silo.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            lock (Refusals)
+                Refusals.Add(refusal);
+            Console.WriteLine(refusal);
+            if ((int)response.StatusCode < 500 || attempt == 5)
+                throw new InvalidOperationException(refusal);
+            await Task.Delay(TimeSpan.FromSeconds(attempt)); // the same id again: a duplicate POST is answered, not judged twice
+        }
     }
 
     private static async Task WaitFinishedAsync(string connectionString, string prefix, int count)
@@ -124,18 +142,32 @@ internal static class ClusterThroughput
         }
     }
 
-    /// <summary>CPU time (ms) of every PostgreSQL process (server and backends), live ones only.</summary>
-    private static double PostgresCpu()
+    /// <summary>CPU time (ms) of this benchmark's PostgreSQL server: its processes (postmaster, backends, background workers:
+    /// all carry the server's port on their command line), live ones, with their reaped children.</summary>
+    private static double PostgresCpu(int port)
     {
-        double sum = 0;
+        var server = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
                 continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() is "postgres" or "postmaster")
-                    sum += Measure.ProcessTreeCpu(pid);
+                var command = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (Path.GetFileName(command[0]) is "postgres" && command.SkipWhile(a => a != "-p").Skip(1).FirstOrDefault() == port.ToString(CultureInfo.InvariantCulture))
+                    server.Add(pid);
+            }
+            catch (IOException)
+            {
+                // ended meanwhile
+            }
+        }
+        double sum = 0;
+        foreach (var pid in server)
+        {
+            try
+            {
+                sum += Measure.ProcessTreeCpu(pid);
             }
             catch (IOException)
             {

@@ -79,7 +79,7 @@ internal static class Growth
         var baseRss = Rss();
         var queueWatch = Stopwatch.StartNew();
         var posted = 0;
-        var rows = new List<(int Queued, double HeapMiB, double RssMiB, double HeapPerKiB, double RssPerKiB, double PostSeconds, bool BlockersRunning)>();
+        var rows = new List<(int Queued, double HeapMiB, double RssMiB, double HeapPerKiB, double RssPerKiB, double PostSeconds, double IdleCpu, bool BlockersRunning)>();
         foreach (var level in levels)
         {
             var watch = Stopwatch.StartNew();
@@ -93,9 +93,14 @@ internal static class Growth
             posted = level;
             var post = watch.Elapsed.TotalSeconds;
             double heap = HeapAfterFullGc(), rss = Rss();
+            // CPU the silo spends while nothing is posted and nothing is judged (the sleepers hold both slots), per second:
+            // work that grows with the queue (timers, polls) shows here.
+            var idleCpu = Measure.ProcessCpu();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            idleCpu = (Measure.ProcessCpu() - idleCpu) / 10;
             var running = await BlockersRunningAsync(silo, slots);
-            rows.Add((level, (heap - baseHeap) / 1024 / 1024, (rss - baseRss) / 1024 / 1024, (heap - baseHeap) / level / 1024, (rss - baseRss) / level / 1024, post, running));
-            Console.WriteLine($"{level} queued: heap +{Measure.F(rows[^1].HeapMiB)} MiB ({Measure.F(rows[^1].HeapPerKiB, "0.00")} KiB each), RSS +{Measure.F(rows[^1].RssMiB)} MiB ({Measure.F(rows[^1].RssPerKiB, "0.00")} KiB each); posted in {Measure.F(post)} s; sleepers still judging: {running}; load {Measure.LoadAverage}");
+            rows.Add((level, (heap - baseHeap) / 1024 / 1024, (rss - baseRss) / 1024 / 1024, (heap - baseHeap) / level / 1024, (rss - baseRss) / level / 1024, post, idleCpu, running));
+            Console.WriteLine($"{level} queued: heap +{Measure.F(rows[^1].HeapMiB)} MiB ({Measure.F(rows[^1].HeapPerKiB, "0.00")} KiB each), RSS +{Measure.F(rows[^1].RssMiB)} MiB ({Measure.F(rows[^1].RssPerKiB, "0.00")} KiB each); posted in {Measure.F(post)} s; idle silo CPU {Measure.F(idleCpu)} ms/s; sleepers still judging: {running}; load {Measure.LoadAverage}");
         }
 
         Console.WriteLine();
@@ -110,16 +115,26 @@ internal static class Growth
             Console.WriteLine($"| {n} | {Measure.F(t, "0.00")} | {Measure.F(t * 1000 / n, "0.00")} | {Measure.F(c, "0")} | {Measure.F(c / n, "0.00")} | {Measure.F(a)} | {Measure.F(a * 1024 / n)} | {Measure.F(Measure.Median(retained[n]))} |");
         }
         Console.WriteLine();
-        Console.WriteLine("| queued submissions | heap after full GC, MiB over empty | per submission, KiB | RSS, MiB over empty | per submission, KiB | posting took, s | all still queued |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (var r in rows)
-            Console.WriteLine($"| {r.Queued} | {Measure.F(r.HeapMiB)} | {Measure.F(r.HeapPerKiB, "0.00")} | {Measure.F(r.RssMiB)} | {Measure.F(r.RssPerKiB, "0.00")} | {Measure.F(r.PostSeconds)} | {(r.BlockersRunning ? "yes" : "no: the sleepers ended, some were judged")} |");
+        Console.WriteLine("| queued submissions | heap after full GC, MiB over empty | per submission, KiB | RSS, MiB over empty | per submission, KiB | posting the added ones took, s | per POST, ms | CPU of the idle silo, ms/s | all still queued |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var added = r.Queued - (i == 0 ? 0 : rows[i - 1].Queued);
+            Console.WriteLine($"| {r.Queued} | {Measure.F(r.HeapMiB)} | {Measure.F(r.HeapPerKiB, "0.00")} | {Measure.F(r.RssMiB)} | {Measure.F(r.RssPerKiB, "0.00")} | {Measure.F(r.PostSeconds)} | {Measure.F(r.PostSeconds * 1000 / added, "0.00")} | {Measure.F(r.IdleCpu)} | {(r.BlockersRunning ? "yes" : "no: the sleepers ended, some were judged")} |");
+        }
 
-        ChartTests(Path.Combine(charts, "growth-tests.png"), sizes, time, cpu, allocated);
+        if (rounds > 0)
+            ChartTests(Path.Combine(charts, "growth-tests.png"), sizes, time, cpu, allocated);
+        // Posting time per submission of each level's new submissions (the first level's all, then the ones added).
+        var postPer = rows.Select((r, i) => r.PostSeconds * 1000 / (r.Queued - (i == 0 ? 0 : rows[i - 1].Queued))).ToArray();
         ChartQueue(Path.Combine(charts, "growth-queued.png"), rows.Select(r => (double)r.Queued).ToArray(),
-            rows.Select(r => r.HeapPerKiB).ToArray(), rows.Select(r => r.RssPerKiB).ToArray());
+            rows.Select(r => r.HeapPerKiB).ToArray(), rows.Select(r => r.RssPerKiB).ToArray(), postPer);
         Console.WriteLine($"charts: {charts}/growth-tests.png, {charts}/growth-queued.png");
-        // The queued submissions are not judged: the process ends here (its sandbox daemon with it) instead of draining them.
+        // The queued submissions are not judged: the sandbox daemon is stopped (the sleepers with it) and the process ends
+        // here instead of draining the queue.
+        if (silo.Services.GetService(typeof(Judge.Engine.Sandbox.ISandbox)) is IAsyncDisposable sandbox)
+            await sandbox.DisposeAsync();
         Environment.Exit(0);
         return 0;
     }
@@ -155,7 +170,8 @@ internal static class Growth
         {
             var s = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/submissions/block-{i}");
             var status = s.GetProperty("status").GetString();
-            if (status == "finished" || (started && status != "judging"))
+            if (string.Equals(status, "finished", StringComparison.OrdinalIgnoreCase)
+                || (started && !string.Equals(status, "running", StringComparison.OrdinalIgnoreCase)))
                 return false;
         }
         return true;
@@ -182,7 +198,7 @@ internal static class Growth
         plot.SavePng(path, 800, 500);
     }
 
-    private static void ChartQueue(string path, double[] queued, double[] heapPer, double[] rssPer)
+    private static void ChartQueue(string path, double[] queued, double[] heapPer, double[] rssPer, double[] postPer)
     {
         var xs = queued.Select(Math.Log10).ToArray();
         var plot = new Plot();
@@ -190,9 +206,11 @@ internal static class Growth
         heap.LegendText = "managed heap after full GC per queued submission, KiB";
         var rss = plot.Add.Scatter(xs, rssPer);
         rss.LegendText = "RSS per queued submission, KiB";
+        var post = plot.Add.Scatter(xs, postPer);
+        post.LegendText = "accepting one more (POST), ms";
         plot.Axes.Bottom.SetTicks(xs, queued.Select(n => n.ToString("0", CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Bottom.Label.Text = "queued submissions (log scale)";
-        plot.Axes.Left.Label.Text = "memory per queued submission (flat = linear)";
+        plot.Axes.Left.Label.Text = "per queued submission (flat = linear)";
         plot.Axes.AutoScale();
         plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.1);
         plot.Title("Silo memory per queued C++ submission");

@@ -101,21 +101,30 @@ internal static class Throughput
 
         var loadBefore = Measure.LoadAverage;
         List<double> judge = [], bare = [], boxed = [], ratios = [], cpuPerTest = [];
+        // CPU of everything the benchmark runs (this process, the daemon, the slots, the programs), per test and side.
+        var treeCpu = new Dictionary<string, List<double>> { ["judge"] = [], ["bare"] = [], ["sandbox"] = [] };
+        async Task<double> Counted(string side, Func<Task<double>> run)
+        {
+            var before = Measure.TreeCpu();
+            var rate = await run();
+            treeCpu[side].Add((Measure.TreeCpu() - before) / (submissions * tests));
+            return rate;
+        }
         for (var round = 0; round < rounds; round++) // interleaved, so machine noise hits all alike
         {
             // Alternate which side goes first, so that neither always runs right after the other.
             double b = 0, j;
             if (round % 2 == 0)
-                b = Bare();
+                b = await Counted("bare", () => Task.FromResult(Bare()));
             var cpu = Measure.ProcessCpu();
-            j = await Judge();
+            j = await Counted("judge", Judge);
             cpuPerTest.Add((Measure.ProcessCpu() - cpu) / (submissions * tests));
             if (round % 2 == 1)
-                b = Bare();
+                b = await Counted("bare", () => Task.FromResult(Bare()));
             bare.Add(b);
             judge.Add(j);
             ratios.Add(j / b);
-            boxed.Add(await Sandboxed());
+            boxed.Add(await Counted("sandbox", Sandboxed));
             Console.WriteLine($"round {round + 1}: judge {Measure.F(j)} tests/s, bare {Measure.F(b)} tests/s ({Measure.F(100 * j / b)}%), sandbox alone {Measure.F(boxed[^1])} tests/s; load {Measure.LoadAverage}");
         }
 
@@ -131,6 +140,18 @@ internal static class Throughput
         Console.WriteLine($"| **the judge** (HTTP submit to verdict, {workers} slots) | {Measure.F(Measure.Median(judge))} | {Measure.F(100 * Measure.Median(judge) / bm)}% |");
         Console.WriteLine($"| judge / bare, median of the per-round ratios | | **{Measure.F(100 * Measure.Median(ratios))}%** |");
         Console.WriteLine($"| CPU of this process (silo + client) per test, judge rounds | {Measure.F(Measure.Median(cpuPerTest), "0.000")} ms | |");
+        Console.WriteLine();
+        Console.WriteLine("CPU per test of everything each side runs (this process, the sandbox daemon and its slots, the programs; not other jobs), "
+            + $"and the tests/s that {Environment.ProcessorCount} fully busy cores would give at that cost (a bound that the machine's load does not stretch):");
+        Console.WriteLine();
+        Console.WriteLine("| side | CPU per test, ms | tests/s bound | vs bare |");
+        Console.WriteLine("|---|---|---|---|");
+        var bareCpu = Measure.Median(treeCpu["bare"]);
+        foreach (var (side, name) in ((string, string)[])[("bare", "bare posix_spawn loop"), ("sandbox", "the silo's sandbox alone"), ("judge", "**the judge**")])
+        {
+            var c = Measure.Median(treeCpu[side]);
+            Console.WriteLine($"| {name} | {Measure.F(c, "0.000")} | {Measure.F(Environment.ProcessorCount * 1000 / c)} | {Measure.F(100 * bareCpu / c)}% |");
+        }
         return 0;
     }
 }
