@@ -10,6 +10,16 @@ using Judge.Engine.Sandbox.Process;
 // `-- e2e [tests] [rounds] [--Judge:Key=value ...]`: the judge's per-test cost end to end against the bare loop instead (EndToEnd.cs).
 if (args is ["e2e", .. var rest])
     return await EndToEnd.RunAsync(rest);
+// Issue 14, goals 4 and 5 (docs/PERFORMANCE.md, "Throughput and how cost grows"): `-- throughput`, `-- languages`,
+// `-- growth`, `-- cluster`; each mode's file says its arguments.
+if (args is ["throughput", .. var throughputArgs])
+    return await Throughput.RunAsync(throughputArgs);
+if (args is ["languages", .. var languageArgs])
+    return await Languages.RunAsync(languageArgs);
+if (args is ["growth", .. var growthArgs])
+    return await Growth.RunAsync(growthArgs);
+if (args is ["cluster", .. var clusterArgs])
+    return await ClusterThroughput.RunAsync(clusterArgs);
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
 var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
 // The silo's default on this machine: 3 per judging slot + 1 (Judge:Sandbox:Pool), one judging slot per core.

@@ -66,7 +66,9 @@ public sealed class DefaultValidator(ValidatorFlags flags) : IChecker
     private static StreamReader OpenText(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: false, bufferSize: Scanner.BufferSize);
+        // Buffers no larger than the file: a small output is read without allocating the 64 KiB blocks (on the large object
+        // heap, per test) that only large files need.
+        return new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: false, bufferSize: Scanner.SizeFor(stream.Length));
     }
 
     private CheckOutcome Compare(TextReader answer, TextReader output, CancellationToken cancellationToken)
@@ -327,7 +329,11 @@ public sealed class DefaultValidator(ValidatorFlags flags) : IChecker
     {
         public const int BufferSize = 64 * 1024;
 
-        private readonly char[] buffer = new char[BufferSize];
+        private readonly char[] buffer = new char[reader is StreamReader { BaseStream: FileStream { CanSeek: true } file } ? SizeFor(file.Length) : BufferSize];
+
+        /// <summary>The block size for a file of <paramref name="length"/> bytes: the whole file in one block, up to
+        /// <see cref="BufferSize"/> (one byte more, so that the first read already sees the end).</summary>
+        public static int SizeFor(long length) => (int)Math.Clamp(length + 1, 256, BufferSize);
         private int position;
         private int length;
         private bool ended;
