@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Engine.Problems;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;

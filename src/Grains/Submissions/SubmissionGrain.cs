@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using System.Diagnostics;
 using Judge.Grains.Feed;
 using Judge.Grains.Options;
@@ -39,7 +40,7 @@ public sealed partial class SubmissionGrain(
     internal static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>The grain storage provider that holds submissions.</summary>
-    public const string StorageName = "submissions";
+    public const string StorageName = StorageNames.Submissions;
 
     /// <summary>Failed or silent judging attempts before a submission is given up as a judge error. Attempts handed
     /// back by a silo that shuts down do not count.</summary>

@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Interfaces;
 
 namespace Judge.Grains.Submissions;
