@@ -101,6 +101,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgeDrain>());
         builder.Services.TryAddSingleton<JudgeWorkerServices>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
+        builder.Services.TryAddSingleton<SubmissionIntake>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
