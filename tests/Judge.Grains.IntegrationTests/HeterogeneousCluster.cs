@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using System.Collections.Concurrent;
 using Judge.Grains.Submissions;
 using Judge.Interfaces;

@@ -1,5 +1,5 @@
 using Judge.Engine.Problems.Store;
-using Judge.Grains.Options;
+using Judge.Abstractions;
 using Judge.Problems.S3.Options;
 using Judge.Problems.S3.Store;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +21,7 @@ public sealed class S3PackageStoreTests(S3ProblemSilo silo)
     {
         using var client = S3ProblemsSiloBuilderExtensions.CreateClient(Options("no-such-bucket"));
         var store = new S3PackageStore(client, Microsoft.Extensions.Options.Options.Create(Options("no-such-bucket")),
-            Microsoft.Extensions.Options.Options.Create(new JudgingOptions()));
+            Microsoft.Extensions.Options.Options.Create(new ProblemsOptions()));
 
         var error = await Assert.ThrowsAsync<ProblemStoreException>(() => store.ListAsync(null, CancellationToken.None));
 
@@ -38,7 +38,7 @@ public sealed class S3PackageStoreTests(S3ProblemSilo silo)
         await silo.PutAsync("moving/data/sample/1.ans", "3\n");
         using var client = S3ProblemsSiloBuilderExtensions.CreateClient(options);
         var store = new S3PackageStore(client, Microsoft.Extensions.Options.Options.Create(options),
-            Microsoft.Extensions.Options.Options.Create(new JudgingOptions()));
+            Microsoft.Extensions.Options.Options.Create(new ProblemsOptions()));
         var version = Assert.Single(await store.ListAsync("moving", CancellationToken.None));
         Assert.Equal(["data/sample/1.ans", "data/sample/1.in", "problem.yaml"], version.Files.Select(f => f.Path));
 

@@ -253,19 +253,7 @@ public sealed partial class SubmissionJudge(
         warmup?.AfterCompile(workspace.SourceDirectory);
         var output = CappedFile.ReadText(log, Options.CompileOutputBytes);
         var limits = Options.CompileLimits;
-        (Verdict, string)? failure = result.Status switch
-        {
-            SandboxStatus.Ok => null,
-            SandboxStatus.InternalError => (Verdict.IE, $"the compiler could not be run: {result.Message}"),
-            SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded =>
-                (Verdict.CE, $"compilation exceeded its time limit of {limits.CpuTime.TotalSeconds:0} s"),
-            SandboxStatus.MemoryLimitExceeded => (Verdict.CE, $"compilation exceeded its memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB"),
-            SandboxStatus.OutputLimitExceeded when result.Message is { } written && written.StartsWith("output exceeds", StringComparison.Ordinal) =>
-                (Verdict.CE, $"compilation {written}"),
-            SandboxStatus.OutputLimitExceeded => (Verdict.CE, $"the compiler wrote more than {limits.OutputBytes / 1024} KiB of messages"),
-            SandboxStatus.Signaled => (Verdict.CE, $"the compiler was killed by {result.SignalName}"),
-            _ => (Verdict.CE, $"compilation failed (exit code {result.ExitCode})"),
-        };
+        var failure = VerdictRules.ForCompile(result, limits);
         EngineTelemetry.CompileDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
             new KeyValuePair<string, object?>("language", language.Id), new KeyValuePair<string, object?>("outcome", failure is null ? "ok" : "failed"));
         span?.SetTag("judge.compile.outcome", failure is null ? "ok" : "failed");

@@ -3,7 +3,7 @@ using Judge.Engine.Problems;
 
 namespace Judge.Engine.Verdicts;
 
-/// <summary>The one place that turns test outcomes into the score of a scoring problem (docs/PROBLEMS.md, "Scoring").</summary>
+/// <summary>The one place that turns test outcomes into a score: of a scoring problem (docs/PROBLEMS.md, "Scoring").</summary>
 /// <remarks>
 /// A test earns its points times its fraction (1 when accepted without a reported score, the checker's fraction otherwise, 0 when
 /// not accepted). A group's maximum is its <c>max_score</c>, else what its parent gives it, else what its children add up to
@@ -14,6 +14,9 @@ namespace Judge.Engine.Verdicts;
 /// </remarks>
 public static class ScoreRules
 {
+    /// <summary>The score of a submission to a pass-fail problem (one that is not scoring): 1 of 1 when accepted, else 0 of 1.</summary>
+    public static (double Score, double MaxScore) PassFail(bool accepted) => (accepted ? 1 : 0, 1);
+
     /// <summary>The points <paramref name="data"/> earns with these outcomes (by test name), and the most it could earn.</summary>
     public static (double Score, double MaxScore) ForProblem(TestGroup data, IReadOnlyDictionary<string, TestOutcome> outcomes)
     {

@@ -3,7 +3,7 @@ using Judge.Engine.Sandbox;
 
 namespace Judge.Engine.Verdicts;
 
-/// <summary>The one place that turns a sandboxed run and its check into a verdict.</summary>
+/// <summary>The one place that turns a compilation, or a sandboxed run and its check, into a verdict.</summary>
 /// <remarks>
 /// Precedence, first match wins: IE (the sandbox failed) &gt; MLE &gt; TLE &gt; OLE &gt; RE &gt; the checker's answer
 /// (AC, WA, PE; a checker failure is IE). MLE comes first: a program that needed more memory than its limit is MLE
@@ -112,6 +112,25 @@ public static class VerdictRules
         run.Signal is not null
             ? $"ran out of memory: its runtime failed to allocate and it was killed by {run.SignalName}"
             : $"ran out of memory: its runtime failed to allocate and it exited with code {run.ExitCode}";
+
+    /// <summary>The verdict of a compilation that did not end cleanly, with the message shown to the submitter; <c>null</c>
+    /// when it did (<see cref="SandboxStatus.Ok"/>). The compiler failing to start is IE (never the submitter's fault);
+    /// everything else the compiler ran into is CE.</summary>
+    /// <param name="run">How the compiler's run ended.</param>
+    /// <param name="limits">The limits the compiler ran under, named in the message.</param>
+    public static (Verdict Verdict, string Message)? ForCompile(SandboxResult run, SandboxLimits limits) => run.Status switch
+    {
+        SandboxStatus.Ok => null,
+        SandboxStatus.InternalError => (Verdict.IE, $"the compiler could not be run: {run.Message}"),
+        SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded =>
+            (Verdict.CE, $"compilation exceeded its time limit of {limits.CpuTime.TotalSeconds:0} s"),
+        SandboxStatus.MemoryLimitExceeded => (Verdict.CE, $"compilation exceeded its memory limit of {limits.MemoryBytes / (1024 * 1024)} MiB"),
+        SandboxStatus.OutputLimitExceeded when run.Message is { } written && written.StartsWith("output exceeds", StringComparison.Ordinal) =>
+            (Verdict.CE, $"compilation {written}"),
+        SandboxStatus.OutputLimitExceeded => (Verdict.CE, $"the compiler wrote more than {limits.OutputBytes / 1024} KiB of messages"),
+        SandboxStatus.Signaled => (Verdict.CE, $"the compiler was killed by {run.SignalName}"),
+        _ => (Verdict.CE, $"compilation failed (exit code {run.ExitCode})"),
+    };
 
     /// <summary>The verdict of a submission from its test verdicts in run order: the first one that is not AC or SK, else AC.</summary>
     public static Verdict ForSubmission(IEnumerable<Verdict> tests)

@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Engine.Judging;
 using Judge.Engine.Problems;
 using Judge.Engine.Problems.Store;
@@ -38,6 +39,8 @@ public static class JudgingSiloBuilderExtensions
             options.Configure(configure);
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JudgingOptions>, JudgingOptionsValidator>());
+        // The problem store's part of the options, for add-in stores (Judge.Abstractions), validated with the rest.
+        builder.Services.TryAddSingleton<IOptions<ProblemsOptions>>(sp => Microsoft.Extensions.Options.Options.Create(sp.GetRequiredService<IOptions<JudgingOptions>>().Value.Problems));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(sp =>
@@ -98,6 +101,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgeDrain>());
         builder.Services.TryAddSingleton<JudgeWorkerServices>();
         builder.Services.TryAddSingleton<ClusterLanguages>();
+        builder.Services.TryAddSingleton<SubmissionIntake>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());

@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Engine.Languages;
 using Judge.Grains.Hosting;
 using Microsoft.Extensions.Options;

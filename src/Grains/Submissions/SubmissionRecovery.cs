@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using System.Text;
 using Judge.Interfaces;
 using Microsoft.Extensions.Logging;

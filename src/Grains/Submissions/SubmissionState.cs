@@ -1,10 +1,12 @@
+using Judge.Abstractions;
 using Judge.Interfaces;
+using Judge.Lifecycle;
 
 namespace Judge.Grains.Submissions;
 
 /// <summary>What a submission grain persists: the request, the view clients see, and the judging attempt.</summary>
 [GenerateSerializer, Alias("judge.SubmissionState")]
-public sealed class SubmissionState
+public sealed class SubmissionState : ISubmissionRecord
 {
     [Id(0)] public SubmissionRequest? Request { get; set; }
     [Id(1)] public Submission? Submission { get; set; }

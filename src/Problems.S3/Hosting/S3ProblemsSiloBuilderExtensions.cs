@@ -1,8 +1,8 @@
+using Judge.Abstractions;
 using Judge.Aws;
 using Amazon;
 using Amazon.S3;
 using Judge.Engine.Problems.Store;
-using Judge.Grains.Hosting;
 using Judge.Problems.S3.Options;
 using Judge.Problems.S3.Store;
 using Microsoft.Extensions.Configuration;

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Judge.Engine.Problems;
 using Judge.Engine.Problems.Store;
-using Judge.Grains.Options;
+using Judge.Abstractions;
 using Judge.Problems.S3.Options;
 using Microsoft.Extensions.Options;
 
@@ -13,13 +13,13 @@ namespace Judge.Problems.S3.Store;
 /// <summary>Problem packages in an S3 bucket: problem <c>x</c> is every object under <c>&lt;prefix&gt;x/</c>, the key
 /// after it being the file's path in the package. A file's fingerprint is its ETag; an object is downloaded only if its
 /// ETag is still the listed one.</summary>
-public sealed class S3PackageStore(IAmazonS3 client, IOptions<S3ProblemsOptions> s3Options, IOptions<JudgingOptions> judgingOptions) : IProblemPackageStore
+public sealed class S3PackageStore(IAmazonS3 client, IOptions<S3ProblemsOptions> s3Options, IOptions<ProblemsOptions> problemsOptions) : IProblemPackageStore
 {
     /// <summary>Objects downloaded at once per package.</summary>
     public const int ParallelDownloads = 4;
 
     private readonly S3ProblemsOptions options = s3Options.Value;
-    private readonly PackageLimits limits = judgingOptions.Value.Problems.Limits;
+    private readonly PackageLimits limits = problemsOptions.Value.Limits;
 
     private string Bucket => options.Bucket!;
 

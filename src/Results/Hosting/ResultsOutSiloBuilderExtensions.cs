@@ -1,4 +1,4 @@
-using Judge.Grains.Submissions;
+using Judge.Abstractions;
 using Judge.Results.Options;
 using Judge.Results.Publishing;
 using Judge.Results.Queue;

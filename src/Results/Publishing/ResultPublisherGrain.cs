@@ -1,4 +1,4 @@
-using Judge.Grains.Submissions;
+using Judge.Abstractions;
 using Judge.Interfaces;
 using Judge.Results.Messages;
 using Judge.Results.Options;
@@ -17,7 +17,7 @@ namespace Judge.Results.Publishing;
 /// delivered (the webhook up to <see cref="WebhookOptions.MaxAttempts"/>). A delivered result is never sent again.</summary>
 [GrainType("result-publisher")]
 public sealed partial class ResultPublisherGrain(
-    [PersistentState("publication", SubmissionGrain.StorageName)] IPersistentState<PublicationState> state,
+    [PersistentState("publication", StorageNames.Submissions)] IPersistentState<PublicationState> state,
     ResultQueue queue,
     WebhookSender webhooks,
     IOptions<ResultsOutOptions> options,

@@ -1,4 +1,4 @@
-using Judge.Grains.Submissions;
+using Judge.Abstractions;
 using Judge.Interfaces;
 using Judge.Results.Options;
 using Judge.Results.Webhooks;

@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Grains.Submissions;
 using Judge.Interfaces;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Judge.Grains.Submissions;

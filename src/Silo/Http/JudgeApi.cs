@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Engine.Problems;
 using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
@@ -130,8 +131,8 @@ public static class JudgeApi
     /// <summary>The shortest judge token accepted.</summary>
     public const int MinJudgeTokenLength = 16;
 
-    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, IProblemSource problems, ClusterLanguages languages,
-        IResultsOut resultsOut, SubmissionAdmission admission, JudgeHttpOptions http)
+    private static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, SubmissionIntake intake, SubmissionAdmission admission,
+        JudgeHttpOptions http)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -153,18 +154,7 @@ public static class JudgeApi
             return Error(parsed.Status, parsed.Error!);
         submission = submission with { SubmittedBy = context.GetJudgeCaller().KeyName };
 
-        // A problem whose time limit is being derived is accepted: its submissions are judged once the limit is known.
-        if (await problems.FindAsync(submission.Problem, context.RequestAborted) is null && !problems.IsDeriving(submission.Problem))
-        {
-            return problems.Errors.LastOrDefault(e => e.Problem == submission.Problem) is { } rejection
-                ? Error(400, $"problem '{SubmissionJson.Echo(submission.Problem)}' is refused: {rejection.File}: {rejection.Reason}")
-                : Error(400, $"unknown problem '{SubmissionJson.Echo(submission.Problem)}'; GET /api/problems lists the problems");
-        }
-        if (!LanguageIds.IsKnown(submission.Language))
-            return Error(400, $"unknown language '{SubmissionJson.Echo(submission.Language)}'; known languages: {string.Join(", ", LanguageIds.All)}");
-        if (!languages.IsOffered(submission.Language))
-            return Error(400, $"language '{SubmissionJson.Echo(submission.Language)}' is not offered by any silo of this cluster; offered: {string.Join(", ", languages.OfferedIds())}");
-        if (resultsOut.CheckCallback(submission.CallbackUrl) is { } refused)
+        if (await intake.CheckAsync(submission, context.RequestAborted) is { } refused)
             return Error(400, refused);
 
         var id = parsed.Id ?? Guid.CreateVersion7().ToString("N");

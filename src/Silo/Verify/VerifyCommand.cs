@@ -1,3 +1,4 @@
+using Judge.Abstractions;
 using Judge.Engine.Judging;
 using Judge.Engine.Sandbox;
 using Judge.Engine.Telemetry;

@@ -82,4 +82,11 @@ public class ScoreRulesTests
 
         Assert.Equal((3, 6), ScoreRules.ForProblem(data, outcomes));
     }
+
+    [Fact]
+    public void A_pass_fail_problem_scores_1_of_1_when_accepted_and_0_of_1_otherwise()
+    {
+        Assert.Equal((1.0, 1.0), ScoreRules.PassFail(accepted: true));
+        Assert.Equal((0.0, 1.0), ScoreRules.PassFail(accepted: false));
+    }
 }

@@ -190,4 +190,22 @@ public class VerdictRulesTests
         var interactorNotStarted = new Interaction(Clean, SandboxResult.Internal("cannot start"), CheckOutcome.Failed("the interactor failed: cannot start"), true);
         Assert.Equal((Verdict.IE, "the interactor failed: cannot start"), VerdictRules.ForInteraction(interactorNotStarted));
     }
+
+    [Theory]
+    [InlineData(SandboxStatus.NonZeroExit, "compilation failed (exit code 1)")]
+    [InlineData(SandboxStatus.CpuTimeLimitExceeded, "compilation exceeded its time limit of 30 s")]
+    [InlineData(SandboxStatus.MemoryLimitExceeded, "compilation exceeded its memory limit of 1024 MiB")]
+    public void A_compiler_that_fails_or_runs_over_its_limits_is_a_compile_error(SandboxStatus status, string message)
+    {
+        var limits = new SandboxLimits { CpuTime = TimeSpan.FromSeconds(30), MemoryBytes = 1024L * 1024 * 1024 };
+
+        Assert.Equal((Verdict.CE, message), VerdictRules.ForCompile(Run(status, exit: 1), limits));
+    }
+
+    [Fact]
+    public void A_compiler_that_cannot_be_run_is_a_judge_error_and_a_clean_compile_has_no_verdict()
+    {
+        Assert.Equal(Verdict.IE, VerdictRules.ForCompile(Run(SandboxStatus.InternalError), SandboxLimits.Compile)!.Value.Verdict);
+        Assert.Null(VerdictRules.ForCompile(Run(SandboxStatus.Ok), SandboxLimits.Compile));
+    }
 }

@@ -1,4 +1,4 @@
-namespace Judge.Grains.Hosting;
+namespace Judge.Abstractions;
 
 /// <summary>Which problem store the silo uses: the local directory by default (it needs <c>Judge:Problems:Root</c>);
 /// a <c>Use…Problems</c> builder method that picks another store replaces this registration.</summary>

@@ -1,6 +1,6 @@
 using Judge.Interfaces;
 
-namespace Judge.Grains.Submissions;
+namespace Judge.Abstractions;
 
 /// <summary>Where a submission grain hands its final result for publication to backends (an outbound queue, the
 /// submission's webhook). Told when a submission is accepted, so that publication survives a crash before it finishes,

@@ -1,6 +1,6 @@
 using Judge.Interfaces;
 
-namespace Judge.Grains.Submissions;
+namespace Judge.Abstractions;
 
 /// <summary>Where a submission grain publishes its submission for backends (the results tables in production).
 /// Called after every state write with the submission and its revision; implementations are idempotent upserts that
@@ -11,7 +11,7 @@ public interface ISubmissionResults
     Task RecordAsync(Submission submission, long revision, CancellationToken cancellationToken = default);
 
     /// <summary>The ids of recorded submissions that are not finished, oldest first, at most <paramref name="limit"/>:
-    /// what a silo wakes after another silo died (<see cref="SubmissionRecovery"/>).</summary>
+    /// what a silo wakes after another silo died (the submission recovery of Judge.Grains).</summary>
     Task<IReadOnlyList<string>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default);
 }
 

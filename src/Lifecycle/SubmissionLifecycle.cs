@@ -1,0 +1,560 @@
+using Judge.Abstractions;
+using Judge.Interfaces;
+using Microsoft.Extensions.Logging;
+
+namespace Judge.Lifecycle;
+
+/// <summary>The lifecycle of one submission as plain code: accepts it once (a duplicate is answered, a different body under
+/// the same id is a conflict), hands it to workers in attempts until one finishes it, keeps progress in memory and stores
+/// it at checkpoints, and computes the final totals. Its host (the submission grain) holds the record and routes calls.</summary>
+/// <remarks>
+/// Liveness has one rule, the attempt's lease (<see cref="AttemptLease"/>): the current attempt is alive while its worker
+/// was heard within <see cref="LifecycleSettings.StallTimeout"/>; a judge call that fails ends it at once; an activation
+/// that inherits an unfinished attempt gives it a fresh lease before judging again. Everything else that watches liveness
+/// only wakes the submission: the host's watchdog reminder and the cluster's recovery sweep call <see cref="Wake"/>.
+/// </remarks>
+public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissionResults results, IResultsOut resultsOut,
+    LifecycleSettings settings, TimeProvider time, ILogger logger)
+{
+    /// <summary>Failed or silent judging attempts before a submission is given up as a judge error. Attempts handed back by a
+    /// host that shuts down do not count.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>Test progress is stored (record write and results) at most this many progress changes apart...</summary>
+    public const int CheckpointChanges = 50;
+
+    /// <summary>...or this long apart, and always at each lifecycle step; in between it goes to live observers only.
+    /// Recovery does not depend on it: an attempt that is lost is judged again from its first test.</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far an activation that resumes an unfinished submission moves the revision past the stored one: more than
+    /// the live publications a lost activation can have made since its last write, so observers take the new ones as newer.</summary>
+    public const long RevisionGap = CheckpointChanges + 14;
+
+    private readonly SemaphoreSlim writing = new(1, 1); // writes must not overlap (storage checks ETags)
+    private TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool dispatching;
+    private int? dispatchedJudging;
+    private bool stale;
+    private AttemptLease lease = new(time, settings.StallTimeout);
+
+    // Progress between checkpoints: the tests judged so far, ahead of View.Tests while `judgedAhead`.
+    private List<TestResult>? judged;
+    private bool judgedAhead;
+    private bool unpublished;
+    private bool publishScheduled;
+    private int unsaved;
+    private long lastWritten, lastPublished;
+
+    private ISubmissionRecord Record => host.Record;
+
+    private string Id => host.Id;
+
+    private Submission? View => Record.Submission;
+
+    private bool Unfinished => View is { Status: not SubmissionStatus.Finished };
+
+    private bool Judges(int judging) => View is { Status: not SubmissionStatus.Finished } view && view.Judging == judging;
+
+    private int JudgedCount => judged?.Count ?? View!.Tests.Length;
+
+    /// <summary>Whether this copy found that another one wrote since (it answers nothing more and goes away).</summary>
+    public bool IsStale => stale;
+
+    /// <summary>Called once when the host has read the record: reads old records, resumes an unfinished submission and
+    /// publishes again what is stored (repairing a publication lost with a crash).</summary>
+    public async Task ActivateAsync()
+    {
+        // A record stored before rejudging existed has no judging number: it was the first judging.
+        if (View is { } stored && (stored.Judging < 1 || stored.Judgings.IsDefault))
+            Record.Submission = stored with { Judging = Math.Max(stored.Judging, 1), Judgings = stored.Judgings.IsDefault ? [] : stored.Judgings };
+        if (Unfinished)
+        {
+            // The lost activation may have published progress live under revisions it never stored: skip past them.
+            Record.Revision += RevisionGap;
+            StartDispatch();
+        }
+        else if (View is not null)
+            finished.TrySetResult();
+
+        if (View is { } view)
+            await RecordAsync(view, Record.Revision);
+    }
+
+    /// <summary>Accepts <paramref name="request"/> once: the same body again is a duplicate, a different one a conflict.</summary>
+    public async Task<SubmitOutcome> SubmitAsync(SubmissionRequest request)
+    {
+        if (Record.Request is { } existing)
+        {
+            if (existing != request)
+                return SubmitOutcome.Conflict;
+            await resultsOut.AcceptedAsync(Id, existing); // repairs a publication a crash kept from being recorded
+            return SubmitOutcome.Duplicate;
+        }
+
+        Record.Request = request;
+        Record.Submission = new Submission
+        {
+            Id = Id,
+            Problem = request.Problem,
+            Language = request.Language,
+            Status = SubmissionStatus.Queued,
+            CreatedAt = time.GetUtcNow(),
+            SubmittedBy = request.SubmittedBy,
+            Judging = 1,
+        };
+        await WriteAsync();
+        host.CountAccepted(request.Language);
+        LogAccepted(logger, Id, request.Language, request.Problem);
+        host.ChangeWatchdog(register: true);
+        StartDispatch();
+        await resultsOut.AcceptedAsync(Id, request);
+        return SubmitOutcome.Accepted;
+    }
+
+    /// <summary>The submission as clients see it, progress included.</summary>
+    public Submission? Current
+    {
+        get
+        {
+            Materialize();
+            return View;
+        }
+    }
+
+    /// <summary>The current view and its revision.</summary>
+    public SubmissionChange? Change => Current is { } view ? new SubmissionChange(view, Record.Revision) : null;
+
+    /// <summary>The submission once its current judging finished, or as it is after <paramref name="timeout"/>.</summary>
+    public async Task<Submission?> WaitForResultAsync(TimeSpan timeout)
+    {
+        if (View is null)
+            return null;
+        await Task.WhenAny(finished.Task, Task.Delay(timeout, time));
+        return Current;
+    }
+
+    /// <summary>A worker's report on <paramref name="attempt"/>; <c>false</c> tells it that the attempt is no longer wanted.</summary>
+    public async Task<bool> ReportProgressAsync(int attempt, JudgeProgress progress)
+    {
+        if (stale)
+            throw new InvalidOperationException($"this activation of {Id} is stale and deactivating; report again");
+        if (attempt != Record.Attempt || attempt <= Record.JudgingAttemptBase || View is not { Status: not SubmissionStatus.Finished } view)
+            return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
+
+        lease.Renew();
+        switch (progress.Kind)
+        {
+            case JudgeProgressKind.Compiling:
+                await StepAsync(view with { Status = SubmissionStatus.Compiling, StartedAt = time.GetUtcNow() });
+                break;
+            case JudgeProgressKind.Compiled:
+                await StepAsync(view with { Status = SubmissionStatus.Running, CompileOutput = progress.CompileOutput, TestCount = progress.TestCount });
+                break;
+            case JudgeProgressKind.TestStarted:
+                Progress(view, progress.TestName, []);
+                break;
+            case JudgeProgressKind.TestJudged when progress.Result is { } result && progress.TestIndex == JudgedCount:
+                Progress(view, view.CurrentTest, [result]);
+                break;
+            case JudgeProgressKind.TestsJudged when progress.TestIndex <= JudgedCount && progress.TestIndex + progress.Results.Length >= JudgedCount:
+                // A retried batch may overlap what arrived: only the results past it are new.
+                Progress(view, progress.TestName, progress.Results.AsSpan()[(JudgedCount - progress.TestIndex)..]);
+                break;
+            default:
+                return true; // a heartbeat: the lease is renewed
+        }
+        if (unsaved >= CheckpointChanges || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= CheckpointInterval))
+            await WriteAsync();
+        else if (unpublished)
+            PublishLive();
+        return true;
+    }
+
+    /// <summary>A worker's final result of <paramref name="attempt"/>: any attempt of the current judging may finish it.</summary>
+    public async Task ReportResultAsync(int attempt, JudgeResult result)
+    {
+        if (attempt <= Record.Attempt && attempt > Record.JudgingAttemptBase && Unfinished)
+            await FinishAsync(result, attempt);
+    }
+
+    /// <summary>Something woke the submission (the watchdog, the recovery sweep, a client): an unfinished one judges on.
+    /// Returns whether it is unfinished.</summary>
+    public bool Wake()
+    {
+        if (Unfinished)
+            StartDispatch();
+        return Unfinished;
+    }
+
+    /// <summary>Judges a finished submission again; <paramref name="expectedJudging"/> makes a retried call start nothing more.</summary>
+    public async Task<RejudgeAnswer> RejudgeAsync(int? expectedJudging)
+    {
+        if (View is not { } view || Record.Request is not { } request)
+            return new RejudgeAnswer(RejudgeOutcome.Unknown, 0);
+        if (expectedJudging is { } expected && expected != view.Judging)
+        {
+            // A retried call whose first try started the next judging changes nothing more (but repairs the tracking of its
+            // result, in case the first try failed after storing the judging).
+            if (expected + 1 != view.Judging)
+                return new RejudgeAnswer(RejudgeOutcome.JudgingMismatch, view.Judging);
+            await resultsOut.RejudgedAsync(Id, request, view.Judging);
+            return new RejudgeAnswer(RejudgeOutcome.AlreadyStarted, view.Judging);
+        }
+        if (view.Status != SubmissionStatus.Finished)
+            return new RejudgeAnswer(RejudgeOutcome.NotFinished, view.Judging);
+
+        var judging = view.Judging + 1;
+        ResetProgress();
+        Record.JudgingAttemptBase = Record.Attempt;
+        Record.Submission = view with
+        {
+            Status = SubmissionStatus.Queued,
+            Verdict = null,
+            Score = null,
+            MaxScore = null,
+            TimeMs = null,
+            MemoryKb = null,
+            CompileOutput = null,
+            Tests = [],
+            TestCount = null,
+            CurrentTest = null,
+            Message = null,
+            JudgedBy = null,
+            StartedAt = null,
+            FinishedAt = null,
+            Judging = judging,
+            Judgings = view.Judgings.Add(new JudgingSummary(view.Judging, view.Verdict!.Value, view.Score, view.MaxScore, view.TimeMs,
+                view.MemoryKb, view.StartedAt, view.FinishedAt, view.JudgedBy)),
+        };
+        finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await WriteAsync();
+        LogRejudging(logger, Id, judging, view.Verdict.ToString()!);
+        host.ChangeWatchdog(register: true);
+        StartDispatch();
+        await resultsOut.RejudgedAsync(Id, request, judging);
+        return new RejudgeAnswer(RejudgeOutcome.Started, judging);
+    }
+
+    private void StartDispatch()
+    {
+        if (dispatching)
+            return;
+        dispatching = true;
+        host.StartDispatch();
+    }
+
+    /// <summary>The dispatch loop, run by the host in a turn that interleaves with the others (so that the long judging does
+    /// not block reads and reports): judges the current judging in attempts until one finishes it.</summary>
+    public async Task DispatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await JudgeUntilFinishedAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the host deactivates: the next activation resumes
+        }
+        catch (SubmissionStaleException) when (stale)
+        {
+            // logged where it was found; this copy goes away
+        }
+        finally
+        {
+            dispatching = false;
+            // A rejudge that came while this loop was finishing the previous judging left the new one to this loop's end.
+            if (dispatchedJudging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
+                StartDispatch();
+        }
+    }
+
+    private async Task JudgeUntilFinishedAsync(CancellationToken cancellationToken)
+    {
+        var request = Record.Request!;
+        var judging = View!.Judging;
+        dispatchedJudging = judging;
+        var failures = 0;
+        Exception? lastError = null;
+
+        // An attempt of this judging that this activation inherited may still be judged by a live worker: it gets a lease
+        // before judging again. (An attempt at or below the base belongs to an earlier judging, which is over.)
+        if (Record.Attempt > Record.JudgingAttemptBase)
+        {
+            lease = new AttemptLease(time, settings.StallTimeout);
+            if (await WatchAsync(call: null, judging, cancellationToken) == Outcome.Finished)
+                return;
+            LogInheritedSilent(logger, Id, Record.Attempt, settings.StallTimeout);
+        }
+
+        while (Judges(judging))
+        {
+            if (!host.IsOffered(request.Language))
+            {
+                await FinishAsync(new JudgeResult(Verdict.IE, null, [], $"no silo in the cluster offers language '{request.Language}'", ""), attempt: null);
+                return;
+            }
+            if (host.IsDraining)
+            {
+                // This host is shutting down: leave the submission to a live one, where the recovery sweep wakes it.
+                LogLeaving(logger, Id);
+                host.Leave();
+                return;
+            }
+
+            Record.Attempt++;
+            ResetProgress();
+            Record.Submission = View! with { Status = SubmissionStatus.Queued, Tests = [], CurrentTest = null, TestCount = null, StartedAt = null };
+            await WriteAsync();
+            var attempt = Record.Attempt;
+            lease = new AttemptLease(time, settings.StallTimeout);
+            var call = host.JudgeAsync(new JudgeJob(Id, attempt, request) { Judging = judging });
+            switch (await WatchAsync(call, judging, cancellationToken))
+            {
+                case Outcome.Finished:
+                    return;
+                case Outcome.Stalled:
+                    Forget(call);
+                    lastError = new TimeoutException($"no word from the worker of attempt {attempt} for {settings.StallTimeout}");
+                    LogAttemptSilent(logger, Id, attempt, settings.StallTimeout);
+                    break;
+                default:
+                    try
+                    {
+                        await FinishAsync(await call, attempt);
+                        return;
+                    }
+                    catch (JudgeHandedBackException e)
+                    {
+                        LogHandedBack(logger, Id, attempt, e.Silo);
+                        await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+                        continue;
+                    }
+                    catch (Exception e) when (e is not SubmissionStaleException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                    {
+                        lastError = e;
+                        LogAttemptFailed(logger, e, Id, attempt);
+                    }
+                    break;
+            }
+
+            if (++failures >= MaxAttempts)
+                break;
+            await Task.Delay(TimeSpan.FromSeconds(failures), time, cancellationToken);
+        }
+
+        if (Judges(judging))
+        {
+            await FinishAsync(new JudgeResult(Verdict.IE, null, [],
+                $"judging failed {MaxAttempts} times; last error: {lastError?.GetBaseException().Message ?? "unknown"}", ""), attempt: null);
+        }
+    }
+
+    private enum Outcome { Finished, Returned, Stalled }
+
+    /// <summary>Waits until judging <paramref name="judging"/> is finished (by any of its attempts) or replaced by a rejudge,
+    /// the judge call returns, or the current attempt's lease runs out.</summary>
+    private async Task<Outcome> WatchAsync(Task<JudgeResult>? call, int judging, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (!Judges(judging))
+                return Outcome.Finished;
+            if (call is { IsCompleted: true })
+                return Outcome.Returned;
+            var remaining = lease.Remaining;
+            if (remaining <= TimeSpan.Zero)
+                return Outcome.Stalled;
+            var wait = Task.Delay(remaining, time, cancellationToken);
+            await (call is null ? Task.WhenAny(finished.Task, wait) : Task.WhenAny(finished.Task, wait, call));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>An abandoned judge call still completes some day; observe its failure so it is not reported as unobserved.</summary>
+    private static void Forget(Task call) =>
+        call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task FinishAsync(JudgeResult result, int? attempt)
+    {
+        if (!Unfinished)
+            return; // the first final result wins: a later attempt's result changes nothing
+        if (attempt <= Record.JudgingAttemptBase)
+            return; // an attempt of an earlier judging, returning after a rejudge started this one
+        Materialize();
+        ResetProgress();
+        Record.Submission = SubmissionTotals.Finish(View!, result, time.GetUtcNow());
+        await WriteAsync();
+        host.CountFinished(View!);
+        LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? Record.Attempt);
+        finished.TrySetResult();
+        host.ChangeWatchdog(register: false);
+        await resultsOut.FinishedAsync(Id, Record.Request!, View!);
+    }
+
+    /// <summary>Stores a step of the lifecycle (not of test progress) at once.</summary>
+    private async Task StepAsync(Submission next)
+    {
+        Materialize();
+        Record.Submission = next with { Tests = View!.Tests };
+        await WriteAsync();
+    }
+
+    /// <summary>Test progress, in memory: it reaches live observers now or soon, and storage at the next checkpoint.</summary>
+    private void Progress(Submission view, string? current, ReadOnlySpan<TestResult> results)
+    {
+        if (view.Status != SubmissionStatus.Running || view.CurrentTest != current)
+            Record.Submission = view with { Status = SubmissionStatus.Running, CurrentTest = current };
+        if (results.Length > 0)
+        {
+            judged ??= [.. view.Tests];
+            judged.AddRange(results);
+            judgedAhead = true;
+        }
+        unsaved++;
+        unpublished = true;
+    }
+
+    /// <summary>Brings the view's tests up to date with the progress held in memory.</summary>
+    private void Materialize()
+    {
+        if (!judgedAhead || View is not { } view)
+            return;
+        Record.Submission = view with { Tests = [.. judged!] };
+        judgedAhead = false;
+    }
+
+    /// <summary>Forgets the progress held in memory: the view's tests were reset (a new attempt or judging) or are final.</summary>
+    private void ResetProgress()
+    {
+        judged = null;
+        judgedAhead = false;
+    }
+
+    /// <summary>Publishes progress live under a revision that is not stored (the next write stores a higher one), at most
+    /// once per <see cref="LifecycleSettings.LiveInterval"/>; a change that comes sooner goes out when the host calls
+    /// <see cref="PublishDue"/>. (Writes do not count: the first test's start, right after the compiled state is written,
+    /// shows at once.)</summary>
+    private void PublishLive()
+    {
+        if (writing.CurrentCount == 0 || !Unfinished)
+            return; // a write in progress publishes the latest view when it is done
+        var wait = settings.LiveInterval - time.GetElapsedTime(lastPublished);
+        if (wait > TimeSpan.Zero)
+        {
+            if (!publishScheduled)
+            {
+                publishScheduled = true;
+                host.SchedulePublish(wait);
+            }
+            return;
+        }
+        Materialize();
+        Record.Revision++;
+        host.PublishLive(View!, Record.Revision);
+        lastPublished = time.GetTimestamp();
+        unpublished = false;
+    }
+
+    /// <summary>The delay asked for by <see cref="ISubmissionHost.SchedulePublish"/> is over: publishes what is unpublished.</summary>
+    public void PublishDue()
+    {
+        publishScheduled = false;
+        if (unpublished)
+            PublishLive();
+    }
+
+    private async Task WriteAsync()
+    {
+        await writing.WaitAsync();
+        try
+        {
+            Materialize();
+            unsaved = 0;
+            lastWritten = time.GetTimestamp();
+            Record.Revision++;
+            try
+            {
+                await host.WriteAsync();
+            }
+            catch (SubmissionStaleException e)
+            {
+                // Another copy of this submission wrote since this one read: a duplicate left by a membership change.
+                LogStale(logger, e, Id);
+                stale = true;
+                throw;
+            }
+            // Published in write order, after the record is safe; the revision keeps late copies from winning. Progress that
+            // came during the write goes with it.
+            Materialize();
+            host.PublishLive(View!, Record.Revision);
+            unpublished = false;
+            await RecordAsync(View!, Record.Revision);
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    private async Task RecordAsync(Submission view, long revision)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await results.RecordAsync(view, revision);
+                return;
+            }
+            catch (Exception e) when (tries < MaxAttempts)
+            {
+                LogPublishRetry(logger, e, Id, revision);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), time);
+            }
+            catch (Exception e)
+            {
+                // The record is stored; the next write, or the next activation, publishes it again.
+                LogPublishFailed(logger, e, Id, revision);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another activation of {SubmissionId} has written its state; this one is stale and deactivates")]
+    private static partial void LogStale(ILogger logger, Exception exception, string submissionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {Attempt} of {SubmissionId}, inherited from a lost activation, was silent for {Timeout}; judging again")]
+    private static partial void LogInheritedSilent(ILogger logger, string submissionId, int attempt, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The worker of attempt {Attempt} of {SubmissionId} was silent for {Timeout}; judging again")]
+    private static partial void LogAttemptSilent(ILogger logger, string submissionId, int attempt, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {Attempt} of {SubmissionId} was handed back by {Silo}, which shuts down; judging it elsewhere")]
+    private static partial void LogHandedBack(ILogger logger, string submissionId, int attempt, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{SubmissionId} leaves this silo, which shuts down")]
+    private static partial void LogLeaving(ILogger logger, string submissionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejudging {SubmissionId} as judging {Judging} (the previous verdict was {Verdict})")]
+    private static partial void LogRejudging(ILogger logger, string submissionId, int judging, string verdict);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {SubmissionId} in {Language} for {Problem}")]
+    private static partial void LogAccepted(ILogger logger, string submissionId, string language, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Judging attempt {Attempt} of {SubmissionId} failed")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, string submissionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing revision {Revision} of {SubmissionId} failed; retrying")]
+    private static partial void LogPublishRetry(ILogger logger, Exception exception, string submissionId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing revision {Revision} of {SubmissionId} failed; the next write or activation publishes it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string submissionId, long revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {SubmissionId}: {Verdict} (attempt {Attempt}, judged by {Silo})")]
+    private static partial void LogFinished(ILogger logger, string submissionId, string verdict, string silo, int attempt);
+}
+
+/// <summary>The timings of a submission's lifecycle (from <c>Judge:Recovery</c> and the live feed).</summary>
+/// <param name="StallTimeout">How long an attempt's worker may stay silent before the attempt is given up (its lease).</param>
+/// <param name="LiveInterval">The least time between two live publications of progress between checkpoints.</param>
+public sealed record LifecycleSettings(TimeSpan StallTimeout, TimeSpan LiveInterval);

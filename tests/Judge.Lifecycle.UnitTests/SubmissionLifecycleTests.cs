@@ -1,0 +1,319 @@
+using System.Collections.Immutable;
+using Judge.Interfaces;
+using Judge.Lifecycle;
+
+namespace Judge.Lifecycle.UnitTests;
+
+public class SubmissionLifecycleTests
+{
+    private static readonly SubmissionRequest Request = new("aplusb", "cpp17", "int main(){}");
+
+    private static TestResult Passed(int index, long timeMs = 5, long memoryKb = 1000) => new($"secret/{index}", Verdict.AC, timeMs, timeMs, memoryKb);
+
+    private static JudgeResult Accepted(params TestResult[] tests) => new(Verdict.AC, "", [.. tests], null, "silo-a");
+
+    [Fact]
+    public async Task A_new_submission_is_stored_queued_and_handed_to_one_worker()
+    {
+        var host = new ScriptedHost();
+
+        Assert.Equal(SubmitOutcome.Accepted, await host.SubmitAsync(Request));
+        var attempt = await host.NextAttemptAsync("first attempt");
+
+        Assert.Equal(1, attempt.Number);
+        Assert.Equal(1, attempt.Job.Judging);
+        Assert.Equal(SubmissionStatus.Queued, host.Writes[0]!.Status);
+        Assert.Equal(["accepted"], host.ResultsOut);
+        Assert.True(host.Watchdog);
+    }
+
+    [Fact]
+    public async Task The_same_id_and_body_again_is_a_duplicate_that_is_not_judged_again()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        await host.NextAttemptAsync("first attempt");
+
+        Assert.Equal(SubmitOutcome.Duplicate, await host.SubmitAsync(Request with { }));
+        await host.SettleAsync();
+
+        Assert.False(host.HasPendingAttempt);
+        Assert.Equal(["accepted", "accepted"], host.ResultsOut); // the duplicate repairs a lost publication
+    }
+
+    [Fact]
+    public async Task The_same_id_with_a_different_body_is_a_conflict_and_changes_nothing()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+
+        Assert.Equal(SubmitOutcome.Conflict, await host.SubmitAsync(Request with { Source = "int main(){return 1;}" }));
+        Assert.Equal(Request, host.Record.Request);
+    }
+
+    [Fact]
+    public async Task An_attempt_whose_worker_stops_reporting_is_started_again_after_the_lease()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var first = await host.NextAttemptAsync("first attempt");
+
+        // A heartbeat renews the lease: silence is counted from it.
+        await host.AdvanceAsync(TimeSpan.FromSeconds(6));
+        Assert.True(await host.ReportAsync(first.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+        await host.AdvanceAsync(ScriptedHost.StallTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(host.HasPendingAttempt);
+
+        // Past the lease, and the pause after a failed attempt (1 s): a new attempt.
+        await host.AdvanceAsync(TimeSpan.FromMilliseconds(1));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1));
+        var second = await host.NextAttemptAsync("attempt after the lease");
+        Assert.Equal(2, second.Number);
+
+        // The silent worker of attempt 1 is told to stop; attempt 2's result is the verdict.
+        Assert.False(await host.ReportAsync(first.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+        second.Answer.SetResult(Accepted(Passed(0)));
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "verdict of attempt 2");
+        Assert.Equal(Verdict.AC, host.Record.Submission!.Verdict);
+    }
+
+    [Fact]
+    public async Task Three_failed_judge_calls_end_as_a_judge_error_naming_the_last_error()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+
+        for (var i = 1; i <= SubmissionLifecycle.MaxAttempts; i++)
+        {
+            var attempt = await host.NextAttemptAsync($"attempt {i}");
+            Assert.Equal(i, attempt.Number);
+            attempt.Answer.SetException(new InvalidOperationException($"worker silo {i} died"));
+            await host.AdvanceAsync(TimeSpan.FromSeconds(i)); // the pause after the i-th failure
+        }
+
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "judge error");
+        var view = host.Record.Submission!;
+        Assert.Equal(Verdict.IE, view.Verdict);
+        Assert.Equal("judging failed 3 times; last error: worker silo 3 died", view.Message);
+        Assert.False(host.HasPendingAttempt);
+        Assert.False(host.Watchdog);
+    }
+
+    [Fact]
+    public async Task Attempts_handed_back_by_a_silo_that_shuts_down_do_not_count_as_failures()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+
+        for (var i = 1; i <= SubmissionLifecycle.MaxAttempts + 1; i++)
+        {
+            var handedBack = await host.NextAttemptAsync($"attempt {i}");
+            handedBack.Answer.SetException(new JudgeHandedBackException("silo-draining"));
+            await host.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        }
+        var last = await host.NextAttemptAsync("attempt after the hand-backs");
+        last.Answer.SetResult(Accepted(Passed(0)));
+
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "verdict");
+        Assert.Equal(Verdict.AC, host.Record.Submission!.Verdict);
+        Assert.Equal(SubmissionLifecycle.MaxAttempts + 2, host.Record.Attempt);
+    }
+
+    [Fact]
+    public async Task An_activation_that_inherits_a_live_attempt_listens_to_it_instead_of_judging_again()
+    {
+        var host = new ScriptedHost(Unfinished(attempt: 1, revision: 7));
+
+        await host.ActivateAsync();
+        Assert.Equal(7 + SubmissionLifecycle.RevisionGap, host.Record.Revision); // newer than the lost activation's live publications
+        await host.AdvanceAsync(ScriptedHost.StallTimeout / 2);
+        Assert.True(await host.ReportAsync(1, new JudgeProgress(JudgeProgressKind.TestsJudged, 0, "secret/1") { Results = [Passed(0)] }));
+        await host.AdvanceAsync(ScriptedHost.StallTimeout / 2 + TimeSpan.FromSeconds(1));
+        await host.ResultAsync(1, Accepted(Passed(0), Passed(1)));
+
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "verdict of the inherited attempt");
+        Assert.False(host.HasPendingAttempt);
+        Assert.Equal(1, host.Record.Attempt);
+    }
+
+    [Fact]
+    public async Task An_activation_that_inherits_a_silent_attempt_judges_again_after_the_lease()
+    {
+        var host = new ScriptedHost(Unfinished(attempt: 1, revision: 7));
+
+        await host.ActivateAsync();
+        await host.AdvanceAsync(ScriptedHost.StallTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(host.HasPendingAttempt);
+        await host.AdvanceAsync(TimeSpan.FromMilliseconds(1));
+
+        var attempt = await host.NextAttemptAsync("attempt after the inherited one was silent");
+        Assert.Equal(2, attempt.Number);
+        Assert.Empty(host.Record.Submission!.Tests); // judged again from the first test
+    }
+
+    [Fact]
+    public async Task Test_progress_is_stored_every_50_changes_or_every_second_not_after_each_test()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling));
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiled, TestCount: 200));
+        var writes = host.Writes.Count;
+
+        for (var i = 0; i < SubmissionLifecycle.CheckpointChanges - 1; i++)
+            await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, i, $"secret/{i + 1}") { Results = [Passed(i)] });
+        Assert.Equal(writes, host.Writes.Count);
+
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, 49, "secret/50") { Results = [Passed(49)] });
+        Assert.Equal(writes + 1, host.Writes.Count);
+        Assert.Equal(50, host.Writes[^1]!.Tests.Length);
+
+        // One change, then a second later another: the second is stored.
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, 50, "secret/51") { Results = [Passed(50)] });
+        Assert.Equal(writes + 1, host.Writes.Count);
+        await host.AdvanceAsync(SubmissionLifecycle.CheckpointInterval);
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, 51, "secret/52") { Results = [Passed(51)] });
+        Assert.Equal(writes + 2, host.Writes.Count);
+        Assert.Equal(52, host.Writes[^1]!.Tests.Length);
+    }
+
+    [Fact]
+    public async Task Live_progress_goes_out_at_most_every_50_ms_and_the_last_change_is_not_lost()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiled, TestCount: 3));
+        var live = host.Live.Count;
+
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, 0, "secret/2") { Results = [Passed(0)] });
+        Assert.Equal(live + 1, host.Live.Count); // the first change after a quiet spell goes out at once
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, 1, "secret/3") { Results = [Passed(1)] });
+        await host.AdvanceAsync(ScriptedHost.LiveInterval - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(live + 1, host.Live.Count);
+
+        await host.AdvanceAsync(TimeSpan.FromMilliseconds(1));
+        await host.UntilAsync(() => host.Live.Count == live + 2, "the delayed live publication");
+        var (view, revision) = host.Live[^1];
+        Assert.Equal(2, view.Tests.Length);
+        Assert.True(revision > host.Live[^2].Revision);
+    }
+
+    [Fact]
+    public async Task The_final_time_and_memory_are_the_most_a_test_that_ran_used_and_a_pass_fail_problem_scores_1_of_1()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+
+        attempt.Answer.SetResult(Accepted(Passed(0, timeMs: 40, memoryKb: 900), Passed(1, timeMs: 15, memoryKb: 3000))
+            with { Tests = [Passed(0, 40, 900), Passed(1, 15, 3000), new TestResult("secret/3", Verdict.SK, 999, 999, 99999)] });
+
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "verdict");
+        var view = host.Record.Submission!;
+        Assert.Equal((40L, 3000L), (view.TimeMs!.Value, view.MemoryKb!.Value));
+        Assert.Equal((1.0, 1.0), (view.Score!.Value, view.MaxScore!.Value));
+        Assert.Equal(3, view.TestCount);
+        Assert.Equal("silo-a", view.JudgedBy);
+        Assert.Equal(["accepted", "finished 1 AC"], host.ResultsOut);
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_to_a_pass_fail_problem_scores_0_of_1_and_a_scoring_problem_keeps_its_score()
+    {
+        var view = new Submission { Id = "s", Problem = "p", Language = "cpp17", Status = SubmissionStatus.Running, CreatedAt = DateTimeOffset.UnixEpoch, Judging = 1 };
+        var wrong = SubmissionTotals.Finish(view, new JudgeResult(Verdict.WA, null, [], null, "silo"), DateTimeOffset.UnixEpoch);
+        var scored = SubmissionTotals.Finish(view, new JudgeResult(Verdict.WA, null, [], null, "silo") { Score = 30, MaxScore = 100 }, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal((0.0, 1.0), (wrong.Score!.Value, wrong.MaxScore!.Value));
+        Assert.Equal((30.0, 100.0), (scored.Score!.Value, scored.MaxScore!.Value));
+        Assert.Null(wrong.TimeMs);
+    }
+
+    [Fact]
+    public async Task A_language_no_silo_offers_finishes_as_a_judge_error_without_an_attempt()
+    {
+        var host = new ScriptedHost();
+        host.Languages.Clear();
+
+        await host.SubmitAsync(Request);
+
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "judge error");
+        Assert.Equal(Verdict.IE, host.Record.Submission!.Verdict);
+        Assert.Equal("no silo in the cluster offers language 'cpp17'", host.Record.Submission.Message);
+        Assert.False(host.HasPendingAttempt);
+    }
+
+    [Fact]
+    public async Task A_silo_that_shuts_down_leaves_an_unfinished_submission_to_another()
+    {
+        var host = new ScriptedHost(Unfinished(attempt: 0, revision: 3)) { IsDraining = true };
+
+        await host.ActivateAsync();
+
+        await host.UntilAsync(() => host.Left, "leaving");
+        Assert.False(host.HasPendingAttempt);
+        Assert.NotEqual(SubmissionStatus.Finished, host.Record.Submission!.Status);
+    }
+
+    [Fact]
+    public async Task A_stale_copy_of_a_submission_stops_taking_reports()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+
+        host.FailNextWriteAsStale = true;
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling)));
+
+        Assert.True(host.Lifecycle.IsStale);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+    }
+
+    [Fact]
+    public async Task A_rejudge_starts_judging_2_and_a_late_result_of_judging_1_changes_nothing()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var first = await host.NextAttemptAsync("judging 1");
+        first.Answer.SetResult(new JudgeResult(Verdict.WA, "", [new TestResult("secret/1", Verdict.WA, 5, 5, 100)], null, "silo-a"));
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "judging 1");
+
+        Assert.Equal(new RejudgeAnswer(RejudgeOutcome.Started, 2), await host.Turn(() => host.Lifecycle.RejudgeAsync(1)));
+        Assert.Equal(new RejudgeAnswer(RejudgeOutcome.AlreadyStarted, 2), await host.Turn(() => host.Lifecycle.RejudgeAsync(1)));
+        var second = await host.NextAttemptAsync("judging 2");
+        Assert.Equal(2, second.Job.Judging);
+
+        await host.ResultAsync(first.Number, Accepted(Passed(0)));
+        Assert.NotEqual(SubmissionStatus.Finished, host.Record.Submission!.Status);
+
+        second.Answer.SetResult(Accepted(Passed(0)));
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "judging 2");
+        var view = host.Record.Submission!;
+        Assert.Equal((2, Verdict.AC), (view.Judging, view.Verdict!.Value));
+        Assert.Equal(Verdict.WA, Assert.Single(view.Judgings).Verdict);
+        Assert.Equal(["accepted", "finished 1 WA", "rejudged 2", "rejudged 2", "finished 2 AC"], host.ResultsOut);
+    }
+
+    [Fact]
+    public void The_lifecycle_needs_no_Orleans_runtime()
+    {
+        var references = typeof(SubmissionLifecycle).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("Orleans", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+        Assert.Contains("Judge.Interfaces", references);
+    }
+
+    private static ScriptedHost.StoredRecord Unfinished(int attempt, long revision) => new()
+    {
+        Request = Request,
+        Submission = new Submission
+        {
+            Id = "s1", Problem = Request.Problem, Language = Request.Language, Status = SubmissionStatus.Running,
+            CreatedAt = DateTimeOffset.UnixEpoch, Judging = 1, Judgings = ImmutableArray<JudgingSummary>.Empty,
+        },
+        Attempt = attempt,
+        Revision = revision,
+    };
+}
