@@ -143,7 +143,7 @@ public sealed class SubmissionExpectationTests
     [InlineData("""{"language": "cpp17", "verdict": "AC", "effect": "explode"}""", "effect 'explode' is not")]
     public void A_malformed_case_json_is_refused_naming_the_file(string json, string reason)
     {
-        var directory = Directory.CreateTempSubdirectory("judge-case-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("judge-case-").FullName;
         try
         {
             File.WriteAllText(Path.Combine(directory, "case.json"), json);
@@ -156,7 +156,7 @@ public sealed class SubmissionExpectationTests
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
     }
 }
