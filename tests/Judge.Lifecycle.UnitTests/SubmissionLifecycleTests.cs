@@ -61,12 +61,13 @@ public class SubmissionLifecycleTests
         // A heartbeat renews the lease: silence is counted from it.
         await host.AdvanceAsync(TimeSpan.FromSeconds(6));
         Assert.True(await host.ReportAsync(first.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
-        await host.AdvanceAsync(ScriptedHost.StallTimeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(host.HasPendingAttempt);
+        for (var s = 0; s < ScriptedHost.StallTimeout.TotalSeconds; s++)
+            await host.AdvanceAsync(TimeSpan.FromSeconds(1)); // 16 s: the lease, counted from the heartbeat, ends
+        await host.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+        Assert.False(host.HasPendingAttempt); // counted from the start, it would have ended at 10 s and attempt 2 come at 11 s
 
-        // Past the lease, and the pause after a failed attempt (1 s): a new attempt.
-        await host.AdvanceAsync(TimeSpan.FromMilliseconds(1));
-        await host.AdvanceAsync(TimeSpan.FromSeconds(1));
+        // Past the lease and the pause after a lost attempt (1 s): a new attempt.
+        await host.AdvanceAsync(TimeSpan.FromMilliseconds(500));
         var second = await host.NextAttemptAsync("attempt after the lease");
         Assert.Equal(2, second.Number);
 
