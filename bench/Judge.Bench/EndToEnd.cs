@@ -38,12 +38,12 @@ internal static class EndToEnd
         File.WriteAllText(binary + ".cpp", Source);
         Exec("/usr/bin/g++", [.. Flags, "-o", binary, binary + ".cpp"]);
 
-        var httpPort = FreePort();
+        var httpPort = Ports.Free();
         var builder = WebApplication.CreateBuilder(
         [
             $"--urls=http://127.0.0.1:{httpPort}",
-            $"--Judge:Silo:Port={FreePort()}",
-            $"--Judge:Silo:GatewayPort={FreePort()}",
+            $"--Judge:Silo:Port={Ports.Free()}",
+            $"--Judge:Silo:GatewayPort={Ports.Free()}",
             $"--Judge:Problems:Root={problems}",
             $"--Judge:WorkRoot={Path.Combine(root, "work")}",
             $"--Judge:Languages:cpp17:Flags={string.Join(' ', Flags)}",
@@ -201,13 +201,6 @@ internal static class EndToEnd
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Exec(string program, string[] args)
