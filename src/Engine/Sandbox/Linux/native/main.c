@@ -524,8 +524,12 @@ static int have_last_limits;
 
 static void remove_cgroup(unsigned long long seq)
 {
-    if (seq != 0 && cg_run_remove(seq) != 0)
+    if (seq == 0)
+        return;
+    timing_mark();
+    if (cg_run_remove(seq) != 0)
         fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", seq);
+    timing_step("cgroup: remove (rmdir)");
 }
 
 /* Cgroups of ended runs, removed by deferred_work when no request is waiting. */
@@ -564,11 +568,13 @@ static int give_cgroup(int k)
     char err[512];
     struct cg_handles h;
     unsigned long long seq = run_seq++;
+    timing_mark();
     if (cg_run_create(seq, NULL, &h, err, sizeof err) != 0) {
         fprintf(stderr, "judge-sandbox: %s\n", err);
         retire_slot(k);
         return -1;
     }
+    timing_step("cgroup: create (mkdir)");
     struct msg_cgroup m = { .type = MSG_CGROUP, .v2 = h.v2, .n = h.n };
     union {
         struct cmsghdr hdr;
@@ -592,7 +598,9 @@ static int give_cgroup(int k)
     slots[k].cg = h;
     slots[k].cg_seq = seq;
     slots[k].has_cg = 1;
+    timing_mark();
     slots[k].cg_limited = have_last_limits && cg_run_limits(&h, &last_limits, err, sizeof err) == 0;
+    timing_step("cgroup: limits ahead");
     slots[k].cg_lim = last_limits;
     slots[k].state = SLOT_JOINING;
     if (sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
@@ -1578,6 +1586,7 @@ int main(int argc, char **argv)
 {
     char err[2048];
     signal(SIGPIPE, SIG_IGN);
+    timing_init("daemon");
     if (parse_options(argc, argv, err, sizeof err) != 0) {
         print_ready_false("%s", err);
         return 1;
@@ -1628,5 +1637,6 @@ int main(int argc, char **argv)
         serve(&empty);
     }
     shutdown_all();
+    timing_report();
     return status;
 }

@@ -122,4 +122,13 @@ void result_internal(struct result *r, const char *fmt, ...) __attribute__((form
 void print_ready_false(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long now_us(void);
 
+/* timing.c: per-step wall and CPU sums, on when JUDGE_SANDBOX_TIMING is set (docs/PERFORMANCE.md) */
+extern int g_timing;
+void timing_init(const char *who);      /* reads the environment */
+void timing_reset(const char *who);     /* a new process's own sums (where the environment is not mapped) */
+void timing_mark(void);                  /* a step starts now */
+void timing_step(const char *name);      /* the step since the latest mark ends now (name: a string literal) */
+void timing_add(const char *name, long long wall_us, long long cpu_us);
+void timing_report(void);                /* the means, to stderr */
+
 #endif

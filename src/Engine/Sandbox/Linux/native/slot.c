@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <grp.h>
 #include <unistd.h>
 
@@ -533,6 +534,7 @@ static int recv_run(int sock, char *msg, size_t len, int fds[4])
 
 static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct cg_handles *cg)
 {
+    timing_reset("init");
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     sigset_t chld;
     sigemptyset(&chld);
@@ -540,11 +542,15 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
     sigprocmask(SIG_BLOCK, &chld, NULL);
     int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0 || umount2(HIDDEN_ROOT, MNT_DETACH) != 0 || umount2(HIDDEN_OVL, MNT_DETACH) != 0 ||
-        umount2("/proc", MNT_DETACH) != 0 ||
-        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        umount2("/proc", MNT_DETACH) != 0)
         _exit(126);
+    timing_step("umount root, layers, /proc");
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        _exit(126);
+    timing_step("mount /proc");
     if (g_work_fd >= 0 && replace_work(g_work_fd) != 0)
         _exit(126);
+    timing_step("mount /work");
     if (g_work_fd >= 0)
         close(g_work_fd);
     if (g_workroot >= 0)
@@ -562,8 +568,10 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
         (void)ignored;
         close(adj);
     }
+    timing_step("oom_score_adj");
     if (args.stage < 0 && cg_join(cg) != 0)
         args.stage = ST_CG, args.error = errno;
+    timing_step("join the run's cgroup");
 
     char *msg = NULL;
     pid_t program = -1;
@@ -572,6 +580,7 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                                 { .fd = program < 0 ? zsock : -1, .events = POLLIN } };
         if (poll(pf, 3, -1) < 0 && errno != EINTR)
             _exit(126);
+        timing_mark();
         if (pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
             int fds[1], nfds = 0;
             char buf[sizeof(struct zc_msg)];
@@ -613,6 +622,7 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                 close(args.fds[i]);
             if (program < 0)
                 _exit(126);
+            timing_step("request: start the program (until execve)");
         }
         if (pf[1].revents) {
             struct signalfd_siginfo si;
@@ -633,6 +643,8 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                         if (!alone)
                             usleep(200);
                     }
+                    timing_step("the program ended: reap the rest");
+                    timing_report();
                     struct zc_msg m = { ZC_STATUS, status, args.cpu_base };
                     ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
                     (void)ignored;
@@ -968,8 +980,10 @@ static int prepare_next_run(void)
         return -1;
     if (make_layer(HIDDEN_OVL "/1") != 0)
         return -1;
+    timing_step("clean: mount /tmp /dev/shm layer");
     if (unshare(CLONE_NEWIPC) != 0)
         return -1;
+    timing_step("clean: new IPC namespace");
     g_tmp_bytes = DEFAULT_TMP_BYTES;
     mount_work_ahead();
     return 0;
@@ -1234,6 +1248,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         unmount_run(&res->retire);
         return;
     }
+    timing_step("run: check dir, /work");
     int own_stdin = 0;
     if (in_fd < 0) {
         in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -1260,6 +1275,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         res->retire = 1;
         return;
     }
+    timing_step("run: pipes, hand to init");
     if (own_stdin)
         close(in_fd);
     if (out_pipe[1] >= 0)
@@ -1373,6 +1389,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
             kill(-1, SIGKILL);
         }
     }
+    timing_step("run: supervise (program runs)");
     if (pidfd >= 0)
         close(pidfd);
     if (!got_status) {
@@ -1472,6 +1489,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
         st = "nonzero";
     }
     snprintf(r->status, sizeof r->status, "%s", st);
+    timing_step("run: drain, measure");
+    if (g_timing)
+        timing_add("the program from execve (cgroup)", 0, r->cpu_us);
     /* bind mode: what the run wrote goes into its directory, unless it was over the cap */
     if (g_keep >= 0 && strcmp(st, "internal") != 0 && strcmp(st, "ole") != 0 && g_lower >= 0) {
         char what[PATH_MAX + 64] = "";
@@ -1497,6 +1517,10 @@ static int clean_after_run(const struct cg_handles *cg)
     }
     /* the init has reaped the rest of the run before it answered: ending it (and its namespace) is enough, without
      * a kill(-1), which walks every task on the host */
+    timing_mark();
+    struct rusage before;
+    if (g_timing)
+        getrusage(RUSAGE_CHILDREN, &before);
     if (g_init > 0) {
         kill(g_init, SIGKILL);
         while (waitpid(g_init, NULL, 0) < 0 && errno == EINTR)
@@ -1505,7 +1529,18 @@ static int clean_after_run(const struct cg_handles *cg)
     }
     if (!reap_all() && kill_all_and_reap() != 0)
         retire = 1;
+    if (g_timing) {
+        struct rusage after;
+        getrusage(RUSAGE_CHILDREN, &after);
+        timing_step("clean: end the init");
+        timing_add("init + program (their CPU)", 0,
+                   (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) *
+                           1000000LL +
+                       after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec -
+                       before.ru_stime.tv_usec);
+    }
     unmount_run(&retire);
+    timing_step("clean: unmount");
     if (!alone_in_pidns()) {
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
@@ -1514,10 +1549,12 @@ static int clean_after_run(const struct cg_handles *cg)
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
     }
+    timing_step("clean: check alone");
     if (!retire && prepare_next_run() != 0) {
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: cannot prepare the next run's mounts: %s\n", strerror(errno));
     }
+    timing_step("clean: /work overlay ahead");
     return retire ? -1 : 0;
 }
 
@@ -1587,6 +1624,7 @@ static long give_back(int dirfd, int depth)
 
 void slot_main(int sock, const struct slot_config *cfg)
 {
+    timing_reset("slot");
     g_client_uid = cfg->client_uid;
     g_client_gid = cfg->client_gid;
     g_sock = sock;
@@ -1614,8 +1652,11 @@ void slot_main(int sock, const struct slot_config *cfg)
     for (;;) {
         int fds[8], nfds;
         int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
-        if (n <= 0)
+        if (n <= 0) {
+            timing_report();
             _exit(0); /* the daemon closed the socket */
+        }
+        timing_mark();
         uint32_t type = n >= 4 ? *(uint32_t *)msg : 0;
         if (type == MSG_CGROUP && (size_t)n >= sizeof(struct msg_cgroup)) {
             /* the next run's cgroup: its process, forked now (off the request path), moves into it; the slot stays
@@ -1632,6 +1673,7 @@ void slot_main(int sock, const struct slot_config *cfg)
                 fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
             }
+            timing_step("idle: clone the next init");
             struct msg_idle idle = { .type = MSG_IDLE, .ahead = g_ahead_mounted };
             if (g_ahead_mounted) {
                 idle.dev = g_ahead.st_dev;
@@ -1679,6 +1721,10 @@ void slot_main(int sock, const struct slot_config *cfg)
         req->id[sizeof req->id - 1] = '\0';
         if (write_result(g_answer, req->id, &res.r) != 0)
             fprintf(stderr, "judge-sandbox slot: cannot write the response to run '%s': %s\n", req->id, strerror(errno));
+        timing_step("run: answer");
+        static long runs;
+        if (g_timing && ++runs % 50 == 0) /* the slot is ended by SIGKILL: its sums so far, every 50 runs */
+            timing_report();
         if (send(g_sock, &res, sizeof res, MSG_NOSIGNAL) < 0 || res.retire) {
             kill(-1, SIGKILL);
             _exit(res.retire ? 2 : 1);
