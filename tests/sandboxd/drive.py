@@ -623,6 +623,29 @@ def headroom(limit):
 
 
 @test
+def a_runs_memory_peak_excludes_the_previous_runs(c):
+    # One slot (pool 1), whose cgroup serves run after run where the kernel can reset its peak: a run that allocates
+    # 100 MiB, then small runs, each of which must report its own peak; after an MLE run (whose cgroup counted an OOM
+    # kill, or was killed at the limit) the next run is ok.
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        # the daemon may have a second slot ready: big runs first, on every slot it uses, then the small ones
+        for _ in range(4):
+            big = cc.run(["/work/probe", "alloc", "100"], mem_bytes=256 << 20)
+            expect(big, "ok")
+            assert big["maxrss_kb"] >= 100 * 1024, big
+        small = [cc.run(["/work/probe", "hello", "x"], mem_bytes=256 << 20) for _ in range(4)]
+        assert all(r["status"] == "ok" and r["maxrss_kb"] < 16 * 1024 for r in small), small
+        expect(cc.run(["/work/probe", "alloc", "100"], mem_bytes=64 << 20), "mle")
+        after = cc.run(["/work/probe", "alloc", "32"], mem_bytes=64 << 20)
+        expect(after, "ok")
+        assert 32 * 1024 <= after["maxrss_kb"] < 48 * 1024, after
+    finally:
+        d.close()
+
+
+@test
 def memory_past_the_limit_is_mle_with_the_peak_above_it(c):
     # the cgroup allows limit + headroom, so the peak that made the run MLE is measured above the limit (with
     # memory.max at the limit the kernel reclaimed at the limit and the peak never passed it)

@@ -1648,7 +1648,7 @@ void slot_main(int sock, const struct slot_config *cfg)
     if (msg == NULL || g_chunk == NULL)
         _exit(1);
     keep_stack_and_heap();
-    struct cg_handles cg = { .n = 0 };
+    struct cg_handles cg = { .n = 0, .peak_fd = -1 };
     for (;;) {
         int fds[8], nfds;
         int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
@@ -1662,13 +1662,29 @@ void slot_main(int sock, const struct slot_config *cfg)
             /* the next run's cgroup: its process, forked now (off the request path), moves into it; the slot stays
              * outside, so that nothing the run does to its memory can make the OOM killer pick the slot */
             struct msg_cgroup *m = (struct msg_cgroup *)msg;
-            if (m->n != nfds || nfds > MAX_CG)
+            if (m->n != nfds || nfds > MAX_CG || (nfds == 0 && cg.n == 0))
                 _exit(3);
-            for (int i = 0; i < cg.n; i++)
-                close(cg.dir[i]);
-            cg.v2 = m->v2;
-            cg.n = nfds;
-            memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
+            timing_mark();
+            if (nfds == 0) {
+                /* the same cgroup again: the last run's processes are gone (clean_after_run checked), its CPU counts
+                 * from a base line; only the memory peak must start again, from the usage left (page cache, which
+                 * the peak is reported without) */
+                if (cg_reset_peak(&cg) != 0) {
+                    fprintf(stderr, "judge-sandbox slot: cannot reset the run cgroup's memory peak: %s\n",
+                            strerror(errno));
+                    _exit(3);
+                }
+                timing_step("idle: reset the cgroup");
+            } else {
+                for (int i = 0; i < cg.n; i++)
+                    close(cg.dir[i]);
+                if (cg.peak_fd >= 0)
+                    close(cg.peak_fd);
+                cg.peak_fd = -1;
+                cg.v2 = m->v2;
+                cg.n = nfds;
+                memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
+            }
             if (start_zygote(&cg) != 0) {
                 fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
