@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
@@ -89,6 +90,20 @@ static void keep_stack_and_heap(void)
 }
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
+
+/* /tmp and /dev/shm stay mounted for the next run when the run left them as they were mounted: no inode or block
+ * used beyond the empty root, and the root's times unchanged (a run that created, removed or even listed anything
+ * there changed them: the next run could learn that from them). Otherwise they are unmounted and mounted anew. Most
+ * programs never touch them, and an unmount and mount cost CPU and, waiting for the kernel's RCU grace periods,
+ * milliseconds of the slot's time between runs. */
+struct scratch {
+    const char *path;
+    int mounted;              /* mounted, as recorded below */
+    struct stat st;           /* its root when mounted */
+    unsigned long long files, blocks; /* inodes and blocks in use when mounted */
+};
+static struct scratch g_scratch[2] = { { .path = "/tmp" }, { .path = "/dev/shm" } };
+static long long g_scratch_bytes; /* their size, while kept */
 
 /* The /work overlay mounted ahead: consecutive runs of one submission use the same directory, so the slot mounts
  * the next run's overlay over the latest run's directory while idle. A request whose directory is that same
@@ -867,6 +882,31 @@ static int do_umount(const char *path, int *retire)
     return -1;
 }
 
+static void scratch_mounted(struct scratch *s)
+{
+    struct statfs sf;
+    s->mounted = stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+    s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
+    s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static int scratch_untouched(const struct scratch *s)
+{
+    struct stat st;
+    struct statfs sf;
+    return s->mounted && stat(s->path, &st) == 0 && statfs(s->path, &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
+           st.st_dev == s->st.st_dev && st.st_ino == s->st.st_ino && st.st_mode == s->st.st_mode &&
+           st.st_uid == s->st.st_uid && st.st_gid == s->st.st_gid && st.st_nlink == s->st.st_nlink &&
+           same_time(&st.st_atim, &s->st.st_atim) && same_time(&st.st_mtim, &s->st.st_mtim) &&
+           same_time(&st.st_ctim, &s->st.st_ctim) && sf.f_files - sf.f_ffree == s->files &&
+           sf.f_blocks - sf.f_bfree == s->blocks;
+}
+
 static void unmount_run(int *retire)
 {
     /* /work may carry a stack: the overlay mounted ahead, the run's own overlay or bind */
@@ -887,8 +927,17 @@ static void unmount_run(int *retire)
         g_keep = -1;
     }
     do_umount(HIDDEN_OVL, retire);
-    do_umount("/tmp", retire);
-    do_umount("/dev/shm", retire);
+    int kept = 0;
+    for (int i = 0; i < 2; i++) {
+        if (scratch_untouched(&g_scratch[i])) {
+            kept = 1;
+            continue;
+        }
+        g_scratch[i].mounted = 0;
+        do_umount(g_scratch[i].path, retire);
+    }
+    if (kept && g_tmp_bytes > 0) /* 0: unmounted once already since the run (a failed run), their size noted then */
+        g_scratch_bytes = g_tmp_bytes;
     g_tmp_bytes = 0;
 }
 
@@ -975,8 +1024,24 @@ static void mount_work_ahead(void)
 static int prepare_next_run(void)
 {
     g_tmp_bytes = 0;
-    if (mount_tmpfs("/tmp", DEFAULT_TMP_BYTES, "1777") != 0 || mount_tmpfs("/dev/shm", DEFAULT_TMP_BYTES, "1777") != 0 ||
-        mount_tmpfs(HIDDEN_OVL, DEFAULT_TMP_BYTES, "0700") != 0)
+    /* all three have one size: that of the ones kept (as the latest run sized them), or the default */
+    long long size = g_scratch[0].mounted || g_scratch[1].mounted ? g_scratch_bytes : DEFAULT_TMP_BYTES;
+    if (size <= 0) { /* never: kept ones of an unknown size are mounted anew (size=0 would be unlimited) */
+        for (int i = 0; i < 2; i++)
+            if (g_scratch[i].mounted && umount2(g_scratch[i].path, 0) != 0)
+                return -1;
+        g_scratch[0].mounted = g_scratch[1].mounted = 0;
+        size = DEFAULT_TMP_BYTES;
+    }
+    for (int i = 0; i < 2; i++)
+        if (!g_scratch[i].mounted) {
+            if (mount_tmpfs(g_scratch[i].path, size, "1777") != 0)
+                return -1;
+            scratch_mounted(&g_scratch[i]);
+            if (!g_scratch[i].mounted)
+                return -1;
+        }
+    if (mount_tmpfs(HIDDEN_OVL, size, "0700") != 0)
         return -1;
     if (make_layer(HIDDEN_OVL "/1") != 0)
         return -1;
@@ -984,7 +1049,7 @@ static int prepare_next_run(void)
     if (unshare(CLONE_NEWIPC) != 0)
         return -1;
     timing_step("clean: new IPC namespace");
-    g_tmp_bytes = DEFAULT_TMP_BYTES;
+    g_tmp_bytes = size;
     mount_work_ahead();
     return 0;
 }
