@@ -9,7 +9,8 @@ run as this client sees it, and the CPU per run of the daemon with everything un
 programs; from wait4 at its exit). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
 --loops N: N clients at once per daemon (2: both cores busy, as a silo with 2 judging slots); RUNS per client.
-With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr at exit.
+With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
+with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, threading, time
 
@@ -46,7 +47,8 @@ def main():
         if timing:  # drive.Daemon starts the daemon with an empty environment
             wrapper = os.path.join(base, "timed%d" % i)
             with open(wrapper, "w") as f:
-                f.write('#!/bin/sh\nJUDGE_SANDBOX_TIMING=%s exec %s "$@"\n' % (timing, os.path.abspath(binary)))
+                label = "%d-%s" % (i, os.path.basename(binary))
+                f.write('#!/bin/sh\nJUDGE_SANDBOX_TIMING=%s exec %s "$@"\n' % (label, os.path.abspath(binary)))
             os.chmod(wrapper, 0o755)
             binary = wrapper
         d = drive.Daemon(binary, root, pool=pool)

@@ -7,7 +7,7 @@ Usage: JUDGE_SANDBOX_TIMING=1 tests/sandboxd/ab.py --loops 2 200 7 BINARY 2>timi
 """
 import re, sys
 
-LINE = re.compile(r"judge-sandbox timing (\w+) (\d+): (.*?)\s+n=(\d+) wall_us=([\d.]+) cpu_us=([\d.]+)$")
+LINE = re.compile(r"judge-sandbox timing\[([^\]]*)\] (\w+) (\d+): (.*?)\s+n=(\d+) wall_us=([\d.]+) cpu_us=([\d.]+)$")
 
 
 def main():
@@ -18,23 +18,23 @@ def main():
     for line in sys.stdin:
         m = LINE.match(line.strip())
         if m:
-            who, pid, step, n, wall, cpu = m.groups()
-            latest[(who, pid, step)] = (int(n), float(wall) * int(n), float(cpu) * int(n))
+            label, who, pid, step, n, wall, cpu = m.groups()
+            latest[(label, who, pid, step)] = (int(n), float(wall) * int(n), float(cpu) * int(n))
     steps = {}
     order = []
-    for (who, _, step), (n, wall, cpu) in latest.items():
-        key = (who, step)
+    for (label, who, _, step), (n, wall, cpu) in latest.items():
+        key = (label, who, step)
         if key not in steps:
             steps[key] = [0, 0.0, 0.0]
             order.append(key)
         steps[key][0] += n
         steps[key][1] += wall
         steps[key][2] += cpu
-    print("| process | step | times | wall µs each | CPU µs each |")
-    print("|---|---|---|---|---|")
-    for key in order:
+    print("| daemon | process | step | times | wall µs each | CPU µs each |")
+    print("|---|---|---|---|---|---|")
+    for key in sorted(order, key=lambda k: (k[0], order.index(k))):
         n, wall, cpu = steps[key]
-        print("| %s | %s | %d | %.0f | %.0f |" % (key[0], key[1], n, wall / n, cpu / n))
+        print("| %s | %s | %s | %d | %.0f | %.0f |" % (key[0], key[1], key[2], n, wall / n, cpu / n))
     return 0
 
 

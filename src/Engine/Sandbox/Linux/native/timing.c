@@ -1,6 +1,7 @@
 /* Per-step timing of the daemon and its slots (docs/PERFORMANCE.md, "Where the time goes"), off unless the daemon
- * starts with JUDGE_SANDBOX_TIMING set: each process sums the wall and CPU time of its named steps and prints the
- * means to stderr when it exits. Off, a step costs one branch. */
+ * starts with JUDGE_SANDBOX_TIMING set (to a label for its lines, or 1): each process sums the wall and CPU time of
+ * its named steps and prints the means to stderr (the daemon when it exits, a slot every 50 runs, a run's init at its
+ * end). Off, a step costs one branch. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 int g_timing;
 static const char *g_who = "daemon";
+static char g_label[32] = "1";
 static struct {
     const char *name;
     long long wall, cpu, n;
@@ -33,6 +35,8 @@ void timing_init(const char *who)
 {
     const char *v = getenv("JUDGE_SANDBOX_TIMING");
     g_timing = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+    if (g_timing)
+        snprintf(g_label, sizeof g_label, "%s", v);
     g_who = who;
     g_nsteps = 0;
     timing_mark();
@@ -85,13 +89,13 @@ void timing_report(void)
     struct rusage self, children;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
-    fprintf(stderr, "judge-sandbox timing %s %d: total cpu_us self=%lld children=%lld\n", g_who, (int)getpid(),
+    fprintf(stderr, "judge-sandbox timing[%s] %s %d: total cpu_us self=%lld children=%lld\n", g_label, g_who, (int)getpid(),
             (long long)self.ru_utime.tv_sec * 1000000 + self.ru_utime.tv_usec + self.ru_stime.tv_sec * 1000000 +
                 self.ru_stime.tv_usec,
             (long long)children.ru_utime.tv_sec * 1000000 + children.ru_utime.tv_usec +
                 children.ru_stime.tv_sec * 1000000 + children.ru_stime.tv_usec);
     for (int i = 0; i < g_nsteps; i++)
-        fprintf(stderr, "judge-sandbox timing %s %d: %-24s n=%lld wall_us=%.1f cpu_us=%.1f\n", g_who, (int)getpid(),
+        fprintf(stderr, "judge-sandbox timing[%s] %s %d: %-24s n=%lld wall_us=%.1f cpu_us=%.1f\n", g_label, g_who, (int)getpid(),
                 g_steps[i].name, g_steps[i].n, (double)g_steps[i].wall / (double)g_steps[i].n,
                 (double)g_steps[i].cpu / (double)g_steps[i].n);
     fflush(stderr);
