@@ -95,7 +95,9 @@ public sealed class LiveFeedClusterTests(LiveFeedCluster cluster) : IClassFixtur
         foreach (var (id, _, judge) in submissions)
         {
             // Every state, in order, identical on both silos.
-            Assert.Equal(seen[onCpp][id], seen[onPython][id]);
+            Assert.True(seen[onCpp][id].SequenceEqual(seen[onPython][id]),
+                $"{id}: the silos streamed different states\non silo0: {Describe(seen[onCpp][id])}\non silo1: {Describe(seen[onPython][id])}\n"
+                + $"first difference:\n{seen[onCpp][id].Zip(seen[onPython][id]).FirstOrDefault(p => p.First != p.Second)}");
             var states = seen[onCpp][id].Select(data => JsonDocument.Parse(data).RootElement).ToList();
             Assert.Equal(["queued", "compiling", "running", "finished"], states.Select(s => s.GetProperty("status").GetString()).Distinct());
             // Tests done count up from 0 to 9; progress is published at most every 50 ms (issue 14), so fast tests show in steps.
@@ -134,4 +136,12 @@ public sealed class LiveFeedClusterTests(LiveFeedCluster cluster) : IClassFixtur
         var cppView = (await SilosAsync(cppSilo)).Single(s => s.GetProperty("address").GetString()!.StartsWith(cppSilo.AddressPrefix, StringComparison.Ordinal));
         Assert.False(cppView.GetProperty("stale").GetBoolean());
     }
+
+    /// <summary>Each streamed state as status, tests done and verdict, for a failure message.</summary>
+    private static string Describe(List<string> states) => string.Join(" | ", states.Select(data =>
+    {
+        var state = JsonDocument.Parse(data).RootElement;
+        var verdict = state.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : "-";
+        return $"{state.GetProperty("status").GetString()} {state.GetProperty("testsDone").GetInt32()} {verdict}";
+    }));
 }
