@@ -35,6 +35,10 @@ public static class EngineTelemetry
     public static readonly Counter<long> CompileCachePeerFetches = Meter.CreateCounter<long>(
         "judge.compile.cache.peer_fetches", unit: "{artifact}", description: "Compiled artifacts fetched from another silo");
 
+    /// <summary>Test runs a submission ran on a borrowed idle slot, besides its own (the fan-out of tests).</summary>
+    public static readonly Counter<long> FannedOutRuns = Meter.CreateCounter<long>(
+        "judge.fanout.runs", unit: "{run}", description: "Test runs on idle slots borrowed by a submission that holds another (fan-out)");
+
     /// <summary>Cached artifacts whose content did not match their hash (removed, compiled again).</summary>
     public static readonly Counter<long> CompileCacheCorrupt = Meter.CreateCounter<long>(
         "judge.compile.cache.corrupt", unit: "{artifact}", description: "Compile cache entries rejected because their hash did not match");
