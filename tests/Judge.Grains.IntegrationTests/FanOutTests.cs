@@ -8,6 +8,9 @@ using Judge.Engine.Sandbox.Linux;
 using Judge.Engine.Verdicts;
 using Judge.Grains.Options;
 using Judge.Grains.Workers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Judge.Grains.IntegrationTests;
 
@@ -112,6 +115,32 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
         Assert.Equal(Fixture.SleepyTests, second.Judged.Count);
         Assert.Equal(2, probe.Max);
         Assert.Equal(0, slots.Busy);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("True", true)]
+    public void Fan_out_is_on_unless_Judge_FanOut_turns_it_off(string? value, bool expected) =>
+        Assert.Equal(expected, Bound(value).FanOut);
+
+    [Fact]
+    public void A_Judge_FanOut_that_is_neither_true_nor_false_is_refused_naming_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Bound("sometimes"));
+        Assert.Contains("Judge:FanOut", error.Message);
+    }
+
+    /// <summary>The judging options as a silo binds them (section <c>Judge</c>) with <c>Judge:FanOut</c> set to <paramref name="fanOut"/>.</summary>
+    private static JudgingOptions Bound(string? fanOut)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(fanOut is null ? [] : [new KeyValuePair<string, string?>("Judge:FanOut", fanOut)])
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOptions<JudgingOptions>().Bind(configuration.GetSection(JudgingOptions.Section));
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<JudgingOptions>>().Value;
     }
 
     private static JudgeSlots Slots(int count) => new(Microsoft.Extensions.Options.Options.Create(new JudgingOptions { Slots = count }));
