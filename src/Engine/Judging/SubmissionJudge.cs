@@ -233,6 +233,7 @@ public sealed partial class SubmissionJudge(
                 try
                 {
                     await runs[i];
+                    EngineTelemetry.FanOutDiscardedRuns.Add(1); // it ran to the end: wasted work, counted
                 }
                 catch (Exception)
                 {
