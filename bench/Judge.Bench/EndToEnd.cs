@@ -5,10 +5,13 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Judge.Engine.Sandbox;
+using Judge.Grains.Options;
+using Judge.Grains.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Judge.Bench;
 
@@ -67,7 +70,7 @@ internal static class EndToEnd
         var cpu = new Dictionary<string, List<double>>();
         static double ProcessCpu() { using var self = Process.GetCurrentProcess(); return self.TotalProcessorTime.TotalMilliseconds; }
 
-        async Task<double> Judge(string problem, int expectedTests)
+        async Task<double> Judge(string problem, int expectedTests, string? cpuKey = null)
         {
             var cpuBefore = ProcessCpu();
             var watch = Stopwatch.StartNew();
@@ -81,7 +84,8 @@ internal static class EndToEnd
             var judged = submission.GetProperty("tests").GetArrayLength();
             if (verdict != "AC" || judged != expectedTests)
                 throw new InvalidOperationException($"expected AC on {expectedTests} tests, got {verdict} on {judged}: {body}");
-            (cpu.TryGetValue(problem, out var list) ? list : cpu[problem] = []).Add(ProcessCpu() - cpuBefore);
+            var key = cpuKey ?? problem;
+            (cpu.TryGetValue(key, out var list) ? list : cpu[key] = []).Add(ProcessCpu() - cpuBefore);
             return elapsed;
         }
 
@@ -94,6 +98,24 @@ internal static class EndToEnd
                     throw new InvalidOperationException($"bare {binary} failed on {input}");
             }
             return watch.Elapsed.TotalMilliseconds;
+        }
+
+        // The rows of goal 1 judge a submission on one slot, as before the fan-out of tests (issue 14, goal 6); the fan-out
+        // rows judge the same submission with Judge:FanOut on, in the same rounds (the worker reads the switch per job).
+        var judging = app.Services.GetRequiredService<IOptions<JudgingOptions>>().Value;
+        var slots = app.Services.GetRequiredService<JudgeSlots>().Capacity;
+        judging.FanOut = false;
+        async Task<double> JudgeFannedOut()
+        {
+            judging.FanOut = true;
+            try
+            {
+                return await Judge("pertest-n", tests, cpuKey: "fan-out");
+            }
+            finally
+            {
+                judging.FanOut = false;
+            }
         }
 
         var sandbox = app.Services.GetRequiredService<ISandbox>();
@@ -133,6 +155,7 @@ internal static class EndToEnd
         {
             await Judge("pertest-1", 1);
             await Judge("pertest-n", tests);
+            await JudgeFannedOut();
             BareLoop();
             await SandboxLoop();
         }
@@ -141,16 +164,18 @@ internal static class EndToEnd
         var many = new List<double>();
         var bare = new List<double>();
         var boxed = new List<double>();
+        var fanned = new List<double>();
         for (var round = 0; round < rounds; round++) // interleaved, so machine noise hits all alike
         {
             one.Add(await Judge("pertest-1", 1));
             many.Add(await Judge("pertest-n", tests));
+            fanned.Add(await JudgeFannedOut());
             bare.Add(BareLoop());
             boxed.Add(await SandboxLoop());
         }
         await app.StopAsync();
 
-        double m1 = Median(one), mn = Median(many), mb = Median(bare), ms = Median(boxed);
+        double m1 = Median(one), mn = Median(many), mb = Median(bare), ms = Median(boxed), mf = Median(fanned);
         var slope = (mn - m1) / (tests - 1);
         var barePerTest = mb / tests;
         Console.WriteLine();
@@ -167,6 +192,8 @@ internal static class EndToEnd
         Console.WriteLine(Row("**judge over bare, per test**", slope - barePerTest));
         Console.WriteLine(Row("of which the sandbox (sandbox alone over bare)", ms / tests - barePerTest));
         Console.WriteLine(Row("of which the judge around the sandbox (judge over sandbox alone)", slope - ms / tests));
+        Console.WriteLine(Row($"submission with {tests} tests, fan-out on {slots} slots (Judge:FanOut), HTTP submit to verdict", mf));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **fan-out speed-up** (one slot / fan-out, {slots} slots) | {mn / mf:0.00}× |"));
         // The warm-up rounds' CPU is left out.
         double C(string key) => Median(cpu[key].Skip(3).ToList());
         var cpuSlope = (C("pertest-n") - C("pertest-1")) / (tests - 1);

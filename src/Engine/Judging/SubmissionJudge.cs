@@ -40,7 +40,14 @@ public sealed partial class SubmissionJudge(
 
     /// <summary>Judges the source file whose exact bytes are <paramref name="source"/> (any encoding, BOMs and NUL bytes
     /// included) as <see cref="JudgeAsync(Problem, Language, string, IJudgeProgress, bool, CancellationToken)"/> does.</summary>
-    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default)
+    public Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll, CancellationToken cancellationToken = default) =>
+        JudgeAsync(problem, language, source, progress, runAll, idleSlots: null, cancellationToken);
+
+    /// <summary>Judges as <see cref="JudgeAsync(Problem, Language, ReadOnlyMemory{byte}, IJudgeProgress, bool, CancellationToken)"/>
+    /// does; with <paramref name="idleSlots"/>, a group's consecutive tests also run on slots that are idle right now (the
+    /// fan-out), with the same outcomes, progress in test order and verdict as judging them one after another.</summary>
+    public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll,
+        IIdleSlots? idleSlots, CancellationToken cancellationToken = default)
     {
         if (problem.Limits.TimeLimitPending)
             return new JudgeReport(Verdict.IE, null, [], $"problem '{problem.Id}' states no time limit and it has not been derived from its accepted submissions yet");
@@ -69,7 +76,9 @@ public sealed partial class SubmissionJudge(
             ? problem.Data
             : new TestGroup("", GroupSettings.Default, problem.Tests.Select(t => new TestGroupChild(t, null)).ToList());
         var runLanguage = WarmupFor(language)?.BeforeRuns(language, workspace.SourceDirectory) ?? language;
-        var run = new TestRun(problem, runLanguage, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure);
+        // Interactive and multi-pass problems are judged one test after another.
+        var fanOut = checker.Interactor is null && !problem.MultiPass ? idleSlots : null;
+        var run = new TestRun(problem, runLanguage, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure, fanOut);
         for (var index = 0; index < problem.Tests.Count; index++)
             run.Indexes[problem.Tests[index].Name] = index;
 
@@ -89,41 +98,166 @@ public sealed partial class SubmissionJudge(
     /// <summary>What one submission's judging shares while it walks the test groups.</summary>
     private sealed record TestRun(
         Problem Problem, Language Language, Workspace Workspace, SourceLayout Layout, SandboxLimits Limits,
-        PreparedChecker Checker, IJudgeProgress Progress, bool RunAll)
+        PreparedChecker Checker, IJudgeProgress Progress, bool RunAll, IIdleSlots? IdleSlots)
     {
         public Dictionary<string, int> Indexes { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, TestOutcome> Outcomes { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>Judges a group's tests and subgroups in order; returns whether any was rejected.</summary>
+    /// <remarks>Each consecutive run of the group's test cases (up to the next subgroup) is judged as one batch
+    /// (<see cref="JudgeTestsAsync"/>), the only place where tests may run in parallel: a subgroup starts only once the
+    /// tests before it are judged, so <c>on_reject</c>, scoring and graders see exactly what sequential judging gives.</remarks>
     private async Task<bool> JudgeGroupAsync(TestGroup group, TestRun run, CancellationToken cancellationToken)
     {
+        var breaks = group.Settings.OnReject == OnReject.Break && !run.RunAll;
+        var children = group.Children;
         var rejected = false;
         var stopped = false;
-        foreach (var child in group.Children)
+        for (var i = 0; i < children.Count && !stopped;) // once stopped, the rest stays unjudged: skipped
         {
-            if (stopped)
-                continue; // its tests stay unjudged: skipped
-            bool childRejected;
-            if (child.Test is { } test)
+            if (children[i].Group is { } subgroup)
             {
-                var index = run.Indexes[test.Name];
-                await run.Progress.TestStartedAsync(index, test.Name);
-                var outcome = await RunTestAsync(run, index, test, cancellationToken);
-                LogTestJudged(run.Problem.Id, run.Language.Id, test.Name, outcome.Verdict);
-                run.Outcomes[test.Name] = outcome;
-                await run.Progress.TestJudgedAsync(index, outcome);
-                childRejected = outcome.Verdict != Verdict.AC;
-            }
-            else
-            {
-                childRejected = await JudgeGroupAsync(child.Group!, run, cancellationToken);
+                var childRejected = await JudgeGroupAsync(subgroup, run, cancellationToken);
+                rejected |= childRejected;
+                stopped = childRejected && breaks;
+                i++;
+                continue;
             }
 
-            rejected |= childRejected;
-            stopped = childRejected && group.Settings.OnReject == OnReject.Break && !run.RunAll;
+            var tests = new List<TestCase>();
+            for (; i < children.Count && children[i].Test is { } test; i++)
+                tests.Add(test);
+            var batch = run.IdleSlots is { } idle && tests.Count > 1
+                ? await JudgeTestsFannedOutAsync(tests, breaks, run, idle, cancellationToken)
+                : await JudgeTestsAsync(tests, breaks, run, cancellationToken);
+            rejected |= batch.Rejected;
+            stopped = batch.Stopped;
         }
         return rejected;
+    }
+
+    /// <summary>Whether a batch of tests had a rejected one, and whether it stopped its group there (<c>on_reject: break</c>).</summary>
+    private readonly record struct BatchOutcome(bool Rejected, bool Stopped);
+
+    /// <summary>Judges <paramref name="tests"/> one after another; with <paramref name="breaks"/>, the first rejected one ends the batch.</summary>
+    private async Task<BatchOutcome> JudgeTestsAsync(List<TestCase> tests, bool breaks, TestRun run, CancellationToken cancellationToken)
+    {
+        var rejected = false;
+        foreach (var test in tests)
+        {
+            var index = run.Indexes[test.Name];
+            await run.Progress.TestStartedAsync(index, test.Name);
+            var outcome = await RunTestAsync(run, index, test, cancellationToken);
+            await CommitAsync(run, index, outcome);
+            if (outcome.Verdict != Verdict.AC)
+            {
+                rejected = true;
+                if (breaks)
+                    return new BatchOutcome(true, true);
+            }
+        }
+        return new BatchOutcome(rejected, false);
+    }
+
+    /// <summary>How many tests past the first unjudged one of a batch a fan-out may start: results wait for their turn in
+    /// memory, and runs past a failing test are wasted work.</summary>
+    internal const int FanOutLookahead = 32;
+
+    /// <summary>Judges <paramref name="tests"/> as <see cref="JudgeTestsAsync"/> does, on the submission's own slot plus
+    /// slots borrowed from <paramref name="idle"/> for one run each. Outcomes are taken (reported, kept) strictly in test
+    /// order; when the first rejected one ends the batch, the tests after it that ran are discarded, runs still going are
+    /// cancelled, and every borrowed slot goes back as soon as its run ends.</summary>
+    private async Task<BatchOutcome> JudgeTestsFannedOutAsync(List<TestCase> tests, bool breaks, TestRun run, IIdleSlots idle, CancellationToken cancellationToken)
+    {
+        var runs = new Task<TestOutcome>[tests.Count];
+        var going = new List<Task<TestOutcome>>();
+        Task<TestOutcome>? own = null; // the run on the submission's own slot
+        var started = 0;
+        var taken = 0;
+        var announced = -1;
+        var rejected = false;
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            while (taken < tests.Count)
+            {
+                while (started < tests.Count && started - taken < FanOutLookahead)
+                {
+                    IDisposable? borrowed = null;
+                    var onOwn = own is null || own.IsCompleted;
+                    if (!onOwn && (borrowed = idle.TryBorrow()) is null)
+                        break;
+                    var test = tests[started];
+                    var index = run.Indexes[test.Name];
+                    var task = RunOnSlotAsync(run, index, test, borrowed, window.Token);
+                    if (onOwn)
+                        own = task;
+                    else
+                        EngineTelemetry.FannedOutRuns.Add(1);
+                    runs[started++] = task;
+                    going.Add(task);
+                }
+
+                if (announced < taken)
+                {
+                    announced = taken;
+                    await run.Progress.TestStartedAsync(run.Indexes[tests[taken].Name], tests[taken].Name);
+                }
+                var head = runs[taken];
+                if (!head.IsCompleted)
+                {
+                    await Task.WhenAny(going);
+                    going.RemoveAll(t => t.IsCompleted);
+                    continue;
+                }
+
+                var outcome = await head;
+                await CommitAsync(run, run.Indexes[tests[taken].Name], outcome);
+                taken++;
+                if (outcome.Verdict != Verdict.AC)
+                {
+                    rejected = true;
+                    if (breaks)
+                        return new BatchOutcome(true, true);
+                }
+            }
+            return new BatchOutcome(rejected, false);
+        }
+        finally
+        {
+            // Runs past the end of the batch are not wanted: cancel them and wait until each has given its slot back.
+            await window.CancelAsync();
+            for (var i = taken; i < started; i++)
+            {
+                try
+                {
+                    await runs[i];
+                    EngineTelemetry.FanOutDiscardedRuns.Add(1); // it ran to the end: wasted work, counted
+                }
+                catch (Exception)
+                {
+                    // discarded: a cancelled run, or one that failed past the end of the batch
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs one test off the caller's scheduler (so that checks run in parallel too) and gives
+    /// <paramref name="borrowed"/> back the moment it ends.</summary>
+    private Task<TestOutcome> RunOnSlotAsync(TestRun run, int index, TestCase test, IDisposable? borrowed, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            using (borrowed)
+                return await RunTestAsync(run, index, test, cancellationToken);
+        }, CancellationToken.None);
+
+    /// <summary>Takes a test's outcome: kept for the report and sent to the progress, in test order.</summary>
+    private async Task CommitAsync(TestRun run, int index, TestOutcome outcome)
+    {
+        LogTestJudged(run.Problem.Id, run.Language.Id, outcome.Name, outcome.Verdict);
+        run.Outcomes[outcome.Name] = outcome;
+        await run.Progress.TestJudgedAsync(index, outcome);
     }
 
     /// <summary>The include directory for a language: <c>include/&lt;id&gt;</c> or a common name for it, else <c>include/default</c>.</summary>
@@ -156,9 +290,12 @@ public sealed partial class SubmissionJudge(
             {
                 if (test.ValidatorFlags.Length == 0)
                     return plain;
-                if (!byFlags.TryGetValue(test.ValidatorFlags, out var checker))
-                    byFlags[test.ValidatorFlags] = checker = new DefaultValidator(ValidatorFlags.Parse($"{problem.ValidatorFlagsText} {test.ValidatorFlags}"));
-                return checker;
+                lock (byFlags) // tests of a fan-out ask from several threads
+                {
+                    if (!byFlags.TryGetValue(test.ValidatorFlags, out var checker))
+                        byFlags[test.ValidatorFlags] = checker = new DefaultValidator(ValidatorFlags.Parse($"{problem.ValidatorFlagsText} {test.ValidatorFlags}"));
+                    return checker;
+                }
             }, []);
         }
 

@@ -35,6 +35,15 @@ public static class EngineTelemetry
     public static readonly Counter<long> CompileCachePeerFetches = Meter.CreateCounter<long>(
         "judge.compile.cache.peer_fetches", unit: "{artifact}", description: "Compiled artifacts fetched from another silo");
 
+    /// <summary>Test runs a submission ran on a borrowed idle slot, besides its own (the fan-out of tests).</summary>
+    public static readonly Counter<long> FannedOutRuns = Meter.CreateCounter<long>(
+        "judge.fanout.runs", unit: "{run}", description: "Test runs on idle slots borrowed by a submission that holds another (fan-out)");
+
+    /// <summary>Fanned-out test runs that ran to the end but whose outcome was not wanted, because an earlier test of the
+    /// same batch ended it (<c>on_reject: break</c>): the work fan-out wasted. Each is also one of <see cref="SandboxRuns"/>.</summary>
+    public static readonly Counter<long> FanOutDiscardedRuns = Meter.CreateCounter<long>(
+        "judge.fanout.discarded_runs", unit: "{run}", description: "Test runs that finished but were discarded because an earlier test ended the batch (fan-out)");
+
     /// <summary>Cached artifacts whose content did not match their hash (removed, compiled again).</summary>
     public static readonly Counter<long> CompileCacheCorrupt = Meter.CreateCounter<long>(
         "judge.compile.cache.corrupt", unit: "{artifact}", description: "Compile cache entries rejected because their hash did not match");

@@ -21,6 +21,10 @@ public sealed class JudgingOptions
     /// <summary>How many submissions this silo judges at once (<c>Judge:Slots</c>); default: one per core.</summary>
     public int Slots { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Whether a submission that holds a slot also runs its tests on slots that are idle right now, when no job waits
+    /// for them (<c>Judge:FanOut</c>, default <c>true</c>); <c>false</c> judges each submission's tests one after another.</summary>
+    public bool FanOut { get; set; } = true;
+
     /// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>
     public SandboxSettings Sandbox { get; set; } = new();
 

@@ -1,4 +1,5 @@
 using Judge.Grains.Options;
+using Judge.Engine.Judging;
 using Microsoft.Extensions.Options;
 
 namespace Judge.Grains.Workers;
@@ -6,7 +7,7 @@ namespace Judge.Grains.Workers;
 /// <summary>Bounds how many submissions a silo judges at once, across all languages (<c>Judge:Slots</c>), with two levels
 /// of priority: a slot that comes free goes to the longest-waiting first judging, and to a rejudge only when no first
 /// judging waits. Within a level, first come, first served.</summary>
-public sealed class JudgeSlots(IOptions<JudgingOptions> options)
+public sealed class JudgeSlots(IOptions<JudgingOptions> options) : IIdleSlots
 {
     private readonly Lock gate = new();
 
@@ -60,6 +61,22 @@ public sealed class JudgeSlots(IOptions<JudgingOptions> options)
         await using (cancellationToken.Register(() => GiveUp(node, cancellationToken)))
             return await handover.Task;
     }
+
+    /// <summary>Takes a slot at once if one is free and no job (first judging or rejudge) waits for one; never waits.
+    /// A submission that holds a slot borrows idle ones this way for single test runs (the fan-out of tests), so a slot it
+    /// gives back goes to a waiting job first. Dispose the result to give the slot back.</summary>
+    public IDisposable? TryAcquire()
+    {
+        lock (gate)
+        {
+            if (busy >= Capacity || waiting[0].Count > 0 || waiting[1].Count > 0)
+                return null;
+            busy++;
+            return new Slot(this);
+        }
+    }
+
+    IDisposable? IIdleSlots.TryBorrow() => TryAcquire();
 
     private void GiveUp(LinkedListNode<TaskCompletionSource<IDisposable>> node, CancellationToken cancellationToken)
     {

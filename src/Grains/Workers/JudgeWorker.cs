@@ -26,6 +26,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
     private readonly ILocalSiloDetails silo = services.Silo;
     private readonly ILogger logger = services.Logger;
     private readonly JudgeRunCounter runs = services.Runs;
+    private readonly JudgingOptions settings = services.Options.Value; // Judge:FanOut is read per job
 
     /// <summary>The language id this worker judges.</summary>
     protected abstract string LanguageId { get; }
@@ -69,7 +70,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
                 JudgeResult result;
                 try
                 {
-                    var report = await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, judging.Token);
+                    var report = await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, settings.FanOut ? slots : null, judging.Token);
                     LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
                     result = report.ToContract(judgedBy);
                 }

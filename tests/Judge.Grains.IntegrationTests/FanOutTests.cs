@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using Judge.Engine.Compilation;
+using Judge.Engine.Judging;
+using Judge.Engine.Languages;
+using Judge.Engine.Problems;
+using Judge.Engine.Sandbox;
+using Judge.Engine.Sandbox.Linux;
+using Judge.Engine.Verdicts;
+using Judge.Grains.Options;
+using Judge.Grains.Workers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Grains.IntegrationTests;
+
+/// <summary>The fan-out of tests: a submission that holds a judging slot runs further tests on slots of the silo's
+/// <see cref="JudgeSlots"/> that are idle right now, through the real sandbox with a real g++ program, and still reports
+/// and rules exactly as judging the tests one after another does.</summary>
+public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTests.Fixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Twenty_sleeping_tests_on_a_silo_with_two_idle_slots_run_two_at_a_time()
+    {
+        var slots = Slots(2);
+        var probe = new ConcurrencyProbe(fixture.Sandbox);
+        var progress = new RecordedProgress();
+        using (await slots.AcquireAsync())
+        {
+            var report = await fixture.Judge(probe).JudgeAsync(fixture.Sleepy, fixture.Cpp, Fixture.Source, progress, runAll: false, slots)
+                .WaitAsync(Patience);
+            Assert.Equal(Verdict.AC, report.Verdict);
+        }
+
+        Assert.Equal(Enumerable.Range(0, Fixture.SleepyTests).ToList(), progress.Judged.Select(t => t.Index).ToList());
+        Assert.Equal(2, probe.Max);
+        // Twenty runs of 100 ms each take 2 s one after another (more on a loaded machine: the sum of their wall times);
+        // on two slots about half of that.
+        var walls = TimeSpan.FromTicks(progress.Judged.Sum(t => t.Outcome.WallTime.Ticks));
+        Assert.True(walls >= TimeSpan.FromSeconds(2), $"the tests' runs took {walls} in all: they did not sleep 100 ms each");
+        Assert.True(progress.TestsTook < walls * 0.8, $"20 tests of 100 ms took {progress.TestsTook} on two slots, their runs {walls} in all");
+        Assert.Equal(0, slots.Busy);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failing_test_in_the_middle_gives_the_same_verdict_tests_and_score_as_judging_one_after_another(bool runAll)
+    {
+        var sequential = new RecordedProgress();
+        var alone = await fixture.Judge(fixture.Sandbox).JudgeAsync(fixture.Groups, fixture.Cpp, Fixture.Source, sequential, runAll, idleSlots: null)
+            .WaitAsync(Patience);
+
+        var slots = Slots(3);
+        var probe = new ConcurrencyProbe(fixture.Sandbox);
+        var fannedOut = new RecordedProgress();
+        JudgeReport report;
+        using (await slots.AcquireAsync())
+            report = await fixture.Judge(probe).JudgeAsync(fixture.Groups, fixture.Cpp, Fixture.Source, fannedOut, runAll, slots).WaitAsync(Patience);
+
+        Assert.True(probe.Max >= 2, "the tests were not fanned out: at most one ran at a time");
+        Assert.True(probe.Max <= 3, $"{probe.Max} programs ran at once on a silo of 3 slots");
+        Assert.Equal(0, slots.Busy);
+
+        // group 1 breaks at its failing test 05; group 2 continues past its failing test 03; group 3 passes.
+        string[] expected = runAll
+            ? [.. Fixture.GroupTests("g1"), .. Fixture.GroupTests("g2"), .. Fixture.GroupTests("g3")]
+            : [.. Fixture.GroupTests("g1").Take(6), .. Fixture.GroupTests("g2"), .. Fixture.GroupTests("g3")];
+        Assert.Equal(expected, sequential.Judged.Select(t => t.Outcome.Name));
+        Assert.Equal(Describe(sequential.Judged), Describe(fannedOut.Judged));
+        Assert.Equal(Verdict.WA, alone.Verdict);
+        Assert.Equal(alone.Verdict, report.Verdict);
+        Assert.Equal(runAll ? 36 + 27 + 30 : 20 + 27 + 30, alone.Score); // sum: each accepted test earns its share of its group
+        Assert.Equal((alone.Score, alone.MaxScore), (report.Score, report.MaxScore));
+        Assert.Equal(alone.Tests.Select(t => (t.Name, t.Verdict, t.Score)), report.Tests.Select(t => (t.Name, t.Verdict, t.Score)));
+    }
+
+    [Fact]
+    public async Task A_queued_first_judging_gets_the_next_slot_a_fan_out_gives_back_and_the_silo_never_runs_more_programs_than_slots()
+    {
+        var slots = Slots(2);
+        var probe = new ConcurrencyProbe(fixture.Sandbox);
+        var judge = fixture.Judge(probe);
+        var first = new RecordedProgress();
+        var own = await slots.AcquireAsync();
+        var firstJudging = Task.Run(() => judge.JudgeAsync(fixture.Sleepy, fixture.Cpp, Fixture.Source, first, runAll: false, slots));
+
+        await Until(() => slots.Busy == 2 || firstJudging.IsCompleted, "the first submission to borrow the idle slot");
+        Assert.False(firstJudging.IsCompleted, "the first submission finished before it borrowed the idle slot");
+        var queued = slots.AcquireAsync(); // a first judging arrives while the fan-out holds the other slot
+        IDisposable secondSlot;
+        try
+        {
+            secondSlot = await queued.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the queued judging got no slot within 10 s; the first submission judged {first.Judged.Count} tests meanwhile");
+        }
+        var judgedWhenGranted = first.Judged.Count;
+        Assert.False(firstJudging.IsCompleted, "the queued judging got its slot only once the fanned-out submission had finished");
+
+        var second = new RecordedProgress();
+        JudgeReport secondReport;
+        using (secondSlot)
+            secondReport = await judge.JudgeAsync(fixture.Sleepy, fixture.Cpp, Fixture.Source, second, runAll: false, slots).WaitAsync(Patience);
+        var firstReport = await firstJudging.WaitAsync(Patience);
+        own.Dispose();
+
+        Assert.True(judgedWhenGranted < Fixture.SleepyTests / 2, $"the queued judging waited while the first submission judged {judgedWhenGranted} tests");
+        Assert.Equal((Verdict.AC, Verdict.AC), (firstReport.Verdict, secondReport.Verdict));
+        Assert.Equal(Fixture.SleepyTests, first.Judged.Count);
+        Assert.Equal(Fixture.SleepyTests, second.Judged.Count);
+        Assert.Equal(2, probe.Max);
+        Assert.Equal(0, slots.Busy);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("True", true)]
+    public void Fan_out_is_on_unless_Judge_FanOut_turns_it_off(string? value, bool expected) =>
+        Assert.Equal(expected, Bound(value).FanOut);
+
+    [Fact]
+    public void A_Judge_FanOut_that_is_neither_true_nor_false_is_refused_naming_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Bound("sometimes"));
+        Assert.Contains("Judge:FanOut", error.Message);
+    }
+
+    /// <summary>The judging options as a silo binds them (section <c>Judge</c>) with <c>Judge:FanOut</c> set to <paramref name="fanOut"/>.</summary>
+    private static JudgingOptions Bound(string? fanOut)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(fanOut is null ? [] : [new KeyValuePair<string, string?>("Judge:FanOut", fanOut)])
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOptions<JudgingOptions>().Bind(configuration.GetSection(JudgingOptions.Section));
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<JudgingOptions>>().Value;
+    }
+
+    private static JudgeSlots Slots(int count) => new(Microsoft.Extensions.Options.Options.Create(new JudgingOptions { Slots = count }));
+
+    private static IEnumerable<(int, string, Verdict, double?)> Describe(IEnumerable<(int Index, TestOutcome Outcome)> judged) =>
+        judged.Select(t => (t.Index, t.Outcome.Name, t.Outcome.Verdict, t.Outcome.Score)).ToList();
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > Patience)
+                throw new TimeoutException($"waited {Patience} for {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Progress as a submission receives it: every judged test in call order, and when the tests began and ended.</summary>
+    private sealed class RecordedProgress : IJudgeProgress
+    {
+        private readonly Stopwatch clock = new();
+        private readonly List<(int Index, TestOutcome Outcome)> judged = [];
+        private TimeSpan lastJudged;
+
+        public IReadOnlyList<(int Index, TestOutcome Outcome)> Judged
+        {
+            get
+            {
+                lock (judged)
+                    return [.. judged];
+            }
+        }
+
+        /// <summary>From the end of compiling to the last test's verdict.</summary>
+        public TimeSpan TestsTook => lastJudged;
+
+        public Task CompiledAsync(string? compileOutput, int testCount)
+        {
+            clock.Start();
+            return Task.CompletedTask;
+        }
+
+        public Task TestStartedAsync(int index, string name) => Task.CompletedTask;
+
+        public Task TestJudgedAsync(int index, TestOutcome outcome)
+        {
+            lock (judged)
+            {
+                judged.Add((index, outcome));
+                lastJudged = clock.Elapsed;
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The real sandbox, measuring how many programs it runs at once (compilations and tests alike).</summary>
+    private sealed class ConcurrencyProbe(ISandbox inner) : ISandbox
+    {
+        private int now;
+        private int max;
+
+        public int Max => Volatile.Read(ref max);
+
+        public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
+        {
+            var running = Interlocked.Increment(ref now);
+            for (var seen = Volatile.Read(ref max); running > seen; seen = Volatile.Read(ref max))
+                Interlocked.CompareExchange(ref max, running, seen);
+            try
+            {
+                return await inner.RunAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref now);
+            }
+        }
+
+        public Task<ConnectedResult> RunConnectedAsync(SandboxRequest first, SandboxRequest second, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("no interactive problem here");
+    }
+
+    /// <summary>One sandbox daemon, one compile cache and the two problems, shared by the tests of the class.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public const int SleepyTests = 20;
+
+        /// <summary>Prints a + b after sleeping the milliseconds its input's third number says.</summary>
+        public const string Program = """
+            #include <cstdio>
+            #include <ctime>
+            int main() {
+                long long a, b; int ms;
+                if (scanf("%lld %lld %d", &a, &b, &ms) != 3) return 1;
+                timespec pause{ms / 1000, (ms % 1000) * 1000000L};
+                nanosleep(&pause, nullptr);
+                printf("%lld\n", a + b);
+            }
+            """;
+
+        /// <summary>The bytes of <see cref="Program"/>.</summary>
+        public static ReadOnlyMemory<byte> Source { get; } = System.Text.Encoding.UTF8.GetBytes(Program);
+
+        private readonly string root = Path.Combine(Path.GetTempPath(), "judge-grain-tests", $"fanout-{Guid.NewGuid():N}");
+        private LinuxSandbox? daemon;
+        private LocalCompileCache? cache;
+
+        public ISandbox Sandbox => daemon!;
+        public Language Cpp { get; } = LanguageCatalog.Find("cpp17")!;
+
+        /// <summary>Pass-fail: 20 tests that sleep 100 ms each.</summary>
+        public Problem Sleepy { get; private set; } = null!;
+
+        /// <summary>Scoring, groups g1 (on_reject break, 40 points, test 05 wrong), g2 (continue, 30 points, test 03
+        /// wrong), g3 (break, 30 points, all right), 10 tests of 20 ms each.</summary>
+        public Problem Groups { get; private set; } = null!;
+
+        public static IEnumerable<string> GroupTests(string group) => Enumerable.Range(0, 10).Select(i => $"secret/{group}/{i:D2}");
+
+        public SubmissionJudge Judge(ISandbox sandbox) =>
+            new(sandbox, JudgeOptions.Default with { WorkRoot = Path.Combine(root, "work") }, compileCache: cache);
+
+        public async Task InitializeAsync()
+        {
+            Directory.CreateDirectory(root);
+            daemon = await LinuxSandbox.StartAsync(new LinuxSandboxOptions { WorkRoot = Path.Combine(root, "work"), Pool = 3 * 3 + 1 });
+            cache = new LocalCompileCache(Path.Combine(root, "cache"), 256L * 1024 * 1024);
+
+            var sleepy = Path.Combine(root, "sleepy");
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(sleepy).FullName, "problem.yaml"), "name: Sleepy\nlimits:\n  time_limit: 2\n");
+            WriteTests(Path.Combine(sleepy, "data", "secret"), SleepyTests, sleepMs: 100, wrong: -1);
+            Sleepy = ProblemLoader.Load(sleepy);
+
+            var groups = Path.Combine(root, "groups");
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(groups).FullName, "problem.yaml"), "name: Groups\ntype: scoring\nlimits:\n  time_limit: 2\n");
+            foreach (var (group, settings, wrong) in new[] { ("g1", "on_reject: break\nmax_score: 40\n", 5), ("g2", "on_reject: continue\nmax_score: 30\n", 3), ("g3", "on_reject: break\nmax_score: 30\n", -1) })
+            {
+                var directory = Path.Combine(groups, "data", "secret", group);
+                WriteTests(directory, 10, sleepMs: 20, wrong);
+                File.WriteAllText(Path.Combine(directory, "testdata.yaml"), settings);
+            }
+            Groups = ProblemLoader.Load(groups);
+        }
+
+        private static void WriteTests(string directory, int count, int sleepMs, int wrong)
+        {
+            Directory.CreateDirectory(directory);
+            for (var i = 0; i < count; i++)
+            {
+                File.WriteAllText(Path.Combine(directory, $"{i:D2}.in"), $"{i} {i * 7} {sleepMs}\n");
+                File.WriteAllText(Path.Combine(directory, $"{i:D2}.ans"), $"{i * 8 + (i == wrong ? 1 : 0)}\n");
+            }
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (daemon is not null)
+                await daemon.DisposeAsync();
+            Workspace(root);
+        }
+
+        private static void Workspace(string path)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a daemon's leftover; the temp directory is cleaned with the machine
+            }
+        }
+    }
+}
