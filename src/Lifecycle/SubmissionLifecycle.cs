@@ -9,7 +9,8 @@ namespace Judge.Lifecycle;
 /// it at checkpoints, and computes the final totals. Its host (the submission grain) holds the record and routes calls.</summary>
 /// <remarks>
 /// Liveness has one rule, the attempt's lease (<see cref="AttemptLease"/>): the current attempt is alive while its worker
-/// was heard within <see cref="LifecycleSettings.StallTimeout"/>; a judge call that fails ends it at once; an activation
+/// was heard within <see cref="LifecycleSettings.StallTimeout"/>, or, while its job waits for a judging slot, while the silo
+/// it waits on is alive; a judge call that fails ends it at once; an activation
 /// that inherits an unfinished attempt gives it a fresh lease before judging again. Everything else that watches liveness
 /// only wakes the submission: the host's watchdog reminder and the cluster's recovery sweep call <see cref="Wake"/>.
 /// </remarks>
@@ -143,6 +144,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
         lease.Renew();
+        lease.QueuedOn = progress.Kind == JudgeProgressKind.Queued ? progress.Silo ?? "" : null;
         switch (progress.Kind)
         {
             case JudgeProgressKind.Compiling:
@@ -162,7 +164,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 Progress(view, progress.TestName, progress.Results.AsSpan()[(JudgedCount - progress.TestIndex)..]);
                 break;
             default:
-                return true; // a heartbeat: the lease is renewed
+                return true; // a heartbeat, or queued for a slot: the lease is renewed
         }
         if (unsaved >= CheckpointChanges || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= CheckpointInterval))
             await WriteAsync();
@@ -363,6 +365,12 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             if (call is { IsCompleted: true })
                 return Outcome.Returned;
             var remaining = lease.Remaining;
+            if (remaining <= TimeSpan.Zero && lease.QueuedOn is { } silo && call is not null && host.IsSiloAlive(silo))
+            {
+                // Queued on a live silo: the job sends nothing until it has a slot, and the pending call fails if the silo dies.
+                lease.Renew();
+                continue;
+            }
             if (remaining <= TimeSpan.Zero)
                 return Outcome.Stalled;
             var wait = Task.Delay(remaining, time, cancellationToken);

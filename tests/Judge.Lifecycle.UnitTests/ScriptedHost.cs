@@ -143,6 +143,18 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     bool ISubmissionHost.IsOffered(string language) => Languages.Contains(language);
 
+    /// <summary>The silos the membership counts alive.</summary>
+    public HashSet<string> LiveSilos { get; } = ["silo-a", "silo-b"];
+
+    /// <summary>How often the lifecycle asked whether a silo is alive.</summary>
+    public int SiloChecks { get; private set; }
+
+    bool ISubmissionHost.IsSiloAlive(string silo)
+    {
+        SiloChecks++;
+        return LiveSilos.Contains(silo);
+    }
+
     void ISubmissionHost.Leave()
     {
         Left = true;
