@@ -94,6 +94,11 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCache>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
+        // Jobs go to the silo with the most free judging slots, from the slot loads the silos send each other.
+        builder.Services.TryAddSingleton<SlotBoard>();
+        builder.Services.TryAddSingleton<SlotLoadPublisher>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotLoadPublisher>());
+        builder.Services.AddPlacementDirector<FreeSlotPlacement, FreeSlotPlacementDirector>();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<JudgingMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgingMetrics>());

@@ -99,6 +99,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         {
             await unwanted.CancelAsync();
             await heartbeat;
+            DeactivateOnIdle(); // one activation per job: the next job is placed afresh
         }
     }
 
