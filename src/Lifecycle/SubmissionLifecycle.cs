@@ -38,6 +38,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private int? dispatchedJudging;
     private bool stale;
     private AttemptLease lease = new(time, settings.StallTimeout);
+    private TaskCompletionSource? slotTaken; // wakes the watch of a queued attempt when its worker reports again
 
     // Progress between checkpoints: the tests judged so far, ahead of View.Tests while `judgedAhead`.
     private List<TestResult>? judged;
@@ -145,6 +146,8 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
 
         lease.Renew();
         lease.QueuedOn = progress.Kind == JudgeProgressKind.Queued ? progress.Silo ?? "" : null;
+        if (lease.QueuedOn is null)
+            slotTaken?.TrySetResult(); // the lease is the worker's heartbeats again
         switch (progress.Kind)
         {
             case JudgeProgressKind.Compiling:
@@ -364,13 +367,18 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 return Outcome.Finished;
             if (call is { IsCompleted: true })
                 return Outcome.Returned;
-            var remaining = lease.Remaining;
-            if (remaining <= TimeSpan.Zero && lease.QueuedOn is { } silo && call is not null && host.IsSiloAlive(silo))
+            if (lease.QueuedOn is { } silo && call is not null)
             {
-                // Queued on a live silo: the job sends nothing until it has a slot, and the pending call fails if the silo dies.
-                lease.Renew();
+                // Queued: the job sends nothing until it has a slot (then it reports, which ends this), and no timer runs here;
+                // the attempt ends when its call fails or the membership declares its silo dead.
+                var gone = host.WhenSiloGone(silo);
+                slotTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await Task.WhenAny(finished.Task, call, gone, slotTaken.Task).WaitAsync(cancellationToken);
+                if (gone.IsCompleted && lease.QueuedOn == silo && Judges(judging) && !call.IsCompleted)
+                    return Outcome.Stalled;
                 continue;
             }
+            var remaining = lease.Remaining;
             if (remaining <= TimeSpan.Zero)
                 return Outcome.Stalled;
             var wait = Task.Delay(remaining, time, cancellationToken);

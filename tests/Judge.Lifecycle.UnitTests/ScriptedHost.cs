@@ -143,17 +143,16 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     bool ISubmissionHost.IsOffered(string language) => Languages.Contains(language);
 
-    /// <summary>The silos the membership counts alive.</summary>
-    public HashSet<string> LiveSilos { get; } = ["silo-a", "silo-b"];
-
-    /// <summary>How often the lifecycle asked whether a silo is alive.</summary>
-    public int SiloChecks { get; private set; }
-
-    bool ISubmissionHost.IsSiloAlive(string silo)
+    private readonly Dictionary<string, TaskCompletionSource> liveSilos = new()
     {
-        SiloChecks++;
-        return LiveSilos.Contains(silo);
-    }
+        ["silo-a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        ["silo-b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+    };
+
+    /// <summary>The membership declares <paramref name="silo"/> dead.</summary>
+    public void DeclareDead(string silo) => liveSilos[silo].TrySetResult();
+
+    Task ISubmissionHost.WhenSiloGone(string silo) => liveSilos.TryGetValue(silo, out var gone) ? gone.Task : Task.CompletedTask;
 
     void ISubmissionHost.Leave()
     {

@@ -108,6 +108,8 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<ClusterLanguages>();
         builder.Services.TryAddSingleton<SubmissionIntake>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
+        builder.Services.TryAddSingleton<SiloDeaths>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeaths>());
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
         builder.Services.AddHostedService<ProblemRefreshService>();

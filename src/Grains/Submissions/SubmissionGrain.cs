@@ -35,7 +35,7 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
     private readonly JudgeDrain drain;
     private readonly SubmissionFeed feed;
     private readonly JudgingMetrics metrics;
-    private readonly IClusterMembershipService membership;
+    private readonly SiloDeaths siloDeaths;
     private readonly ILogger logger;
     private readonly SubmissionLifecycle lifecycle;
     private IGrainTimer? dispatch, publish;
@@ -43,10 +43,10 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
 
     public SubmissionGrain([PersistentState("submission", StorageName)] IPersistentState<SubmissionState> state, ClusterLanguages languages,
         ISubmissionResults results, JudgeDrain drain, IOptions<JudgingOptions> options, IResultsOut resultsOut, SubmissionFeed feed,
-        TimeProvider time, JudgingMetrics metrics, IClusterMembershipService membership, ILogger<SubmissionGrain> logger)
+        TimeProvider time, JudgingMetrics metrics, SiloDeaths siloDeaths, ILogger<SubmissionGrain> logger)
     {
         (this.state, this.languages, this.drain, this.feed, this.metrics, this.logger) = (state, languages, drain, feed, metrics, logger);
-        this.membership = membership;
+        this.siloDeaths = siloDeaths;
         lifecycle = new SubmissionLifecycle(this, results, resultsOut,
             new LifecycleSettings(options.Value.Recovery.StallTimeout, SubmissionFeed.BatchDelay), time, logger);
     }
@@ -110,8 +110,7 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
 
     bool ISubmissionHost.IsOffered(string language) => languages.IsOffered(language);
 
-    bool ISubmissionHost.IsSiloAlive(string silo) =>
-        membership.CurrentSnapshot.Members.Values.Any(m => m.Status != SiloStatus.Dead && m.SiloAddress.ToString() == silo);
+    Task ISubmissionHost.WhenSiloGone(string silo) => siloDeaths.WhenGone(silo);
 
     bool ISubmissionHost.IsDraining => drain.IsDraining;
 
