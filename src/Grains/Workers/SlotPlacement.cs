@@ -33,8 +33,10 @@ public sealed class FreeSlotPlacementDirector(SlotBoard board) : IPlacementDirec
 /// (<see cref="ISlotLoadGrain"/>), plus the jobs this silo placed on each since that report, which the report cannot show yet.</summary>
 public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
 {
-    /// <summary>How long a placement counts on top of a report received before it (a report and a job's arrival race).</summary>
-    internal static readonly TimeSpan InFlight = TimeSpan.FromMilliseconds(150);
+    /// <summary>How long a placement counts on top of a report received before it, and on top of this silo's own slots:
+    /// the job's activation may take that long, on a loaded host, to reach the slots' queue. (A job that arrived sooner
+    /// counts twice meanwhile, on every silo alike, so a burst still spreads evenly.)</summary>
+    internal static readonly TimeSpan InFlight = TimeSpan.FromSeconds(1);
 
     private readonly Lock gate = new();
     private readonly Dictionary<SiloAddress, (SlotLoad Load, long ReceivedAt)> reports = [];
