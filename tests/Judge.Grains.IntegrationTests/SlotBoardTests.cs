@@ -47,7 +47,7 @@ public class SlotBoardTests
         board.Receive(new SlotLoad(Other, 1, 0, 2)); // one slot free
         Assert.Equal(Other, board.Choose([Self, Peer, Other], Self));
 
-        time.Advance(TimeSpan.FromSeconds(1)); // the reports that follow show that placement
+        time.Advance(TimeSpan.FromSeconds(2)); // the reports that follow show that placement
         board.Receive(new SlotLoad(Peer, 2, 1, 2));  // 3 jobs for 2 slots
         board.Receive(new SlotLoad(Other, 2, 3, 2)); // 5 jobs for 2 slots
         using var stop = new CancellationTokenSource();
