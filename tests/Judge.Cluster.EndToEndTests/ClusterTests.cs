@@ -283,7 +283,8 @@ public class ClusterTests(JudgeCluster cluster)
         Assert.All(rows, r => Assert.Equal("AC", r.Verdict));
         var perSilo = cluster.Silos.Select(s => rows.Count(r => r.JudgedBy?.StartsWith(s.AddressPrefix, StringComparison.Ordinal) == true)).ToList();
         Assert.Equal(count, perSilo.Sum());
-        // Evenly would be 4 each; a job placed while another silo's report is on its way may make it 3 / 4 / 5.
-        Assert.True(perSilo.All(n => n >= count / 4), $"jobs judged per silo: {string.Join(" / ", perSilo)}");
+        // Evenly would be 4 each (seen: 4/4/4, 3/5/4): each silo's director places the jobs of the submission grains it
+        // hosts from the others' reports, which are up to 100 ms old. Half a fair share is the bound.
+        Assert.True(perSilo.All(n => n >= count / 6), $"jobs judged per silo: {string.Join(" / ", perSilo)}");
     }
 }
