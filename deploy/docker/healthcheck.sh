@@ -5,5 +5,6 @@ set -euo pipefail
 port=${1:?usage: judge-healthcheck PORT}
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
-IFS= read -r -t 5 status <&3
+status=
+IFS= read -r -t 5 status <&3 || true
 [[ $status == "HTTP/1."[01]" 200"* ]] || { echo "judge-healthcheck: ${status:-no answer}" >&2; exit 1; }

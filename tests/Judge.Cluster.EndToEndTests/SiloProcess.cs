@@ -144,7 +144,7 @@ public sealed class SiloProcess(string name, string connectionString, string clu
             {
                 // not listening yet
             }
-            await Task.Delay(500);
+            await Task.Delay(100);
         }
         throw new TimeoutException($"{Name} was not ready in time:\n{RecentLog}");
     }

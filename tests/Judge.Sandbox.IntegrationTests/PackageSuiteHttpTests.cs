@@ -4,7 +4,8 @@ using System.Net.Http.Json;
 namespace Judge.Sandbox.IntegrationTests;
 
 /// <summary>
-/// The HTTP level of the package suite: the same cases as <see cref="PackageSuiteTests"/>, submitted with
+/// The HTTP level of the package suite: the cases of <see cref="SuiteCases.OverHttp"/> (every case of
+/// <see cref="PackageSuiteTests"/> but the hostile ones that test only the sandbox; tests/packages/README.md says which), submitted with
 /// <c>POST /api/submissions?wait=true</c> to one silo serving every package (<see cref="SuiteHost"/>), as many at once as it
 /// has slots, cases with a host effect alone; checked by the same code. The hostile cases attack a judge as production runs
 /// it: an unprivileged silo process reaching its sandbox daemon over a Unix socket.
@@ -12,7 +13,7 @@ namespace Judge.Sandbox.IntegrationTests;
 [Collection(PackageSuiteCollection.Name)]
 public class PackageSuiteHttpTests(SuiteHost suite, ITestOutputHelper output)
 {
-    public static TheoryData<string> Cases => SuiteCases.Names();
+    public static TheoryData<string> Cases => SuiteCases.HttpNames();
 
     public static TheoryData<string> Refused => PackageSuiteTests.Refused;
 

@@ -47,6 +47,39 @@ public static class SuiteCases
     /// <summary>The case names, for a theory.</summary>
     public static TheoryData<string> Names() => new(All.Select(c => c.Name));
 
+    /// <summary>The package whose cases attack the judge (tests/packages/hostile).</summary>
+    public const string HostilePackage = "hostile";
+
+    private static readonly Lazy<IReadOnlyList<SuiteCase>> HttpCases = new(() => ChooseOverHttp(All));
+
+    /// <summary>The cases the HTTP level runs (tests/packages/README.md says why): every case outside the hostile package,
+    /// and of the hostile cases those whose outcome the silo's path can change (a secret in the silo's environment must not
+    /// reach the output: <c>output-lacks:</c>), the first of each language and expected verdicts, and the first of each
+    /// other kind of host effect. The engine level runs every case.</summary>
+    public static IReadOnlyList<SuiteCase> OverHttp => HttpCases.Value;
+
+    /// <summary>The names of <see cref="OverHttp"/>, for a theory.</summary>
+    public static TheoryData<string> HttpNames() => new(OverHttp.Select(c => c.Name));
+
+    /// <summary>The choice of <see cref="OverHttp"/> from <paramref name="cases"/> (sorted by name, so the first of a kind
+    /// is always the same case).</summary>
+    public static IReadOnlyList<SuiteCase> ChooseOverHttp(IReadOnlyList<SuiteCase> cases)
+    {
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        return cases.Where(c =>
+        {
+            if (c.Package != HostilePackage)
+                return true;
+            var effect = c.Case?.Effect ?? "none";
+            var effectKind = effect.Split(':')[0];
+            var verdicts = string.Join(',', (c.Case?.Verdicts ?? []).Order(StringComparer.Ordinal));
+            // Not short-circuited: each case marks its kinds as seen, so a later case of the same kinds is left out.
+            var firstOfVerdicts = kinds.Add($"verdicts {c.Submission.Language} {verdicts}");
+            var firstOfEffect = kinds.Add($"effect {effectKind}");
+            return effectKind == "output-lacks" || firstOfVerdicts || firstOfEffect;
+        }).ToList();
+    }
+
     private static IReadOnlyList<SuiteCase> Read()
     {
         var ids = PackageDirectories.Select(Path.GetFileName).ToList();

@@ -40,7 +40,7 @@ public sealed class SuiteHost : IAsyncLifetime
     /// <summary>The engine-level run of every case.</summary>
     public SuiteRun Engine { get; private set; } = null!;
 
-    /// <summary>The HTTP-level run of every case.</summary>
+    /// <summary>The HTTP-level run of the cases of <see cref="SuiteCases.OverHttp"/>.</summary>
     public SuiteRun Http { get; private set; } = null!;
 
     /// <summary>The silo's problems root: a copy of every package (links inside packages kept).</summary>
@@ -58,8 +58,8 @@ public sealed class SuiteHost : IAsyncLifetime
             ProblemsRoot = ProblemsRoot,
         };
         Silo.Start();
-        Engine = new SuiteRun("engine", JudgeOnEngineAsync, Host, Slots);
-        Http = new SuiteRun("http", JudgeOverHttpAsync, Host, Slots);
+        Engine = new SuiteRun("engine", SuiteCases.All, JudgeOnEngineAsync, Host, Slots);
+        Http = new SuiteRun("http", SuiteCases.OverHttp, JudgeOverHttpAsync, Host, Slots);
         await Silo.WaitReadyAsync();
         Silo.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", judgeToken);
     }

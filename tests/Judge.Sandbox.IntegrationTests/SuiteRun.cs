@@ -6,16 +6,16 @@ namespace Judge.Sandbox.IntegrationTests;
 /// <summary>What one case got and what was wrong with it.</summary>
 public sealed record SuiteCaseResult(SuiteCase Case, JudgeReport? Report, IReadOnlyList<string> Problems);
 
-/// <summary>Judges every case of <see cref="SuiteCases"/> once, through one level's <c>judge</c> (the engine, or a silo over
-/// HTTP): the cases that may share the machine at most <c>slots</c> at once, then each case that must run alone
+/// <summary>Judges each of its <c>cases</c> (of <see cref="SuiteCases"/>) once, through one level's <c>judge</c> (the engine, or a
+/// silo over HTTP): the cases that may share the machine at most <c>slots</c> at once, then each case that must run alone
 /// (<see cref="SuiteCase.RunsAlone"/>) by itself. Started by the first theory row that asks; each row awaits its own case.
 /// A case agrees when the expectation has no disagreement and the host shows no effect of it.</summary>
-public sealed class SuiteRun(string level, Func<SuiteCase, CancellationToken, Task<JudgeReport>> judge, HostileHost host, int slots)
+public sealed class SuiteRun(string level, IReadOnlyList<SuiteCase> cases, Func<SuiteCase, CancellationToken, Task<JudgeReport>> judge, HostileHost host, int slots)
 {
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(4);
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SuiteCaseResult>> results = new(
-        SuiteCases.All.Select(c => KeyValuePair.Create(c.Name, new TaskCompletionSource<SuiteCaseResult>(TaskCreationOptions.RunContinuationsAsynchronously))));
+        cases.Select(c => KeyValuePair.Create(c.Name, new TaskCompletionSource<SuiteCaseResult>(TaskCreationOptions.RunContinuationsAsynchronously))));
 
     private Task? run;
 
@@ -33,7 +33,7 @@ public sealed class SuiteRun(string level, Func<SuiteCase, CancellationToken, Ta
     private async Task RunAllAsync(Func<SuiteCase, CancellationToken, Task<JudgeReport>> judge, HostileHost host, int slots)
     {
         using var gate = new SemaphoreSlim(slots);
-        await Task.WhenAll(SuiteCases.All.Where(c => !c.RunsAlone).Select(async c =>
+        await Task.WhenAll(cases.Where(c => !c.RunsAlone).Select(async c =>
         {
             await gate.WaitAsync();
             try
@@ -45,7 +45,7 @@ public sealed class SuiteRun(string level, Func<SuiteCase, CancellationToken, Ta
                 gate.Release();
             }
         }));
-        foreach (var c in SuiteCases.All.Where(c => c.RunsAlone))
+        foreach (var c in cases.Where(c => c.RunsAlone))
             results[c.Name].SetResult(await JudgeOneAsync(c, judge, host));
     }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """Side-by-side A/B of judge-sandbox binaries (docs/PERFORMANCE.md, "Sandbox overhead per run").
 
-Usage (as root): tests/sandboxd/ab.py RUNS POOL BINARY...   e.g. tests/sandboxd/ab.py 400 7 ./old ./new
+Usage (as root): tests/sandboxd/ab.py [--loops N] RUNS POOL BINARY...   e.g. tests/sandboxd/ab.py 400 7 ./old ./new
 Starts every BINARY as a daemon (the silo's read-only paths, POOL prepared environments, its own work root), then runs a
 static trivial program back to back through them, in blocks of 20 runs per daemon taking turns, so that machine noise
 hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Prints per binary the median wall time per
 run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
 programs; from wait4 at its exit). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
+--loops N: N clients at once per daemon (2: both cores busy, as a silo with 2 judging slots); RUNS per client.
+With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
+with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
 """
-import os, shutil, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import drive  # noqa: E402
@@ -20,10 +23,14 @@ SILO_RO = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    loops = 1
+    if args[:1] == ["--loops"]:
+        loops, args = int(args[1]), args[2:]
+    if len(args) < 3:
         print(__doc__)
         return 2
-    n, pool, bins = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+    n, pool, bins = int(args[0]), int(args[1]), args[2:]
     drive.RO[:] = [p for p in SILO_RO if os.path.exists(p)]
     base = tempfile.mkdtemp(prefix="judge-sandbox-ab-")
     os.chmod(base, 0o755)
@@ -36,23 +43,46 @@ def main():
         drive.compile_test_program(["-O2", "-static"], "trivial.c", os.path.join(prog, "trivial"))
         with open(os.path.join(io, "in"), "w") as f:
             f.write("1 2\n")
+        timing = os.environ.get("JUDGE_SANDBOX_TIMING")
+        if timing:  # drive.Daemon starts the daemon with an empty environment
+            wrapper = os.path.join(base, "timed%d" % i)
+            with open(wrapper, "w") as f:
+                label = "%d-%s" % (i, os.path.basename(binary))
+                f.write('#!/bin/sh\nJUDGE_SANDBOX_TIMING=%s exec %s "$@"\n' % (label, os.path.abspath(binary)))
+            os.chmod(wrapper, 0o755)
+            binary = wrapper
         d = drive.Daemon(binary, root, pool=pool)
         assert d.ready.get("ready"), d.ready
+        d.lock = threading.Lock()
         daemons.append((d, prog, io))
     lat = [[] for _ in bins]
 
-    def one(i, k):
+    def one(i, k, c=0):
         d, prog, io = daemons[i]
-        rid = "r%d" % k
+        rid = "r%d-%d" % (c, k)
+        out, err = "%s/out%d" % (io, c), "%s/err%d" % (io, c)
         t = time.perf_counter()
-        d.send([("id", rid), ("arg", "/work/trivial"), ("work", prog), ("stdin", io + "/in"), ("stdout", io + "/out"),
-                ("stderr", io + "/err"), ("cpu_ms", 1000), ("wall_ms", 2000), ("mem_bytes", 256 << 20)])
+        with d.lock:
+            d.send([("id", rid), ("arg", "/work/trivial"), ("work", prog), ("stdin", io + "/in"), ("stdout", out),
+                    ("stderr", err), ("cpu_ms", 1000), ("wall_ms", 2000), ("mem_bytes", 256 << 20)])
         r = d.wait(rid)
         elapsed = time.perf_counter() - t
         assert r["status"] == "ok", r
-        os.unlink(io + "/out")
-        os.unlink(io + "/err")
+        os.unlink(out)
+        os.unlink(err)
         return elapsed
+
+    def block_of(i, start):
+        if loops == 1:
+            return [one(i, start + k) for k in range(20)]
+        got = [[] for _ in range(loops)]
+        ts = [threading.Thread(target=lambda c=c: got[c].extend(one(i, start + k, c) for k in range(20)))
+              for c in range(loops)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return [x for g in got for x in g]
 
     warm = 30
     for k in range(warm):
@@ -60,8 +90,7 @@ def main():
             one(i, k)
     for block in range(n // 20):
         for i in range(len(bins)):
-            for k in range(20):
-                lat[i].append(one(i, 1000 + block * 20 + k))
+            lat[i].extend(block_of(i, 1000 + block * 20))
     bare = []
     for _ in range(200):
         t = time.perf_counter()
@@ -72,8 +101,8 @@ def main():
         d.p.stdin.close()
         _, _, usage = os.wait4(d.p.pid, 0)
         cpu.append((usage.ru_utime + usage.ru_stime) * 1000)
-    runs = warm + len(lat[0])
-    print("load average %s; bare subprocess.run median %.2f ms" % (open("/proc/loadavg").read().split()[0],
+    runs = warm + len(lat[0])  # every client's runs
+    print("%d client(s) per daemon; load average %s; bare subprocess.run median %.2f ms" % (loops, open("/proc/loadavg").read().split()[0],
                                                                   statistics.median(bare) * 1000))
     for i, binary in enumerate(bins):
         x = sorted(lat[i])

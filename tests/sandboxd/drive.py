@@ -483,6 +483,32 @@ def fresh_tmp_ipc_overlay(c):
 
 
 @test
+def tmp_touched_and_emptied_is_mounted_anew(c):
+    # /tmp and /dev/shm stay mounted for the next run only when a run left them untouched: one that created and
+    # removed a file leaves them empty, but with its traces (the root's times), which the next run must not see
+    first = c.run(["/bin/sh", "-c", "touch /tmp/x /dev/shm/y && rm /tmp/x /dev/shm/y && stat -c %y /tmp /dev/shm"])
+    expect(first, "ok")
+    seen = [c.run(["/bin/sh", "-c", "stat -c %y /tmp /dev/shm"]) for _ in range(4)]  # whichever slot runs them
+    assert all(r["status"] == "ok" and len(r["out"].splitlines()) == 2 for r in seen), seen
+    left = [line for r in seen for line in r["out"].splitlines() if line in first["out"].splitlines()]
+    assert not left, (first["out"], [r["out"] for r in seen])
+
+
+@test
+def tmp_has_the_size_each_run_asks_for(c):
+    # a /tmp kept from an earlier run keeps that run's size only until a run asks for another one
+    size = ["/bin/sh", "-c", "stat -f -c '%b %S' /tmp /dev/shm"]
+    for tmp_bytes in (8 << 20, None, 8 << 20, None, None):
+        lim = {"tmp_bytes": tmp_bytes} if tmp_bytes else {}
+        r = c.run(size, **lim)
+        expect(r, "ok")
+        sizes = [int(b) * int(s) for b, s in (line.split() for line in r["out"].splitlines())]
+        assert sizes == [tmp_bytes or 64 << 20] * 2, (tmp_bytes, r)
+    full = c.run(["/bin/sh", "-c", "head -c 16777216 /dev/zero > /tmp/big"], tmp_bytes=8 << 20)
+    expect(full, "nonzero")
+
+
+@test
 def bind_keeps_changes_and_owns_dir(c):
     w = os.path.join(c.root, "bindrun-k")
     os.mkdir(w)
@@ -620,6 +646,29 @@ def alloc_within_limit(c):
 def headroom(limit):
     """The run cgroup's memory ceiling above a limit (PROTOCOL.md): the larger of 64 MiB and a quarter."""
     return max(64 << 20, limit // 4)
+
+
+@test
+def a_runs_memory_peak_excludes_the_previous_runs(c):
+    # One slot (pool 1), whose cgroup serves run after run where the kernel can reset its peak: a run that allocates
+    # 100 MiB, then small runs, each of which must report its own peak; after an MLE run (whose cgroup counted an OOM
+    # kill, or was killed at the limit) the next run is ok.
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        # the daemon may have a second slot ready: big runs first, on every slot it uses, then the small ones
+        for _ in range(4):
+            big = cc.run(["/work/probe", "alloc", "100"], mem_bytes=256 << 20)
+            expect(big, "ok")
+            assert big["maxrss_kb"] >= 100 * 1024, big
+        small = [cc.run(["/work/probe", "hello", "x"], mem_bytes=256 << 20) for _ in range(4)]
+        assert all(r["status"] == "ok" and r["maxrss_kb"] < 16 * 1024 for r in small), small
+        expect(cc.run(["/work/probe", "alloc", "100"], mem_bytes=64 << 20), "mle")
+        after = cc.run(["/work/probe", "alloc", "32"], mem_bytes=64 << 20)
+        expect(after, "ok")
+        assert 32 * 1024 <= after["maxrss_kb"] < 48 * 1024, after
+    finally:
+        d.close()
 
 
 @test

@@ -28,6 +28,7 @@ static int g_v2;
 static int g_ndirs;
 static char g_base[MAX_CG][PATH_MAX]; /* .../judge-<pid> per hierarchy */
 static int g_memsw = 1;
+static int g_reuse;
 
 int write_file_at(int dirfd, const char *name, const char *text)
 {
@@ -347,6 +348,10 @@ int cg_setup(const char *mode, const char *root, char *err, size_t errlen)
             undo_v2();
         return -1;
     }
+    h.peak_fd = -1;
+    g_reuse = cg_reset_peak(&h) == 0;
+    if (h.peak_fd >= 0)
+        close(h.peak_fd);
     for (int i = 0; i < h.n; i++)
         close(h.dir[i]);
     if (cg_run_remove(0) != 0) {
@@ -354,6 +359,11 @@ int cg_setup(const char *mode, const char *root, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+int cg_reusable(void)
+{
+    return g_reuse;
 }
 
 const char *cg_version(void)
@@ -373,6 +383,7 @@ int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_ha
     snprintf(name, sizeof name, "run-%llu", seq);
     h->v2 = g_v2;
     h->n = 0;
+    h->peak_fd = -1;
     for (int i = 0; i < g_ndirs; i++) {
         int base = open(g_base[i], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         if (base < 0) {
@@ -504,6 +515,16 @@ int cg_join(const struct cg_handles *h)
     return 0;
 }
 
+int cg_reset_peak(struct cg_handles *h)
+{
+    if (!h->v2) /* v1: writing 0 sets the peak to the current usage */
+        return write_file_at(h->dir[0], "memory.max_usage_in_bytes", "0");
+    /* v2 (Linux 6.12+): a write resets the peak seen through that file descriptor, which the slot keeps for reads */
+    if (h->peak_fd < 0 && (h->peak_fd = openat(h->dir[0], "memory.peak", O_RDWR | O_CLOEXEC)) < 0)
+        return -1;
+    return write(h->peak_fd, "reset", 5) == 5 ? 0 : -1;
+}
+
 static long long read_ll_at(int dir, const char *name)
 {
     char buf[64];
@@ -580,7 +601,16 @@ void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_ki
     /* The kernel's own peak catches what happened between two polls, but counts page cache too: what is left of that
      * cache once the run's processes are gone is taken off. Exact unless cache was dropped after the peak, which the
      * kernel does under pressure, near the ceiling (the limit plus its headroom), where the run is MLE anyway. */
-    long long p = read_ll_at(h->dir[0], h->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    long long p = -1;
+    if (h->peak_fd >= 0) {
+        char buf[64];
+        ssize_t n = pread(h->peak_fd, buf, sizeof buf - 1, 0);
+        if (n > 0) {
+            buf[n] = '\0';
+            p = strtoll(buf, NULL, 10);
+        }
+    } else
+        p = read_ll_at(h->dir[0], h->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
     long long cache = file_cache(h);
     if (p > 0 && cache > 0)
         p = cache < p ? p - cache : 0;

@@ -325,6 +325,7 @@ struct slot {
     int ahead;                     /* idle with /work mounted ahead over the directory ahead_dev/ahead_ino */
     uint64_t ahead_dev, ahead_ino;
     int need_cg;                   /* JOINING, but its next cgroup is still to be made (deferred_work) */
+    int reuse_cg;                  /* its cgroup may serve the next run too (the last run was not MLE) */
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -524,8 +525,12 @@ static int have_last_limits;
 
 static void remove_cgroup(unsigned long long seq)
 {
-    if (seq != 0 && cg_run_remove(seq) != 0)
+    if (seq == 0)
+        return;
+    timing_mark();
+    if (cg_run_remove(seq) != 0)
         fprintf(stderr, "judge-sandbox: run cgroup run-%llu could not be removed\n", seq);
+    timing_step("cgroup: remove (rmdir)");
 }
 
 /* Cgroups of ended runs, removed by deferred_work when no request is waiting. */
@@ -563,12 +568,28 @@ static int give_cgroup(int k)
 {
     char err[512];
     struct cg_handles h;
+    if (slots[k].has_cg && slots[k].reuse_cg) {
+        /* the same cgroup again: no mkdir and rmdir per run (their CPU, and the kernel's deferred freeing of a
+         * memory cgroup). Its limits are left as they are: the last run's processes may not be gone yet; a run
+         * with other limits gets them on dispatch. The slot resets the memory peak once that run is gone. */
+        struct msg_cgroup m = { .type = MSG_CGROUP, .v2 = slots[k].cg.v2, .n = 0 };
+        slots[k].reuse_cg = 0;
+        slots[k].state = SLOT_JOINING;
+        if (send(slots[k].sock, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
+            fprintf(stderr, "judge-sandbox: cannot pass a cgroup to a slot: %s\n", strerror(errno));
+            retire_slot(k);
+            return -1;
+        }
+        return 0;
+    }
     unsigned long long seq = run_seq++;
+    timing_mark();
     if (cg_run_create(seq, NULL, &h, err, sizeof err) != 0) {
         fprintf(stderr, "judge-sandbox: %s\n", err);
         retire_slot(k);
         return -1;
     }
+    timing_step("cgroup: create (mkdir)");
     struct msg_cgroup m = { .type = MSG_CGROUP, .v2 = h.v2, .n = h.n };
     union {
         struct cmsghdr hdr;
@@ -592,7 +613,9 @@ static int give_cgroup(int k)
     slots[k].cg = h;
     slots[k].cg_seq = seq;
     slots[k].has_cg = 1;
+    timing_mark();
     slots[k].cg_limited = have_last_limits && cg_run_limits(&h, &last_limits, err, sizeof err) == 0;
+    timing_step("cgroup: limits ahead");
     slots[k].cg_lim = last_limits;
     slots[k].state = SLOT_JOINING;
     if (sendmsg(slots[k].sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
@@ -786,6 +809,9 @@ static void slot_event(int k)
         unlink_running(r);
         slots[k].run = NULL;
         free_run(r); /* the slot has answered it */
+        /* an OOM kill is counted for the cgroup's lifetime (memory.oom_control, memory.events): after MLE, and after
+         * a run that failed, a new cgroup */
+        slots[k].reuse_cg = cg_reusable() && strcmp(m->r.status, "mle") != 0 && strcmp(m->r.status, "internal") != 0;
         if (m->retire) {
             retire_slot(k);
         } else { /* its next cgroup is made when no request waits (deferred_work): the client's next request
@@ -1578,6 +1604,7 @@ int main(int argc, char **argv)
 {
     char err[2048];
     signal(SIGPIPE, SIG_IGN);
+    timing_init("daemon");
     if (parse_options(argc, argv, err, sizeof err) != 0) {
         print_ready_false("%s", err);
         return 1;
@@ -1628,5 +1655,6 @@ int main(int argc, char **argv)
         serve(&empty);
     }
     shutdown_all();
+    timing_report();
     return status;
 }

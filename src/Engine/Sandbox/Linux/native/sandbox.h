@@ -84,6 +84,7 @@ __attribute__((noreturn)) void slot_main(int sock, const struct slot_config *cfg
 struct cg_handles {
     int v2, n;
     int dir[MAX_CG];
+    int peak_fd; /* slot, v2: memory.peak opened once and reset through this fd (a reused cgroup), or -1 */
 };
 int cg_setup(const char *mode, const char *root, char *err, size_t errlen);
 const char *cg_version(void);
@@ -91,6 +92,10 @@ const char *cg_version(void);
 int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_handles *h, char *err, size_t errlen);
 int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *err, size_t errlen);
 int cg_run_remove(unsigned long long seq); /* 0 when every directory of the run is gone */
+/* 1 when a slot's cgroup may serve its next run too (its memory peak can be reset: v1, or v2 on Linux 6.12 or later),
+ * instead of a new cgroup per run: a run's CPU already counts from a base line read at its start, and the OOM kill
+ * counter, which cannot be reset, is never carried over (a cgroup that saw an MLE run is replaced). */
+int cg_reusable(void);
 /* Memory: a run's memory cgroup allows limit + headroom (memory.max, or memory.limit_in_bytes and memsw on v1; swap
  * is off), the headroom being the larger of 64 MiB and a quarter of the limit. The run is MLE once its peak passes
  * the limit: the slot kills it as soon as it sees that, and the headroom is the room in which it does, before the
@@ -107,6 +112,7 @@ static inline long long work_ceiling(long long work_bytes)
 void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */
 int cg_join(const struct cg_handles *h);
+int cg_reset_peak(struct cg_handles *h); /* the memory peak starts again from the current usage; 0, or -1 */
 long long cg_cpu_us(const struct cg_handles *h);
 long long cg_mem_current(const struct cg_handles *h);
 long long cg_oom_kills(const struct cg_handles *h); /* OOM kills in the run so far; -1 when unreadable */
@@ -121,5 +127,14 @@ int write_result(int fd, const char *id, const struct result *r);
 void result_internal(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void print_ready_false(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long now_us(void);
+
+/* timing.c: per-step wall and CPU sums, on when JUDGE_SANDBOX_TIMING is set (docs/PERFORMANCE.md) */
+extern int g_timing;
+void timing_init(const char *who);      /* reads the environment */
+void timing_reset(const char *who);     /* a new process's own sums (where the environment is not mapped) */
+void timing_mark(void);                  /* a step starts now */
+void timing_step(const char *name);      /* the step since the latest mark ends now (name: a string literal) */
+void timing_add(const char *name, long long wall_us, long long cpu_us);
+void timing_report(void);                /* the means, to stderr */
 
 #endif

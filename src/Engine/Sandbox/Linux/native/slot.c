@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
@@ -31,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <grp.h>
 #include <unistd.h>
 
@@ -88,6 +90,20 @@ static void keep_stack_and_heap(void)
 }
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
+
+/* /tmp and /dev/shm stay mounted for the next run when the run left them as they were mounted: no inode or block
+ * used beyond the empty root, and the root's times unchanged (a run that created, removed or even listed anything
+ * there changed them: the next run could learn that from them). Otherwise they are unmounted and mounted anew. Most
+ * programs never touch them, and an unmount and mount cost CPU and, waiting for the kernel's RCU grace periods,
+ * milliseconds of the slot's time between runs. */
+struct scratch {
+    const char *path;
+    int mounted;              /* mounted, as recorded below */
+    struct stat st;           /* its root when mounted */
+    unsigned long long files, blocks; /* inodes and blocks in use when mounted */
+};
+static struct scratch g_scratch[2] = { { .path = "/tmp" }, { .path = "/dev/shm" } };
+static long long g_scratch_bytes; /* their size, while kept */
 
 /* The /work overlay mounted ahead: consecutive runs of one submission use the same directory, so the slot mounts
  * the next run's overlay over the latest run's directory while idle. A request whose directory is that same
@@ -533,6 +549,7 @@ static int recv_run(int sock, char *msg, size_t len, int fds[4])
 
 static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct cg_handles *cg)
 {
+    timing_reset("init");
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     sigset_t chld;
     sigemptyset(&chld);
@@ -540,11 +557,15 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
     sigprocmask(SIG_BLOCK, &chld, NULL);
     int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0 || umount2(HIDDEN_ROOT, MNT_DETACH) != 0 || umount2(HIDDEN_OVL, MNT_DETACH) != 0 ||
-        umount2("/proc", MNT_DETACH) != 0 ||
-        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        umount2("/proc", MNT_DETACH) != 0)
         _exit(126);
+    timing_step("umount root, layers, /proc");
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        _exit(126);
+    timing_step("mount /proc");
     if (g_work_fd >= 0 && replace_work(g_work_fd) != 0)
         _exit(126);
+    timing_step("mount /work");
     if (g_work_fd >= 0)
         close(g_work_fd);
     if (g_workroot >= 0)
@@ -562,8 +583,10 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
         (void)ignored;
         close(adj);
     }
+    timing_step("oom_score_adj");
     if (args.stage < 0 && cg_join(cg) != 0)
         args.stage = ST_CG, args.error = errno;
+    timing_step("join the run's cgroup");
 
     char *msg = NULL;
     pid_t program = -1;
@@ -572,6 +595,7 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                                 { .fd = program < 0 ? zsock : -1, .events = POLLIN } };
         if (poll(pf, 3, -1) < 0 && errno != EINTR)
             _exit(126);
+        timing_mark();
         if (pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
             int fds[1], nfds = 0;
             char buf[sizeof(struct zc_msg)];
@@ -613,6 +637,7 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                 close(args.fds[i]);
             if (program < 0)
                 _exit(126);
+            timing_step("request: start the program (until execve)");
         }
         if (pf[1].revents) {
             struct signalfd_siginfo si;
@@ -633,6 +658,8 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
                         if (!alone)
                             usleep(200);
                     }
+                    timing_step("the program ended: reap the rest");
+                    timing_report();
                     struct zc_msg m = { ZC_STATUS, status, args.cpu_base };
                     ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
                     (void)ignored;
@@ -855,6 +882,31 @@ static int do_umount(const char *path, int *retire)
     return -1;
 }
 
+static void scratch_mounted(struct scratch *s)
+{
+    struct statfs sf;
+    s->mounted = stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+    s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
+    s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static int scratch_untouched(const struct scratch *s)
+{
+    struct stat st;
+    struct statfs sf;
+    return s->mounted && stat(s->path, &st) == 0 && statfs(s->path, &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
+           st.st_dev == s->st.st_dev && st.st_ino == s->st.st_ino && st.st_mode == s->st.st_mode &&
+           st.st_uid == s->st.st_uid && st.st_gid == s->st.st_gid && st.st_nlink == s->st.st_nlink &&
+           same_time(&st.st_atim, &s->st.st_atim) && same_time(&st.st_mtim, &s->st.st_mtim) &&
+           same_time(&st.st_ctim, &s->st.st_ctim) && sf.f_files - sf.f_ffree == s->files &&
+           sf.f_blocks - sf.f_bfree == s->blocks;
+}
+
 static void unmount_run(int *retire)
 {
     /* /work may carry a stack: the overlay mounted ahead, the run's own overlay or bind */
@@ -875,8 +927,17 @@ static void unmount_run(int *retire)
         g_keep = -1;
     }
     do_umount(HIDDEN_OVL, retire);
-    do_umount("/tmp", retire);
-    do_umount("/dev/shm", retire);
+    int kept = 0;
+    for (int i = 0; i < 2; i++) {
+        if (scratch_untouched(&g_scratch[i])) {
+            kept = 1;
+            continue;
+        }
+        g_scratch[i].mounted = 0;
+        do_umount(g_scratch[i].path, retire);
+    }
+    if (kept && g_tmp_bytes > 0) /* 0: unmounted once already since the run (a failed run), their size noted then */
+        g_scratch_bytes = g_tmp_bytes;
     g_tmp_bytes = 0;
 }
 
@@ -963,14 +1024,32 @@ static void mount_work_ahead(void)
 static int prepare_next_run(void)
 {
     g_tmp_bytes = 0;
-    if (mount_tmpfs("/tmp", DEFAULT_TMP_BYTES, "1777") != 0 || mount_tmpfs("/dev/shm", DEFAULT_TMP_BYTES, "1777") != 0 ||
-        mount_tmpfs(HIDDEN_OVL, DEFAULT_TMP_BYTES, "0700") != 0)
+    /* all three have one size: that of the ones kept (as the latest run sized them), or the default */
+    long long size = g_scratch[0].mounted || g_scratch[1].mounted ? g_scratch_bytes : DEFAULT_TMP_BYTES;
+    if (size <= 0) { /* never: kept ones of an unknown size are mounted anew (size=0 would be unlimited) */
+        for (int i = 0; i < 2; i++)
+            if (g_scratch[i].mounted && umount2(g_scratch[i].path, 0) != 0)
+                return -1;
+        g_scratch[0].mounted = g_scratch[1].mounted = 0;
+        size = DEFAULT_TMP_BYTES;
+    }
+    for (int i = 0; i < 2; i++)
+        if (!g_scratch[i].mounted) {
+            if (mount_tmpfs(g_scratch[i].path, size, "1777") != 0)
+                return -1;
+            scratch_mounted(&g_scratch[i]);
+            if (!g_scratch[i].mounted)
+                return -1;
+        }
+    if (mount_tmpfs(HIDDEN_OVL, size, "0700") != 0)
         return -1;
     if (make_layer(HIDDEN_OVL "/1") != 0)
         return -1;
+    timing_step("clean: mount /tmp /dev/shm layer");
     if (unshare(CLONE_NEWIPC) != 0)
         return -1;
-    g_tmp_bytes = DEFAULT_TMP_BYTES;
+    timing_step("clean: new IPC namespace");
+    g_tmp_bytes = size;
     mount_work_ahead();
     return 0;
 }
@@ -1234,6 +1313,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         unmount_run(&res->retire);
         return;
     }
+    timing_step("run: check dir, /work");
     int own_stdin = 0;
     if (in_fd < 0) {
         in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -1260,6 +1340,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         res->retire = 1;
         return;
     }
+    timing_step("run: pipes, hand to init");
     if (own_stdin)
         close(in_fd);
     if (out_pipe[1] >= 0)
@@ -1373,6 +1454,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
             kill(-1, SIGKILL);
         }
     }
+    timing_step("run: supervise (program runs)");
     if (pidfd >= 0)
         close(pidfd);
     if (!got_status) {
@@ -1472,6 +1554,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
         st = "nonzero";
     }
     snprintf(r->status, sizeof r->status, "%s", st);
+    timing_step("run: drain, measure");
+    if (g_timing)
+        timing_add("the program from execve (cgroup)", 0, r->cpu_us);
     /* bind mode: what the run wrote goes into its directory, unless it was over the cap */
     if (g_keep >= 0 && strcmp(st, "internal") != 0 && strcmp(st, "ole") != 0 && g_lower >= 0) {
         char what[PATH_MAX + 64] = "";
@@ -1497,6 +1582,10 @@ static int clean_after_run(const struct cg_handles *cg)
     }
     /* the init has reaped the rest of the run before it answered: ending it (and its namespace) is enough, without
      * a kill(-1), which walks every task on the host */
+    timing_mark();
+    struct rusage before;
+    if (g_timing)
+        getrusage(RUSAGE_CHILDREN, &before);
     if (g_init > 0) {
         kill(g_init, SIGKILL);
         while (waitpid(g_init, NULL, 0) < 0 && errno == EINTR)
@@ -1505,7 +1594,18 @@ static int clean_after_run(const struct cg_handles *cg)
     }
     if (!reap_all() && kill_all_and_reap() != 0)
         retire = 1;
+    if (g_timing) {
+        struct rusage after;
+        getrusage(RUSAGE_CHILDREN, &after);
+        timing_step("clean: end the init");
+        timing_add("init + program (their CPU)", 0,
+                   (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) *
+                           1000000LL +
+                       after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec -
+                       before.ru_stime.tv_usec);
+    }
     unmount_run(&retire);
+    timing_step("clean: unmount");
     if (!alone_in_pidns()) {
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the PID namespace\n");
@@ -1514,10 +1614,12 @@ static int clean_after_run(const struct cg_handles *cg)
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: processes left in the run cgroup\n");
     }
+    timing_step("clean: check alone");
     if (!retire && prepare_next_run() != 0) {
         retire = 1;
         fprintf(stderr, "judge-sandbox slot: cannot prepare the next run's mounts: %s\n", strerror(errno));
     }
+    timing_step("clean: /work overlay ahead");
     return retire ? -1 : 0;
 }
 
@@ -1587,6 +1689,7 @@ static long give_back(int dirfd, int depth)
 
 void slot_main(int sock, const struct slot_config *cfg)
 {
+    timing_reset("slot");
     g_client_uid = cfg->client_uid;
     g_client_gid = cfg->client_gid;
     g_sock = sock;
@@ -1610,28 +1713,48 @@ void slot_main(int sock, const struct slot_config *cfg)
     if (msg == NULL || g_chunk == NULL)
         _exit(1);
     keep_stack_and_heap();
-    struct cg_handles cg = { .n = 0 };
+    struct cg_handles cg = { .n = 0, .peak_fd = -1 };
     for (;;) {
         int fds[8], nfds;
         int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
-        if (n <= 0)
+        if (n <= 0) {
+            timing_report();
             _exit(0); /* the daemon closed the socket */
+        }
+        timing_mark();
         uint32_t type = n >= 4 ? *(uint32_t *)msg : 0;
         if (type == MSG_CGROUP && (size_t)n >= sizeof(struct msg_cgroup)) {
             /* the next run's cgroup: its process, forked now (off the request path), moves into it; the slot stays
              * outside, so that nothing the run does to its memory can make the OOM killer pick the slot */
             struct msg_cgroup *m = (struct msg_cgroup *)msg;
-            if (m->n != nfds || nfds > MAX_CG)
+            if (m->n != nfds || nfds > MAX_CG || (nfds == 0 && cg.n == 0))
                 _exit(3);
-            for (int i = 0; i < cg.n; i++)
-                close(cg.dir[i]);
-            cg.v2 = m->v2;
-            cg.n = nfds;
-            memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
+            timing_mark();
+            if (nfds == 0) {
+                /* the same cgroup again: the last run's processes are gone (clean_after_run checked), its CPU counts
+                 * from a base line; only the memory peak must start again, from the usage left (page cache, which
+                 * the peak is reported without) */
+                if (cg_reset_peak(&cg) != 0) {
+                    fprintf(stderr, "judge-sandbox slot: cannot reset the run cgroup's memory peak: %s\n",
+                            strerror(errno));
+                    _exit(3);
+                }
+                timing_step("idle: reset the cgroup");
+            } else {
+                for (int i = 0; i < cg.n; i++)
+                    close(cg.dir[i]);
+                if (cg.peak_fd >= 0)
+                    close(cg.peak_fd);
+                cg.peak_fd = -1;
+                cg.v2 = m->v2;
+                cg.n = nfds;
+                memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
+            }
             if (start_zygote(&cg) != 0) {
                 fprintf(stderr, "judge-sandbox slot: cannot fork the next run's process: %s\n", strerror(errno));
                 _exit(3);
             }
+            timing_step("idle: clone the next init");
             struct msg_idle idle = { .type = MSG_IDLE, .ahead = g_ahead_mounted };
             if (g_ahead_mounted) {
                 idle.dev = g_ahead.st_dev;
@@ -1679,6 +1802,10 @@ void slot_main(int sock, const struct slot_config *cfg)
         req->id[sizeof req->id - 1] = '\0';
         if (write_result(g_answer, req->id, &res.r) != 0)
             fprintf(stderr, "judge-sandbox slot: cannot write the response to run '%s': %s\n", req->id, strerror(errno));
+        timing_step("run: answer");
+        static long runs;
+        if (g_timing && ++runs % 50 == 0) /* the slot is ended by SIGKILL: its sums so far, every 50 runs */
+            timing_report();
         if (send(g_sock, &res, sizeof res, MSG_NOSIGNAL) < 0 || res.retire) {
             kill(-1, SIGKILL);
             _exit(res.retire ? 2 : 1);
