@@ -112,7 +112,8 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeaths>());
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
-        builder.Services.AddHostedService<ProblemRefreshService>();
+        builder.Services.TryAddSingleton<ProblemRefreshService>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ProblemRefreshService>());
         builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
         builder.AddLiveFeed(configuration);
 
