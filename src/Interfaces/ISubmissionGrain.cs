@@ -67,6 +67,9 @@ public sealed record JudgeProgress(
     /// <summary>In <see cref="JudgeProgressKind.TestsJudged"/>: the results of tests <see cref="TestIndex"/>,
     /// <see cref="TestIndex"/> + 1, and so on, in order.</summary>
     [Id(6)] public System.Collections.Immutable.ImmutableArray<TestResult> Results { get; init; } = [];
+
+    /// <summary>In <see cref="JudgeProgressKind.Queued"/>: the address of the silo whose judging slots the job waits for.</summary>
+    [Id(7)] public string? Silo { get; init; }
 }
 
 /// <summary>Kinds of <see cref="JudgeProgress"/>.</summary>
@@ -78,12 +81,16 @@ public enum JudgeProgressKind
     Compiled,
     TestStarted,
     TestJudged,
-    /// <summary>The worker is alive and still on the job (sent every few seconds, also while it waits for a slot).</summary>
+    /// <summary>The worker is alive and still on the job (sent every few seconds once it has a judging slot, and while it
+    /// waits for a problem's time limit to be derived).</summary>
     Heartbeat,
     /// <summary>A batch of consecutive test results from <see cref="JudgeProgress.TestIndex"/> on
     /// (<see cref="JudgeProgress.Results"/>), with the test now running in <see cref="JudgeProgress.TestName"/>: workers
     /// send progress in batches, one call in flight at a time, so that judging never waits for the submission grain.</summary>
     TestsJudged,
+    /// <summary>Sent once, when the job has to wait for a judging slot of silo <see cref="JudgeProgress.Silo"/>: until the
+    /// slot is taken (<see cref="Compiling"/>) no heartbeats follow, and the attempt lives as long as that silo does.</summary>
+    Queued,
 }
 
 /// <summary>What a rejudge call did, and the judging that is current after it.</summary>

@@ -20,6 +20,10 @@ public interface ISubmissionHost
     /// <summary>Hands an attempt to a worker of its language; the task ends with the worker's result or its failure.</summary>
     Task<JudgeResult> JudgeAsync(JudgeJob job);
 
+    /// <summary>Completes when silo <paramref name="silo"/> (its address, as a worker reports it) is declared dead or is not a
+    /// member of the cluster (at once, if it is not now): the lease of a job queued there. No call, no timer per caller.</summary>
+    Task WhenSiloGone(string silo);
+
     /// <summary>Whether some worker of the cluster judges <paramref name="language"/>.</summary>
     bool IsOffered(string language);
 

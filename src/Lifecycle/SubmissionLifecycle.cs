@@ -9,7 +9,8 @@ namespace Judge.Lifecycle;
 /// it at checkpoints, and computes the final totals. Its host (the submission grain) holds the record and routes calls.</summary>
 /// <remarks>
 /// Liveness has one rule, the attempt's lease (<see cref="AttemptLease"/>): the current attempt is alive while its worker
-/// was heard within <see cref="LifecycleSettings.StallTimeout"/>; a judge call that fails ends it at once; an activation
+/// was heard within <see cref="LifecycleSettings.StallTimeout"/>, or, while its job waits for a judging slot, while the silo
+/// it waits on is alive; a judge call that fails ends it at once; an activation
 /// that inherits an unfinished attempt gives it a fresh lease before judging again. Everything else that watches liveness
 /// only wakes the submission: the host's watchdog reminder and the cluster's recovery sweep call <see cref="Wake"/>.
 /// </remarks>
@@ -37,6 +38,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private int? dispatchedJudging;
     private bool stale;
     private AttemptLease lease = new(time, settings.StallTimeout);
+    private TaskCompletionSource? slotTaken; // wakes the watch of a queued attempt when its worker reports again
 
     // Progress between checkpoints: the tests judged so far, ahead of View.Tests while `judgedAhead`.
     private List<TestResult>? judged;
@@ -143,6 +145,9 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
         lease.Renew();
+        lease.QueuedOn = progress.Kind == JudgeProgressKind.Queued ? progress.Silo ?? "" : null;
+        if (lease.QueuedOn is null)
+            slotTaken?.TrySetResult(); // the lease is the worker's heartbeats again
         switch (progress.Kind)
         {
             case JudgeProgressKind.Compiling:
@@ -162,7 +167,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 Progress(view, progress.TestName, progress.Results.AsSpan()[(JudgedCount - progress.TestIndex)..]);
                 break;
             default:
-                return true; // a heartbeat: the lease is renewed
+                return true; // a heartbeat, or queued for a slot: the lease is renewed
         }
         if (unsaved >= CheckpointChanges || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= CheckpointInterval))
             await WriteAsync();
@@ -362,6 +367,17 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 return Outcome.Finished;
             if (call is { IsCompleted: true })
                 return Outcome.Returned;
+            if (lease.QueuedOn is { } silo && call is not null)
+            {
+                // Queued: the job sends nothing until it has a slot (then it reports, which ends this), and no timer runs here;
+                // the attempt ends when its call fails or the membership declares its silo dead.
+                var gone = host.WhenSiloGone(silo);
+                slotTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await Task.WhenAny(finished.Task, call, gone, slotTaken.Task).WaitAsync(cancellationToken);
+                if (gone.IsCompleted && lease.QueuedOn == silo && Judges(judging) && !call.IsCompleted)
+                    return Outcome.Stalled;
+                continue;
+            }
             var remaining = lease.Remaining;
             if (remaining <= TimeSpan.Zero)
                 return Outcome.Stalled;

@@ -247,4 +247,44 @@ public class ClusterTests(JudgeCluster cluster)
         }
         Assert.Fail($"{silo.Name}: /ready answered {last?.ToString() ?? "nothing"}, not {expected}, for 2 minutes:\n{silo.RecentLog}");
     }
+
+    [Fact]
+    public async Task Submissions_posted_to_one_silo_are_judged_on_every_silo_with_a_free_slot()
+    {
+        // Three silos with one judging slot each; every job goes to the silo with the most free slots, whichever silo
+        // the submission was posted to (and whichever silo its grain lives on).
+        const int count = 12;
+        var ids = Enumerable.Range(0, count).Select(i => $"spread-{i:00}").ToList();
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            using var response = await cluster.Silos[0].Http.PostAsJsonAsync("/api/submissions",
+                new { id, problem = "aplusb", language = "python3", source = PythonAplusb });
+            Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST {id}: {(int)response.StatusCode}");
+        }));
+
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        List<(string Status, string? Verdict, string? JudgedBy)> rows;
+        while (true)
+        {
+            rows = [];
+            await using (var connection = await cluster.OpenAsync())
+            {
+                await using var command = new NpgsqlCommand("SELECT status, verdict, judged_by FROM judge_submissions WHERE id LIKE 'spread-%'", connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+            if (rows.Count == count && rows.All(r => r.Status == "finished"))
+                break;
+            Assert.True(DateTime.UtcNow < deadline, $"{rows.Count(r => r.Status == "finished")} of {count} finished after 4 minutes");
+            await Task.Delay(250);
+        }
+
+        Assert.All(rows, r => Assert.Equal("AC", r.Verdict));
+        var perSilo = cluster.Silos.Select(s => rows.Count(r => r.JudgedBy?.StartsWith(s.AddressPrefix, StringComparison.Ordinal) == true)).ToList();
+        Assert.Equal(count, perSilo.Sum());
+        // Evenly would be 4 each (seen: 4/4/4, 3/5/4): each silo's director places the jobs of the submission grains it
+        // hosts from the others' reports, which are up to 100 ms old. Half a fair share is the bound.
+        Assert.True(perSilo.All(n => n >= count / 6), $"jobs judged per silo: {string.Join(" / ", perSilo)}");
+    }
 }

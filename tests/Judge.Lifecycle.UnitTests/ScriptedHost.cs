@@ -143,6 +143,17 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     bool ISubmissionHost.IsOffered(string language) => Languages.Contains(language);
 
+    private readonly Dictionary<string, TaskCompletionSource> liveSilos = new()
+    {
+        ["silo-a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        ["silo-b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+    };
+
+    /// <summary>The membership declares <paramref name="silo"/> dead.</summary>
+    public void DeclareDead(string silo) => liveSilos[silo].TrySetResult();
+
+    Task ISubmissionHost.WhenSiloGone(string silo) => liveSilos.TryGetValue(silo, out var gone) ? gone.Task : Task.CompletedTask;
+
     void ISubmissionHost.Leave()
     {
         Left = true;

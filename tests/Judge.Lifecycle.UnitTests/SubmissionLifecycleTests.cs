@@ -79,6 +79,60 @@ public class SubmissionLifecycleTests
     }
 
     [Fact]
+    public async Task A_job_queued_on_a_live_silo_waits_an_hour_for_a_slot_without_a_heartbeat_and_is_not_judged_again()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        Assert.True(await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Queued) { Silo = "silo-a" }));
+
+        for (var minute = 0; minute < 60; minute++)
+            await host.AdvanceAsync(TimeSpan.FromMinutes(1)); // no report at all from the worker meanwhile
+        Assert.False(host.HasPendingAttempt);
+        Assert.Equal(SubmissionStatus.Queued, host.Record.Submission!.Status);
+
+        // The slot is taken: from now on the worker's heartbeats are the lease again.
+        Assert.True(await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling)));
+        await host.AdvanceAsync(ScriptedHost.StallTimeout);
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1)); // the pause after a lost attempt
+        var second = await host.NextAttemptAsync("attempt after a judging worker went silent");
+        Assert.Equal(2, second.Number);
+    }
+
+    [Fact]
+    public async Task A_job_queued_on_a_silo_that_the_membership_declares_dead_is_judged_again()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Queued) { Silo = "silo-a" });
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
+        Assert.False(host.HasPendingAttempt);
+
+        // The membership declares the silo dead, and its pending call has not failed (yet): the attempt ends now.
+        host.DeclareDead("silo-a");
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1)); // the pause after a lost attempt
+        var second = await host.NextAttemptAsync("attempt after the queue's silo died");
+        Assert.Equal(2, second.Number);
+        Assert.Equal(SubmissionStatus.Queued, host.Record.Submission!.Status);
+        Assert.False(await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling))); // the old job is stopped
+    }
+
+    [Fact]
+    public async Task A_job_queued_on_a_silo_whose_judge_call_fails_is_judged_again_at_once()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Queued) { Silo = "silo-a" });
+        await host.AdvanceAsync(TimeSpan.FromMinutes(5));
+
+        attempt.Answer.SetException(new InvalidOperationException("silo-a is dead")); // Orleans fails calls to a dead silo
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await host.NextAttemptAsync("attempt after the failed call")).Number);
+    }
+
+    [Fact]
     public async Task Three_failed_judge_calls_end_as_a_judge_error_naming_the_last_error()
     {
         var host = new ScriptedHost();

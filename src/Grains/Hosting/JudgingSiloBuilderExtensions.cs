@@ -94,6 +94,11 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<IProblemSource>(sp => sp.GetRequiredService<ProblemCache>());
         builder.Services.TryAddSingleton<ToolchainInventory>();
         builder.Services.TryAddSingleton<JudgeSlots>();
+        // Jobs go to the silo with the most free judging slots, from the slot loads the silos send each other.
+        builder.Services.TryAddSingleton<SlotBoard>();
+        builder.Services.TryAddSingleton<SlotLoadPublisher>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotLoadPublisher>());
+        builder.Services.AddPlacementDirector<FreeSlotPlacement, FreeSlotPlacementDirector>();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<JudgingMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgingMetrics>());
@@ -103,9 +108,12 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<ClusterLanguages>();
         builder.Services.TryAddSingleton<SubmissionIntake>();
         builder.Services.TryAddSingleton<ISubmissionResults, NoSubmissionResults>();
+        builder.Services.TryAddSingleton<SiloDeaths>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeaths>());
         builder.Services.TryAddSingleton<SubmissionRecovery>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SubmissionRecovery>());
-        builder.Services.AddHostedService<ProblemRefreshService>();
+        builder.Services.TryAddSingleton<ProblemRefreshService>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ProblemRefreshService>());
         builder.Services.TryAddSingleton<IResultsOut, NoResultsOut>();
         builder.AddLiveFeed(configuration);
 

@@ -1,18 +1,27 @@
 using Judge.Engine.Problems.Store;
 using Judge.Grains.Options;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Judge.Grains.Hosting;
 
 /// <summary>Loads the problems when the silo starts (a store that cannot be read stops the start, naming it), then
 /// refreshes them every <c>Judge:Problems:RefreshInterval</c>.</summary>
+/// <remarks>The first load is a step of the silo's start (<see cref="Stage"/>), before the silo joins the cluster: no
+/// job can be placed on a silo that has not loaded its problems yet (a job placed on a silo that had just restarted was
+/// once judged IE "problem ... is not available").</remarks>
 internal sealed partial class ProblemRefreshService(ProblemCache cache, IOptions<JudgingOptions> options, TimeProvider time, ILogger<ProblemRefreshService> logger)
-    : IHostedService, IDisposable
+    : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
+    /// <summary>When the first load runs in the silo's start: after the runtime's services, before the silo becomes active.</summary>
+    internal const int Stage = ServiceLifecycleStage.ApplicationServices;
+
     private readonly CancellationTokenSource stopping = new();
     private Task? polling;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ProblemRefreshService), Stage, StartAsync, StopAsync);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +66,7 @@ internal sealed partial class ProblemRefreshService(ProblemCache cache, IOptions
     {
         await stopping.CancelAsync();
         if (polling is not null)
-            await polling.WaitAsync(cancellationToken);
+            await polling.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => stopping.Dispose();

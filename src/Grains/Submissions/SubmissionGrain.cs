@@ -35,6 +35,7 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
     private readonly JudgeDrain drain;
     private readonly SubmissionFeed feed;
     private readonly JudgingMetrics metrics;
+    private readonly SiloDeaths siloDeaths;
     private readonly ILogger logger;
     private readonly SubmissionLifecycle lifecycle;
     private IGrainTimer? dispatch, publish;
@@ -42,9 +43,10 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
 
     public SubmissionGrain([PersistentState("submission", StorageName)] IPersistentState<SubmissionState> state, ClusterLanguages languages,
         ISubmissionResults results, JudgeDrain drain, IOptions<JudgingOptions> options, IResultsOut resultsOut, SubmissionFeed feed,
-        TimeProvider time, JudgingMetrics metrics, ILogger<SubmissionGrain> logger)
+        TimeProvider time, JudgingMetrics metrics, SiloDeaths siloDeaths, ILogger<SubmissionGrain> logger)
     {
         (this.state, this.languages, this.drain, this.feed, this.metrics, this.logger) = (state, languages, drain, feed, metrics, logger);
+        this.siloDeaths = siloDeaths;
         lifecycle = new SubmissionLifecycle(this, results, resultsOut,
             new LifecycleSettings(options.Value.Recovery.StallTimeout, SubmissionFeed.BatchDelay), time, logger);
     }
@@ -107,6 +109,8 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
         .GetGrain<IJudgeWorker>(GrainId.Create(IJudgeWorker.GrainTypeOf(job.Request.Language), $"{Id}#{job.Attempt}")).Judge(job);
 
     bool ISubmissionHost.IsOffered(string language) => languages.IsOffered(language);
+
+    Task ISubmissionHost.WhenSiloGone(string silo) => siloDeaths.WhenGone(silo);
 
     bool ISubmissionHost.IsDraining => drain.IsDraining;
 

@@ -12,8 +12,9 @@ using Orleans.Runtime;
 namespace Judge.Grains.Workers;
 
 /// <summary>Judges submissions of one language on this silo; each language's subclass has its own pinned grain type.
-/// While it holds a job it sends its submission a heartbeat every <see cref="RecoveryOptions.Heartbeat"/> (also while it
-/// waits for a judging slot), and it stops when the submission no longer wants the job or when the silo shuts down.</summary>
+/// While it holds a judging slot it sends its submission a heartbeat every <see cref="RecoveryOptions.Heartbeat"/>; while it
+/// waits for one it has said once that it is queued here and sends nothing (a queued job costs no calls). It stops when the
+/// submission no longer wants the job or when the silo shuts down.</summary>
 public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain, IJudgeWorker
 {
     private readonly IProblemSource problems = services.Problems;
@@ -56,12 +57,18 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         using var unwanted = new CancellationTokenSource();
         var submission = GrainFactory.GetGrain<ISubmissionGrain>(job.SubmissionId);
         var progress = new ProgressReporter(submission, job.Attempt, unwanted, logger, job.SubmissionId, runs, time);
-        var heartbeat = HeartbeatAsync(progress, unwanted.Token);
+        var heartbeat = Task.CompletedTask;
         try
         {
             IDisposable slot;
             using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.Stopping))
-                slot = await slots.AcquireAsync(job.IsRejudge, waiting.Token); // a rejudge waits behind first judgings
+            {
+                var acquiring = slots.AcquireAsync(job.IsRejudge, waiting.Token); // a rejudge waits behind first judgings
+                if (!acquiring.IsCompleted) // said once; the submission then watches this silo's membership, not heartbeats
+                    await progress.ReportAsync(new JudgeProgress(JudgeProgressKind.Queued) { Silo = judgedBy });
+                slot = await acquiring;
+            }
+            heartbeat = HeartbeatAsync(progress, unwanted.Token);
             using (slot)
             {
                 using var judging = CancellationTokenSource.CreateLinkedTokenSource(unwanted.Token, drain.HandBack);
@@ -93,6 +100,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
         {
             await unwanted.CancelAsync();
             await heartbeat;
+            DeactivateOnIdle(); // one activation per job: the next job is placed afresh
         }
     }
 

@@ -1,6 +1,5 @@
 using Judge.Engine.Languages;
 using Judge.Interfaces;
-using Orleans.Concurrency;
 using Orleans.Metadata;
 using Orleans.Runtime;
 
@@ -8,8 +7,10 @@ namespace Judge.Grains.Workers;
 
 /// <summary>The worker grain of the language <typeparamref name="TLanguage"/>: one closed type per language, each with the
 /// pinned grain type <c>worker-&lt;id&gt;</c> (<see cref="LanguageWorkerGrainTypes"/>). A silo hosts only the closed types
-/// of the languages its toolchain probe proved, so the cluster manifest routes a language only to silos that have it.</summary>
-[StatelessWorker]
+/// of the languages its toolchain probe proved, so the cluster manifest routes a language only to silos that have it. Each
+/// job has its own activation (the submission's id and attempt), placed among those silos on the one with the most free
+/// judging slots (<see cref="FreeSlotPlacement"/>), and deactivated after the job.</summary>
+[FreeSlotPlacement]
 public sealed class LanguageWorker<TLanguage>(JudgeWorkerServices services) : JudgeWorker(services)
     where TLanguage : Language, new()
 {

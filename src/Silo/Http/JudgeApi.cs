@@ -21,6 +21,16 @@ public static class JudgeApi
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is not null && TransientFailure.Describe(exception) is { } transient)
+            {
+                // Load or a changing cluster, not the request: worth repeating (a submission POST with the same id is idempotent).
+                var retryAfter = context.RequestServices.GetRequiredService<JudgeHttpOptions>().RetryAfterSeconds;
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.Response.WriteAsJsonAsync(new ErrorBody(
+                    $"the judge is busy: {transient}; retry after {retryAfter} s (a submission sent again with the same id is not judged twice)"));
+                return;
+            }
             context.Response.StatusCode = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             var message = exception is BadHttpRequestException ? exception.Message : "internal error; the judge logged the details";
             await context.Response.WriteAsJsonAsync(new ErrorBody(message));

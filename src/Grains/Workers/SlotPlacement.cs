@@ -1,0 +1,194 @@
+using Judge.Grains.CompileCache;
+using Judge.Interfaces;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Metadata;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Judge.Grains.Workers;
+
+/// <summary>Places a judging job (a worker activation) on the silo, among those that offer its language, with the most of
+/// its judging slots free; when every slot of the cluster is taken, on the one whose queue is shortest for its slots.</summary>
+[GenerateSerializer, Immutable, Alias("judge.FreeSlotPlacement")]
+public sealed class FreeSlotPlacement : PlacementStrategy
+{
+    /// <summary>The one instance.</summary>
+    public static FreeSlotPlacement Instance { get; } = new();
+}
+
+/// <summary>Marks a grain class as placed by <see cref="FreeSlotPlacement"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class FreeSlotPlacementAttribute() : PlacementAttribute(FreeSlotPlacement.Instance);
+
+/// <summary>Chooses a silo for a <see cref="FreeSlotPlacement"/> grain from this silo's <see cref="SlotBoard"/>, without a call.</summary>
+public sealed class FreeSlotPlacementDirector(SlotBoard board) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context) =>
+        Task.FromResult(board.Choose(context.GetCompatibleSilos(target), context.LocalSilo));
+}
+
+/// <summary>What this silo knows of every judging silo's slots: its own, read live, and the others' as they last sent them
+/// (<see cref="ISlotLoadGrain"/>), plus the jobs this silo placed on each since that report, which the report cannot show yet.</summary>
+public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
+{
+    /// <summary>How long a placement counts on top of a report received before it, and on top of this silo's own slots:
+    /// the job's activation may take that long, on a loaded host, to reach the slots' queue. (A job that arrived sooner
+    /// counts twice meanwhile, on every silo alike, so a burst still spreads evenly.)</summary>
+    internal static readonly TimeSpan InFlight = TimeSpan.FromSeconds(1);
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<SiloAddress, (SlotLoad Load, long ReceivedAt)> reports = [];
+    private readonly Dictionary<SiloAddress, List<long>> placed = [];
+
+    /// <summary>This silo's slots now.</summary>
+    public SlotLoad Local(SiloAddress self)
+    {
+        var (first, rejudges) = slots.Waiting;
+        return new SlotLoad(self, slots.Busy, first + rejudges, slots.Capacity);
+    }
+
+    /// <summary>A report from another silo.</summary>
+    public void Receive(SlotLoad load)
+    {
+        lock (gate)
+            reports[load.Silo] = (load, time.GetTimestamp());
+    }
+
+    /// <summary>The least loaded of <paramref name="candidates"/>: jobs (running, queued, and placed since the last report) per
+    /// slot; among equals this silo, then any at random. A silo that has not reported yet counts as one free slot.</summary>
+    public SiloAddress Choose(IReadOnlyList<SiloAddress> candidates, SiloAddress self)
+    {
+        if (candidates.Count == 0)
+            throw new OrleansException("no silo of the cluster hosts this worker");
+        var now = time.GetTimestamp();
+        lock (gate)
+        {
+            SiloAddress? best = null;
+            var bestScore = double.MaxValue;
+            var ties = 0;
+            foreach (var silo in candidates)
+            {
+                var (load, since) = silo.Equals(self)
+                    ? (Local(self), now)
+                    : reports.TryGetValue(silo, out var report) ? report : (new SlotLoad(silo, 0, 0, 1), now);
+                var score = (load.Busy + load.Waiting + PlacedSince(silo, since, now)) / (double)Math.Max(load.Capacity, 1);
+                if (score < bestScore || (score == bestScore && silo.Equals(self)))
+                    (best, bestScore, ties) = (silo, score, 1);
+                else if (score == bestScore && !best!.Equals(self) && Random.Shared.Next(++ties) == 0)
+                    best = silo; // a fair pick among equal remote silos
+            }
+            if (!placed.TryGetValue(best!, out var times))
+                placed[best!] = times = [];
+            times.Add(now);
+            return best!;
+        }
+    }
+
+    /// <summary>Jobs placed on <paramref name="silo"/> that its report received at <paramref name="since"/> may not show (under
+    /// <see cref="gate"/>); forgets older ones.</summary>
+    private int PlacedSince(SiloAddress silo, long since, long now)
+    {
+        if (!placed.TryGetValue(silo, out var times))
+            return 0;
+        times.RemoveAll(t => time.GetElapsedTime(t, now) > TimeSpan.FromSeconds(5));
+        var count = 0;
+        foreach (var t in times)
+        {
+            if (time.GetElapsedTime(since, t) > -InFlight)
+                count++;
+        }
+        return count;
+    }
+}
+
+/// <summary>Receives the other silos' <see cref="SlotLoad"/> into this silo's <see cref="SlotBoard"/>.</summary>
+[GrainType("slot-load"), SiloPinnedPlacement, Reentrant]
+public sealed class SlotLoadGrain(SlotBoard board) : Grain, ISlotLoadGrain
+{
+    public Task Update(SlotLoad load)
+    {
+        board.Receive(load);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Tells every other judging silo this silo's <see cref="SlotLoad"/>: within <see cref="Interval"/> of a change, and
+/// every <see cref="Refresh"/> while nothing changes (so a silo that joined later learns it). Costs nothing per queued job.</summary>
+public sealed partial class SlotLoadPublisher(SlotBoard board, IGrainFactory grains, ILocalSiloDetails silo, IClusterManifestProvider manifest,
+    IClusterMembershipService membership, TimeProvider time, ILogger<SlotLoadPublisher> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>How often the slots are looked at.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the slots are sent while they do not change.</summary>
+    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+
+    private static readonly GrainType ReceiverType = GrainType.Create("slot-load");
+    private readonly CancellationTokenSource stopping = new();
+    private Task running = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SlotLoadPublisher), ServiceLifecycleStage.Active, Start, Stop);
+
+    private Task Start(CancellationToken cancellationToken)
+    {
+        running = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task Stop(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        SlotLoad? sent = null;
+        var sentAt = 0L;
+        var peers = 0;
+        using var ticks = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(cancellationToken))
+            {
+                var load = board.Local(silo.SiloAddress);
+                var receivers = Receivers();
+                if (load == sent && receivers.Count == peers && time.GetElapsedTime(sentAt) < Refresh)
+                    continue;
+                foreach (var receiver in receivers)
+                {
+                    try
+                    {
+                        _ = grains.GetGrain<ISlotLoadGrain>(receiver.ToParsableString()).Update(load); // one-way
+                    }
+                    catch (Exception e)
+                    {
+                        LogSendFailed(logger, e, receiver.ToString());
+                    }
+                }
+                (sent, sentAt, peers) = (load, time.GetTimestamp(), receivers.Count);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the silo stops
+        }
+    }
+
+    /// <summary>The other active silos that host the receiver (every judging silo).</summary>
+    private List<SiloAddress> Receivers()
+    {
+        var members = membership.CurrentSnapshot;
+        return manifest.Current.Silos
+            .Where(s => !s.Key.Equals(silo.SiloAddress) && s.Value.Grains.ContainsKey(ReceiverType)
+                && members.GetSiloStatus(s.Key) == SiloStatus.Active)
+            .Select(s => s.Key)
+            .ToList();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sending this silo's slot load to {Silo} failed")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string silo);
+}

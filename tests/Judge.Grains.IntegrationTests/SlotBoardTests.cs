@@ -1,0 +1,70 @@
+using System.Net;
+using Judge.Grains.Options;
+using Judge.Grains.Workers;
+using Judge.Interfaces;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
+
+namespace Judge.Grains.IntegrationTests;
+
+/// <summary>How a silo chooses where a judging job goes: the silo with the fewest jobs per judging slot, counting the jobs it
+/// placed itself since each silo's last report.</summary>
+public class SlotBoardTests
+{
+    private static readonly SiloAddress Self = Silo(1), Peer = Silo(2), Other = Silo(3);
+
+    private static SiloAddress Silo(int n) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11110 + n), n);
+
+    private static (SlotBoard Board, JudgeSlots Slots, FakeTimeProvider Time) Board(int localSlots)
+    {
+        var slots = new JudgeSlots(Microsoft.Extensions.Options.Options.Create(new JudgingOptions { Slots = localSlots }));
+        var time = new FakeTimeProvider();
+        return (new SlotBoard(slots, time), slots, time);
+    }
+
+    [Fact]
+    public void A_burst_of_jobs_from_one_silo_is_spread_over_every_free_slot_before_the_reports_come()
+    {
+        var (board, _, _) = Board(localSlots: 1);
+        board.Receive(new SlotLoad(Peer, 0, 0, 1));
+        board.Receive(new SlotLoad(Other, 0, 0, 1));
+
+        var chosen = Enumerable.Range(0, 12).Select(_ => board.Choose([Self, Peer, Other], Self)).ToList();
+
+        // The local silo's own jobs count once they wait for its slot; the burst below never reaches it in this test, so its
+        // placements count as in flight like the others'.
+        Assert.Equal(4, chosen.Count(s => s.Equals(Self)));
+        Assert.Equal(4, chosen.Count(s => s.Equals(Peer)));
+        Assert.Equal(4, chosen.Count(s => s.Equals(Other)));
+    }
+
+    [Fact]
+    public async Task A_job_goes_to_the_silo_with_a_free_slot_and_when_all_are_busy_to_the_shortest_queue_per_slot()
+    {
+        var (board, slots, time) = Board(localSlots: 1);
+        var held = await slots.AcquireAsync(); // this silo's one slot is busy
+        board.Receive(new SlotLoad(Peer, 2, 0, 2));  // busy
+        board.Receive(new SlotLoad(Other, 1, 0, 2)); // one slot free
+        Assert.Equal(Other, board.Choose([Self, Peer, Other], Self));
+
+        time.Advance(TimeSpan.FromSeconds(2)); // the reports that follow show that placement
+        board.Receive(new SlotLoad(Peer, 2, 1, 2));  // 3 jobs for 2 slots
+        board.Receive(new SlotLoad(Other, 2, 3, 2)); // 5 jobs for 2 slots
+        using var stop = new CancellationTokenSource();
+        var waiting = slots.AcquireAsync(stop.Token); // and one job waits for it: 2 per slot here
+        Assert.Equal(Peer, board.Choose([Self, Peer, Other], Self)); // 1.5 per slot, against 2 here and 2.5 there
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        held.Dispose();
+    }
+
+    [Fact]
+    public void Only_silos_that_offer_the_language_are_chosen()
+    {
+        var (board, _, _) = Board(localSlots: 1);
+        board.Receive(new SlotLoad(Peer, 0, 0, 8));
+
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.Equal(Other, board.Choose([Other], Self)));
+    }
+}
