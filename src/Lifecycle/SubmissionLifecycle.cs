@@ -28,8 +28,15 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// Recovery does not depend on it: an attempt that is lost is judged again from its first test.</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Results judged up to which the checkpoint and live intervals stay as set; past it they grow in proportion, and
+    /// a checkpoint waits for a third of the results to be new. Every checkpoint stores, and every live publication sends,
+    /// the whole list of results: with fixed intervals a submission of n tests copied O(n²) results; with spacing that
+    /// grows with n, it copies O(n) (the copies per second stay bounded).</summary>
+    public const int SpacingFrom = 500;
+
     /// <summary>How far an activation that resumes an unfinished submission moves the revision past the stored one: more than
-    /// the live publications a lost activation can have made since its last write, so observers take the new ones as newer.</summary>
+    /// the live publications a lost activation can have made since its last write, so observers take the new ones as newer
+    /// (at most 50 by count; by time, with <see cref="SpacingFrom"/>'s spacing, at most about 1 s / 50 ms × 1.5 + 1 = 31).</summary>
     public const long RevisionGap = CheckpointChanges + 14;
 
     private readonly SemaphoreSlim writing = new(1, 1); // writes must not overlap (storage checks ETags)
@@ -169,7 +176,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             default:
                 return true; // a heartbeat, or queued for a slot: the lease is renewed
         }
-        if (unsaved >= CheckpointChanges || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= CheckpointInterval))
+        if (unsaved >= Math.Max(CheckpointChanges, JudgedCount / 3) || (unsaved > 0 && time.GetElapsedTime(lastWritten) >= Spaced(CheckpointInterval)))
             await WriteAsync();
         else if (unpublished)
             PublishLive();
@@ -455,7 +462,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     {
         if (writing.CurrentCount == 0 || !Unfinished)
             return; // a write in progress publishes the latest view when it is done
-        var wait = settings.LiveInterval - time.GetElapsedTime(lastPublished);
+        var wait = Spaced(settings.LiveInterval) - time.GetElapsedTime(lastPublished);
         if (wait > TimeSpan.Zero)
         {
             if (!publishScheduled)
@@ -471,6 +478,10 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         lastPublished = time.GetTimestamp();
         unpublished = false;
     }
+
+    /// <summary><paramref name="interval"/>, stretched in proportion to the results judged past <see cref="SpacingFrom"/>.</summary>
+    private TimeSpan Spaced(TimeSpan interval) =>
+        JudgedCount <= SpacingFrom ? interval : interval * (JudgedCount / (double)SpacingFrom);
 
     /// <summary>The delay asked for by <see cref="ISubmissionHost.SchedulePublish"/> is over: publishes what is unpublished.</summary>
     public void PublishDue()

@@ -234,6 +234,36 @@ public class SubmissionLifecycleTests
     }
 
     [Fact]
+    public async Task The_results_copied_by_checkpoints_and_live_progress_grow_linearly_with_the_tests()
+    {
+        // Every checkpoint stores, and every live publication sends, the whole list of results so far. One test judged per
+        // millisecond: 4 times the tests must copy about 4 times the results, not 16 times.
+        async Task<(long Stored, long Sent)> CopiedAsync(int tests)
+        {
+            var host = new ScriptedHost();
+            await host.SubmitAsync(Request);
+            var attempt = await host.NextAttemptAsync("first attempt");
+            await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiled, TestCount: tests));
+            var (writes, live) = (host.Writes.Count, host.Live.Count);
+            for (var i = 0; i < tests; i++)
+            {
+                await host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.TestsJudged, i, $"secret/{i + 1}") { Results = [Passed(i)] });
+                host.Time.Advance(TimeSpan.FromMilliseconds(1)); // a delayed publication it wakes runs as the next turn
+            }
+            await host.SettleAsync();
+            Assert.Equal(tests, (await host.ViewAsync())!.Tests.Length);
+            Assert.True(host.Writes.Count - writes >= 3, "progress was not stored along the way");
+            Assert.True(host.Live.Count - live >= 10, "progress was not published along the way");
+            return (host.Writes.Skip(writes).Sum(w => (long)w!.Tests.Length), host.Live.Skip(live).Sum(l => (long)l.Submission.Tests.Length));
+        }
+
+        var small = await CopiedAsync(1_000);
+        var large = await CopiedAsync(4_000);
+        Assert.True(large.Stored < 6 * small.Stored, $"stored {small.Stored} results for 1,000 tests, {large.Stored} for 4,000");
+        Assert.True(large.Sent < 6 * small.Sent, $"published {small.Sent} results for 1,000 tests, {large.Sent} for 4,000");
+    }
+
+    [Fact]
     public async Task Live_progress_goes_out_at_most_every_50_ms_and_the_last_change_is_not_lost()
     {
         var host = new ScriptedHost();
