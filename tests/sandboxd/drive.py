@@ -2,9 +2,11 @@
 """Test driver for the judge-sandbox daemon (src/Engine/Sandbox/Linux/PROTOCOL.md).
 
 Usage (as root): tests/sandboxd/drive.py [--binary PATH] [--bench N] [-k SUBSTRING] [--cgroup v1|v2] [--cgroup-root P]
-                                         [--socket UID]
+                                         [--socket UID] [--uid-base N --uid-lock PATH]
 With --socket UID every daemon serves a Unix socket (--listen, --client-uid UID) and the driver talks to it as that
 unprivileged uid, so every check also proves the socket transport and the client's identity on files.
+With --uid-base N (and --uid-lock PATH) every daemon started here uses the uids from N (default: the daemon's own
+default, auto from 60000), so that the driver can run beside other users of the sandbox's uid ranges.
 Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is given, compiles probe.c and
 trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
 Exit code 0 when all tests pass.
@@ -20,6 +22,9 @@ CGROUP_ARGS = []  # --cgroup and --cgroup-root as passed to every daemon
 PREBUILT = None  # --prebuilt: a directory with probe, trivial and cgroup_fake already compiled (emulated VMs)
 SLOW = 1  # --slow: multiplies the default limits and waits of runs whose test is not about a limit (emulated VMs)
 CLIENT = None  # --socket: the uid the driver connects as; None: the daemon's stdin/stdout, as its root parent
+UID_ARGS = []  # --uid-base and --uid-lock as passed to every daemon (before a check's own options, which win; a
+# long-lived daemon takes one of 16 ranges of 256 uids from --uid-base, the uid checks start at --uid-base + 8192)
+UID_BASE = None  # --uid-base
 
 
 def connect_as(uid, path, timeout=10):
@@ -65,12 +70,17 @@ def frame(fields):
 
 class Daemon:
     count = 0
+    uid_ranges = 0
 
     def __init__(self, binary, root, extra=(), pool=2):
         args = [binary, "--work-root", root, "--pool", str(pool)]
         for r in RO:
             args += ["--ro-bind", r]
-        args += CGROUP_ARGS + list(extra)
+        uids = []
+        if UID_BASE:  # a range of its own: a check may start a daemon while another runs
+            Daemon.uid_ranges += 1
+            uids = ["--uid-base", str(UID_BASE + 256 * (Daemon.uid_ranges % 16))] + UID_ARGS[2:]
+        args += CGROUP_ARGS + uids + list(extra)
         self.sock = None
         if CLIENT is None:
             self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={})
@@ -1088,7 +1098,7 @@ def _fork_heavy_at_once(daemons, root):
 def two_daemons_on_one_host_never_share_uids(c):
     own = tempfile.mkdtemp(prefix="uids-", dir=os.path.dirname(c.root))
     lock = os.path.join(own, "uids.lock")
-    base = 110000 + 1024 * (os.getpid() % 8)  # explicit ranges lie outside auto's (60000..76383)
+    base = (UID_BASE + 8192 if UID_BASE else 110000) + 1024 * (os.getpid() % 8)  # explicit ranges lie outside auto's (60000..76383)
     # a second daemon on the same range (or one overlapping it) refuses to start, naming the option to change
     first = Daemon(c.binary, c.root, extra=["--uid-base", str(base), "--uid-lock", lock], pool=1)
     try:
@@ -1099,11 +1109,11 @@ def two_daemons_on_one_host_never_share_uids(c):
             r = json.loads(p.stdout.splitlines()[0])
             assert p.returncode == 1 and r["ready"] is False and "Judge:Sandbox:UidBase" in r["error"] and \
                 "in use by another judge-sandbox" in r["error"], r
-        # auto takes the next free range
-        p = subprocess.run([c.binary, "--work-root", c.root, "--uid-base", "auto", "--uid-lock", lock] + CGROUP_ARGS,
+        # auto takes the next free range (not with --uid-base, which keeps every daemon out of auto's ranges)
+        p = None if UID_BASE else subprocess.run([c.binary, "--work-root", c.root, "--uid-base", "auto", "--uid-lock", lock] + CGROUP_ARGS,
                            input=b"", capture_output=True, timeout=30, env={})
-        r = json.loads(p.stdout.splitlines()[0])
-        assert p.returncode == 0 and r["ready"] and r["uid_base"] == 60000, r
+        r = p and json.loads(p.stdout.splitlines()[0])
+        assert p is None or (p.returncode == 0 and r["ready"] and r["uid_base"] == 60000), r
         # two daemons on distinct ranges: both run fork-heavy programs at once, each within its own RLIMIT_NPROC
         second = Daemon(c.binary, c.root, extra=["--uid-base", str(base + 256), "--uid-lock", lock], pool=1)
         try:
@@ -1443,7 +1453,7 @@ def a_second_client_waits_for_the_first(c):
 def startup_checks(binary, root):
     out = []
     def ready(args, cgroup=True):
-        p = subprocess.run([binary] + args + (CGROUP_ARGS if cgroup else []), input=b"", capture_output=True, timeout=30, env={})
+        p = subprocess.run([binary] + UID_ARGS + args + (CGROUP_ARGS if cgroup else []), input=b"", capture_output=True, timeout=30, env={})
         return p.returncode, json.loads(p.stdout.splitlines()[0])
     rc, r = ready(["--work-root", "/nonexistent-dir"])
     out.append(("ready:false for a missing work root", rc == 1 and r["ready"] is False and "work root" in r["error"], r))
@@ -1498,7 +1508,7 @@ def startup_checks(binary, root):
     time.sleep(0.3)
     gone = not any(alive(k) for k in kids + grandkids)
     out.append(("SIGKILL of the daemon kills slots and programs", gone and grandkids, (kids, grandkids)))
-    subprocess.run([binary, "--work-root", root] + CGROUP_ARGS, input=b"", capture_output=True, timeout=30)
+    subprocess.run([binary, "--work-root", root] + CGROUP_ARGS + UID_ARGS, input=b"", capture_output=True, timeout=30)
     stale = judge_dirs(dead_pid)
     out.append(("stale judge-<pid> cgroups removed at the next start", not stale, stale))
     # v1/v2 file names against fake trees
@@ -1542,8 +1552,12 @@ def main():
     ap.add_argument("--prebuilt", help="directory holding probe, trivial and cgroup_fake compiled from this tree")
     ap.add_argument("--slow", type=int, default=1, help="factor for default limits and waits (emulated VMs)")
     ap.add_argument("--socket", type=int, metavar="UID", help="serve a Unix socket; the driver connects as UID")
+    ap.add_argument("--uid-base", type=int, metavar="N", help="every daemon's --uid-base (default: the daemon's)")
+    ap.add_argument("--uid-lock", metavar="PATH", help="every daemon's --uid-lock (with --uid-base)")
     a = ap.parse_args()
-    global CGROUP, SLOW, PREBUILT, CLIENT
+    global CGROUP, SLOW, PREBUILT, CLIENT, UID_BASE
+    UID_BASE = a.uid_base
+    UID_ARGS[:] = (["--uid-base", str(a.uid_base)] if a.uid_base else []) + (["--uid-lock", a.uid_lock] if a.uid_lock else [])
     CLIENT = a.socket
     CGROUP = a.cgroup or "v1"
     SLOW, PREBUILT = a.slow, a.prebuilt
