@@ -505,6 +505,27 @@ def tmp_touched_and_emptied_is_mounted_anew(c):
 
 
 @test
+def tmp_touched_just_after_its_mount_is_mounted_anew(c):
+    # One slot (pool 1), so that each run starts a few ms after the slot mounted its /tmp and /dev/shm, within the
+    # same tick of the kernel's coarse clock, which file times come from: a run that creates and removes a file
+    # there may leave the times the mount had; the next run must still get them mounted anew (their inode numbers
+    # would show what the run did)
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        touch = ["/bin/sh", "-c", "touch /tmp/x /dev/shm/y && stat -c %i /tmp/x /dev/shm/y && rm /tmp/x /dev/shm/y"]
+        seen = []
+        for _ in range(20):
+            r = cc.run(touch)
+            expect(r, "ok")
+            seen.append(r["out"])
+        # each run found fresh ones, empty since their mount: its files got the same inode numbers as every other's
+        assert len(set(seen)) == 1, seen
+    finally:
+        d.close()
+
+
+@test
 def tmp_has_the_size_each_run_asks_for(c):
     # a /tmp kept from an earlier run keeps that run's size only until a run asks for another one
     size = ["/bin/sh", "-c", "stat -f -c '%b %S' /tmp /dev/shm"]

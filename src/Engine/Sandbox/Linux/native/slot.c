@@ -1063,8 +1063,14 @@ static int do_umount(const char *path, int *retire)
 
 static void scratch_mounted(struct scratch *s)
 {
+    /* The root's access and modification times start at a mark no run can leave (the epoch): a run that creates,
+     * removes or lists anything there sets one of them to the time it did so. Left at the mount's own time, a run
+     * that touched it within the same tick of the kernel's coarse clock (a few ms after the mount: a quick run on a
+     * slot that was just made ready) would leave the times unchanged, and its traces (inode numbers, times) to the
+     * next run. */
+    static const struct timespec mark[2] = { { 0, 0 }, { 0, 0 } };
     struct statfs sf;
-    s->mounted = stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+    s->mounted = utimensat(AT_FDCWD, s->path, mark, 0) == 0 && stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
     s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
     s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
 }
