@@ -1316,7 +1316,7 @@ def v2_daemon_in_its_own_leaf(c):
 @v2_test
 def v2_next_run_cgroups_limited_swap_off(c):
     # the cgroups of the next runs carry the latest run's limits ahead: memory.max = the limit + headroom,
-    # pids.max = nproc + 1 (the run's init waits in the cgroup, the slot does not), no swap, and the whole run is the
+    # pids.max = nproc (the run's process waits in the cgroup; the init and the slot do not), no swap, and the whole run is the
     # OOM unit
     expect(c.run(["/work/probe", "hello", "x"], mem_bytes=96 << 20, nproc=20), "ok")
     time.sleep(0.2)
@@ -1328,7 +1328,7 @@ def v2_next_run_cgroups_limited_swap_off(c):
         assert os.path.exists(os.path.join(r, "memory.peak")), r
         assert read(os.path.join(r, "memory.oom.group")) == "1", r
         seen.append((read(os.path.join(r, "memory.max")), read(os.path.join(r, "pids.max"))))
-    assert (str((96 << 20) + headroom(96 << 20)), "21") in seen, seen
+    assert (str((96 << 20) + headroom(96 << 20)), "20") in seen, seen
 
 
 @v2_test
@@ -1342,7 +1342,7 @@ def v2_oom_kill_is_mle_with_peak(c):
 
 @v2_test
 def v2_fork_bomb_hits_pids_max(c):
-    # pids.max = nproc + 1, the run's init included: the program and fewer than nproc children
+    # pids.max = nproc (the run's init is not in the cgroup): the program and fewer than nproc children
     r = c.run(["/work/probe", "forkbomb"], nproc=8, wall_ms=5000 * SLOW)
     expect(r, "ok")
     assert int(r["out"].split()[1]) < 8, r["out"]
