@@ -356,12 +356,13 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  * overlay layers, the slot's /proc), mounts a /proc of the new PID namespace and the /work prepared ahead (a detached
  * mount the slot made). So a run sees no process, PID number, CPU time or mount of an earlier run, and nothing of the
  * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
- * exec'd or exited. The process moves itself into the run's cgroup (the program is born there) and waits for the
- * request: a /work other than the one prepared ahead comes as a detached mount over the control socket and
- * replaces it; the request itself (argv, envp, limits, the standard streams) comes on the request socket. Then the
- * process leaves the slot's session, gives up root (groups, gids, uids, the capability bounding and ambient sets),
- * sets no_new_privs, makes itself the host OOM killer's first choice, loads the seccomp filter (built once by the
- * slot), installs its standard streams, lowers its rlimits, enters /work and execs. A failure before execve is
+ * exec'd or exited. The process moves itself into the run's cgroup (the program is born there), makes itself the
+ * host OOM killer's first choice, leaves the slot's session, empties its capability bounding set (it keeps its
+ * effective capabilities) and waits for the request: a /work other than the one prepared ahead comes as a detached
+ * mount over the control socket and replaces it; the request itself (argv, envp, limits, the standard streams) comes
+ * on the request socket. Then the process gives up root (groups, gids, uids, the ambient set), sets no_new_privs,
+ * loads the seccomp filter (built once by the slot), installs its standard streams, lowers its rlimits, enters /work
+ * and execs. A failure before execve is
  * reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
  * whatever else is left in the namespace, sends the wait status to the slot and exits; the namespaces' teardown
  * (its exit) is then off the response path. */
@@ -531,6 +532,28 @@ static long raw_limit(int res, long long cur, long long max)
 }
 
 /* The program's process, in the init's (the slot's) memory until execve: raw system calls only (see above). */
+/* What the program's process does while the slot is idle, before the request: nothing of it needs the request, and
+ * it keeps the effective capabilities the process may yet need (to mount a request's own /work): the bounding set
+ * only limits what an execve could grant. */
+static void prepare_ahead(struct exec_args *a)
+{
+    const struct init_ctx *c = a->ctx;
+    long r = 0;
+    /* The program should be the host OOM killer's first choice. Raising one's own score needs no capability; a vfork
+     * child's score is its own (the init and the slot, which share its memory, keep theirs). */
+    long adj = RAW4(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC, 0);
+    if (a->stage < 0 && (adj < 0 || (r = RAW3(SYS_write, adj, "1000", 4)) != 4))
+        a->stage = ST_OOM, a->error = adj < 0 ? (int)-adj : r < 0 ? (int)-r : EIO;
+    if (adj >= 0)
+        RAW1(SYS_close, adj);
+    if (a->stage < 0 && (r = RAW0(SYS_setsid)) < 0)
+        a->stage = ST_SETSID, a->error = (int)-r;
+    RAW1(SYS_umask, 022);
+    for (int cap = 0; a->stage < 0 && cap <= c->cap_last; cap++)
+        if ((r = RAW2(SYS_prctl, PR_CAPBSET_DROP, cap)) != 0 && r != -EINVAL)
+            a->stage = ST_CAPS, a->error = (int)-r;
+}
+
 static __attribute__((noreturn)) void exec_program(struct exec_args *a)
 {
     const struct init_ctx *c = a->ctx;
@@ -549,19 +572,6 @@ static __attribute__((noreturn)) void exec_program(struct exec_args *a)
     int stage = a->stage, error = a->error;
     const char *detail = "";
     long r = 0;
-    /* The init is -1000 (never the OOM killer's choice); the program should be the first. Raising one's own score
-     * needs no capability; a vfork child's score is its own (the shared memory's other users keep theirs). */
-    long adj = RAW4(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC, 0);
-    if (stage < 0 && (adj < 0 || (r = RAW3(SYS_write, adj, "1000", 4)) != 4))
-        stage = ST_OOM, error = adj < 0 ? (int)-adj : r < 0 ? (int)-r : EIO;
-    if (adj >= 0)
-        RAW1(SYS_close, adj);
-    if (stage < 0 && (r = RAW0(SYS_setsid)) < 0)
-        stage = ST_SETSID, error = (int)-r;
-    RAW1(SYS_umask, 022);
-    for (int cap = 0; stage < 0 && cap <= c->cap_last; cap++)
-        if ((r = RAW2(SYS_prctl, PR_CAPBSET_DROP, cap)) != 0 && r != -EINVAL)
-            stage = ST_CAPS, error = (int)-r;
     if (stage < 0 && ((r = RAW2(SYS_setgroups, 0, NULL)) != 0 || (r = RAW3(SYS_setresgid, c->uid, c->uid, c->uid)) != 0 ||
                       (r = RAW3(SYS_setresuid, c->uid, c->uid, c->uid)) != 0))
         stage = ST_UID, error = (int)-r;
@@ -715,7 +725,8 @@ static __attribute__((noreturn)) void program_main(struct exec_args *a)
         if (w != 1)
             a->stage = ST_CG, a->error = w < 0 ? (int)-w : EIO;
     }
-    init_step(c, "join the run's cgroup");
+    prepare_ahead(a);
+    init_step(c, "join the run's cgroup, leave the session, drop the bounding set");
     for (;;) {
         struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = c->zsock, .events = POLLIN } };
         long ready = RAW5(SYS_ppoll, pf, 2, NULL, NULL, 0);
