@@ -526,6 +526,40 @@ def tmp_touched_just_after_its_mount_is_mounted_anew(c):
 
 
 @test
+def pid1_memory_shows_nothing_of_earlier_runs(c):
+    # The run's init (PID 1) shares the slot's memory, so /proc/1/status shows the slot's memory figures (its peak
+    # too): they must not grow with what earlier runs asked, printed or kept (a long command line, a large output, a
+    # bind run's files). Each slot (known by its uid) is compared with itself; the heavy runs come twice, so that
+    # every slot the daemon keeps may take them
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        look = ["/bin/sh", "-c", "id -u; grep -E '^Vm(Peak|Size|HWM|RSS)' /proc/1/status"]
+
+        def figures():  # per slot (its uid): the figures seen
+            rs = [cc.run(look) for _ in range(6)]
+            assert all(r["status"] == "ok" and "VmHWM" in r["out"] for r in rs), rs
+            seen = {}
+            for r in rs:
+                uid, rest = r["out"].split("\n", 1)
+                seen.setdefault(uid, set()).add(rest)
+            return seen
+        before = figures()
+        w = os.path.join(c.root, "pid1-bind")
+        os.mkdir(w)
+        shutil.copy(os.path.join(c.prog, "probe"), w)
+        for _ in range(2):
+            expect(cc.run(["/bin/sh", "-c", "exit 0", "sh"] + ["x" * 100] * 2000), "ok")
+            expect(cc.run(["/work/probe", "print", str(4 << 20)], out_bytes=8 << 20), "ok")
+            expect(cc.run(["/work/probe", "bindwrite"], work=w, work_mode="bind"), "ok")  # the slot walks what it kept
+        after = figures()
+        both = set(before) & set(after)
+        assert both and all(after[u] <= before[u] for u in both), (before, after)
+    finally:
+        d.close()
+
+
+@test
 def tmp_has_the_size_each_run_asks_for(c):
     # a /tmp kept from an earlier run keeps that run's size only until a run asks for another one
     size = ["/bin/sh", "-c", "stat -f -c '%b %S' /tmp /dev/shm"]

@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <grp.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include "rawsys.h"
@@ -62,11 +63,12 @@ static long g_client_uid = -1, g_client_gid = -1; /* socket mode: the client, wh
 static int g_give_back;                           /* the run's /work is a bind of g_lower, chowned to g_uid */
 static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
 
-/* Memory the slot maps once at its start (the run's init shares the slot's memory, so it allocates nothing itself).
- * NULL when it cannot be had. */
+/* Memory the slot maps once at its start (the run's init shares the slot's memory, so it allocates nothing itself),
+ * all of it at once: the run's init (PID 1 of each run) shows the slot's memory figures in its /proc/1/status, which
+ * must not grow with what an earlier run asked or printed. NULL when it cannot be had. */
 static void *slot_private(size_t len)
 {
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 static char *g_chunk; /* CHUNK bytes: output on its way from a pipe to a file (slot_private) */
@@ -403,6 +405,8 @@ static pid_t g_init = -1;   /* the current run's init until the slot has reaped 
 static int g_zsock = -1;    /* the slot's end of the request socket to that init */
 
 #define INIT_STEPS 8
+/* argv and envp pointers at most: each "arg=" or "env=" field of a request takes at least 5 of its bytes */
+#define INIT_VEC_MAX (REQUEST_MAX / 5 + 2)
 /* What the init works with (the slot fills it before the clone and reads it again only after reaping the init). */
 struct init_ctx {
     struct cg_handles cg; /* the run's cgroup */
@@ -414,7 +418,7 @@ struct init_ctx {
     int cap_last;
     struct sock_fprog filter; /* built once by the slot */
     char *msg;                /* MSG_MAX + 4096 bytes: the request */
-    char **vec;               /* MSG_MAX + 2 pointers: the program's argv and envp */
+    char **vec;               /* INIT_VEC_MAX pointers: the program's argv and envp */
     int timing, nsteps;       /* JUDGE_SANDBOX_TIMING: the init's steps, which the slot reports as the init's */
     struct {
         const char *name;
@@ -699,7 +703,7 @@ static int raw_recv_run(int sock, char *msg, size_t len, int fds[4])
         }
     const struct msg_request *req = (const struct msg_request *)msg;
     if (n < 0 || nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len ||
-        (size_t)req->argc + req->envc > req->strings_len) {
+        (size_t)req->argc + req->envc > req->strings_len || (size_t)req->argc + req->envc + 2 > INIT_VEC_MAX) {
         for (int i = 0; i < nfds; i++)
             RAW1(SYS_close, got[i]);
         return -1;
@@ -1909,11 +1913,21 @@ void slot_main(int sock, const struct slot_config *cfg)
     prepare(cfg);
     send_text(MSG_READY, "ready");
 
+    /* The slot's heap is grown once and never given back: the directory walks of bind runs take 32 KiB per open
+     * directory, and PID 1's memory figures (the slot's: see slot_private) must not tell how deep a tree an earlier
+     * run kept. 2 MiB hold the 64 levels a run may keep. */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    char *warm = malloc(2 << 20);
+    if (warm != NULL)
+        memset(warm, 1, 2 << 20);
+    __asm__ volatile("" : : "r"(warm) : "memory"); /* the compiler may not drop the pair as unused */
+    free(warm);
     char *msg = slot_private(MSG_MAX + 4096);
     g_chunk = slot_private(CHUNK);
     /* the run's init's buffers (it shares the slot's memory and maps nothing itself) and the seccomp filter, once */
     g_ictx.msg = slot_private(MSG_MAX + 4096);
-    g_ictx.vec = slot_private(sizeof(char *) * (MSG_MAX + 2));
+    g_ictx.vec = slot_private(sizeof(char *) * INIT_VEC_MAX);
     if (msg == NULL || g_chunk == NULL || g_ictx.msg == NULL || g_ictx.vec == NULL)
         _exit(1);
     struct cg_handles cg = { .n = 0, .peak_fd = -1 };
