@@ -8,6 +8,8 @@ hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Pr
 run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
 programs; from wait4 at its exit). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
+--uid-base N --uid-lock PATH: the daemons take the uids from N on (256 each), with that lock file (default: the
+daemon's own, auto from 60000).
 --loops N: N clients at once per daemon (2: both cores busy, as a silo with 2 judging slots); RUNS per client.
 With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
 with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
@@ -25,8 +27,15 @@ SILO_RO = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc
 def main():
     args = sys.argv[1:]
     loops = 1
-    if args[:1] == ["--loops"]:
-        loops, args = int(args[1]), args[2:]
+    uid_base, uid_lock = None, None
+    while args[:1] in (["--loops"], ["--uid-base"], ["--uid-lock"]):
+        if args[0] == "--loops":
+            loops = int(args[1])
+        elif args[0] == "--uid-base":
+            uid_base = int(args[1])
+        else:
+            uid_lock = args[1]
+        args = args[2:]
     if len(args) < 3:
         print(__doc__)
         return 2
@@ -51,7 +60,8 @@ def main():
                 f.write('#!/bin/sh\nJUDGE_SANDBOX_TIMING=%s exec %s "$@"\n' % (label, os.path.abspath(binary)))
             os.chmod(wrapper, 0o755)
             binary = wrapper
-        d = drive.Daemon(binary, root, pool=pool)
+        uids = (["--uid-base", str(uid_base + 256 * i)] if uid_base else []) + (["--uid-lock", uid_lock] if uid_lock else [])
+        d = drive.Daemon(binary, root, extra=uids, pool=pool)
         assert d.ready.get("ready"), d.ready
         d.lock = threading.Lock()
         daemons.append((d, prog, io))

@@ -433,7 +433,7 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
         if (write_file_at(h->dir[0], "memory.max", num) != 0) what = "memory.max";
         else if (write_file_at(h->dir[0], "memory.swap.max", "0") != 0 && errno != ENOENT) what = "memory.swap.max";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* the program's processes and the run's init */
+            snprintf(num, sizeof num, "%lld", lim->nproc); /* the program's processes (the run's init is not in the cgroup) */
             if (write_file_at(h->dir[0], "pids.max", num) != 0) what = "pids.max";
         }
     } else {
@@ -446,7 +446,7 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
             what = "memory.limit_in_bytes";
         else if (!g_memsw && write_file_at(h->dir[0], "memory.swappiness", "0") != 0) what = "memory.swappiness";
         else {
-            snprintf(num, sizeof num, "%lld", lim->nproc + 1); /* the program's processes and the run's init */
+            snprintf(num, sizeof num, "%lld", lim->nproc); /* the program's processes (the run's init is not in the cgroup) */
             if (write_file_at(h->dir[2], "pids.max", num) != 0) what = "pids.max";
         }
     }

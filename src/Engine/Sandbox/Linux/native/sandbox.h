@@ -135,6 +135,7 @@ void timing_reset(const char *who);     /* a new process's own sums (where the e
 void timing_mark(void);                  /* a step starts now */
 void timing_step(const char *name);      /* the step since the latest mark ends now (name: a string literal) */
 void timing_add(const char *name, long long wall_us, long long cpu_us);
+void timing_add_init(const char *name, long long wall_us, long long cpu_us); /* a slot: a step of a run's init */
 void timing_report(void);                /* the means, to stderr */
 
 #endif

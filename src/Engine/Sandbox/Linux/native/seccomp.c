@@ -133,9 +133,9 @@ static void allow_socket_families(struct builder *b)
     emit(b, RETURN(SECCOMP_RET_ALLOW));
 }
 
-int judge_seccomp_install(char *err, size_t errlen)
+int judge_seccomp_build(struct sock_fprog *prog, char *err, size_t errlen)
 {
-    struct builder b;
+    static struct builder b; /* the program points into it: built once per process, kept */
     memset(&b, 0, sizeof b);
 
     /* 1. Architecture: anything but native x86-64 (i386 via int 0x80, or an unknown one) kills the process. */
@@ -209,7 +209,16 @@ int judge_seccomp_install(char *err, size_t errlen)
         return -1;
     }
 
-    struct sock_fprog prog = { .len = (unsigned short)b.count, .filter = b.insns };
+    prog->len = (unsigned short)b.count;
+    prog->filter = b.insns;
+    return 0;
+}
+
+int judge_seccomp_install(char *err, size_t errlen)
+{
+    struct sock_fprog prog;
+    if (judge_seccomp_build(&prog, err, errlen) != 0)
+        return -1;
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
         return 0;
     if (errno == ENOSYS || errno == EINVAL) {

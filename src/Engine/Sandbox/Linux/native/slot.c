@@ -3,8 +3,9 @@
  * Prepared once: private mounts, a new root on a tmpfs holding only the --ro-bind paths, /dev, /proc, the mount
  * points, and the work root at /.jr/root (in /.jr, mode 0700 root), which the slot uses as overlay lower layer.
  * Per run: /tmp, /dev/shm and the /work layer's tmpfs mounted and a fresh IPC namespace made while idle; the run's
- * init cloned into fresh PID and mount namespaces (where the work root, the layers and the slot's /proc are
- * detached, and the run's own /proc and /work mounted: "the run's init" below), the program started and supervised,
+ * init cloned into fresh PID and mount namespaces, sharing the slot's memory (where the work root, the layers and the
+ * slot's /proc are detached, and the run's own /proc and /work mounted: "the run's init" below), the program started
+ * and supervised,
  * everything killed and reaped, the slot checks it is alone, reports, unmounts, and waits again. */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -15,6 +16,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -34,8 +36,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <grp.h>
+#include <malloc.h>
 #include <unistd.h>
 
+#include "rawsys.h"
 #include "sandbox.h"
 #include "seccomp.h"
 
@@ -59,35 +63,16 @@ static long g_client_uid = -1, g_client_gid = -1; /* socket mode: the client, wh
 static int g_give_back;                           /* the run's /work is a bind of g_lower, chowned to g_uid */
 static int g_cap_last = 63; /* /proc/sys/kernel/cap_last_cap, read once */
 
-/* Memory only the slot uses, left out of every clone of the run's init (MADV_DONTFORK): after each clone the slot's
- * pages are shared copy-on-write with the init, and each page the slot then writes is copied, which costs a virtual
- * machine tens of microseconds a page. NULL when it cannot be had. */
+/* Memory the slot maps once at its start (the run's init shares the slot's memory, so it allocates nothing itself),
+ * all of it at once: the run's init (PID 1 of each run) shows the slot's memory figures in its /proc/1/status, which
+ * must not grow with what an earlier run asked or printed. NULL when it cannot be had. */
 static void *slot_private(size_t len)
 {
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    madvise(p, len, MADV_DONTFORK);
-    return p;
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 static char *g_chunk; /* CHUNK bytes: output on its way from a pipe to a file (slot_private) */
 
-/* Makes the slot's stack and heap its own (see slot_private): the run's init runs on a stack of its own and
- * allocates with mmap. Heap that grows later is shared again; the slot's allocations are few and reused. */
-static void keep_stack_and_heap(void)
-{
-    FILE *maps = fopen("/proc/self/maps", "re");
-    if (maps == NULL)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, maps) != NULL) {
-        unsigned long from, to;
-        if ((strstr(line, "[stack]") != NULL || strstr(line, "[heap]") != NULL) &&
-            sscanf(line, "%lx-%lx", &from, &to) == 2)
-            madvise((void *)from, to - from, MADV_DONTFORK);
-    }
-    fclose(maps);
-}
 #define DEFAULT_TMP_BYTES (64LL << 20)
 static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work layer; 0 when not mounted */
 
@@ -343,13 +328,200 @@ static const char *const stage_names[] = { "joining the run's cgroup", "oom_scor
                                            "setgroups/setresgid/setresuid", "no_new_privs", "seccomp", "execve" };
 enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, ST_NNP, ST_SECCOMP, ST_EXEC };
 
+/* ------------------------------------------------------------------ the run's init and the program's process
+ *
+ * Each run gets fresh PID and mount namespaces: the slot clones the run's init (PID 1 of the new PID namespace, root)
+ * while idle, ahead of the request. The init shares the slot's memory (CLONE_VM): no copy of the slot's address
+ * space at the clone, no copy-on-write faults after it in either process, and no address space to tear down at the
+ * init's exit (a full copy cost the slot about 0.6 ms of CPU per run, and the init's faults and exit as much again).
+ * The price is that the init, and the program's process until its execve (which shares the same memory as a vfork
+ * child of the init), run while the slot runs on, in the slot's memory. What makes that safe:
+ *   - they use only raw system calls (rawsys.h) and functions of this file: nothing that sets errno (the slot's:
+ *     they share its thread-local storage), locks, allocates (no stdio, no heap, no mmap) or calls into libc through
+ *     the PLT (whose first call resolves the symbol, in the shared memory);
+ *   - they run on stacks of their own (g_init_stack, g_prog_stack) and touch no memory of the slot's but their
+ *     context (struct init_ctx, g_ictx), which the slot fills before the clone and reads again only once it has
+ *     reaped the init; only one init exists at a time (the slot reaps each before it clones the next);
+ *   - no untrusted code ever runs in that memory: the program's own code runs only after execve, which gives its
+ *     process an address space of its own. Before that the process runs this file's code throughout; its uid change
+ *     makes the shared memory non-dumpable, so no process of the run's uid could reach it through ptrace or
+ *     /proc/<pid>/mem even if one existed (none does: the slot checked it was alone);
+ *   - no process that shares the slot's memory is ever an OOM victim of a run's cgroup (the kernel kills every
+ *     process that shares a victim's memory, which would take the slot): the init never enters the run's cgroup,
+ *     and the program's process is in it only as a vfork child, which the OOM killer never picks, until its execve.
+ *     (So the init no longer needs oom_score_adj -1000, which hosts without CAP_SYS_RESOURCE refuse anyway.)
+ * Namespaces, credentials, capabilities, seccomp, rlimits, the umask and signal dispositions are per process (no
+ * CLONE_THREAD, CLONE_FS, CLONE_FILES or CLONE_SIGHAND), so nothing the init or the program's process changes there
+ * reaches the slot.
+ *
+ * In its copy of the slot's mount namespace the init detaches what only the slot needs (the work root, the tmpfs of
+ * overlay layers, the slot's /proc), mounts a /proc of the new PID namespace and the /work prepared ahead (a detached
+ * mount the slot made). So a run sees no process, PID number, CPU time or mount of an earlier run, and nothing of the
+ * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
+ * exec'd or exited. The process moves itself into the run's cgroup (the program is born there), makes itself the
+ * host OOM killer's first choice, leaves the slot's session, empties its capability bounding set (it keeps its
+ * effective capabilities) and waits for the request: a /work other than the one prepared ahead comes as a detached
+ * mount over the control socket and replaces it; the request itself (argv, envp, limits, the standard streams) comes
+ * on the request socket. Then the process gives up root (groups, gids, uids, the ambient set), sets no_new_privs,
+ * loads the seccomp filter (built once by the slot), installs its standard streams, lowers its rlimits, enters /work
+ * and execs. A failure before execve is
+ * reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
+ * whatever else is left in the namespace, sends the wait status to the slot and exits; the namespaces' teardown
+ * (its exit) is then off the response path. */
+
+/* The code below, down to start_zygote, runs in the init and the program's process. The compiler must not turn its
+ * loops into calls of memset, memcpy or strlen: a call through the PLT may first resolve the symbol, in the shared
+ * memory. The string helpers are its own for the same reason; `objdump -d` shows no call from init_entry or
+ * exec_program_entry to anything outside this file. */
+#pragma GCC push_options
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+
+static size_t raw_strlen(const char *s)
+{
+    const char *p = s;
+    while (*p)
+        p++;
+    return (size_t)(p - s);
+}
+
+static int raw_starts_with(const char *s, const char *prefix)
+{
+    while (*prefix)
+        if (*s++ != *prefix++)
+            return 0;
+    return 1;
+}
+
+static void raw_copy(void *to, const void *from, size_t n)
+{
+    unsigned char *t = to;
+    const unsigned char *f = from;
+    while (n--)
+        *t++ = *f++;
+}
+
+static pid_t g_zygote = -1; /* the next run's init, cloned ahead, or -1 */
+static pid_t g_init = -1;   /* the current run's init until the slot has reaped it, or -1 */
+static int g_zsock = -1;    /* the slot's end of the request socket to that init */
+
+#define INIT_STEPS 8
+/* argv and envp pointers at most: each "arg=" or "env=" field of a request takes at least 5 of its bytes */
+#define INIT_VEC_MAX (REQUEST_MAX / 5 + 2)
+/* What the init works with (the slot fills it before the clone and reads it again only after reaping the init). */
+struct init_ctx {
+    struct cg_handles cg; /* the run's cgroup */
+    int zc, zsock;        /* the init's ends of the control and request sockets */
+    int close_fds[4];     /* the slot's descriptors the init closes: its socket, the response pipe, its socket ends */
+    int work_fd;          /* the /work mount prepared ahead (detached), or -1 */
+    int workroot, lower;  /* more of the slot's descriptors the init closes, or -1 */
+    uid_t uid;
+    int cap_last;
+    struct sock_fprog filter; /* built once by the slot */
+    char *msg;                /* MSG_MAX + 4096 bytes: the request */
+    char **vec;               /* INIT_VEC_MAX pointers: the program's argv and envp */
+    int timing, nsteps;       /* JUDGE_SANDBOX_TIMING: the init's steps, which the slot reports as the init's */
+    struct {
+        const char *name;
+        long long wall, cpu;
+    } steps[INIT_STEPS];
+    long long mark_wall, mark_cpu;
+};
+
+/* What the init hands the program's process (the init waits while the process uses it). */
+struct exec_args {
+    const struct init_ctx *ctx;
+    const struct msg_request *req;
+    int fds[4];       /* stdin, stdout, stderr, status */
+    int stage, error; /* a failure of the init's own preparation, reported by the process: stage -1 when none */
+    long long cpu_base; /* the run cgroup's CPU usage just before execve (µs), written by the process; -1 unknown */
+};
+
+static struct init_ctx g_ictx;
+static char g_init_stack[256 * 1024] __attribute__((aligned(16)));
+static char g_prog_stack[256 * 1024] __attribute__((aligned(16)));
+
+static long long raw_clock_us(clockid_t clock)
+{
+    struct timespec ts = { 0, 0 };
+    RAW2(SYS_clock_gettime, clock, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void init_mark(struct init_ctx *c)
+{
+    if (!c->timing)
+        return;
+    c->mark_wall = raw_clock_us(CLOCK_MONOTONIC);
+    c->mark_cpu = raw_clock_us(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static void init_step(struct init_ctx *c, const char *name)
+{
+    if (!c->timing)
+        return;
+    long long w = raw_clock_us(CLOCK_MONOTONIC), u = raw_clock_us(CLOCK_PROCESS_CPUTIME_ID);
+    if (c->nsteps < INIT_STEPS) {
+        c->steps[c->nsteps].name = name;
+        c->steps[c->nsteps].wall = w - c->mark_wall;
+        c->steps[c->nsteps].cpu = u - c->mark_cpu;
+        c->nsteps++;
+    }
+    c->mark_wall = w;
+    c->mark_cpu = u;
+}
+
+/* The number in a cgroup file (key NULL), or after "key " at the start of one of its lines; -1 when unreadable. */
+static long long raw_read_number(int dir, const char *name, const char *key)
+{
+    char buf[4096];
+    long fd = RAW4(SYS_openat, dir, name, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    long n = RAW3(SYS_read, fd, buf, sizeof buf - 1);
+    RAW1(SYS_close, fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *p = buf;
+    if (key != NULL) {
+        size_t k = raw_strlen(key);
+        while (!raw_starts_with(p, key) || p[k] != ' ') {
+            while (*p != '\0' && *p != '\n')
+                p++;
+            if (*p == '\0')
+                return -1;
+            p++;
+        }
+        p += k + 1;
+    }
+    if (*p < '0' || *p > '9')
+        return -1;
+    long long v = 0;
+    while (*p >= '0' && *p <= '9')
+        v = v * 10 + (*p++ - '0');
+    return v;
+}
+
+/* cg_cpu_us (cgroup.c) in raw system calls */
+static long long raw_cpu_us(const struct cg_handles *h)
+{
+    if (h->v2)
+        return raw_read_number(h->dir[0], "cpu.stat", "usage_usec");
+    long long ns = raw_read_number(h->dir[1], "cpuacct.usage", NULL);
+    return ns < 0 ? -1 : ns / 1000;
+}
+
 static __attribute__((noreturn)) void child_fail_detail(int fd, int stage, int error, const char *detail)
 {
-    struct child_failure f = { stage, error, "" };
-    snprintf(f.detail, sizeof f.detail, "%s", detail);
-    ssize_t ignored = write(fd, &f, sizeof f);
-    (void)ignored;
-    _exit(127);
+    struct child_failure f;
+    f.stage = stage;
+    f.error = error;
+    size_t n = raw_strlen(detail);
+    n = n < sizeof f.detail ? n : sizeof f.detail - 1;
+    raw_copy(f.detail, detail, n);
+    f.detail[n] = '\0';
+    RAW3(SYS_write, fd, &f, sizeof f);
+    raw_exit(127);
 }
 
 static __attribute__((noreturn)) void child_fail(int fd, int stage, int error)
@@ -357,130 +529,110 @@ static __attribute__((noreturn)) void child_fail(int fd, int stage, int error)
     child_fail_detail(fd, stage, error, "");
 }
 
-static int set_limit(int res, long long v)
+static long raw_limit(int res, long long cur, long long max)
 {
-    struct rlimit rl = { .rlim_cur = (rlim_t)v, .rlim_max = (rlim_t)v };
-    return setrlimit(res, &rl);
+    struct rlimit rl = { .rlim_cur = (rlim_t)cur, .rlim_max = (rlim_t)max };
+    return RAW4(SYS_prlimit64, 0, res, &rl, NULL);
 }
 
-/* ------------------------------------------------------------------ the program's process
- *
- * The run's init (below) prepares everything that does not depend on the request while the slot is idle: fresh PID
- * and mount namespaces, the run's /proc and /work, and the run's cgroup, which it joins itself (the slot never enters
- * it: a cgroup OOM kill can only ever pick the run's own processes; the init makes itself unkillable by the OOM killer
- * and, on v2, memory.oom.group leaves it out, so it still reports how the program ended). On request it starts the
- * program's process with vfork semantics (CLONE_VM | CLONE_VFORK: no copy of an address space, which on a virtual
- * machine costs as much as running a small program), born in the run's cgroup. That process leaves the slot's session,
- * gives up root (groups, gids, uids, the capability bounding and ambient sets), sets no_new_privs, makes itself the
- * host OOM killer's first choice, loads the seccomp filter, installs its standard streams, lowers its rlimits, enters
- * /work and execs. A failure before execve is reported on the status pipe, whose end closes at execve. */
-
-static pid_t g_zygote = -1; /* the next run's init, cloned ahead, or -1 */
-static pid_t g_init = -1;   /* the current run's init until the slot has reaped it, or -1 */
-static int g_zsock = -1;    /* the slot's end of the request socket to that init */
-
-/* What the init hands the program's process (shared memory: the init waits while the process uses it). */
-struct exec_args {
-    const struct msg_request *req;
-    const struct cg_handles *cg;
-    int fds[4];       /* stdin, stdout, stderr, status */
-    int stage, error; /* a failure of the init's own preparation, reported by the process: stage -1 when none */
-    long long cpu_base; /* the run cgroup's CPU usage just before execve (µs), written by the process; -1 unknown */
-};
+/* The program's process, in the init's (the slot's) memory until execve: raw system calls only (see above). */
+/* What the program's process does while the slot is idle, before the request: nothing of it needs the request, and
+ * it keeps the effective capabilities the process may yet need (to mount a request's own /work): the bounding set
+ * only limits what an execve could grant. */
+static void prepare_ahead(struct exec_args *a)
+{
+    const struct init_ctx *c = a->ctx;
+    long r = 0;
+    /* The program should be the host OOM killer's first choice. Raising one's own score needs no capability; a vfork
+     * child's score is its own (the init and the slot, which share its memory, keep theirs). */
+    long adj = RAW4(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC, 0);
+    if (a->stage < 0 && (adj < 0 || (r = RAW3(SYS_write, adj, "1000", 4)) != 4))
+        a->stage = ST_OOM, a->error = adj < 0 ? (int)-adj : r < 0 ? (int)-r : EIO;
+    if (adj >= 0)
+        RAW1(SYS_close, adj);
+    if (a->stage < 0 && (r = RAW0(SYS_setsid)) < 0)
+        a->stage = ST_SETSID, a->error = (int)-r;
+    RAW1(SYS_umask, 022);
+    for (int cap = 0; a->stage < 0 && cap <= c->cap_last; cap++)
+        if ((r = RAW2(SYS_prctl, PR_CAPBSET_DROP, cap)) != 0 && r != -EINVAL)
+            a->stage = ST_CAPS, a->error = (int)-r;
+}
 
 static __attribute__((noreturn)) void exec_program(struct exec_args *a)
 {
-    signal(SIGPIPE, SIG_DFL); /* the only disposition the slot changes; handlers reset at execve anyway */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    const struct init_ctx *c = a->ctx;
+    /* SIGPIPE is the only disposition the slot changes (handlers reset at execve anyway); the kernel's sigaction */
+    struct {
+        void *handler;
+        unsigned long flags;
+        void *restorer;
+        unsigned long mask;
+    } dfl = { (void *)SIG_DFL, 0, NULL, 0 };
+    RAW4(SYS_rt_sigaction, SIGPIPE, &dfl, NULL, sizeof dfl.mask);
+    unsigned long none = 0;
+    RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
     const struct msg_request *req = a->req;
     int status_fd = a->fds[3];
     int stage = a->stage, error = a->error;
-    char detail[256] = "";
-    /* The init is -1000 (never the OOM killer's choice); the program should be the first. Raising one's own score
-     * needs no capability. */
-    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (stage < 0 && (adj < 0 || write(adj, "1000", 4) != 4)) {
-        stage = ST_OOM;
-        error = errno;
+    const char *detail = "";
+    long r = 0;
+    if (stage < 0 && ((r = RAW2(SYS_setgroups, 0, NULL)) != 0 || (r = RAW3(SYS_setresgid, c->uid, c->uid, c->uid)) != 0 ||
+                      (r = RAW3(SYS_setresuid, c->uid, c->uid, c->uid)) != 0))
+        stage = ST_UID, error = (int)-r;
+    if (stage < 0 && (r = RAW5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) != 0)
+        stage = ST_NNP, error = (int)-r;
+    if (stage < 0 && (r = RAW5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)) != 0 && r != -EINVAL)
+        stage = ST_CAPS, error = (int)-r;
+    RAW2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
+    if (RAW0(SYS_getppid) != 1)
+        raw_exit(127);
+    if (stage < 0) {
+        r = RAW3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &c->filter);
+        if (r == -ENOSYS || r == -EINVAL)
+            r = RAW5(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &c->filter, 0, 0);
+        if (r != 0) {
+            stage = ST_SECCOMP, error = (int)-r;
+            detail = r == -EACCES ? "installing the filter (set no_new_privs first or hold CAP_SYS_ADMIN)"
+                                  : "installing the filter";
+        }
     }
-    if (adj >= 0)
-        close(adj);
-    if (stage < 0 && setsid() < 0)
-        stage = ST_SETSID, error = errno;
-    umask(022);
-    for (int cap = 0; stage < 0 && cap <= g_cap_last; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-            stage = ST_CAPS, error = errno;
-    if (stage < 0 && (setgroups(0, NULL) != 0 || setresgid(g_uid, g_uid, g_uid) != 0 ||
-                      setresuid(g_uid, g_uid, g_uid) != 0))
-        stage = ST_UID, error = errno;
-    if (stage < 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        stage = ST_NNP, error = errno;
-    if (stage < 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
-        stage = ST_CAPS, error = errno;
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
-    if (getppid() != 1)
-        _exit(127);
-    errno = 0;
-    if (stage < 0 && judge_seccomp_install(detail, sizeof detail) != 0)
-        stage = ST_SECCOMP, error = errno ? errno : EPERM;
     if (stage >= 0)
         child_fail_detail(status_fd, stage, error, detail);
 
     const struct limits *lim = &req->lim;
-    /* the init's memory, which it does not touch again before this process execs or exits */
-    /* mmap, not malloc: the init has no heap (see slot_private) */
-    size_t vec = sizeof(char *) * ((size_t)req->argc + req->envc + 2);
-    char **argv = mmap(NULL, vec, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (argv == MAP_FAILED)
-        child_fail(status_fd, ST_EXEC, ENOMEM);
-    char **envp = argv + req->argc + 1;
+    char **argv = c->vec, **envp = argv + req->argc + 1;
     const char *p = (const char *)req + sizeof *req;
-    for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
+    for (uint32_t i = 0; i < req->argc; i++, p += raw_strlen(p) + 1)
         argv[i] = (char *)p;
-    for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
+    argv[req->argc] = NULL;
+    for (uint32_t i = 0; i < req->envc; i++, p += raw_strlen(p) + 1)
         envp[i] = (char *)p;
+    envp[req->envc] = NULL;
 
-    if (dup2(a->fds[0], 0) < 0 || dup2(a->fds[1], 1) < 0 || dup2(a->fds[2], 2) < 0 || dup2(status_fd, 3) < 0)
-        child_fail(status_fd, ST_DUP2, errno);
+    if ((r = RAW2(SYS_dup2, a->fds[0], 0)) < 0 || (r = RAW2(SYS_dup2, a->fds[1], 1)) < 0 ||
+        (r = RAW2(SYS_dup2, a->fds[2], 2)) < 0 || (r = RAW2(SYS_dup2, status_fd, 3)) < 0)
+        child_fail(status_fd, ST_DUP2, (int)-r);
     status_fd = 3;
-    fcntl(3, F_SETFD, FD_CLOEXEC);
+    RAW3(SYS_fcntl, 3, F_SETFD, FD_CLOEXEC);
     /* the run's CPU counts from here (the setup above is the sandbox's): read before the cgroup's fds are closed */
-    a->cpu_base = cg_cpu_us(a->cg);
-    if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
+    a->cpu_base = raw_cpu_us(&c->cg);
+    if (RAW3(SYS_close_range, 4, ~0U, 0) != 0)
         for (int fd = 4; fd < 65536; fd++)
-            close(fd);
-    if (chdir("/work") != 0)
-        child_fail(status_fd, ST_CHDIR, errno);
+            RAW1(SYS_close, fd);
+    if ((r = RAW1(SYS_chdir, "/work")) != 0)
+        child_fail(status_fd, ST_CHDIR, (int)-r);
     long long cpu_soft = (lim->cpu_ms + 999) / 1000 + 1;
-    struct rlimit cpu = { .rlim_cur = (rlim_t)cpu_soft, .rlim_max = (rlim_t)cpu_soft + 1 };
-    if (setrlimit(RLIMIT_CPU, &cpu) != 0 || set_limit(RLIMIT_STACK, lim->stack_bytes) != 0 ||
-        set_limit(RLIMIT_NOFILE, lim->nofile) != 0 || set_limit(RLIMIT_FSIZE, lim->fsize_bytes) != 0 ||
-        set_limit(RLIMIT_CORE, 0) != 0 || set_limit(RLIMIT_NPROC, lim->nproc) != 0 ||
-        (lim->limit_as && set_limit(RLIMIT_AS, lim->mem_bytes) != 0))
-        child_fail(status_fd, ST_RLIMIT, errno);
-    execve(argv[0], argv, envp);
-    child_fail(status_fd, ST_EXEC, errno);
+    if ((r = raw_limit(RLIMIT_CPU, cpu_soft, cpu_soft + 1)) != 0 ||
+        (r = raw_limit(RLIMIT_STACK, lim->stack_bytes, lim->stack_bytes)) != 0 ||
+        (r = raw_limit(RLIMIT_NOFILE, lim->nofile, lim->nofile)) != 0 ||
+        (r = raw_limit(RLIMIT_FSIZE, lim->fsize_bytes, lim->fsize_bytes)) != 0 || (r = raw_limit(RLIMIT_CORE, 0, 0)) != 0 ||
+        (r = raw_limit(RLIMIT_NPROC, lim->nproc, lim->nproc)) != 0 ||
+        (lim->limit_as && (r = raw_limit(RLIMIT_AS, lim->mem_bytes, lim->mem_bytes)) != 0))
+        child_fail(status_fd, ST_RLIMIT, (int)-r);
+    init_step((struct init_ctx *)c, "request: start the program (until execve)");
+    r = RAW3(SYS_execve, argv[0], argv, envp);
+    child_fail(status_fd, ST_EXEC, (int)-r);
 }
-
-static int exec_program_entry(void *arg)
-{
-    exec_program(arg);
-}
-
-/* ------------------------------------------------------------------ the run's init
- *
- * Each run gets fresh PID and mount namespaces: the slot clones the run's init (PID 1 of the new PID namespace, root)
- * ahead of the request. In its copy of the slot's mount namespace the init detaches what only the slot needs (the
- * work root, the tmpfs of overlay layers, the slot's /proc), mounts a /proc of the new PID namespace and the /work
- * prepared ahead (a detached mount the slot made), and joins the run's cgroup. So a run sees no process, PID number,
- * CPU time or mount of an earlier run, and nothing of the work root but its own /work. On request, a /work other than
- * the one prepared ahead comes as a detached mount over the control socket and replaces it; then the request itself
- * (argv, envp, limits, the standard streams) comes on the request socket and the init starts the program's process
- * (PID 2, above). When that process ends, the init ends and reaps whatever else is left in the namespace, sends the
- * wait status to the slot and exits; the namespaces' teardown (its exit) is then off the response path. */
 
 enum { ZC_MOUNT = 1, ZC_STATUS = 2 };
 struct zc_msg {
@@ -491,11 +643,12 @@ struct zc_msg {
 static int g_zctl = -1;     /* the slot's end of the control socket to the run's init */
 static int g_work_fd = -1;  /* the /work mount prepared ahead (detached; the init mounts it), or -1 */
 
-static int replace_work(int mnt)
+static int raw_replace_work(int mnt)
 {
-    while (umount2("/work", MNT_DETACH) == 0)
+    while (RAW2(SYS_umount2, "/work", MNT_DETACH) == 0)
         ;
-    return move_mount(mnt, "", AT_FDCWD, "/work", MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
+    long r = RAW5(SYS_move_mount, mnt, "", AT_FDCWD, "/work", MOVE_MOUNT_F_EMPTY_PATH);
+    return (int)-r;
 }
 
 /* Reaps every child that has ended; 1 when none is left. */
@@ -509,8 +662,19 @@ static int reap_all(void)
     }
 }
 
+/* reap_all in raw system calls (the init) */
+static int raw_reap_all(void)
+{
+    for (;;) {
+        long w = RAW4(SYS_wait4, -1, NULL, WNOHANG, NULL);
+        if (w > 0)
+            continue;
+        return w == -ECHILD;
+    }
+}
+
 /* Receives the request on the request socket: 0 with the four fds, 1 on end-of-file (not needed after all), -1. */
-static int recv_run(int sock, char *msg, size_t len, int fds[4])
+static int raw_recv_run(int sock, char *msg, size_t len, int fds[4])
 {
     union {
         struct cmsghdr h;
@@ -518,86 +682,63 @@ static int recv_run(int sock, char *msg, size_t len, int fds[4])
     } ctrl;
     struct iovec iov = { .iov_base = msg, .iov_len = len };
     struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.buf, .msg_controllen = sizeof ctrl.buf };
-    ssize_t n;
+    long n;
     do
-        n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
+        n = RAW3(SYS_recvmsg, sock, &mh, MSG_CMSG_CLOEXEC);
+    while (n == -EINTR);
     if (n == 0)
         return 1;
     int nfds = 0, got[8];
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n > 0 && c != NULL; c = CMSG_NXTHDR(&mh, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
             int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
             for (int i = 0; i < k; i++) {
                 int fd;
-                memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
+                raw_copy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
                 if (nfds < 8)
                     got[nfds++] = fd;
                 else
-                    close(fd);
+                    RAW1(SYS_close, fd);
             }
         }
     const struct msg_request *req = (const struct msg_request *)msg;
-    if (n < 0 || nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len) {
+    if (n < 0 || nfds != 4 || (size_t)n < sizeof *req || (size_t)n != sizeof *req + req->strings_len ||
+        (size_t)req->argc + req->envc > req->strings_len || (size_t)req->argc + req->envc + 2 > INIT_VEC_MAX) {
         for (int i = 0; i < nfds; i++)
-            close(got[i]);
+            RAW1(SYS_close, got[i]);
         return -1;
     }
-    memcpy(fds, got, sizeof(int) * 4);
+    raw_copy(fds, got, sizeof(int) * 4);
     return 0;
 }
 
-static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct cg_handles *cg)
+/* The program's process from its clone (while the slot is idle) until execve: it joins the run's cgroup, waits for
+ * the request (and a /work of the request's own, if any), then de-privileges itself and execs (exec_program). */
+static __attribute__((noreturn)) void program_main(struct exec_args *a)
 {
-    timing_reset("init");
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
-    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (sfd < 0 || umount2(HIDDEN_ROOT, MNT_DETACH) != 0 || umount2(HIDDEN_OVL, MNT_DETACH) != 0 ||
-        umount2("/proc", MNT_DETACH) != 0)
-        _exit(126);
-    timing_step("umount root, layers, /proc");
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-        _exit(126);
-    timing_step("mount /proc");
-    if (g_work_fd >= 0 && replace_work(g_work_fd) != 0)
-        _exit(126);
-    timing_step("mount /work");
-    if (g_work_fd >= 0)
-        close(g_work_fd);
-    if (g_workroot >= 0)
-        close(g_workroot);
-    if (g_lower >= 0)
-        close(g_lower);
-    /* Into the run's cgroup while idle (on v1 a migration takes milliseconds), so that the program's process is born
-     * in it. Never the OOM killer's choice there when this host lets root say so (CAP_SYS_RESOURCE; the program
-     * cannot change it). Without that the program's processes, at 1000, are still chosen first, and should v2's
-     * memory.oom.group end the init too, the slot sees the run killed and the OOM kill: MLE all the same. */
-    struct exec_args args = { .cg = cg, .stage = -1, .cpu_base = -1 };
-    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (adj >= 0) {
-        ssize_t ignored = write(adj, "-1000", 5);
-        (void)ignored;
-        close(adj);
+    struct init_ctx *c = (struct init_ctx *)a->ctx;
+    init_mark(c);
+    /* Into the run's cgroup while idle (on v1 a migration takes milliseconds), so that the program and whatever it
+     * forks are born in it. Until execve this process is a vfork child (its parent, the init, shares its memory and
+     * waits for it), which the OOM killer never picks; after execve it has memory of its own. */
+    for (int i = 0; i < c->cg.n && a->stage < 0; i++) {
+        long fd = RAW4(SYS_openat, c->cg.dir[i], "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
+        long w = fd < 0 ? fd : RAW3(SYS_write, fd, "0", 1);
+        if (fd >= 0)
+            RAW1(SYS_close, fd);
+        if (w != 1)
+            a->stage = ST_CG, a->error = w < 0 ? (int)-w : EIO;
     }
-    timing_step("oom_score_adj");
-    if (args.stage < 0 && cg_join(cg) != 0)
-        args.stage = ST_CG, args.error = errno;
-    timing_step("join the run's cgroup");
-
-    char *msg = NULL;
-    pid_t program = -1;
+    prepare_ahead(a);
+    init_step(c, "join the run's cgroup, leave the session, drop the bounding set");
     for (;;) {
-        struct pollfd pf[3] = { { .fd = zc, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
-                                { .fd = program < 0 ? zsock : -1, .events = POLLIN } };
-        if (poll(pf, 3, -1) < 0 && errno != EINTR)
-            _exit(126);
-        timing_mark();
-        if (pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
-            int fds[1], nfds = 0;
+        struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = c->zsock, .events = POLLIN } };
+        long ready = RAW5(SYS_ppoll, pf, 2, NULL, NULL, 0);
+        if (ready < 0 && ready != -EINTR)
+            raw_exit(126);
+        init_mark(c);
+        if (ready > 0 && pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
+            int fd = -1;
             char buf[sizeof(struct zc_msg)];
             union {
                 struct cmsghdr h;
@@ -605,90 +746,123 @@ static __attribute__((noreturn)) void init_main(int zc, int zsock, const struct 
             } ctrl;
             struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
             struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
-            ssize_t n = recvmsg(zc, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-                _exit(0);
-            for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && nfds == 0) {
-                    memcpy(fds, CMSG_DATA(c), sizeof(int));
-                    nfds = 1;
-                }
+            long n = RAW3(SYS_recvmsg, c->zc, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
+                raw_exit(0);
+            for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); n > 0 && h != NULL; h = CMSG_NXTHDR(&mh, h))
+                if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd < 0)
+                    raw_copy(&fd, CMSG_DATA(h), sizeof(int));
             if (n > 0) {
-                struct zc_msg answer = { ZC_MOUNT, nfds == 1 ? replace_work(fds[0]) : EINVAL, -1 };
-                if (nfds == 1)
-                    close(fds[0]);
-                if (send(zc, &answer, sizeof answer, MSG_NOSIGNAL) < 0)
-                    _exit(0);
+                struct zc_msg answer = { ZC_MOUNT, fd >= 0 ? raw_replace_work(fd) : EINVAL, -1 };
+                if (fd >= 0)
+                    RAW1(SYS_close, fd);
+                if (raw_syscall6(SYS_sendto, c->zc, (long)&answer, sizeof answer, MSG_NOSIGNAL, 0, 0) < 0)
+                    raw_exit(0);
             }
         }
-        if (pf[2].revents) { /* the request: start the program's process */
-            if (msg == NULL && (msg = mmap(NULL, MSG_MAX + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                                           -1, 0)) == MAP_FAILED)
-                _exit(126);
-            int r = recv_run(zsock, msg, MSG_MAX + 4096, args.fds);
+        if (ready > 0 && pf[1].revents) { /* the request */
+            int r = raw_recv_run(c->zsock, c->msg, MSG_MAX + 4096, a->fds);
             if (r != 0)
-                _exit(r > 0 ? 0 : 127); /* not needed after all, or a malformed request: the slot reports it */
-            close(zsock);
-            args.req = (const struct msg_request *)msg;
-            static char stack[256 * 1024] __attribute__((aligned(16)));
-            /* the init waits (CLONE_VFORK) until the process has exec'd or exited */
-            program = clone(exec_program_entry, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
-            for (int i = 0; i < 4; i++) /* the program holds them now; the slot must see their ends close */
-                close(args.fds[i]);
-            if (program < 0)
-                _exit(126);
-            timing_step("request: start the program (until execve)");
+                raw_exit(r > 0 ? 0 : 127); /* not needed after all, or a malformed request: the slot reports it */
+            a->req = (const struct msg_request *)c->msg;
+            exec_program(a);
         }
-        if (pf[1].revents) {
+    }
+}
+
+static int program_entry(void *arg)
+{
+    program_main(arg);
+}
+
+static __attribute__((noreturn)) void init_main(struct init_ctx *c)
+{
+    init_mark(c);
+    RAW2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+    for (int i = 0; i < 4; i++)
+        RAW1(SYS_close, c->close_fds[i]);
+    unsigned long chld = 1UL << (SIGCHLD - 1); /* the kernel's sigset */
+    RAW4(SYS_rt_sigprocmask, SIG_BLOCK, &chld, NULL, sizeof chld);
+    long sfd = RAW4(SYS_signalfd4, -1, &chld, sizeof chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0 || RAW2(SYS_umount2, HIDDEN_ROOT, MNT_DETACH) != 0 || RAW2(SYS_umount2, HIDDEN_OVL, MNT_DETACH) != 0 ||
+        RAW2(SYS_umount2, "/proc", MNT_DETACH) != 0)
+        raw_exit(126);
+    init_step(c, "umount root, layers, /proc");
+    if (RAW5(SYS_mount, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        raw_exit(126);
+    init_step(c, "mount /proc");
+    if (c->work_fd >= 0 && raw_replace_work(c->work_fd) != 0)
+        raw_exit(126);
+    init_step(c, "mount /work");
+    int mine[3] = { c->work_fd, c->workroot, c->lower };
+    for (int i = 0; i < 3; i++)
+        if (mine[i] >= 0)
+            RAW1(SYS_close, mine[i]);
+
+    /* The program's process (PID 2), now: it joins the run's cgroup and waits for the request itself. The init
+     * waits (CLONE_VFORK) until it has exec'd or exited: the init never enters the run's cgroup, so the OOM killer
+     * of the run's memory cgroup (and v2's memory.oom.group) can never pick a process that shares the slot's memory. */
+    struct exec_args args = { .ctx = c, .stage = -1, .cpu_base = -1 };
+    init_mark(c);
+    long program = judge_raw_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, g_prog_stack + sizeof g_prog_stack, program_entry,
+                                   &args);
+    if (program < 0)
+        raw_exit(126);
+    RAW1(SYS_close, c->zsock);
+    for (;;) {
+        struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = (int)sfd, .events = POLLIN } };
+        long ready = RAW5(SYS_ppoll, pf, 2, NULL, NULL, 0);
+        if (ready < 0 && ready != -EINTR)
+            raw_exit(126);
+        init_mark(c);
+        if (ready > 0 && pf[0].revents) { /* the slot is gone (it sends nothing else once the program runs) */
+            char buf[sizeof(struct zc_msg)];
+            long n = raw_syscall6(SYS_recvfrom, c->zc, (long)buf, sizeof buf, MSG_DONTWAIT, 0, 0);
+            if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
+                raw_exit(0);
+        }
+        if (ready > 0 && pf[1].revents) {
             struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) > 0)
+            while (RAW3(SYS_read, sfd, &si, sizeof si) > 0)
                 ;
-            int status;
-            pid_t w;
-            while (program > 0 && (w = waitpid(-1, &status, WNOHANG)) > 0)
+            int status = 0;
+            long w;
+            while ((w = RAW4(SYS_wait4, -1, &status, WNOHANG, NULL)) > 0)
                 if (w == program) {
                     /* the run is over: end and reap everything else in the namespace (a walk of every task on
                      * the host, so only when something is left), then tell the slot, which answers at once; this
                      * process's own exit, the namespaces' teardown, is then off that path */
-                    int alone = reap_all();
-                    long long deadline = now_us() + 5000000;
-                    while (!alone && now_us() <= deadline) {
-                        kill(-1, SIGKILL);
-                        alone = reap_all();
+                    int alone = raw_reap_all();
+                    long long deadline = raw_clock_us(CLOCK_MONOTONIC) + 5000000;
+                    while (!alone && raw_clock_us(CLOCK_MONOTONIC) <= deadline) {
+                        RAW2(SYS_kill, -1, SIGKILL);
+                        alone = raw_reap_all();
+                        struct timespec pause = { 0, 200000 };
                         if (!alone)
-                            usleep(200);
+                            RAW2(SYS_nanosleep, &pause, NULL);
                     }
-                    timing_step("the program ended: reap the rest");
-                    timing_report();
+                    init_step(c, "the program ended: reap the rest");
                     struct zc_msg m = { ZC_STATUS, status, args.cpu_base };
-                    ssize_t ignored = send(zc, &m, sizeof m, MSG_NOSIGNAL);
-                    (void)ignored;
-                    _exit(alone ? 0 : 125);
+                    raw_syscall6(SYS_sendto, c->zc, (long)&m, sizeof m, MSG_NOSIGNAL, 0, 0);
+                    raw_exit(alone ? 0 : 125);
                 }
         }
     }
 }
 
-/* What the init starts with: it runs on a stack of its own, and the slot's stack and heap are not in its copy of the
- * slot's memory (slot_private), so that neither copies the pages the other writes. */
-static struct cg_handles g_init_cg;
-static int g_init_fds[4]; /* the slot's ends (closed by the init), the init's ends */
-static char g_init_stack[256 * 1024] __attribute__((aligned(16)));
-
-static int init_entry(void *unused)
+static int init_entry(void *ctx)
 {
-    (void)unused;
-    close(g_sock);
-    close(g_answer);
-    close(g_init_fds[0]);
-    close(g_init_fds[1]);
-    init_main(g_init_fds[3], g_init_fds[2], &g_init_cg);
+    init_main(ctx);
 }
 
-/* Clones the next run's init (fresh PID and mount namespaces), which moves itself into the run's cgroup cg. Called
- * once the slot is clean and the next run's mounts are prepared. */
+/* Clones the next run's init (fresh PID and mount namespaces, the slot's memory), which moves itself into the run's
+ * cgroup cg. Called once the slot is clean and the next run's mounts are prepared. */
 static int start_zygote(const struct cg_handles *cg)
 {
+    if (g_init > 0 || g_zygote > 0) { /* its stacks and context are in use: never, the slot reaps each init first */
+        errno = EBUSY;
+        return -1;
+    }
     int sv[2], zc[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
@@ -700,24 +874,34 @@ static int start_zygote(const struct cg_handles *cg)
     int big = MSG_MAX + 65536;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    g_init_cg = *cg;
-    g_init_fds[0] = sv[0];
-    g_init_fds[1] = zc[0];
-    g_init_fds[2] = sv[1];
-    g_init_fds[3] = zc[1];
-    pid_t pid = clone(init_entry, g_init_stack + sizeof g_init_stack, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL);
+    struct init_ctx *c = &g_ictx;
+    c->cg = *cg;
+    c->zc = zc[1];
+    c->zsock = sv[1];
+    c->close_fds[0] = g_sock;
+    c->close_fds[1] = g_answer;
+    c->close_fds[2] = sv[0];
+    c->close_fds[3] = zc[0];
+    c->work_fd = g_work_fd;
+    c->workroot = g_workroot;
+    c->lower = g_lower;
+    c->uid = g_uid;
+    c->cap_last = g_cap_last;
+    c->timing = g_timing;
+    c->nsteps = 0;
+    long pid = judge_raw_clone(CLONE_VM | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, g_init_stack + sizeof g_init_stack,
+                               init_entry, c);
     if (pid < 0) {
-        int saved = errno;
         close(sv[0]);
         close(sv[1]);
         close(zc[0]);
         close(zc[1]);
-        errno = saved;
+        errno = (int)-pid;
         return -1;
     }
     close(sv[1]);
     close(zc[1]);
-    g_zygote = pid;
+    g_zygote = (pid_t)pid;
     g_zsock = sv[0];
     g_zctl = zc[0];
     if (g_work_fd >= 0) { /* mounted in the run's namespace now; the slot keeps nothing of it */
@@ -725,6 +909,16 @@ static int start_zygote(const struct cg_handles *cg)
         g_work_fd = -1;
     }
     return 0;
+}
+
+#pragma GCC pop_options
+
+/* The init's steps (JUDGE_SANDBOX_TIMING), once the slot has reaped it. */
+static void init_timing_collect(void)
+{
+    for (int i = 0; i < g_ictx.nsteps && i < INIT_STEPS; i++)
+        timing_add_init(g_ictx.steps[i].name, g_ictx.steps[i].wall, g_ictx.steps[i].cpu);
+    g_ictx.nsteps = 0;
 }
 
 /* Hands a /work of the request's own to the run's init, which mounts it in place of the one prepared ahead. */
@@ -884,8 +1078,14 @@ static int do_umount(const char *path, int *retire)
 
 static void scratch_mounted(struct scratch *s)
 {
+    /* The root's access and modification times start at a mark no run can leave (the epoch): a run that creates,
+     * removes or lists anything there sets one of them to the time it did so. Left at the mount's own time, a run
+     * that touched it within the same tick of the kernel's coarse clock (a few ms after the mount: a quick run on a
+     * slot that was just made ready) would leave the times unchanged, and its traces (inode numbers, times) to the
+     * next run. */
+    static const struct timespec mark[2] = { { 0, 0 }, { 0, 0 } };
     struct statfs sf;
-    s->mounted = stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+    s->mounted = utimensat(AT_FDCWD, s->path, mark, 0) == 0 && stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
     s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
     s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
 }
@@ -1327,7 +1527,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
         res->retire = 1;
         return;
     }
-    /* The cgroup holds only the run's process (the zygote, which joined it while idle): its CPU since now is the
+    /* The cgroup holds only the run's process (the init's child, which joined it while idle): its CPU since now is the
      * run's. The pipe buffers the program fills are charged to it, the writer; the files the slot copies them to are
      * not (the slot is outside). */
     long long cpu_base = cg_cpu_us(cg);
@@ -1594,6 +1794,8 @@ static int clean_after_run(const struct cg_handles *cg)
     }
     if (!reap_all() && kill_all_and_reap() != 0)
         retire = 1;
+    if (g_timing)
+        init_timing_collect();
     if (g_timing) {
         struct rusage after;
         getrusage(RUSAGE_CHILDREN, &after);
@@ -1705,14 +1907,29 @@ void slot_main(int sock, const struct slot_config *cfg)
             g_cap_last = atoi(num);
         close(capfd);
     }
+    char why[256];
+    if (judge_seccomp_build(&g_ictx.filter, why, sizeof why) != 0)
+        prep_fail("%s", why);
     prepare(cfg);
     send_text(MSG_READY, "ready");
 
+    /* The slot's heap is grown once and never given back: the directory walks of bind runs take 32 KiB per open
+     * directory, and PID 1's memory figures (the slot's: see slot_private) must not tell how deep a tree an earlier
+     * run kept. 2 MiB hold the 64 levels a run may keep. */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    char *warm = malloc(2 << 20);
+    if (warm != NULL)
+        memset(warm, 1, 2 << 20);
+    __asm__ volatile("" : : "r"(warm) : "memory"); /* the compiler may not drop the pair as unused */
+    free(warm);
     char *msg = slot_private(MSG_MAX + 4096);
     g_chunk = slot_private(CHUNK);
-    if (msg == NULL || g_chunk == NULL)
+    /* the run's init's buffers (it shares the slot's memory and maps nothing itself) and the seccomp filter, once */
+    g_ictx.msg = slot_private(MSG_MAX + 4096);
+    g_ictx.vec = slot_private(sizeof(char *) * INIT_VEC_MAX);
+    if (msg == NULL || g_chunk == NULL || g_ictx.msg == NULL || g_ictx.vec == NULL)
         _exit(1);
-    keep_stack_and_heap();
     struct cg_handles cg = { .n = 0, .peak_fd = -1 };
     for (;;) {
         int fds[8], nfds;

@@ -1,7 +1,7 @@
 /* Per-step timing of the daemon and its slots (docs/PERFORMANCE.md, "Where the time goes"), off unless the daemon
  * starts with JUDGE_SANDBOX_TIMING set (to a label for its lines, or 1): each process sums the wall and CPU time of
- * its named steps and prints the means to stderr (the daemon when it exits, a slot every 50 runs, a run's init at its
- * end). Off, a step costs one branch. */
+ * its named steps and prints the means to stderr (the daemon when it exits, a slot every 50 runs; a slot also the
+ * steps of its runs' inits, which share its memory and leave their times to it). Off, a step costs one branch. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,12 @@ static struct {
     long long wall, cpu, n;
 } g_steps[MAX_STEPS];
 static int g_nsteps;
+/* a slot's sums for its runs' inits, which share its memory and leave their step times to it */
+static struct {
+    const char *name;
+    long long wall, cpu, n;
+} g_init_steps[MAX_STEPS];
+static int g_init_nsteps;
 static long long g_mark_wall, g_mark_cpu;
 
 static long long cpu_self_us(void)
@@ -72,6 +78,21 @@ void timing_add(const char *name, long long wall_us, long long cpu_us)
     g_steps[i].n++;
 }
 
+void timing_add_init(const char *name, long long wall_us, long long cpu_us)
+{
+    int i = 0;
+    while (i < g_init_nsteps && strcmp(g_init_steps[i].name, name) != 0)
+        i++;
+    if (i == g_init_nsteps) {
+        if (g_init_nsteps == MAX_STEPS)
+            return;
+        g_init_steps[g_init_nsteps++].name = name;
+    }
+    g_init_steps[i].wall += wall_us;
+    g_init_steps[i].cpu += cpu_us;
+    g_init_steps[i].n++;
+}
+
 void timing_step(const char *name)
 {
     if (!g_timing)
@@ -98,5 +119,9 @@ void timing_report(void)
         fprintf(stderr, "judge-sandbox timing[%s] %s %d: %-24s n=%lld wall_us=%.1f cpu_us=%.1f\n", g_label, g_who, (int)getpid(),
                 g_steps[i].name, g_steps[i].n, (double)g_steps[i].wall / (double)g_steps[i].n,
                 (double)g_steps[i].cpu / (double)g_steps[i].n);
+    for (int i = 0; i < g_init_nsteps; i++)
+        fprintf(stderr, "judge-sandbox timing[%s] init %d: %-24s n=%lld wall_us=%.1f cpu_us=%.1f\n", g_label, (int)getpid(),
+                g_init_steps[i].name, g_init_steps[i].n, (double)g_init_steps[i].wall / (double)g_init_steps[i].n,
+                (double)g_init_steps[i].cpu / (double)g_init_steps[i].n);
     fflush(stderr);
 }
