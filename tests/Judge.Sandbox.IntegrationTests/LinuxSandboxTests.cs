@@ -230,6 +230,21 @@ public class LinuxSandboxTests(LinuxSandboxFixture fixture) : IClassFixture<Linu
         Limits = Limits with { MemoryBytes = 512L << 20 },
     };
 
+    [Theory]
+    [InlineData(5_000, 10)]     // more fields than the daemon takes
+    [InlineData(100, 12_000)]   // more bytes than the daemon takes
+    public async Task A_request_too_large_for_the_daemon_is_an_internal_error_saying_so_and_the_sandbox_runs_on(int arguments, int length)
+    {
+        var argv = new[] { "/bin/true" }.Concat(Enumerable.Repeat(new string('x', length), arguments)).ToArray();
+        var (result, _) = await RunAsync(argv).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(SandboxStatus.InternalError, result.Status);
+        Assert.Contains("the sandbox request is too large", result.Message);
+
+        var (ok, stdout) = await RunAsync(["/bin/echo", "still", "here"]);
+        Assert.Equal(SandboxStatus.Ok, ok.Status);
+        Assert.Equal("still here\n", stdout);
+    }
+
     [Fact]
     public async Task Connected_programs_talk_through_pipes_each_in_its_own_sandbox()
     {

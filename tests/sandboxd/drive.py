@@ -545,10 +545,14 @@ def pid1_memory_shows_nothing_of_earlier_runs(c):
                 seen.setdefault(uid, set()).add(rest)
             return seen
         before = figures()
-        w = os.path.join(c.root, "pid1-bind")
-        os.mkdir(w)
-        shutil.copy(os.path.join(c.prog, "probe"), w)
-        for _ in range(2):
+        for i in range(2):
+            # a directory per bind run: in socket mode what a bind run made goes back to the client, and the next
+            # run's uid could not write it again
+            w = os.path.join(c.root, "pid1-bind-%d" % i)
+            os.mkdir(w)
+            shutil.copy(os.path.join(c.prog, "probe"), w)
+            if CLIENT is not None:
+                give_tree(w, CLIENT)
             expect(cc.run(["/bin/sh", "-c", "exit 0", "sh"] + ["x" * 100] * 2000), "ok")
             expect(cc.run(["/work/probe", "print", str(4 << 20)], out_bytes=8 << 20), "ok")
             expect(cc.run(["/work/probe", "bindwrite"], work=w, work_mode="bind"), "ok")  # the slot walks what it kept
@@ -1003,9 +1007,16 @@ def bad_requests(c):
     c.d.send_raw(b"garbage-without-equals\0\0")
     r = c.d.wait_anon()
     assert r["status"] == "internal" and "missing id" in r["message"] or "malformed" in r["message"], r
+    # Refused as a whole, a request is still answered under its id, so that the client can match the answer.
     c.d.send_raw(b"id=huge\0arg=" + b"x" * (2 << 20) + b"\0\0")
-    r = c.d.wait_anon()
+    r = c.d.wait("huge")
     assert r["status"] == "internal" and "larger than" in r["message"], r
+    c.d.send(([("id", "many"), ("arg", "/work/probe"), ("work", p)] + [("arg", "x" * 100)] * 5000))
+    r = c.d.wait("many")
+    assert r["status"] == "internal" and "more than 4096 fields" in r["message"], r
+    c.d.send_raw(b"arg=x\0" * 5000 + b"\0")  # no id at all: answered without one
+    r = c.d.wait_anon()
+    assert r["status"] == "internal" and "more than 4096 fields" in r["message"], r
     # still healthy
     expect(c.run(["/work/probe", "hello", "x"]), "ok")
 

@@ -193,12 +193,15 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
             return SandboxResult.Internal(dead);
 
         var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+        var frame = Encode(id, request);
+        if (TooLarge(frame) is { } tooLarge)
+            return SandboxResult.Internal(tooLarge);
         // Completed by the response reader: inline when it is the only run in flight, else through the thread pool.
         var completion = new TaskCompletionSource<SandboxReport>();
         pending[id] = completion;
         try
         {
-            Send(Encode(id, request));
+            Send(frame);
             SandboxReport report;
             using (cancellationToken.Register(() => Send(Frame([("cancel", id)]))))
                 report = await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -228,6 +231,10 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         var firstId = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
         var secondId = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
         string toSecond = $"c{firstId}", toFirst = $"c{secondId}";
+        var firstFrame = Encode(firstId, first, new PipeEnds(toFirst, toSecond, Discard: false));
+        var secondFrame = Encode(secondId, second, new PipeEnds(toSecond, toFirst, Discard: true));
+        if ((TooLarge(firstFrame) ?? TooLarge(secondFrame)) is { } tooLarge)
+            return ConnectedResult.Internal(tooLarge);
         var firstDone = new TaskCompletionSource<SandboxReport>();
         var secondDone = new TaskCompletionSource<SandboxReport>();
         pending[firstId] = firstDone;
@@ -235,8 +242,7 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
         try
         {
             // One write: the daemon gets both requests together, so neither waits long for its peer.
-            Send([.. Encode(firstId, first, new PipeEnds(toFirst, toSecond, Discard: false)),
-                  .. Encode(secondId, second, new PipeEnds(toSecond, toFirst, Discard: true))]);
+            Send([.. firstFrame, .. secondFrame]);
             using (cancellationToken.Register(() => Send([.. Frame([("cancel", firstId)]), .. Frame([("cancel", secondId)])])))
             {
                 // A run that could not start (a refused request, no slot) leaves its peer waiting for input: cancel it.
@@ -271,6 +277,23 @@ public sealed class LinuxSandbox : ISandbox, IAsyncDisposable, IDisposable
             requests.Write(frame);
             requests.Flush();
         }
+    }
+
+    /// <summary>The most fields the daemon takes in one request (PROTOCOL.md).</summary>
+    internal const int MaxRequestFields = 4096;
+
+    /// <summary>The most bytes the daemon takes in one request (PROTOCOL.md).</summary>
+    internal const int MaxRequestBytes = 1 << 20;
+
+    /// <summary>Why the daemon would refuse <paramref name="frame"/> as a whole, or <c>null</c>: said here, with the counts,
+    /// rather than sent (the daemon's refusal names neither the arguments nor the environment).</summary>
+    internal static string? TooLarge(byte[] frame)
+    {
+        var fields = frame.AsSpan().Count((byte)0) - 1; // the last NUL ends the request
+        return fields > MaxRequestFields || frame.Length > MaxRequestBytes
+            ? $"the sandbox request is too large: {fields} fields in {frame.Length} bytes, and the sandbox daemon takes at most "
+              + $"{MaxRequestFields} fields and {MaxRequestBytes} bytes (each argument and environment variable is a field)"
+            : null;
     }
 
     /// <summary>Encodes a request as NUL-terminated <c>key=value</c> fields ending with an empty field.</summary>

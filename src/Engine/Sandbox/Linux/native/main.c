@@ -1234,6 +1234,23 @@ static char *inbuf;
 static size_t inlen, incap;
 static int discarding; /* skipping the rest of an oversized request */
 
+/* The id of a request refused as a whole (too many fields, too large), so that the client can match the answer: the
+ * first "id=" field among buf's complete fields (up to the request's end or len) with a valid value, else "". */
+static const char *refused_id(const char *buf, size_t len)
+{
+    size_t start = 0;
+    for (size_t pos = 0; pos < len; pos++) {
+        if (buf[pos] != '\0')
+            continue;
+        if (pos == start)
+            break; /* the request's end */
+        if (pos - start > 3 && memcmp(buf + start, "id=", 3) == 0 && valid_id(buf + start + 3))
+            return buf + start + 3;
+        start = pos + 1;
+    }
+    return "";
+}
+
 static void process_input(void)
 {
     size_t start = 0, pos = 0;
@@ -1247,7 +1264,8 @@ static void process_input(void)
             if (discarding)
                 discarding = 0;
             else if (overflow)
-                answer_internal("", "bad request: more than 4096 fields");
+                answer_internal(refused_id(inbuf, pos + 1), "bad request: more than %d fields",
+                                (int)(sizeof fields / sizeof fields[0]));
             else if (nf > 0)
                 handle_request(fields, nf);
             else
@@ -1269,7 +1287,7 @@ static void process_input(void)
         start = pos + 1;
     }
     if (inlen > REQUEST_MAX) {
-        answer_internal("", "bad request: larger than %d bytes", REQUEST_MAX);
+        answer_internal(refused_id(inbuf, inlen), "bad request: larger than %d bytes", REQUEST_MAX);
         /* drop what we have; skip to the end of this request */
         int ended_field = inlen > 0 && inbuf[inlen - 1] == '\0';
         inlen = 0;
