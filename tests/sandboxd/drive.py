@@ -741,6 +741,40 @@ def a_runs_memory_peak_excludes_the_previous_runs(c):
 
 
 @test
+def page_cache_an_earlier_run_left_never_counts_as_a_runs_memory(c):
+    # A run that reads files nobody had cached leaves their page cache charged to its cgroup. Should the next run on
+    # that cgroup see that cache dropped (pressure, a deleted file: here fadvise DONTNEED while it sleeps), the kernel's
+    # peak still holds it while the cache left at the end no longer does: the run would be MLE for memory it never
+    # used. A run that leaves that much behind gets a new cgroup for the next run.
+    files = [f for f in ("/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus",
+                         "/usr/lib/gcc/x86_64-linux-gnu/12/lto1") if os.path.exists(f)]
+    assert sum(os.path.getsize(f) for f in files) > 64 << 20, files
+
+    def drop_cache():
+        for f in files:
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        for _ in range(3):  # the daemon may keep a second slot: the reading runs land on each
+            drop_cache()
+            expect(cc.run(["/bin/sh", "-c", "cat %s > /dev/null" % " ".join(files)], mem_bytes=512 << 20), "ok")
+            timer = threading.Timer(0.4, drop_cache)
+            timer.start()
+            small = cc.run(["/bin/sh", "-c", "sleep 1; exec /work/probe alloc 8"], mem_bytes=64 << 20)
+            timer.join()
+            expect(small, "ok")
+            assert small["maxrss_kb"] < 32 * 1024, small
+    finally:
+        d.close()
+
+
+@test
 def memory_past_the_limit_is_mle_with_the_peak_above_it(c):
     # the cgroup allows limit + headroom, so the peak that made the run MLE is measured above the limit (with
     # memory.max at the limit the kernel reclaimed at the limit and the peak never passed it)

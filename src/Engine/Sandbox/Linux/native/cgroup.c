@@ -590,6 +590,22 @@ long long cg_mem_current(const struct cg_handles *h)
     return cache > 0 && cache < usage ? usage - cache : usage;
 }
 
+long long cg_left_after_run(const struct cg_handles *h)
+{
+    long long usage = read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
+    char buf[8192];
+    if (usage < 0 || read_file_at(h->dir[0], "memory.stat", buf, sizeof buf) <= 0)
+        return -1;
+    const char *key = h->v2 ? "shmem" : "total_shmem";
+    size_t k = strlen(key);
+    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (strncmp(line, key, k) == 0 && line[k] == ' ') {
+            long long shmem = strtoll(line + k + 1, NULL, 10);
+            return usage > shmem ? usage - shmem : 0;
+        }
+    return -1;
+}
+
 long long cg_oom_kills(const struct cg_handles *h)
 {
     return h->v2 ? read_key_at(h->dir[0], "memory.events", "oom_kill")

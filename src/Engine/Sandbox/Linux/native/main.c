@@ -810,8 +810,9 @@ static void slot_event(int k)
         slots[k].run = NULL;
         free_run(r); /* the slot has answered it */
         /* an OOM kill is counted for the cgroup's lifetime (memory.oom_control, memory.events): after MLE, and after
-         * a run that failed, a new cgroup */
-        slots[k].reuse_cg = cg_reusable() && strcmp(m->r.status, "mle") != 0 && strcmp(m->r.status, "internal") != 0;
+         * a run that failed, a new cgroup; and after a run that left memory charged to it (CG_REUSE_LEFT_MAX) */
+        slots[k].reuse_cg = cg_reusable() && !m->fresh_cg && strcmp(m->r.status, "mle") != 0 &&
+                            strcmp(m->r.status, "internal") != 0;
         if (m->retire) {
             retire_slot(k);
         } else { /* its next cgroup is made when no request waits (deferred_work): the client's next request

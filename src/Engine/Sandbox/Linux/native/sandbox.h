@@ -59,9 +59,17 @@ struct result {
  * answers MSG_IDLE; a slot that cannot verify it is clean exits instead. */
 struct msg_result {
     uint32_t type;
-    int retire; /* the slot exits after this message (the run's processes could not be reaped) */
+    int retire;   /* the slot exits after this message (the run's processes could not be reaped) */
+    int fresh_cg; /* the run left more than CG_REUSE_LEFT_MAX charged to its cgroup: the next run gets a new one */
     struct result r;
 };
+
+/* A run's cgroup serves the next run only while what earlier runs left charged to it (page cache, dentries and
+ * inodes: cg_left_after_run) stays below this. That charge is in the next run's usage and kernel peak: the slot takes
+ * the page cache off, but not kernel memory, and cache the kernel drops during the run (a file deleted, pressure)
+ * would count as the run's memory. Below half the least headroom (MEM_HEADROOM_MIN) it can neither make a run MLE nor
+ * bring it to its cgroup's ceiling. */
+#define CG_REUSE_LEFT_MAX (32LL << 20)
 
 struct msg_text {
     uint32_t type; /* MSG_READY, MSG_FAIL */
@@ -116,6 +124,9 @@ int cg_reset_peak(struct cg_handles *h); /* the memory peak starts again from th
 long long cg_cpu_us(const struct cg_handles *h);
 long long cg_mem_current(const struct cg_handles *h);
 long long cg_oom_kills(const struct cg_handles *h); /* OOM kills in the run so far; -1 when unreadable */
+/* What a run leaves charged to its cgroup once its processes are gone, besides its tmpfs pages (freed at their
+ * unmount): page cache and kernel memory (dentries, inodes), bytes; -1 when unreadable */
+long long cg_left_after_run(const struct cg_handles *h);
 void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills);
 int cg_procs_count(const struct cg_handles *h);
 int cg_empty(const struct cg_handles *h); /* 1 when no process is left in the run's cgroup */

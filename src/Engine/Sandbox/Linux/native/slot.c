@@ -2015,6 +2015,10 @@ void slot_main(int sock, const struct slot_config *cfg)
         }
         for (int i = 0; i < nfds; i++)
             close(fds[i]);
+        /* the run's processes are gone: what is still charged to its cgroup, besides its tmpfs pages, would count
+         * in the next run's memory (CG_REUSE_LEFT_MAX) */
+        long long left = cg_left_after_run(&cg);
+        res.fresh_cg = left < 0 || left > CG_REUSE_LEFT_MAX;
         /* the answer goes straight to the client; the daemon only learns that the slot is done with the run */
         req->id[sizeof req->id - 1] = '\0';
         if (write_result(g_answer, req->id, &res.r) != 0)
