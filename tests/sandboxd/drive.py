@@ -741,6 +741,27 @@ def a_runs_memory_peak_excludes_the_previous_runs(c):
 
 
 @test
+def a_run_on_a_reused_cgroup_gets_its_own_memory_limit(c):
+    # A cgroup made after an MLE run gets the limits of the latest request ahead (here 256 MiB). A run with a smaller
+    # limit sets its own; the cgroup then serves the next run too, and a run with the larger limit again must get that
+    # limit back, not run under the small one's ceiling (the daemon once still took the cgroup for "limited ahead" to
+    # 256 MiB: the 150 MiB run below was OOM-killed at 96 MiB, and a compilation MLE far below its 2 GiB).
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        for _ in range(3):  # the daemon may keep a second slot: each round starts anew on whichever slot it takes
+            expect(cc.run(["/work/probe", "alloc", "300"], mem_bytes=256 << 20, cpu_ms=10000 * SLOW), "mle")
+            time.sleep(0.3)  # the slot's next cgroup is made (limited ahead) while no request waits
+            expect(cc.run(["/work/probe", "hello", "x"], mem_bytes=32 << 20), "ok")
+            time.sleep(0.3)
+            big = cc.run(["/work/probe", "alloc", "150"], mem_bytes=256 << 20, cpu_ms=10000 * SLOW)
+            expect(big, "ok")
+            assert big["maxrss_kb"] >= 150 * 1024, big
+    finally:
+        d.close()
+
+
+@test
 def page_cache_an_earlier_run_left_never_counts_as_a_runs_memory(c):
     # A run that reads files nobody had cached leaves their page cache charged to its cgroup. Should the next run on
     # that cgroup see that cache dropped (pressure, a deleted file: here fadvise DONTNEED while it sleeps), the kernel's

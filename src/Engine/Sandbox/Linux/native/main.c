@@ -318,7 +318,7 @@ struct slot {
     struct run *run;
     int has_cg;
     struct cg_handles cg;          /* the cgroup of the slot's next (or current) run */
-    int cg_limited;                /* its limits were set ahead, to cg_lim */
+    int cg_limited;                /* its limits are cg_lim (set ahead, or for its latest run) */
     struct limits cg_lim;
     unsigned long long cg_seq;
     unsigned long long old_seq;    /* the previous run's cgroup, removed once the slot is clean (its processes gone) */
@@ -750,6 +750,10 @@ static void dispatch(void)
             retire_slot(k);
             continue;
         }
+        /* what the cgroup holds now: a cgroup that serves the next run too (reuse_cg) keeps these limits, and a next
+         * run with other limits must see that they differ (else it ran under this run's ceiling) */
+        slots[k].cg_lim = r->lim;
+        slots[k].cg_limited = 1;
         if (send_run(k, r) != 0) {
             answer_internal(r->id, "cannot pass the run to its slot: %s", strerror(errno));
             free_run(r);
