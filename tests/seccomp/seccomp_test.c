@@ -8,6 +8,8 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -398,6 +400,69 @@ static int check_javac(void)
 
 /* ---- the parent ---- */
 
+/* Runs the built program on one call (a small classic-BPF interpreter of the instructions the builder uses). */
+static unsigned filter_result(const struct sock_fprog *prog, const struct seccomp_data *data)
+{
+    unsigned a = 0;
+    for (unsigned pc = 0, steps = 0; pc < prog->len && steps <= prog->len; steps++) {
+        const struct sock_filter *f = &prog->filter[pc];
+        switch (f->code) {
+        case BPF_LD | BPF_W | BPF_ABS:
+            if (f->k + 4 > sizeof *data)
+                return 0xffffffffu;
+            memcpy(&a, (const char *)data + f->k, 4);
+            pc++;
+            break;
+        case BPF_JMP | BPF_JEQ | BPF_K: pc += 1 + (a == f->k ? f->jt : f->jf); break;
+        case BPF_JMP | BPF_JGE | BPF_K: pc += 1 + (a >= f->k ? f->jt : f->jf); break;
+        case BPF_JMP | BPF_JSET | BPF_K: pc += 1 + ((a & f->k) ? f->jt : f->jf); break;
+        case BPF_RET | BPF_K: return f->k;
+        default: return 0xfffffffeu; /* an instruction this check does not know */
+        }
+    }
+    return 0xfffffffdu; /* ran off the end */
+}
+
+/* The filter's search over call numbers sends each number where it belongs: every number from 0 to 1023, with all
+ * arguments 0, is denied exactly when it is in the table (EPERM), clone3 answers ENOSYS, socket and socketpair of
+ * family 0 EAFNOSUPPORT, and everything else (clone, mmap, ioctl, personality... with harmless arguments included) is
+ * allowed; with the x32 bit every number is EPERM, and another architecture kills. */
+static int check_every_number(void)
+{
+    struct sock_fprog prog;
+    char err[256];
+    if (judge_seccomp_build(&prog, err, sizeof err) != 0)
+        return fail("build: %s", err);
+    const int *denied;
+    size_t count = judge_seccomp_denied_calls(&denied);
+    int wrong = 0;
+    for (unsigned nr = 0; nr < 1024; nr++) {
+        struct seccomp_data data;
+        memset(&data, 0, sizeof data);
+        data.arch = AUDIT_ARCH_X86_64;
+        data.nr = (int)nr;
+        unsigned want = SECCOMP_RET_ALLOW;
+        for (size_t i = 0; i < count; i++)
+            if ((unsigned)denied[i] == nr)
+                want = SECCOMP_RET_ERRNO | EPERM;
+        if (nr == SYS_clone3)
+            want = SECCOMP_RET_ERRNO | ENOSYS;
+        if (nr == SYS_socket || nr == SYS_socketpair)
+            want = SECCOMP_RET_ERRNO | EAFNOSUPPORT;
+        unsigned got = filter_result(&prog, &data);
+        if (got != want && wrong++ < 5)
+            fail("call %u: the filter returns %#x, not %#x", nr, got, want);
+        data.nr = (int)(nr | 0x40000000u);
+        if ((got = filter_result(&prog, &data)) != (SECCOMP_RET_ERRNO | EPERM) && wrong++ < 5)
+            fail("x32 call %u: the filter returns %#x, not EPERM", nr, got);
+        data.nr = (int)nr;
+        data.arch = AUDIT_ARCH_I386;
+        if ((got = filter_result(&prog, &data)) != SECCOMP_RET_KILL_PROCESS && wrong++ < 5)
+            fail("i386 call %u: the filter returns %#x, not a kill", nr, got);
+    }
+    return wrong == 0 ? 0 : -1;
+}
+
 enum fate { EXITS_ZERO, KILLED_BY_SIGSYS };
 
 /* Whether this kernel runs the i386 system call ABI at all: some hosts boot with IA-32 emulation off, and then
@@ -460,6 +525,7 @@ int main(void)
         return 2;
     }
 
+    run_check("every call number goes where the filter's table says", check_every_number, EXITS_ZERO);
     run_check("keyring calls denied (add_key, request_key, keyctl)", check_keys, EXITS_ZERO);
     run_check("io_uring denied", check_io_uring, EXITS_ZERO);
     run_check("process access denied (ptrace, process_vm_*, kcmp, pidfd_getfd)", check_process_access, EXITS_ZERO);
