@@ -43,6 +43,9 @@ public sealed class HostileHost : IDisposable
         }
 
         tcp = new TcpListener(IPAddress.Loopback, Port);
+        // the connections this host accepted and closed in a run a minute ago wait in TIME_WAIT on the port: without
+        // SO_REUSEADDR a second run of the suite right after the first could not listen on it
+        tcp.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         tcp.Start();
         udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, Port));
         tcpLoop = Task.Run(AcceptAsync);
