@@ -67,4 +67,37 @@ public class SlotBoardTests
 
         Assert.All(Enumerable.Range(0, 5), _ => Assert.Equal(Other, board.Choose([Other], Self)));
     }
+
+    [Fact]
+    public async Task A_silo_that_went_silent_gets_no_jobs_while_another_can_take_them_and_again_once_it_reports()
+    {
+        var (board, slots, time) = Board(localSlots: 1);
+        using var held = await slots.AcquireAsync(); // this silo's one slot is busy
+        board.Receive(new SlotLoad(Peer, 0, 0, 4));  // four free slots, then not a word (its link is cut)
+        time.Advance(SlotBoard.Silent + TimeSpan.FromSeconds(1));
+        board.Receive(new SlotLoad(Other, 1, 0, 1)); // busy, but it reports
+
+        Assert.All(Enumerable.Range(0, 6), _ => Assert.NotEqual(Peer, board.Choose([Self, Peer, Other], Self)));
+        Assert.Equal(Peer, board.Choose([Peer], Self)); // the only candidate is still chosen
+
+        board.Receive(new SlotLoad(Peer, 0, 0, 4));
+        Assert.Equal(Peer, board.Choose([Self, Peer, Other], Self));
+    }
+
+    [Fact]
+    public async Task A_silo_a_call_found_unavailable_gets_no_jobs_while_another_can_take_them_until_it_reports_again()
+    {
+        var (board, slots, time) = Board(localSlots: 1);
+        using var held = await slots.AcquireAsync();
+        board.Receive(new SlotLoad(Peer, 0, 0, 4));
+        var job = GrainId.Create("worker-python3", "submission#1");
+        Assert.Equal(Peer, board.Choose([Self, Peer], Self, job));
+
+        board.Unreachable(job); // the call to that job's activation found its silo unavailable
+        Assert.All(Enumerable.Range(0, 6), i => Assert.Equal(Self, board.Choose([Self, Peer], Self, GrainId.Create("worker-python3", $"submission#{i + 2}"))));
+
+        time.Advance(TimeSpan.FromSeconds(6)); // the placements above no longer count
+        board.Receive(new SlotLoad(Peer, 0, 0, 4)); // it reports again: reachable
+        Assert.Equal(Peer, board.Choose([Self, Peer], Self));
+    }
 }

@@ -31,6 +31,7 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
     public const string StorageName = StorageNames.Submissions;
 
     private readonly IPersistentState<SubmissionState> state;
+    private readonly SlotBoard slotBoard;
     private readonly ClusterLanguages languages;
     private readonly JudgeDrain drain;
     private readonly SubmissionFeed feed;
@@ -43,10 +44,10 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
 
     public SubmissionGrain([PersistentState("submission", StorageName)] IPersistentState<SubmissionState> state, ClusterLanguages languages,
         ISubmissionResults results, JudgeDrain drain, IOptions<JudgingOptions> options, IResultsOut resultsOut, SubmissionFeed feed,
-        TimeProvider time, JudgingMetrics metrics, SiloDeaths siloDeaths, ILogger<SubmissionGrain> logger)
+        TimeProvider time, JudgingMetrics metrics, SiloDeaths siloDeaths, SlotBoard slotBoard, ILogger<SubmissionGrain> logger)
     {
         (this.state, this.languages, this.drain, this.feed, this.metrics, this.logger) = (state, languages, drain, feed, metrics, logger);
-        this.siloDeaths = siloDeaths;
+        (this.siloDeaths, this.slotBoard) = (siloDeaths, slotBoard);
         lifecycle = new SubmissionLifecycle(this, results, resultsOut,
             new LifecycleSettings(options.Value.Recovery.StallTimeout, SubmissionFeed.BatchDelay), time, logger);
     }
@@ -105,8 +106,20 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
         }
     }
 
-    Task<JudgeResult> ISubmissionHost.JudgeAsync(JudgeJob job) => GrainFactory
-        .GetGrain<IJudgeWorker>(GrainId.Create(IJudgeWorker.GrainTypeOf(job.Request.Language), $"{Id}#{job.Attempt}")).Judge(job);
+    async Task<JudgeResult> ISubmissionHost.JudgeAsync(JudgeJob job)
+    {
+        var worker = GrainId.Create(IJudgeWorker.GrainTypeOf(job.Request.Language), $"{Id}#{job.Attempt}");
+        try
+        {
+            return await GrainFactory.GetGrain<IJudgeWorker>(worker).Judge(job);
+        }
+        catch (SiloUnavailableException)
+        {
+            // the next attempt goes elsewhere while another silo can take it (a host cut off but not yet declared dead)
+            slotBoard.Unreachable(worker);
+            throw;
+        }
+    }
 
     bool ISubmissionHost.IsOffered(string language) => languages.IsOffered(language);
 

@@ -26,7 +26,7 @@ public sealed class FreeSlotPlacementAttribute() : PlacementAttribute(FreeSlotPl
 public sealed class FreeSlotPlacementDirector(SlotBoard board) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context) =>
-        Task.FromResult(board.Choose(context.GetCompatibleSilos(target), context.LocalSilo));
+        Task.FromResult(board.Choose(context.GetCompatibleSilos(target), context.LocalSilo, target.GrainIdentity));
 }
 
 /// <summary>What this silo knows of every judging silo's slots: its own, read live, and the others' as they last sent them
@@ -38,9 +38,20 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
     /// counts twice meanwhile, on every silo alike, so a burst still spreads evenly.)</summary>
     internal static readonly TimeSpan InFlight = TimeSpan.FromSeconds(1);
 
+    /// <summary>A silo whose last report is older than this has gone silent (a live one reports at least every
+    /// <see cref="SlotLoadPublisher.Refresh"/>): cut off from this silo, or stalled, though the cluster may not have
+    /// declared it dead yet.</summary>
+    internal static readonly TimeSpan Silent = 3 * SlotLoadPublisher.Refresh;
+
+    /// <summary>How long this silo remembers where it placed a job, to learn which silo a failed call went to.</summary>
+    internal static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
+
     private readonly Lock gate = new();
     private readonly Dictionary<SiloAddress, (SlotLoad Load, long ReceivedAt)> reports = [];
     private readonly Dictionary<SiloAddress, List<long>> placed = [];
+    private readonly Dictionary<SiloAddress, long> unreachable = [];
+    private readonly Dictionary<GrainId, (SiloAddress Silo, long At)> placements = [];
+    private readonly Queue<(GrainId Grain, long At)> placementOrder = new();
 
     /// <summary>This silo's slots now.</summary>
     public SlotLoad Local(SiloAddress self)
@@ -56,9 +67,23 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
             reports[load.Silo] = (load, time.GetTimestamp());
     }
 
+    /// <summary>A call to the job <paramref name="worker"/> that this silo placed found its silo unavailable: that silo gets no
+    /// more jobs from here while another can take them, until it reports again.</summary>
+    public void Unreachable(GrainId worker)
+    {
+        lock (gate)
+        {
+            if (placements.TryGetValue(worker, out var placement))
+                unreachable[placement.Silo] = time.GetTimestamp();
+        }
+    }
+
     /// <summary>The least loaded of <paramref name="candidates"/>: jobs (running, queued, and placed since the last report) per
-    /// slot; among equals this silo, then any at random. A silo that has not reported yet counts as one free slot.</summary>
-    public SiloAddress Choose(IReadOnlyList<SiloAddress> candidates, SiloAddress self)
+    /// slot; among equals this silo, then any at random. A silo that has not reported yet counts as one free slot. A silo that
+    /// went silent (<see cref="Silent"/>) or that a call found unavailable since its last report is chosen only when every
+    /// candidate is such a silo: the cluster may not have declared it dead yet, and a job placed there waits for that and is
+    /// tried again (a host whose network link is cut).</summary>
+    public SiloAddress Choose(IReadOnlyList<SiloAddress> candidates, SiloAddress self, GrainId? target = null)
     {
         if (candidates.Count == 0)
             throw new OrleansException("no silo of the cluster hosts this worker");
@@ -70,10 +95,13 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
             var ties = 0;
             foreach (var silo in candidates)
             {
+                var heard = reports.TryGetValue(silo, out var report);
                 var (load, since) = silo.Equals(self)
                     ? (Local(self), now)
-                    : reports.TryGetValue(silo, out var report) ? report : (new SlotLoad(silo, 0, 0, 1), now);
+                    : heard ? report : (new SlotLoad(silo, 0, 0, 1), now);
                 var score = (load.Busy + load.Waiting + PlacedSince(silo, since, now)) / (double)Math.Max(load.Capacity, 1);
+                if (!silo.Equals(self) && !Reachable(silo, heard ? report.ReceivedAt : null, now))
+                    score += LastResort;
                 if (score < bestScore || (score == bestScore && silo.Equals(self)))
                     (best, bestScore, ties) = (silo, score, 1);
                 else if (score == bestScore && !best!.Equals(self) && Random.Shared.Next(++ties) == 0)
@@ -82,7 +110,34 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
             if (!placed.TryGetValue(best!, out var times))
                 placed[best!] = times = [];
             times.Add(now);
+            if (target is { } grain)
+                Remember(grain, best!, now);
             return best!;
+        }
+    }
+
+    /// <summary>Added to the score of a silo that is chosen only when nothing else can be: more jobs per slot than any silo has.</summary>
+    private const double LastResort = 1e9;
+
+    /// <summary>Whether <paramref name="silo"/> has reported within <see cref="Silent"/> (or never yet: a silo that just joined)
+    /// and no call found it unavailable since its last report (under <see cref="gate"/>).</summary>
+    private bool Reachable(SiloAddress silo, long? reportedAt, long now)
+    {
+        if (reportedAt is { } at && time.GetElapsedTime(at, now) > Silent)
+            return false;
+        return !unreachable.TryGetValue(silo, out var markedAt) || (reportedAt is { } last && last > markedAt);
+    }
+
+    /// <summary>Remembers where the job <paramref name="grain"/> went, for <see cref="Remembered"/> (under <see cref="gate"/>).</summary>
+    private void Remember(GrainId grain, SiloAddress silo, long now)
+    {
+        placements[grain] = (silo, now);
+        placementOrder.Enqueue((grain, now));
+        while (placementOrder.TryPeek(out var oldest) && time.GetElapsedTime(oldest.At, now) > Remembered)
+        {
+            placementOrder.Dequeue();
+            if (placements.TryGetValue(oldest.Grain, out var kept) && kept.At == oldest.At) // not placed again since
+                placements.Remove(oldest.Grain);
         }
     }
 
