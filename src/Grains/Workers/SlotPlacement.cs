@@ -49,7 +49,7 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
     private readonly Lock gate = new();
     private readonly Dictionary<SiloAddress, (SlotLoad Load, long ReceivedAt)> reports = [];
     private readonly Dictionary<SiloAddress, List<long>> placed = [];
-    private readonly Dictionary<SiloAddress, long> unreachable = [];
+    private readonly HashSet<SiloAddress> unreachable = []; // until their next report
     private readonly Dictionary<GrainId, (SiloAddress Silo, long At)> placements = [];
     private readonly Queue<(GrainId Grain, long At)> placementOrder = new();
 
@@ -64,7 +64,10 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
     public void Receive(SlotLoad load)
     {
         lock (gate)
+        {
             reports[load.Silo] = (load, time.GetTimestamp());
+            unreachable.Remove(load.Silo); // it reaches this silo again
+        }
     }
 
     /// <summary>A call to the job <paramref name="worker"/> that this silo placed found its silo unavailable: that silo gets no
@@ -74,7 +77,7 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
         lock (gate)
         {
             if (placements.TryGetValue(worker, out var placement))
-                unreachable[placement.Silo] = time.GetTimestamp();
+                unreachable.Add(placement.Silo);
         }
     }
 
@@ -121,12 +124,8 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
 
     /// <summary>Whether <paramref name="silo"/> has reported within <see cref="Silent"/> (or never yet: a silo that just joined)
     /// and no call found it unavailable since its last report (under <see cref="gate"/>).</summary>
-    private bool Reachable(SiloAddress silo, long? reportedAt, long now)
-    {
-        if (reportedAt is { } at && time.GetElapsedTime(at, now) > Silent)
-            return false;
-        return !unreachable.TryGetValue(silo, out var markedAt) || (reportedAt is { } last && last > markedAt);
-    }
+    private bool Reachable(SiloAddress silo, long? reportedAt, long now) =>
+        !(reportedAt is { } at && time.GetElapsedTime(at, now) > Silent) && !unreachable.Contains(silo);
 
     /// <summary>Remembers where the job <paramref name="grain"/> went, for <see cref="Remembered"/> (under <see cref="gate"/>).</summary>
     private void Remember(GrainId grain, SiloAddress silo, long now)
