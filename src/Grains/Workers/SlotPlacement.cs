@@ -208,22 +208,31 @@ public sealed partial class SlotLoadPublisher(SlotBoard board, IGrainFactory gra
         {
             while (await ticks.WaitForNextTickAsync(cancellationToken))
             {
-                var load = board.Local(silo.SiloAddress);
-                var receivers = Receivers();
-                if (load == sent && receivers.Count == peers && time.GetElapsedTime(sentAt) < Refresh)
-                    continue;
-                foreach (var receiver in receivers)
+                try
                 {
-                    try
+                    var load = board.Local(silo.SiloAddress);
+                    var receivers = Receivers();
+                    if (load == sent && receivers.Count == peers && time.GetElapsedTime(sentAt) < Refresh)
+                        continue;
+                    foreach (var receiver in receivers)
                     {
-                        _ = grains.GetGrain<ISlotLoadGrain>(receiver.ToParsableString()).Update(load); // one-way
+                        try
+                        {
+                            _ = grains.GetGrain<ISlotLoadGrain>(receiver.ToParsableString()).Update(load); // one-way
+                        }
+                        catch (Exception e)
+                        {
+                            LogSendFailed(logger, e, receiver.ToString());
+                        }
                     }
-                    catch (Exception e)
-                    {
-                        LogSendFailed(logger, e, receiver.ToString());
-                    }
+                    (sent, sentAt, peers) = (load, time.GetTimestamp(), receivers.Count);
                 }
-                (sent, sentAt, peers) = (load, time.GetTimestamp(), receivers.Count);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failed look at the cluster ends one report, not the silo's reports: the others would take it for
+                    // silent (SlotBoard.Silent) and send it nothing.
+                    LogPublishFailed(logger, e);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -242,6 +251,9 @@ public sealed partial class SlotLoadPublisher(SlotBoard board, IGrainFactory gra
             .Select(s => s.Key)
             .ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting this silo's slot load failed; trying again at the next tick")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sending this silo's slot load to {Silo} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string silo);
