@@ -195,5 +195,19 @@ internal static class Measure
             throw new InvalidOperationException($"{program} failed with exit code {p.ExitCode}");
     }
 
+    /// <summary>Runs <paramref name="program"/> with stdin from <paramref name="stdinPath"/> and stdout to <paramref name="stdoutPath"/>.</summary>
+    public static void ExecTo(string program, string stdinPath, string stdoutPath)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        p.StandardInput.Write(File.ReadAllText(stdinPath));
+        p.StandardInput.Close();
+        File.WriteAllText(stdoutPath, output.GetAwaiter().GetResult());
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{program} failed with exit code {p.ExitCode}");
+    }
+
     public static string F(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -100,6 +100,21 @@ internal static class EndToEnd
             return watch.Elapsed.TotalMilliseconds;
         }
 
+        // The same runs split over as many threads as the silo has judging slots: what the fan-out's rows compare with.
+        double BareParallel(int threads)
+        {
+            var watch = Stopwatch.StartNew();
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                for (var i = t; i < inputs.Count; i += threads)
+                {
+                    if (BareSpawn.Run(binary, [], inputs[i]) != 0)
+                        throw new InvalidOperationException($"bare {binary} failed on {inputs[i]}");
+                }
+            });
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
         // The rows of goal 1 judge a submission on one slot, as before the fan-out of tests (issue 14, goal 6); the fan-out
         // rows judge the same submission with Judge:FanOut on, in the same rounds (the worker reads the switch per job).
         var judging = app.Services.GetRequiredService<IOptions<JudgingOptions>>().Value;
@@ -157,6 +172,7 @@ internal static class EndToEnd
             await Judge("pertest-n", tests);
             await JudgeFannedOut();
             BareLoop();
+            BareParallel(slots);
             await SandboxLoop();
         }
 
@@ -165,12 +181,14 @@ internal static class EndToEnd
         var bare = new List<double>();
         var boxed = new List<double>();
         var fanned = new List<double>();
+        var bareParallel = new List<double>();
         for (var round = 0; round < rounds; round++) // interleaved, so machine noise hits all alike
         {
             one.Add(await Judge("pertest-1", 1));
             many.Add(await Judge("pertest-n", tests));
             fanned.Add(await JudgeFannedOut());
             bare.Add(BareLoop());
+            bareParallel.Add(BareParallel(slots));
             boxed.Add(await SandboxLoop());
         }
         await app.StopAsync();
@@ -194,6 +212,12 @@ internal static class EndToEnd
         Console.WriteLine(Row("of which the judge around the sandbox (judge over sandbox alone)", slope - ms / tests));
         Console.WriteLine(Row($"submission with {tests} tests, fan-out on {slots} slots (Judge:FanOut), HTTP submit to verdict", mf));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **fan-out speed-up** (one slot / fan-out, {slots} slots) | {mn / mf:0.00}× |"));
+        var fannedSlope = (mf - m1) / (tests - 1);
+        var bareParallelPerTest = Median(bareParallel) / tests;
+        Console.WriteLine(Row($"judge per test with the fan-out (slope: ({tests} tests fanned out - 1 test) / {tests - 1})", fannedSlope));
+        Console.WriteLine(Row("judge with the fan-out over the bare loop, per test", fannedSlope - barePerTest));
+        Console.WriteLine(Row($"bare fork/exec/wait per test, {slots} threads ({tests} runs)", bareParallelPerTest));
+        Console.WriteLine(Row($"judge with the fan-out over the bare loop on {slots} threads, per test", fannedSlope - bareParallelPerTest));
         // The warm-up rounds' CPU is left out.
         double C(string key) => Median(cpu[key].Skip(3).ToList());
         var cpuSlope = (C("pertest-n") - C("pertest-1")) / (tests - 1);

@@ -20,6 +20,9 @@ if (args is ["growth", .. var growthArgs])
     return await Growth.RunAsync(growthArgs);
 if (args is ["cluster", .. var clusterArgs])
     return await ClusterThroughput.RunAsync(clusterArgs);
+// Issue 14, goal 7 (docs/PERFORMANCE.md, "Fair timing"): `-- fairness [runs per block] [rounds] [sieve size]`.
+if (args is ["fairness", .. var fairnessArgs])
+    return await Fairness.RunAsync(fairnessArgs);
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
 var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
 // The silo's default on this machine: 3 per judging slot + 1 (Judge:Sandbox:Pool), one judging slot per core.
