@@ -45,8 +45,9 @@ public static class EngineTelemetry
         "judge.fanout.remote_runs", unit: "{run}", description: "Test runs on an idle slot of this silo for a submission judged on another silo (fan-out across silos)");
 
     /// <summary>Fanned-out test runs that ran to the end but whose outcome was not wanted, because an earlier test of the
-    /// same batch ended it (<c>on_reject: break</c>): the work fan-out wasted. Each is also one of <see cref="SandboxRuns"/> (on
-    /// the silo that ran it: a range of tests handed to another silo counts there).</summary>
+    /// same batch ended it (<c>on_reject: break</c>): the work fan-out wasted. Each is also one of <see cref="SandboxRuns"/>. A
+    /// range of tests handed to another silo counts on the silo that threw it away: outcomes that came back but were not
+    /// taken on the submission's silo, runs finished before the cancellation on the range's.</summary>
     public static readonly Counter<long> FanOutDiscardedRuns = Meter.CreateCounter<long>(
         "judge.fanout.discarded_runs", unit: "{run}", description: "Test runs that finished but were discarded because an earlier test ended the batch (fan-out)");
 
