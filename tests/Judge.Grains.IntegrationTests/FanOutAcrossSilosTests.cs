@@ -185,6 +185,47 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         Assert.NotEmpty(fixture.Probe(1 - judgedOn).Tests);
     }
 
+    [Fact]
+    public async Task Tests_of_a_range_that_fails_or_comes_back_short_are_judged_on_the_submissions_silo()
+    {
+        var sequential = await fixture.SequentialAsync(Fixture.Sleepy, runAll: false);
+        await fixture.UntilIdleAsync();
+        fixture.ResetProbes();
+        var remote = new FailingThenShortRanges();
+
+        var (report, progress) = await fixture.FanOutOnAsync(0, Fixture.Sleepy, runAll: false, remote);
+
+        Assert.Equal(Verdict.AC, report.Verdict);
+        Assert.Equal(Describe(sequential.Progress.Judged), Describe(progress.Judged));
+        Assert.True(remote.Calls >= 3, $"{remote.Calls} ranges were handed off");
+        Assert.NotNull(remote.Answered);
+        // Every test ran here but the one a range brought back, once each.
+        Assert.Equal(Enumerable.Range(0, Fixture.Tests).Select(Fixture.TestName).Where(t => t != remote.Answered).Order(), fixture.Probe(0).Tests.Order());
+    }
+
+    /// <summary>Other silos as a submission may meet them: the first range's call fails, the second comes back with its first
+    /// test only (then the host gave way), the third with none (its slot was taken meanwhile); then no host is idle.</summary>
+    private sealed class FailingThenShortRanges : IRemoteSlots
+    {
+        private int calls;
+
+        public int Calls => Volatile.Read(ref calls);
+
+        /// <summary>The test the second range brought an outcome back for.</summary>
+        public string? Answered { get; private set; }
+
+        public Task<IReadOnlyList<TestOutcome>>? TryHandOff(IReadOnlyList<int> indexes, bool breaks, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref calls) switch
+            {
+                1 => Task.FromException<IReadOnlyList<TestOutcome>>(new InvalidOperationException("the silo went away")),
+                2 => Task.FromResult<IReadOnlyList<TestOutcome>>([Accepted(Answered = Fixture.TestName(indexes[0]))]),
+                3 => Task.FromResult<IReadOnlyList<TestOutcome>>([]),
+                _ => null,
+            };
+
+        private static TestOutcome Accepted(string test) => new(test, Verdict.AC, TimeSpan.Zero, TimeSpan.Zero, 0);
+    }
+
     [Theory]
     [InlineData(null, true)]
     [InlineData("false", false)]
@@ -422,15 +463,16 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         }
 
         /// <summary>Judges <see cref="Program"/> on <paramref name="problemId"/> on silo <paramref name="silo"/> as its worker
-        /// does: holding that silo's one slot, fanning out to its idle slots (none) and to the other silo.</summary>
-        public async Task<(JudgeReport Report, RecordedProgress Progress)> FanOutOnAsync(int silo, string problemId, bool runAll)
+        /// does: holding that silo's one slot, fanning out to its idle slots (none) and to the other silo (or to
+        /// <paramref name="otherSilos"/>).</summary>
+        public async Task<(JudgeReport Report, RecordedProgress Progress)> FanOutOnAsync(int silo, string problemId, bool runAll, IRemoteSlots? otherSilos = null)
         {
             var services = Services(silo);
             var problem = await services.GetRequiredService<IProblemSource>().WhenReadyAsync(problemId);
             Assert.NotNull(problem);
             var language = services.GetRequiredService<ToolchainInventory>().Available["cpp17"];
             var request = new SubmissionRequest(problemId, "cpp17", Program, RunAll: runAll);
-            var remote = services.GetRequiredService<TestRangeDispatch>().For(new JudgeJob($"xsilo-{Guid.NewGuid():N}", 1, request), problem);
+            var remote = otherSilos ?? services.GetRequiredService<TestRangeDispatch>().For(new JudgeJob($"xsilo-{Guid.NewGuid():N}", 1, request), problem);
             var slots = Slots(silo);
             var progress = new RecordedProgress();
             using (await slots.AcquireAsync())
