@@ -100,4 +100,56 @@ public class SlotBoardTests
         board.Receive(new SlotLoad(Peer, 0, 0, 4)); // it reports again: reachable
         Assert.Equal(Peer, board.Choose([Self, Peer], Self));
     }
+
+    [Fact]
+    public void A_range_of_tests_goes_only_to_another_silo_whose_report_shows_an_idle_slot_and_no_waiting_job()
+    {
+        var (board, _, _) = Board(localSlots: 4); // this silo's own idle slots are never chosen: they are borrowed, not handed to
+        board.Receive(new SlotLoad(Peer, 1, 0, 1));  // busy
+        board.Receive(new SlotLoad(Other, 0, 1, 2)); // idle slots, but a job waits there: it gets them first
+
+        Assert.Null(board.ChooseIdle([Self, Peer, Other], Self));
+        Assert.False(board.ShowsIdle(Peer));
+
+        board.Receive(new SlotLoad(Other, 0, 0, 2));
+        Assert.True(board.ShowsIdle(Other));
+        Assert.Equal(Other, board.ChooseIdle([Self, Peer, Other], Self));
+        Assert.Null(board.ChooseIdle([Self, Peer], Self)); // only silos that offer the language
+    }
+
+    [Fact]
+    public void A_burst_of_ranges_fills_the_idle_slots_a_report_shows_and_no_more_before_the_next_report()
+    {
+        var (board, _, time) = Board(localSlots: 1);
+        board.Receive(new SlotLoad(Peer, 0, 0, 2));
+        board.Receive(new SlotLoad(Other, 0, 0, 1));
+
+        var chosen = Enumerable.Range(0, 5).Select(_ => board.ChooseIdle([Self, Peer, Other], Self)).ToList();
+
+        Assert.Equal(2, chosen.Count(s => Equals(s, Peer)));
+        Assert.Equal(1, chosen.Count(s => Equals(s, Other)));
+        Assert.Equal(2, chosen.Count(s => s is null));
+
+        time.Advance(TimeSpan.FromSeconds(2)); // the reports that follow show the ranges done
+        board.Receive(new SlotLoad(Peer, 0, 0, 2));
+        Assert.Equal(Peer, board.ChooseIdle([Self, Peer], Self));
+    }
+
+    [Fact]
+    public void A_silo_that_went_silent_or_that_a_call_found_unavailable_gets_no_range_until_it_reports_again()
+    {
+        var (board, _, time) = Board(localSlots: 1);
+        board.Receive(new SlotLoad(Peer, 0, 0, 4));
+        board.Receive(new SlotLoad(Other, 0, 0, 4));
+        Assert.Null(board.ChooseIdle([Self], Self)); // never this silo, nor one that has not reported
+
+        board.Unreachable(Peer); // a range call found it unavailable
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(Other, board.ChooseIdle([Peer, Other], Self)));
+
+        time.Advance(SlotBoard.Silent + TimeSpan.FromSeconds(1)); // and then neither reports
+        Assert.Null(board.ChooseIdle([Peer, Other], Self));
+
+        board.Receive(new SlotLoad(Peer, 0, 0, 4));
+        Assert.Equal(Peer, board.ChooseIdle([Peer, Other], Self));
+    }
 }

@@ -46,14 +46,21 @@ public sealed partial class SubmissionJudge(
     /// <summary>Judges as <see cref="JudgeAsync(Problem, Language, ReadOnlyMemory{byte}, IJudgeProgress, bool, CancellationToken)"/>
     /// does; with <paramref name="idleSlots"/>, a group's consecutive tests also run on slots that are idle right now (the
     /// fan-out), with the same outcomes, progress in test order and verdict as judging them one after another.</summary>
+    public Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll,
+        IIdleSlots? idleSlots, CancellationToken cancellationToken = default) =>
+        JudgeAsync(problem, language, source, progress, runAll, idleSlots, remoteSlots: null, cancellationToken);
+
+    /// <summary>Judges with the fan-out as <see cref="JudgeAsync(Problem, Language, ReadOnlyMemory{byte}, IJudgeProgress, bool, IIdleSlots, CancellationToken)"/>
+    /// does; with <paramref name="remoteSlots"/>, while no slot here is idle, the tail of a group's unstarted tests also goes to
+    /// another host with an idle slot, as one range (<see cref="IRemoteSlots"/>), with the same outcomes, progress and verdict.</summary>
     public async Task<JudgeReport> JudgeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source, IJudgeProgress progress, bool runAll,
-        IIdleSlots? idleSlots, CancellationToken cancellationToken = default)
+        IIdleSlots? idleSlots, IRemoteSlots? remoteSlots, CancellationToken cancellationToken = default)
     {
         if (problem.Limits.TimeLimitPending)
             return new JudgeReport(Verdict.IE, null, [], $"problem '{problem.Id}' states no time limit and it has not been derived from its accepted submissions yet");
 
         using var workspace = Workspace.Create(Options.WorkRoot);
-        var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cancellationToken);
+        var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cachedOnly: false, cancellationToken);
         if (compiled.Failure is { } failure)
             return new JudgeReport(failure.Verdict, compiled.Output, [], failure.Message);
 
@@ -66,21 +73,13 @@ public sealed partial class SubmissionJudge(
 
         await progress.CompiledAsync(compiled.Output, problem.Tests.Count);
 
-        var limits = language.RunLimits(new SandboxLimits
-        {
-            CpuTime = problem.Limits.TimeLimit * problem.TimeFactorFor(language),
-            MemoryBytes = problem.Limits.MemoryBytes,
-            OutputBytes = problem.Limits.OutputBytes,
-        });
         var data = problem.Data.Children.Count > 0
             ? problem.Data
             : new TestGroup("", GroupSettings.Default, problem.Tests.Select(t => new TestGroupChild(t, null)).ToList());
-        var runLanguage = WarmupFor(language)?.BeforeRuns(language, workspace.SourceDirectory) ?? language;
         // Interactive and multi-pass problems are judged one test after another.
-        var fanOut = checker.Interactor is null && !problem.MultiPass ? idleSlots : null;
-        var run = new TestRun(problem, runLanguage, workspace, compiled.Layout, limits, checker, progress, runAll || !Options.StopOnFirstFailure, fanOut);
-        for (var index = 0; index < problem.Tests.Count; index++)
-            run.Indexes[problem.Tests[index].Name] = index;
+        var fansOut = checker.Interactor is null && !problem.MultiPass;
+        var run = Prepare(problem, language, workspace, compiled, checker, progress, runAll || !Options.StopOnFirstFailure,
+            fansOut ? idleSlots : null, fansOut ? remoteSlots : null);
 
         await JudgeGroupAsync(data, run, cancellationToken);
 
@@ -92,13 +91,75 @@ public sealed partial class SubmissionJudge(
         return new JudgeReport(verdict, compiled.Output, outcomes) { Score = score, MaxScore = max };
     }
 
+    /// <summary>Judges the tests of <paramref name="problem"/> at <paramref name="indexes"/> in order, for a submission judged
+    /// on another host that handed them here (<see cref="IRemoteSlots"/>), with the program that host compiled taken from the
+    /// compile cache (never compiled here). Stops after the first rejected test when <paramref name="breaks"/>, and before a
+    /// test when <paramref name="giveWay"/> says a job of this host wants the slot.</summary>
+    /// <returns>The outcomes of the prefix of <paramref name="indexes"/> judged: none when the program is not in the compile
+    /// cache, the problem's checker is not usable here, or the problem is judged one test after another (interactive,
+    /// multi-pass).</returns>
+    public async Task<IReadOnlyList<TestOutcome>> JudgeRangeAsync(Problem problem, Language language, ReadOnlyMemory<byte> source,
+        IReadOnlyList<int> indexes, bool breaks, Func<bool> giveWay, CancellationToken cancellationToken = default)
+    {
+        if (problem.Limits.TimeLimitPending || problem.MultiPass || indexes.Any(i => i < 0 || i >= problem.Tests.Count))
+            return [];
+        using var workspace = Workspace.Create(Options.WorkRoot);
+        var compiled = await CompileAsync(workspace, language, source, IncludeDirectory(problem, language), cachedOnly: true, cancellationToken);
+        if (compiled.Failure is not null)
+            return [];
+        var checker = await CheckerAsync(problem, cancellationToken);
+        if (checker.Error is not null || checker.Interactor is not null)
+            return [];
+
+        var run = Prepare(problem, language, workspace, compiled, checker, IJudgeProgress.None, runAll: !breaks, idleSlots: null, remoteSlots: null);
+        var outcomes = new List<TestOutcome>();
+        try
+        {
+            foreach (var index in indexes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (giveWay())
+                    break;
+                var outcome = await RunTestAsync(run, index, problem.Tests[index], cancellationToken);
+                EngineTelemetry.FanOutRemoteRuns.Add(1);
+                outcomes.Add(outcome);
+                if (breaks && outcome.Verdict != Verdict.AC)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            EngineTelemetry.FanOutDiscardedRuns.Add(outcomes.Count); // ran to the end, but the submission no longer wants them
+            throw;
+        }
+        return outcomes;
+    }
+
+    /// <summary>What judging the tests of <paramref name="problem"/> with <paramref name="compiled"/> shares: limits, the
+    /// language as its warm-up leaves it for runs, the checker, and each test's index.</summary>
+    private TestRun Prepare(Problem problem, Language language, Workspace workspace, Compiled compiled, PreparedChecker checker,
+        IJudgeProgress progress, bool runAll, IIdleSlots? idleSlots, IRemoteSlots? remoteSlots)
+    {
+        var limits = language.RunLimits(new SandboxLimits
+        {
+            CpuTime = problem.Limits.TimeLimit * problem.TimeFactorFor(language),
+            MemoryBytes = problem.Limits.MemoryBytes,
+            OutputBytes = problem.Limits.OutputBytes,
+        });
+        var runLanguage = WarmupFor(language)?.BeforeRuns(language, workspace.SourceDirectory) ?? language;
+        var run = new TestRun(problem, runLanguage, workspace, compiled.Layout, limits, checker, progress, runAll, idleSlots, remoteSlots);
+        for (var index = 0; index < problem.Tests.Count; index++)
+            run.Indexes[problem.Tests[index].Name] = index;
+        return run;
+    }
+
     private static TestOutcome Skipped(Problem problem, TestCase test) =>
         TestOutcome.Skipped(test.Name) with { Score = problem.Scoring ? 0 : null };
 
     /// <summary>What one submission's judging shares while it walks the test groups.</summary>
     private sealed record TestRun(
         Problem Problem, Language Language, Workspace Workspace, SourceLayout Layout, SandboxLimits Limits,
-        PreparedChecker Checker, IJudgeProgress Progress, bool RunAll, IIdleSlots? IdleSlots)
+        PreparedChecker Checker, IJudgeProgress Progress, bool RunAll, IIdleSlots? IdleSlots, IRemoteSlots? Remote)
     {
         public Dictionary<string, int> Indexes { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, TestOutcome> Outcomes { get; } = new(StringComparer.Ordinal);
@@ -128,8 +189,8 @@ public sealed partial class SubmissionJudge(
             var tests = new List<TestCase>();
             for (; i < children.Count && children[i].Test is { } test; i++)
                 tests.Add(test);
-            var batch = run.IdleSlots is { } idle && tests.Count > 1
-                ? await JudgeTestsFannedOutAsync(tests, breaks, run, idle, cancellationToken)
+            var batch = (run.IdleSlots is not null || run.Remote is not null) && tests.Count > 1
+                ? await JudgeTestsFannedOutAsync(tests, breaks, run, cancellationToken)
                 : await JudgeTestsAsync(tests, breaks, run, cancellationToken);
             rejected |= batch.Rejected;
             stopped = batch.Stopped;
@@ -164,16 +225,24 @@ public sealed partial class SubmissionJudge(
     /// memory, and runs past a failing test are wasted work.</summary>
     internal const int FanOutLookahead = 32;
 
+    /// <summary>The most tests of one range handed to another host, and the fewest worth a grain call.</summary>
+    internal const int RemoteRangeMost = 32, RemoteRangeLeast = 2;
+
     /// <summary>Judges <paramref name="tests"/> as <see cref="JudgeTestsAsync"/> does, on the submission's own slot plus
-    /// slots borrowed from <paramref name="idle"/> for one run each. Outcomes are taken (reported, kept) strictly in test
-    /// order; when the first rejected one ends the batch, the tests after it that ran are discarded, runs still going are
-    /// cancelled, and every borrowed slot goes back as soon as its run ends.</summary>
-    private async Task<BatchOutcome> JudgeTestsFannedOutAsync(List<TestCase> tests, bool breaks, TestRun run, IIdleSlots idle, CancellationToken cancellationToken)
+    /// slots borrowed from the run's idle slots for one run each, and, while none is idle, ranges of tests handed to other
+    /// hosts (the tail half of the unstarted tests, between <see cref="RemoteRangeLeast"/> and <see cref="RemoteRangeMost"/>).
+    /// Outcomes are taken (reported, kept) strictly in test order; when the first rejected one ends the batch, the tests
+    /// after it that ran are discarded, runs and ranges still going are cancelled, and every borrowed slot goes back as soon
+    /// as its run ends. A test a range brings back no outcome for is judged here.</summary>
+    private async Task<BatchOutcome> JudgeTestsFannedOutAsync(List<TestCase> tests, bool breaks, TestRun run, CancellationToken cancellationToken)
     {
-        var runs = new Task<TestOutcome>[tests.Count];
-        var going = new List<Task<TestOutcome>>();
-        Task<TestOutcome>? own = null; // the run on the submission's own slot
-        var started = 0;
+        // Per test: null until started; a null outcome is a handed-off test that came back unjudged (started again here).
+        var runs = new Task<TestOutcome?>?[tests.Count];
+        var ranges = new List<HandedOff>();
+        var locals = new List<(int Position, Task<TestOutcome> Run)>(); // the runs on this host's slots
+        var going = new List<Task>();
+        Task? own = null; // the run on the submission's own slot
+        var next = 0;     // the first test not started
         var taken = 0;
         var announced = -1;
         var rejected = false;
@@ -182,21 +251,28 @@ public sealed partial class SubmissionJudge(
         {
             while (taken < tests.Count)
             {
-                while (started < tests.Count && started - taken < FanOutLookahead)
+                while (next < tests.Count && next - taken < FanOutLookahead)
                 {
                     IDisposable? borrowed = null;
                     var onOwn = own is null || own.IsCompleted;
-                    if (!onOwn && (borrowed = idle.TryBorrow()) is null)
-                        break;
-                    var test = tests[started];
-                    var index = run.Indexes[test.Name];
-                    var task = RunOnSlotAsync(run, index, test, borrowed, window.Token);
+                    if (!onOwn && (borrowed = run.IdleSlots?.TryBorrow()) is null)
+                    {
+                        if (HandOff(tests, next, breaks, run, runs, window.Token) is not { } range)
+                            break;
+                        ranges.Add(range);
+                        going.Add(range.Outcomes);
+                        continue;
+                    }
+                    var test = tests[next];
+                    var task = RunOnSlotAsync(run, run.Indexes[test.Name], test, borrowed, window.Token);
                     if (onOwn)
                         own = task;
                     else
                         EngineTelemetry.FannedOutRuns.Add(1);
-                    runs[started++] = task;
+                    runs[next] = Nullable(task);
+                    locals.Add((next, task));
                     going.Add(task);
+                    next = Unstarted(runs, next + 1);
                 }
 
                 if (announced < taken)
@@ -205,14 +281,20 @@ public sealed partial class SubmissionJudge(
                     await run.Progress.TestStartedAsync(run.Indexes[tests[taken].Name], tests[taken].Name);
                 }
                 var head = runs[taken];
-                if (!head.IsCompleted)
+                if (head is null || !head.IsCompleted)
                 {
-                    await Task.WhenAny(going);
+                    await (head is null ? Task.WhenAny(going) : Task.WhenAny([.. going, head]));
                     going.RemoveAll(t => t.IsCompleted);
+                    next = Math.Min(next, Settle(ranges, runs, breaks));
                     continue;
                 }
 
-                var outcome = await head;
+                if (await head is not { } outcome)
+                {
+                    runs[taken] = null; // its range came back without it: judged here
+                    next = Math.Min(next, taken);
+                    continue;
+                }
                 await CommitAsync(run, run.Indexes[tests[taken].Name], outcome);
                 taken++;
                 if (outcome.Verdict != Verdict.AC)
@@ -228,11 +310,13 @@ public sealed partial class SubmissionJudge(
         {
             // Runs past the end of the batch are not wanted: cancel them and wait until each has given its slot back.
             await window.CancelAsync();
-            for (var i = taken; i < started; i++)
+            foreach (var (position, pending) in locals)
             {
+                if (position < taken)
+                    continue;
                 try
                 {
-                    await runs[i];
+                    await pending;
                     EngineTelemetry.FanOutDiscardedRuns.Add(1); // it ran to the end: wasted work, counted
                 }
                 catch (Exception)
@@ -240,8 +324,98 @@ public sealed partial class SubmissionJudge(
                     // discarded: a cancelled run, or one that failed past the end of the batch
                 }
             }
+            foreach (var range in ranges)
+            {
+                // Outcomes a range brought back that were not taken: wasted work, counted (the host counts those it ran
+                // when the cancellation came).
+                var outcomes = await range.Outcomes;
+                EngineTelemetry.FanOutDiscardedRuns.Add(Enumerable.Range(range.Start, outcomes.Count).Count(i => i >= taken));
+            }
         }
     }
+
+    /// <summary>A range of a batch's tests handed to another host: batch positions <see cref="Start"/> onwards, as many as
+    /// asked; <see cref="Outcomes"/> never fails (a failed or cancelled call brings back none).</summary>
+    private sealed record HandedOff(int Start, int Count, Task<IReadOnlyList<TestOutcome>> Outcomes)
+    {
+        /// <summary>Whether the range has been looked at since it came back.</summary>
+        public bool Settled { get; set; }
+    }
+
+    /// <summary>Hands the tail half of the unstarted tests from <paramref name="next"/> (up to the next started one) to another
+    /// host, when there are enough of them and a host is idle; <c>null</c> otherwise.</summary>
+    private static HandedOff? HandOff(List<TestCase> tests, int next, bool breaks, TestRun run, Task<TestOutcome?>?[] runs, CancellationToken cancellationToken)
+    {
+        if (run.Remote is not { } remote)
+            return null;
+        var end = next;
+        while (end < tests.Count && runs[end] is null)
+            end++;
+        var count = Math.Min((end - next) / 2, RemoteRangeMost);
+        if (count < RemoteRangeLeast)
+            return null;
+        var start = end - count;
+        var indexes = tests.GetRange(start, count).Select(t => run.Indexes[t.Name]).ToList();
+        if (remote.TryHandOff(indexes, breaks, cancellationToken) is not { } call)
+            return null;
+        var range = new HandedOff(start, count, Guarded(call));
+        for (var i = 0; i < count; i++)
+            runs[start + i] = OutcomeOf(range.Outcomes, i, tests[start + i].Name);
+        return range;
+    }
+
+    /// <summary>A range's outcomes, or none when its call failed or was cancelled: the caller judges those tests itself.</summary>
+    private static async Task<IReadOnlyList<TestOutcome>> Guarded(Task<IReadOnlyList<TestOutcome>> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (Exception)
+        {
+            return []; // outcomes do not depend on where a test ran: judged here instead
+        }
+    }
+
+    /// <summary>The outcome of the <paramref name="offset"/>th test of a range, if it brought one back for <paramref name="name"/>.</summary>
+    private static async Task<TestOutcome?> OutcomeOf(Task<IReadOnlyList<TestOutcome>> range, int offset, string name)
+    {
+        var outcomes = await range;
+        return offset < outcomes.Count && outcomes[offset].Name == name ? outcomes[offset] : null;
+    }
+
+    /// <summary>Looks at the ranges that came back since the last look: the tests one brought no outcome for are unstarted
+    /// again (judged here), unless it stopped at a rejection that ends the batch, after which no test is wanted. Returns the
+    /// first test that is unstarted again, or <see cref="int.MaxValue"/>.</summary>
+    private static int Settle(List<HandedOff> ranges, Task<TestOutcome?>?[] runs, bool breaks)
+    {
+        var first = int.MaxValue;
+        foreach (var range in ranges)
+        {
+            if (range.Settled || !range.Outcomes.IsCompleted)
+                continue;
+            range.Settled = true;
+            var outcomes = range.Outcomes.Result;
+            if (breaks && outcomes.Count > 0 && outcomes[^1].Verdict != Verdict.AC)
+                continue;
+            var covered = outcomes.Count;
+            for (var i = range.Start + covered; i < range.Start + range.Count; i++)
+                runs[i] = null;
+            if (covered < range.Count)
+                first = Math.Min(first, range.Start + covered);
+        }
+        return first;
+    }
+
+    /// <summary>The first position from <paramref name="from"/> whose test is not started, or the end.</summary>
+    private static int Unstarted(Task<TestOutcome?>?[] runs, int from)
+    {
+        while (from < runs.Length && runs[from] is not null)
+            from++;
+        return from;
+    }
+
+    private static async Task<TestOutcome?> Nullable(Task<TestOutcome> run) => await run;
 
     /// <summary>Runs one test off the caller's scheduler (so that checks run in parallel too) and gives
     /// <paramref name="borrowed"/> back the moment it ends.</summary>
@@ -326,7 +500,7 @@ public sealed partial class SubmissionJudge(
     public async Task<string?> SelfTestAsync(Language language, CancellationToken cancellationToken = default)
     {
         using var workspace = Workspace.Create(Options.WorkRoot);
-        var compiled = await CompileAsync(workspace, language, Encoding.UTF8.GetBytes(language.SelfTestSource), null, cancellationToken);
+        var compiled = await CompileAsync(workspace, language, Encoding.UTF8.GetBytes(language.SelfTestSource), null, cachedOnly: false, cancellationToken);
         if (compiled.Failure is { } failure)
             return $"self-test did not compile ({failure.Verdict}): {failure.Message} {compiled.Output}".Trim();
 
@@ -342,7 +516,10 @@ public sealed partial class SubmissionJudge(
 
     private sealed record Compiled(SourceLayout Layout, string? Output, (Verdict Verdict, string Message)? Failure);
 
-    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, ReadOnlyMemory<byte> source, string? include, CancellationToken cancellationToken)
+    /// <summary>Compiles <paramref name="source"/> in <paramref name="workspace"/>, or takes the compilation from the compile
+    /// cache; with <paramref name="cachedOnly"/>, a compilation the cache does not hold is a judge error, not a compile.</summary>
+    private async Task<Compiled> CompileAsync(Workspace workspace, Language language, ReadOnlyMemory<byte> source, string? include, bool cachedOnly,
+        CancellationToken cancellationToken)
     {
         var layout = language.Layout(Encoding.UTF8.GetString(source.Span));
         if (layout.Error is { } layoutError)
@@ -371,6 +548,8 @@ public sealed partial class SubmissionJudge(
             span?.SetTag("judge.compile.outcome", cached.Failure is null ? "ok" : "failed");
             return cached;
         }
+        if (cachedOnly)
+            return new Compiled(layout, null, (Verdict.IE, "the compiled program is not in the compile cache"));
         if (key is not null)
             span?.SetTag("judge.compile.cache", "miss");
         var started = Stopwatch.GetTimestamp();

@@ -16,6 +16,10 @@ public interface IProblemSource
     /// <summary>The problem with this id, or <c>null</c>; a source that can look an unknown id up in its store does so first.</summary>
     Task<Problem?> FindAsync(string id, CancellationToken cancellationToken = default) => Task.FromResult(Find(id));
 
+    /// <summary>The version of the problem with this id offered now (its package's content hash), or <c>null</c> when the
+    /// source does not tell versions apart.</summary>
+    string? ContentHash(string id) => null;
+
     /// <summary>Problems not offered yet because their time limit is being derived from their accepted submissions.</summary>
     IReadOnlyCollection<string> Deriving => [];
 

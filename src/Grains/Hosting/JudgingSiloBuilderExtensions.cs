@@ -99,6 +99,7 @@ public static class JudgingSiloBuilderExtensions
         builder.Services.TryAddSingleton<SlotLoadPublisher>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotLoadPublisher>());
         builder.Services.AddPlacementDirector<FreeSlotPlacement, FreeSlotPlacementDirector>();
+        builder.Services.TryAddSingleton<TestRangeDispatch>(); // ranges of tests to other silos' idle slots
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<JudgingMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JudgingMetrics>());

@@ -25,6 +25,12 @@ public sealed class JudgingOptions
     /// for them (<c>Judge:FanOut</c>, default <c>true</c>); <c>false</c> judges each submission's tests one after another.</summary>
     public bool FanOut { get; set; } = true;
 
+    /// <summary>Whether a submission whose silo has no idle slot hands ranges of its tests to other silos that offer its
+    /// language and have an idle slot and no waiting job (<c>Judge:FanOutAcrossSilos</c>, default <c>true</c>, only with
+    /// <see cref="FanOut"/>); <c>false</c> keeps every test on the submission's silo. A silo judges the ranges handed to it
+    /// whatever its own setting.</summary>
+    public bool FanOutAcrossSilos { get; set; } = true;
+
     /// <summary>How submissions are isolated (<c>Judge:Sandbox</c>).</summary>
     public SandboxSettings Sandbox { get; set; } = new();
 

@@ -28,6 +28,7 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
     private readonly ILogger logger = services.Logger;
     private readonly JudgeRunCounter runs = services.Runs;
     private readonly JudgingOptions settings = services.Options.Value; // Judge:FanOut is read per job
+    private readonly TestRangeDispatch ranges = services.Ranges;
 
     /// <summary>The language id this worker judges.</summary>
     protected abstract string LanguageId { get; }
@@ -77,7 +78,9 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
                 JudgeResult result;
                 try
                 {
-                    var report = await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, settings.FanOut ? slots : null, judging.Token);
+                    var report = settings.FanOut
+                        ? await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, slots, ranges.For(job, problem), judging.Token)
+                        : await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, judging.Token);
                     LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
                     result = report.ToContract(judgedBy);
                 }
@@ -331,7 +334,8 @@ public sealed class JudgeWorkerServices(
     TimeProvider time,
     ILocalSiloDetails silo,
     ILogger<JudgeWorker> logger,
-    JudgeRunCounter runs)
+    JudgeRunCounter runs,
+    TestRangeDispatch ranges)
 {
     public IProblemSource Problems { get; } = problems;
     public ToolchainInventory Toolchains { get; } = toolchains;
@@ -343,4 +347,5 @@ public sealed class JudgeWorkerServices(
     public ILocalSiloDetails Silo { get; } = silo;
     public ILogger<JudgeWorker> Logger { get; } = logger;
     public JudgeRunCounter Runs { get; } = runs;
+    public TestRangeDispatch Ranges { get; } = ranges;
 }

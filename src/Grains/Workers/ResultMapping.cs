@@ -21,6 +21,22 @@ public static class ResultMapping
         outcome.Score,
         Capped(outcome.JudgeMessage));
 
+    /// <summary>The engine's outcome of a test judged on another silo (a range of the fan-out), as precise as the contract
+    /// keeps it: times in whole milliseconds and memory in KiB, which is all a submission reports.</summary>
+    public static TestOutcome ToOutcome(this TestResult result) => new(
+        result.Name,
+        Enum.Parse<Engine.Verdicts.Verdict>(result.Verdict.ToString()),
+        TimeSpan.FromMilliseconds(result.TimeMs),
+        TimeSpan.FromMilliseconds(result.WallMs),
+        result.MemoryKb * 1024,
+        result.ExitCode,
+        result.Signal,
+        result.Message)
+    {
+        Score = result.Score,
+        JudgeMessage = result.JudgeMessage,
+    };
+
     /// <summary>The most characters of a judge message kept per test (it is stored with the submission).</summary>
     public const int JudgeMessageChars = 4096;
 

@@ -81,6 +81,63 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
         }
     }
 
+    /// <summary>A call to <paramref name="silo"/> found it unavailable: it gets no more jobs or test ranges from here while
+    /// another can take them, until it reports again.</summary>
+    public void Unreachable(SiloAddress silo)
+    {
+        lock (gate)
+            unreachable.Add(silo);
+    }
+
+    /// <summary>Whether the last report of <paramref name="silo"/> (another silo) shows a slot that is free, counting what this
+    /// silo placed there since, with no job waiting, and the silo is reachable (<see cref="Choose"/>'s rule). A silo that has
+    /// not reported yet is not known to be idle.</summary>
+    public bool ShowsIdle(SiloAddress silo)
+    {
+        var now = time.GetTimestamp();
+        lock (gate)
+            return FreeSlots(silo, now) > 0;
+    }
+
+    /// <summary>The silo other than <paramref name="self"/> among <paramref name="candidates"/> with the most free slots by its
+    /// report (<see cref="ShowsIdle"/>), counted as a placement there (so a burst of ranges spreads before the next report);
+    /// <c>null</c> when none shows an idle slot. For a range of a submission's tests when <paramref name="self"/> has none.</summary>
+    public SiloAddress? ChooseIdle(IReadOnlyList<SiloAddress> candidates, SiloAddress self)
+    {
+        var now = time.GetTimestamp();
+        lock (gate)
+        {
+            SiloAddress? best = null;
+            var most = 0;
+            var ties = 0;
+            foreach (var silo in candidates)
+            {
+                if (silo.Equals(self))
+                    continue;
+                var free = FreeSlots(silo, now);
+                if (free > most)
+                    (best, most, ties) = (silo, free, 1);
+                else if (free == most && best is not null && Random.Shared.Next(++ties) == 0)
+                    best = silo; // a fair pick among equals
+            }
+            if (best is null)
+                return null;
+            if (!placed.TryGetValue(best, out var times))
+                placed[best] = times = [];
+            times.Add(now);
+            return best;
+        }
+    }
+
+    /// <summary>The free slots of another silo by its last report, less what this silo placed there since; 0 when it has not
+    /// reported, went silent, was found unreachable or has a job waiting (under <see cref="gate"/>).</summary>
+    private int FreeSlots(SiloAddress silo, long now)
+    {
+        if (!reports.TryGetValue(silo, out var report) || !Reachable(silo, report.ReceivedAt, now) || report.Load.Waiting > 0)
+            return 0;
+        return Math.Max(0, report.Load.Capacity - report.Load.Busy - PlacedSince(silo, report.ReceivedAt, now));
+    }
+
     /// <summary>The least loaded of <paramref name="candidates"/>: jobs (running, queued, and placed since the last report) per
     /// slot; among equals this silo, then any at random. A silo that has not reported yet counts as one free slot. A silo that
     /// went silent (<see cref="Silent"/>) or that a call found unavailable since its last report is chosen only when every
