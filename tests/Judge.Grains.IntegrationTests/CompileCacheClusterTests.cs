@@ -23,6 +23,7 @@ namespace Judge.Grains.IntegrationTests;
 
 /// <summary>The compile cache across two judging silos, each with its own work root: a program one silo compiled is fetched by
 /// the other from it through its pinned peer grain, checked against the hash the first registered, instead of compiled.</summary>
+[Collection(ProcessWideMetricsCollection.Name)]
 public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : IClassFixture<CompileCacheCluster>
 {
     private const string CppAplusb = "#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n";
@@ -40,7 +41,7 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
         Assert.Equal(Verdict.AC, first.Verdict);
         Assert.Equal(compilesOnA + 1, CompileCacheCluster.Sandbox(a).Compiles);
         var key = CompileCacheCluster.KeyOf(a, source);
-        using var fetches = new Counted(EngineTelemetry.CompileCachePeerFetches);
+        using var fetches = new CountedMetric(EngineTelemetry.CompileCachePeerFetches);
         var (compilesOnB, runsOnB) = (CompileCacheCluster.Sandbox(b).Compiles, CompileCacheCluster.Sandbox(b).Programs.Count);
 
         var second = await CompileCacheCluster.JudgeOnAsync(b, source);
@@ -76,7 +77,7 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
         {
             await cluster.Cluster.StopSiloAsync(leaving);
         }
-        using var fetches = new Counted(EngineTelemetry.CompileCachePeerFetches);
+        using var fetches = new CountedMetric(EngineTelemetry.CompileCachePeerFetches);
         var compilesOnB = CompileCacheCluster.Sandbox(b).Compiles;
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -103,8 +104,8 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
         // the compiler's output differed): what it sends does not match the registered hash.
         var directory = cluster.Grains.GetGrain<ICompileCacheGrain>(key);
         await directory.Register(new CompileArtifactHolder(CompileCacheCluster.Address(a), new string('0', 64), held.Content.Length));
-        using var fetches = new Counted(EngineTelemetry.CompileCachePeerFetches);
-        using var refused = new Counted(EngineTelemetry.CompileCacheCorrupt);
+        using var fetches = new CountedMetric(EngineTelemetry.CompileCachePeerFetches);
+        using var refused = new CountedMetric(EngineTelemetry.CompileCacheCorrupt);
         var compilesOnB = CompileCacheCluster.Sandbox(b).Compiles;
 
         var report = await CompileCacheCluster.JudgeOnAsync(b, source);
@@ -140,7 +141,7 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
         var (first, second) = (cluster.Cache(0), cluster.Cache(1));
         var artifact = Artifact("fetched");
         await first.AddAsync(artifact);
-        using var fetches = new Counted(EngineTelemetry.CompileCachePeerFetches);
+        using var fetches = new CountedMetric(EngineTelemetry.CompileCachePeerFetches);
 
         var found = await second.FindAsync(artifact.Key);
 
@@ -182,27 +183,6 @@ public sealed class CompileCacheClusterTests(CompileCacheCluster cluster) : ICla
         Assert.Empty(await directory.Locate());
     }
 
-    /// <summary>Counts what <paramref name="counter"/> adds while alive (in this process: both silos).</summary>
-    private sealed class Counted : IDisposable
-    {
-        private readonly MeterListener listener = new();
-        private long count;
-
-        public Counted(Counter<long> counter)
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument == counter)
-                    l.EnableMeasurementEvents(instrument);
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref count, value));
-            listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref count);
-
-        public void Dispose() => listener.Dispose();
-    }
 }
 
 /// <summary>Two judging silos offering C++17, each with its own work root, sandbox daemon and compile cache (no precompiled

@@ -25,6 +25,7 @@ namespace Judge.Grains.IntegrationTests;
 /// silo with an idle one (<see cref="TestRangeDispatch"/>, <see cref="TestRangeGrain"/>), on two in-process silos of one
 /// judging slot each, with their own sandbox daemons, real g++ programs, and the real slot reports between them. Judging
 /// reports exactly what judging the tests one after another does, and no silo runs more programs at once than its slot.</summary>
+[Collection(ProcessWideMetricsCollection.Name)]
 public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixture) : IClassFixture<FanOutAcrossSilosTests.Fixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
@@ -35,7 +36,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         var sequential = await fixture.SequentialAsync(Fixture.Sleepy, runAll: false);
         await fixture.UntilIdleAsync();
         fixture.ResetProbes();
-        using var remote = new Counted(EngineTelemetry.FanOutRemoteRuns);
+        using var remote = new CountedMetric(EngineTelemetry.FanOutRemoteRuns);
 
         var (report, progress) = await fixture.FanOutOnAsync(0, Fixture.Sleepy, runAll: false);
 
@@ -79,7 +80,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         var sequential = await fixture.SequentialAsync(Fixture.FrontFail, runAll: true);
         await fixture.UntilIdleAsync();
         fixture.ResetProbes();
-        using var remote = new Counted(EngineTelemetry.FanOutRemoteRuns);
+        using var remote = new CountedMetric(EngineTelemetry.FanOutRemoteRuns);
 
         var (report, progress) = await fixture.FanOutOnAsync(0, Fixture.FrontFail, runAll: true);
 
@@ -170,7 +171,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
     {
         await fixture.UntilIdleAsync();
         fixture.ResetProbes();
-        using var remote = new Counted(EngineTelemetry.FanOutRemoteRuns);
+        using var remote = new CountedMetric(EngineTelemetry.FanOutRemoteRuns);
         var grain = fixture.Cluster.Client.GetGrain<ISubmissionGrain>($"xsilo-{Guid.NewGuid():N}");
 
         Assert.Equal(SubmitOutcome.Accepted, await grain.Submit(new SubmissionRequest(Fixture.Sleepy, "cpp17", Fixture.Program)));
@@ -280,27 +281,6 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         }
     }
 
-    /// <summary>Counts what <paramref name="counter"/> adds while alive (in this process: both silos).</summary>
-    private sealed class Counted : IDisposable
-    {
-        private readonly MeterListener listener = new();
-        private long count;
-
-        public Counted(Counter<long> counter)
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument == counter)
-                    l.EnableMeasurementEvents(instrument);
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref count, value));
-            listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref count);
-
-        public void Dispose() => listener.Dispose();
-    }
 
     /// <summary>How many programs run at once: on one silo, or across the cluster.</summary>
     public sealed class Concurrency
