@@ -113,7 +113,7 @@ public class SlotBoardTests
 
         board.Receive(new SlotLoad(Other, 0, 0, 2));
         Assert.True(board.ShowsIdle(Other));
-        Assert.Equal(Other, board.ChooseIdle([Self, Peer, Other], Self));
+        Assert.Equal(Other, board.ChooseIdle([Self, Peer, Other], Self)?.Silo);
         Assert.Null(board.ChooseIdle([Self, Peer], Self)); // only silos that offer the language
     }
 
@@ -124,7 +124,7 @@ public class SlotBoardTests
         board.Receive(new SlotLoad(Peer, 0, 0, 2));
         board.Receive(new SlotLoad(Other, 0, 0, 1));
 
-        var chosen = Enumerable.Range(0, 5).Select(_ => board.ChooseIdle([Self, Peer, Other], Self)).ToList();
+        var chosen = Enumerable.Range(0, 5).Select(_ => board.ChooseIdle([Self, Peer, Other], Self)?.Silo).ToList();
 
         Assert.Equal(2, chosen.Count(s => Equals(s, Peer)));
         Assert.Equal(1, chosen.Count(s => Equals(s, Other)));
@@ -132,7 +132,7 @@ public class SlotBoardTests
 
         time.Advance(TimeSpan.FromSeconds(2)); // the reports that follow show the ranges done
         board.Receive(new SlotLoad(Peer, 0, 0, 2));
-        Assert.Equal(Peer, board.ChooseIdle([Self, Peer], Self));
+        Assert.Equal(Peer, board.ChooseIdle([Self, Peer], Self)?.Silo);
     }
 
     [Fact]
@@ -144,12 +144,33 @@ public class SlotBoardTests
         Assert.Null(board.ChooseIdle([Self], Self)); // never this silo, nor one that has not reported
 
         board.Unreachable(Peer); // a range call found it unavailable
-        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(Other, board.ChooseIdle([Peer, Other], Self)));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(Other, board.ChooseIdle([Peer, Other], Self)?.Silo));
 
         time.Advance(SlotBoard.Silent + TimeSpan.FromSeconds(1)); // and then neither reports
         Assert.Null(board.ChooseIdle([Peer, Other], Self));
 
         board.Receive(new SlotLoad(Peer, 0, 0, 4));
-        Assert.Equal(Peer, board.ChooseIdle([Peer, Other], Self));
+        Assert.Equal(Peer, board.ChooseIdle([Peer, Other], Self)?.Silo);
+    }
+
+    [Fact]
+    public void A_silo_whose_range_came_back_gets_the_next_range_as_soon_as_its_report_shows_the_slot_free()
+    {
+        var (board, _, time) = Board(localSlots: 1);
+        board.Receive(new SlotLoad(Peer, 0, 0, 1));
+        var range = board.ChooseIdle([Self, Peer], Self);
+        Assert.Equal(Peer, range?.Silo);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        board.Receive(new SlotLoad(Peer, 1, 0, 1)); // the range runs there
+        Assert.Null(board.ChooseIdle([Self, Peer], Self));
+
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        board.RangeEnded(range!); // it came back
+        Assert.Null(board.ChooseIdle([Self, Peer], Self)); // the last report still shows its slot taken
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        board.Receive(new SlotLoad(Peer, 0, 0, 1)); // the report of the change, well within a second of the placement
+        Assert.Equal(Peer, board.ChooseIdle([Self, Peer], Self)?.Silo);
     }
 }

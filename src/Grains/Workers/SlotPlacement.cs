@@ -100,9 +100,10 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
     }
 
     /// <summary>The silo other than <paramref name="self"/> among <paramref name="candidates"/> with the most free slots by its
-    /// report (<see cref="ShowsIdle"/>), counted as a placement there (so a burst of ranges spreads before the next report);
-    /// <c>null</c> when none shows an idle slot. For a range of a submission's tests when <paramref name="self"/> has none.</summary>
-    public SiloAddress? ChooseIdle(IReadOnlyList<SiloAddress> candidates, SiloAddress self)
+    /// report (<see cref="ShowsIdle"/>), counted as a placement there (so a burst of ranges spreads before the next report)
+    /// until <see cref="RangeEnded"/>; <c>null</c> when none shows an idle slot. For a range of a submission's tests when
+    /// <paramref name="self"/> has none.</summary>
+    public IdleSlot? ChooseIdle(IReadOnlyList<SiloAddress> candidates, SiloAddress self)
     {
         var now = time.GetTimestamp();
         lock (gate)
@@ -125,7 +126,20 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
             if (!placed.TryGetValue(best, out var times))
                 placed[best] = times = [];
             times.Add(now);
-            return best;
+            return new IdleSlot(best, now);
+        }
+    }
+
+    /// <summary>The range sent to <paramref name="slot"/> came back: it no longer counts as a placement there, so that the
+    /// silo's next report showing the slot free again makes it a choice at once (a report comes within
+    /// <see cref="SlotLoadPublisher.Interval"/> of a change, but while nothing changes only every
+    /// <see cref="SlotLoadPublisher.Refresh"/>, and the placement would count against the report that showed the range's end).</summary>
+    public void RangeEnded(IdleSlot slot)
+    {
+        lock (gate)
+        {
+            if (placed.TryGetValue(slot.Silo, out var times))
+                times.Remove(slot.PlacedAt);
         }
     }
 
@@ -213,6 +227,9 @@ public sealed class SlotBoard(JudgeSlots slots, TimeProvider time)
         return count;
     }
 }
+
+/// <summary>A slot of another silo that <see cref="SlotBoard.ChooseIdle"/> chose for a range, and when.</summary>
+public sealed record IdleSlot(SiloAddress Silo, long PlacedAt);
 
 /// <summary>Receives the other silos' <see cref="SlotLoad"/> into this silo's <see cref="SlotBoard"/>.</summary>
 [GrainType("slot-load"), SiloPinnedPlacement, Reentrant]

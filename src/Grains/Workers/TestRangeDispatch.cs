@@ -38,15 +38,16 @@ public sealed partial class TestRangeDispatch(
     private Task<IReadOnlyList<TestOutcome>>? HandOff(JudgeJob job, Problem problem, string? version, IReadOnlyList<int> indexes, bool breaks,
         CancellationToken cancellationToken)
     {
-        if (board.ChooseIdle(Candidates(job.Request.Language), silo.SiloAddress) is not { } target)
+        if (board.ChooseIdle(Candidates(job.Request.Language), silo.SiloAddress) is not { } slot)
             return null;
         var range = new TestRangeJob(job.SubmissionId, job.Attempt, job.Request, version, [.. indexes],
             [.. indexes.Select(i => problem.Tests[i].Name)], breaks, problem.Limits.TimeLimit);
-        return RunAsync(target, range, cancellationToken);
+        return RunAsync(slot, range, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<TestOutcome>> RunAsync(SiloAddress target, TestRangeJob range, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TestOutcome>> RunAsync(IdleSlot slot, TestRangeJob range, CancellationToken cancellationToken)
     {
+        var target = slot.Silo;
         LogHandedOff(logger, range.SubmissionId, range.Tests.Length, target.ToString());
         try
         {
@@ -64,6 +65,10 @@ public sealed partial class TestRangeDispatch(
         {
             LogFailed(logger, e, range.SubmissionId, target.ToString());
             return []; // judged on this silo instead
+        }
+        finally
+        {
+            board.RangeEnded(slot); // its slot is free again once that silo's next report shows it
         }
     }
 
