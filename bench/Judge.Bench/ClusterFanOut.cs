@@ -67,16 +67,7 @@ internal static class ClusterFanOut
                 }
                 finally
                 {
-                    foreach (var silo in silos)
-                        await silo.DisposeAsync();
-                    try
-                    {
-                        Directory.Delete(workRoot, recursive: true);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        // a sandbox may still be releasing a directory; it is under the temporary directory
-                    }
+                    await ClusterThroughput.StopAsync(silos, workRoot);
                 }
                 run++;
             }

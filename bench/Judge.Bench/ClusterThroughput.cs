@@ -51,16 +51,7 @@ internal static class ClusterThroughput
                 }
                 finally
                 {
-                    foreach (var silo in silos)
-                        await silo.DisposeAsync();
-                    try
-                    {
-                        Directory.Delete(workRoot, recursive: true);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        // a sandbox may still be releasing a directory; it is under the temporary directory
-                    }
+                    await StopAsync(silos, workRoot);
                 }
                 run++;
             }
@@ -99,6 +90,21 @@ internal static class ClusterThroughput
         var cores = (double)(busy1 - busy0) / (total1 - total0) * Environment.ProcessorCount;
         var machineCpu = (busy1 - busy0) / 100.0;
         return $"| {slots} | {count} | {Measure.F(seconds, "0.0")} | **{Measure.F(count / seconds, "0.00")}** | {Measure.F(cores, "0.00")} | {Measure.F(silosCpu)} | {Measure.F(pgCpu)} | {Measure.F(machineCpu - silosCpu - pgCpu)} | {Measure.LoadAverage} |";
+    }
+
+    /// <summary>Stops <paramref name="silos"/> and their daemons and removes their work root.</summary>
+    internal static async Task StopAsync(List<SiloProcess> silos, string workRoot)
+    {
+        foreach (var silo in silos)
+            await silo.DisposeAsync();
+        try
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a sandbox may still be releasing a directory; it is under the temporary directory
+        }
     }
 
     /// <summary>Refused POSTs (5xx) seen in the run, each retried: the benchmark reports them instead of stopping.</summary>

@@ -244,16 +244,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
     private static List<(int, string, Verdict)> Describe(IEnumerable<(int Index, TestOutcome Outcome)> judged) =>
         judged.Select(t => (t.Index, t.Outcome.Name, t.Outcome.Verdict)).ToList();
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Patience)
-                throw new TimeoutException($"waited {Patience} for {what}");
-            await Task.Delay(10);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Waiting.Until(condition, what, Patience);
 
     /// <summary>Progress as a submission receives it: every judged test in call order.</summary>
     public sealed class RecordedProgress : IJudgeProgress

@@ -148,16 +148,7 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
     private static IEnumerable<(int, string, Verdict, double?)> Describe(IEnumerable<(int Index, TestOutcome Outcome)> judged) =>
         judged.Select(t => (t.Index, t.Outcome.Name, t.Outcome.Verdict, t.Outcome.Score)).ToList();
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Patience)
-                throw new TimeoutException($"waited {Patience} for {what}");
-            await Task.Delay(5);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Waiting.Until(condition, what, Patience);
 
     /// <summary>Progress as a submission receives it: every judged test in call order, and when the tests began and ended.</summary>
     private sealed class RecordedProgress : IJudgeProgress
