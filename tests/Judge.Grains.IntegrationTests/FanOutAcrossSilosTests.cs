@@ -363,18 +363,8 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         /// <summary>Test <see cref="Failing"/> wrong.</summary>
         public const string FrontFail = "frontfail";
 
-        /// <summary>Prints a + b after sleeping the milliseconds its input's third number says.</summary>
-        public const string Program = """
-            #include <cstdio>
-            #include <ctime>
-            int main() {
-                long long a, b; int ms;
-                if (scanf("%lld %lld %d", &a, &b, &ms) != 3) return 1;
-                timespec pause{ms / 1000, (ms % 1000) * 1000000L};
-                nanosleep(&pause, nullptr);
-                printf("%lld\n", a + b);
-            }
-            """;
+        /// <summary>Prints a + b after sleeping the milliseconds its input's third number says (the fan-out tests' program).</summary>
+        public const string Program = FanOutTests.Fixture.Program;
 
         private readonly string root = Directory.CreateTempSubdirectory("judge-xsilo-").FullName;
         private readonly ConcurrentDictionary<string, ProbedSandbox> probes = new();
