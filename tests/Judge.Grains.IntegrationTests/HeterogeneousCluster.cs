@@ -46,9 +46,14 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
         WriteManyTests(Path.Combine(problems, ManyTests));
         builder.ConfigureSilo((options, silo) =>
         {
-            var toolchains = toolchainsBySiloName.Count == 0 ? PythonOnly : CppAndJava;
+            // The silos are configured concurrently: the first one configured offers python3 only, decided under the lock
+            // (read outside it, both could see none and both offer python3 only).
+            string toolchains;
             lock (toolchainsBySiloName)
+            {
+                toolchains = toolchainsBySiloName.Count == 0 ? PythonOnly : CppAndJava;
                 toolchainsBySiloName[options.SiloName] = toolchains;
+            }
             silo.AddMemoryGrainStorage("submissions");
             silo.Services.AddSingleton<ISubmissionResults>(Results);
             silo.UseInMemoryReminderService();
