@@ -3,9 +3,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddJudgeIngress(); // the service defaults, the cluster client, the SQS pump
+// A configuration it cannot run with ends the ingress before it starts: one line per problem naming the key, exit code 2.
+return await InvalidConfiguration.RunAsync("judge-ingress", async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddJudgeIngress(); // the service defaults, the cluster client, the SQS pump
 
-var app = builder.Build();
-app.MapServiceDefaults();  // /health, /ready, /metrics
-app.Run();
+    var app = builder.Build();
+    app.MapServiceDefaults();  // /health, /ready, /metrics
+    app.ValidateConfiguration();
+    await app.RunAsync();
+}, Console.Error);

@@ -20,7 +20,7 @@ public sealed class IngressProcess(int gatewayPort, string queueUrl, string serv
     public string RecentLog => string.Join('\n', log.TakeLast(40));
 
     /// <summary>The built ingress next to this test's build: src/Ingress/bin/&lt;configuration&gt;/net10.0/Judge.Ingress.dll.</summary>
-    private static string Assembly
+    internal static string Assembly
     {
         get
         {

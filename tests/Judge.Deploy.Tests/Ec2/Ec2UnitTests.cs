@@ -119,6 +119,17 @@ public class Ec2UnitTests(UnitRoot root) : IClassFixture<UnitRoot>
         Assert.Equal("SIGTERM", unit["KillSignal"]);
     }
 
+    [Theory]
+    [InlineData("judge-silo.service")]
+    [InlineData("judge-ingress.service")]
+    public void A_host_is_started_again_after_a_failure_but_not_after_refusing_its_configuration(string name)
+    {
+        var unit = Ec2Files.Unit(name);
+        Assert.Equal("on-failure", unit["Restart"]);
+        Assert.Equal([Microsoft.AspNetCore.Builder.InvalidConfiguration.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            unit.Words("RestartPreventExitStatus"));
+    }
+
     [Fact]
     public void Silo_stop_timeout_outlasts_the_drain_and_the_hosts_own_shutdown_limit()
     {
