@@ -28,12 +28,9 @@ public sealed class IngressHostTests(IngressSilo silo)
     [InlineData(new[] { "--Judge:Sqs:QueueUrl=http://127.0.0.1:9/q", "--Judge:Sqs:WaitTimeSeconds=abc" }, "Failed to convert configuration value 'abc' at 'Judge:Sqs:WaitTimeSeconds'")]
     public async Task An_invalid_setting_stops_the_ingress_with_exit_code_2_and_a_line_naming_the_key(string[] settings, string expected)
     {
-        var (exit, output) = await HostCommand.RunAsync(IngressProcess.Assembly, [$"--Judge:Http:Urls=http://127.0.0.1:{Ports.Free()}", .. settings]);
+        var run = await HostCommand.RunAsync(IngressProcess.Assembly, [$"--Judge:Http:Urls=http://127.0.0.1:{Ports.Free()}", .. settings]);
 
-        Assert.True(exit == 2, $"exit code {exit}:\n{output}");
-        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("judge-ingress: invalid configuration: ", line);
-        Assert.Contains(expected, line);
+        HostCommand.AssertRefused("judge-ingress", run, expected);
     }
 
     [Fact]

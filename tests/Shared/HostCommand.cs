@@ -33,4 +33,14 @@ internal static class HostCommand
         }
         return (process.ExitCode, await output + await error);
     }
+
+    /// <summary>Asserts that <paramref name="host"/> refused its configuration: exit code 2 and one line,
+    /// <c>{host}: invalid configuration: …</c>, containing <paramref name="expected"/>.</summary>
+    public static void AssertRefused(string host, (int Exit, string Output) run, string expected)
+    {
+        Assert.True(run.Exit == 2, $"exit code {run.Exit}:\n{run.Output}");
+        var line = Assert.Single(run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"{host}: invalid configuration: ", line);
+        Assert.Contains(expected, line);
+    }
 }
