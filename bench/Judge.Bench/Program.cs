@@ -26,6 +26,9 @@ if (args is ["fairness", .. var fairnessArgs])
 // Issue 14, goal 6 (docs/PERFORMANCE.md, "Fan-out of tests"): `-- spread [tests] [submissions] [rounds]`.
 if (args is ["spread", .. var spreadArgs])
     return await ClusterFanOut.RunAsync(spreadArgs);
+// Issue 14, goal 1 (docs/PERFORMANCE.md, "The default validator"): `-- validate [tokens] [rounds]`.
+if (args is ["validate", .. var validateArgs])
+    return await Validation.RunAsync(validateArgs);
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
 var pause = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
 // The silo's default on this machine: 3 per judging slot + 1 (Judge:Sandbox:Pool), one judging slot per core.

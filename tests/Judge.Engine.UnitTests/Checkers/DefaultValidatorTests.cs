@@ -29,6 +29,33 @@ public sealed class DefaultValidatorTests
     [InlineData("a\v\fb", "a b")]
     public void Different_whitespace_is_accepted_by_default(string answer, string output) => AssertAccepted(answer, output);
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("case_sensitive space_change_sensitive")]
+    [InlineData("float_tolerance 1e-6")]
+    public void Memory_a_comparison_allocates_does_not_grow_with_the_number_of_tokens(string? flags)
+    {
+        // Goal 1 of issue 14: no per-test allocation that grows with the problem. A matching token costs no string of
+        // its own (its position is named only in a failure's message).
+        var validator = new DefaultValidator(ValidatorFlags.Parse(flags));
+        long Allocated(int tokens)
+        {
+            var text = string.Join('\n', Enumerable.Range(0, tokens).Select(i => $"{i} 0.{i}")) + "\n";
+            var (answer, output) = (new StringReader(text), new StringReader(text));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var outcome = validator.Compare(answer, output);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(CheckOutcome.Accepted, outcome);
+            return allocated;
+        }
+
+        Allocated(10); // the first call's one-time costs (JIT, statics) are not the comparison's
+        var small = Allocated(1_000);
+        var large = Allocated(100_000);
+
+        Assert.True(large - small < 16 * 1024, $"1,000 tokens took {small} bytes, 100,000 took {large}");
+    }
+
     [Fact]
     public void Different_token_is_wrong_with_its_position_and_line()
     {
