@@ -241,7 +241,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         Assert.Equal(expected, provider.GetRequiredService<IOptions<JudgingOptions>>().Value.FanOutAcrossSilos);
     }
 
-    private static List<(int, string, Verdict)> Describe(IEnumerable<(int Index, TestOutcome Outcome)> judged) =>
+    internal static List<(int, string, Verdict)> Describe(IEnumerable<(int Index, TestOutcome Outcome)> judged) =>
         judged.Select(t => (t.Index, t.Outcome.Name, t.Outcome.Verdict)).ToList();
 
     private static Task Until(Func<bool> condition, string what) => Waiting.Until(condition, what, Patience);
@@ -349,7 +349,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
 
     /// <summary>Two judging silos offering C++17 with one judging slot each, their own work roots, sandbox daemons (uids from
     /// 108000 and 108256) and compile caches, and two problems of <see cref="Tests"/> tests whose program sleeps 100 ms each.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    public class Fixture : IAsyncLifetime
     {
         public const int Tests = 40;
 
@@ -386,6 +386,10 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
         public JudgingOptions Options(int silo) => Services(silo).GetRequiredService<IOptions<JudgingOptions>>().Value;
 
         public Orleans.Runtime.SiloAddress Address(int silo) => Cluster.Silos[silo].SiloAddress;
+
+        /// <summary>The first silo's daemon's uid base; the second's is 256 above (108000–108511 here; 108512–109023 for
+        /// <see cref="RangeSiloLossTests"/>; no other test's daemon uses them).</summary>
+        protected virtual int UidBase => 108000;
 
         private IServiceProvider Services(int silo) => Cluster.Silos[silo].ServiceProvider;
 
@@ -483,7 +487,7 @@ public sealed class FanOutAcrossSilosTests(FanOutAcrossSilosTests.Fixture fixtur
                     judging.Toolchains = "cpp17";
                     judging.Slots = 1;
                     judging.WorkRoot = Path.Combine(root, options.SiloName);
-                    judging.Sandbox.UidBase = 108000 + 256 * index;
+                    judging.Sandbox.UidBase = UidBase + 256 * index;
                     judging.CompileCache.PrecompiledHeader = false;
                     judging.CompileCache.JavaArchive = false;
                 });
