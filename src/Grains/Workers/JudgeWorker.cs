@@ -78,9 +78,17 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
                 JudgeResult result;
                 try
                 {
-                    var report = settings.FanOut
-                        ? await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, slots, ranges.For(job, problem), judging.Token)
-                        : await judge.JudgeAsync(problem, language, job.Request.SourceContent(), progress, job.Request.RunAll, judging.Token);
+                    // Off the activation's scheduler: each test's sandbox answer then continues where it arrives (the
+                    // sandbox client's reader thread, when it is the only run in flight) and the next test's request
+                    // goes out from there, instead of waiting for the activation's turn on another thread. Progress is
+                    // thread-safe (ProgressReporter), and everything after this await is back on the activation.
+                    var remote = settings.FanOut ? ranges.For(job, problem) : null;
+                    var source = job.Request.SourceContent();
+                    var runAll = job.Request.RunAll;
+                    var token = judging.Token;
+                    var report = await Task.Run(() => settings.FanOut
+                        ? judge.JudgeAsync(problem, language, source, progress, runAll, slots, remote, token)
+                        : judge.JudgeAsync(problem, language, source, progress, runAll, token), CancellationToken.None);
                     LogJudged(logger, job.SubmissionId, LanguageId, report.Verdict.ToString());
                     result = report.ToContract(judgedBy);
                 }
