@@ -417,14 +417,14 @@ public sealed partial class SubmissionJudge(
 
     private static async Task<TestOutcome?> Nullable(Task<TestOutcome> run) => await run;
 
-    /// <summary>Runs one test off the caller's scheduler (so that checks run in parallel too) and gives
-    /// <paramref name="borrowed"/> back the moment it ends.</summary>
-    private Task<TestOutcome> RunOnSlotAsync(TestRun run, int index, TestCase test, IDisposable? borrowed, CancellationToken cancellationToken) =>
-        Task.Run(async () =>
-        {
-            using (borrowed)
-                return await RunTestAsync(run, index, test, cancellationToken);
-        }, CancellationToken.None);
+    /// <summary>Runs one test and gives <paramref name="borrowed"/> back the moment it ends. Its request leaves from the
+    /// caller's thread; its answer and check continue where the answer arrives (the caller, <c>JudgeWorker</c>, judges off
+    /// any activation's scheduler, so the checks of tests in flight run in parallel).</summary>
+    private async Task<TestOutcome> RunOnSlotAsync(TestRun run, int index, TestCase test, IDisposable? borrowed, CancellationToken cancellationToken)
+    {
+        using (borrowed)
+            return await RunTestAsync(run, index, test, cancellationToken);
+    }
 
     /// <summary>Takes a test's outcome: kept for the report and sent to the progress, in test order.</summary>
     private async Task CommitAsync(TestRun run, int index, TestOutcome outcome)
