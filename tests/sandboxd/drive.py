@@ -1299,11 +1299,12 @@ def slot_death_answered_and_replaced(c):
 @test
 def pids_namespace_alone_after_runs(c):
     # between runs a slot's PID namespace holds only the slot (PID 1), the next run's init (root, PID 1 of the run's
-    # own PID namespace) and its one child, the next run's process: root still (it may yet mount the request's own
-    # /work), but nothing but the daemon's own code, not yet exec'd (it gives up everything just before execve:
-    # unprivileged uid, no capabilities, no_new_privs, the seccomp filter, which the runs' own checks prove), and in
-    # the run's cgroup
+    # own PID namespace) and its one child, the next run's process (PID 2): nothing but the daemon's own code, not yet
+    # exec'd, in the run's cgroup, and already de-privileged while it waits for the request: the slot's uid and gid
+    # only, no groups, no capabilities in any set, no_new_privs and the seccomp filter
     # a process that ends while being read (an earlier run's init winding down) makes the pass start over
+    for _ in range(4):  # a slot prepares its next run once a run of its own is over
+        expect(c.run(["/bin/true"]), "ok")
     time.sleep(0.1)
     for attempt in range(20):
         try:
@@ -1314,6 +1315,7 @@ def pids_namespace_alone_after_runs(c):
 
 
 def pids_namespace_pass(c):
+    waiting = 0
     for pid in slot_pids(c.d):
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
             inits = f.read().split()
@@ -1330,6 +1332,14 @@ def pids_namespace_pass(c):
             cgroups = [l for l in read("/proc/%s/cgroup" % child).splitlines()
                        if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
             assert cgroups and all("/run-" in l for l in cgroups), (child, cgroups)
+            status = dict(l.split(":", 1) for l in read("/proc/%s/status" % child).splitlines() if ":" in l)
+            ids = status["Uid"].split() + status["Gid"].split()
+            assert len(set(ids)) == 1 and int(ids[0]) > 0 and status["Groups"].strip() == "", (child, ids, status["Groups"])
+            assert all(int(status[k], 16) == 0 for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")), (child, status)
+            assert status["NoNewPrivs"].strip() == "1" and status["Seccomp"].strip() == "2", (child, status)
+            assert status["NSpid"].split()[-1] == "2", (child, status["NSpid"])
+            waiting += 1
+    assert waiting > 0, "no slot had its next run's process waiting"
 
 
 def _ppid(pid):

@@ -385,8 +385,8 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  *     reaped the init; only one init exists at a time (the slot reaps each before it clones the next);
  *   - no untrusted code ever runs in that memory: the program's own code runs only after execve, which gives its
  *     process an address space of its own. Before that the process runs this file's code throughout; its uid change
- *     makes the shared memory non-dumpable, so no process of the run's uid could reach it through ptrace or
- *     /proc/<pid>/mem even if one existed (none does: the slot checked it was alone);
+ *     (while the slot is idle) makes the shared memory non-dumpable, so no process of the run's uid could reach it
+ *     through ptrace or /proc/<pid>/mem even if one existed (none does: the slot checked it was alone);
  *   - no process that shares the slot's memory is ever an OOM victim of a run's cgroup (the kernel kills every
  *     process that shares a victim's memory, which would take the slot): the init never enters the run's cgroup,
  *     and the program's process is in it only as a vfork child, which the OOM killer never picks, until its execve.
@@ -399,14 +399,16 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  * overlay layers, the slot's /proc), mounts a /proc of the new PID namespace and the /work prepared ahead (a detached
  * mount the slot made). So a run sees no process, PID number, CPU time or mount of an earlier run, and nothing of the
  * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
- * exec'd or exited. The process moves itself into the run's cgroup (the program is born there), makes itself the
- * host OOM killer's first choice, leaves the slot's session, empties its capability bounding set (it keeps its
- * effective capabilities) and waits for the request: a /work other than the one prepared ahead comes as a detached
- * mount over the control socket and replaces it; the request itself (argv, envp, limits, the standard streams) comes
- * on the request socket. Then the process gives up root (groups, gids, uids, the ambient set), sets no_new_privs,
- * loads the seccomp filter (built once by the slot), installs its standard streams, lowers its rlimits, enters /work
- * and execs. A failure before execve is
- * reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
+ * exec'd or exited. While the slot is idle, the process moves itself into the run's cgroup (the program is born
+ * there), makes itself the host OOM killer's first choice, leaves the slot's session, empties its capability bounding
+ * set, gives up root (groups, gids, uids, the ambient set), sets no_new_privs and loads the seccomp filter (built once
+ * by the slot); then it waits for the request (argv, envp, limits, the standard streams) on the request socket. At the
+ * request it only installs its standard streams, lowers its rlimits, enters /work and execs. A /work other than the
+ * one prepared ahead, which the process can no longer mount, comes as a detached mount over the control socket: the
+ * process then exits at once (it only peeks at the message), and the init, still root, takes the mount, puts it in
+ * place of the one prepared ahead (detached first, so no mount lies under the run's /work), answers, and clones the
+ * process again, as PID 2 again (it resets the namespace's last PID), which prepares itself the same way and takes the
+ * request. A failure before execve is reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
  * whatever else is left in the namespace, sends the wait status to the slot and exits; the namespaces' teardown
  * (its exit) is then off the response path. */
 
@@ -445,7 +447,7 @@ static pid_t g_zygote = -1; /* the next run's init, cloned ahead, or -1 */
 static pid_t g_init = -1;   /* the current run's init until the slot has reaped it, or -1 */
 static int g_zsock = -1;    /* the slot's end of the request socket to that init */
 
-#define INIT_STEPS 8
+#define INIT_STEPS 12
 /* argv and envp pointers at most: each "arg=" or "env=" field of a request takes at least 5 of its bytes */
 #define INIT_VEC_MAX (REQUEST_MAX / 5 + 2)
 /* What the init works with (the slot fills it before the clone and reads it again only after reaping the init). */
@@ -473,8 +475,10 @@ struct exec_args {
     const struct init_ctx *ctx;
     const struct msg_request *req;
     int fds[4];       /* stdin, stdout, stderr, status */
-    int stage, error; /* a failure of the init's own preparation, reported by the process: stage -1 when none */
+    int stage, error; /* a failure of the preparation ahead, reported at the request: stage -1 when none */
+    const char *detail; /* more about that failure, or "" */
     long long cpu_base; /* the run cgroup's CPU usage just before execve (µs), written by the process; -1 unknown */
+    int yield;          /* the process exited, de-privileged, to let the init mount a /work of the request's own */
 };
 
 static struct init_ctx g_ictx;
@@ -599,7 +603,10 @@ static void prepare_ahead(struct exec_args *a)
             a->stage = ST_CAPS, a->error = (int)-r;
 }
 
-static __attribute__((noreturn)) void exec_program(struct exec_args *a)
+/* The rest of the de-privileging, also while idle: the process gives up root (groups, gids, uids, the ambient set),
+ * sets no_new_privs and loads the seccomp filter. From here on it can mount nothing, so a /work of the request's own
+ * is mounted by the init (program_main). Its signal disposition and mask are the program's already. */
+static void deprivilege(struct exec_args *a)
 {
     const struct init_ctx *c = a->ctx;
     /* SIGPIPE is the only disposition the slot changes (handlers reset at execve anyway); the kernel's sigaction */
@@ -612,33 +619,40 @@ static __attribute__((noreturn)) void exec_program(struct exec_args *a)
     RAW4(SYS_rt_sigaction, SIGPIPE, &dfl, NULL, sizeof dfl.mask);
     unsigned long none = 0;
     RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
-    const struct msg_request *req = a->req;
-    int status_fd = a->fds[3];
-    int stage = a->stage, error = a->error;
-    const char *detail = "";
     long r = 0;
-    if (stage < 0 && ((r = RAW2(SYS_setgroups, 0, NULL)) != 0 || (r = RAW3(SYS_setresgid, c->uid, c->uid, c->uid)) != 0 ||
-                      (r = RAW3(SYS_setresuid, c->uid, c->uid, c->uid)) != 0))
-        stage = ST_UID, error = (int)-r;
-    if (stage < 0 && (r = RAW5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) != 0)
-        stage = ST_NNP, error = (int)-r;
-    if (stage < 0 && (r = RAW5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)) != 0 && r != -EINVAL)
-        stage = ST_CAPS, error = (int)-r;
+    if (a->stage < 0 &&
+        ((r = RAW2(SYS_setgroups, 0, NULL)) != 0 || (r = RAW3(SYS_setresgid, c->uid, c->uid, c->uid)) != 0 ||
+         (r = RAW3(SYS_setresuid, c->uid, c->uid, c->uid)) != 0))
+        a->stage = ST_UID, a->error = (int)-r;
+    if (a->stage < 0 && (r = RAW5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) != 0)
+        a->stage = ST_NNP, a->error = (int)-r;
+    if (a->stage < 0 && (r = RAW5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)) != 0 && r != -EINVAL)
+        a->stage = ST_CAPS, a->error = (int)-r;
     RAW2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL); /* after the uid change, which clears it */
     if (RAW0(SYS_getppid) != 1)
         raw_exit(127);
-    if (stage < 0) {
+    if (a->stage < 0) {
         r = RAW3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &c->filter);
         if (r == -ENOSYS || r == -EINVAL)
             r = RAW5(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &c->filter, 0, 0);
         if (r != 0) {
-            stage = ST_SECCOMP, error = (int)-r;
-            detail = r == -EACCES ? "installing the filter (set no_new_privs first or hold CAP_SYS_ADMIN)"
-                                  : "installing the filter";
+            a->stage = ST_SECCOMP, a->error = (int)-r;
+            a->detail = r == -EACCES ? "installing the filter (set no_new_privs first or hold CAP_SYS_ADMIN)"
+                                     : "installing the filter";
         }
     }
-    if (stage >= 0)
-        child_fail_detail(status_fd, stage, error, detail);
+}
+
+/* At the request: reports a failure of the preparation ahead, or installs the standard streams, lowers the rlimits,
+ * enters /work and execs. */
+static __attribute__((noreturn)) void exec_program(struct exec_args *a)
+{
+    const struct init_ctx *c = a->ctx;
+    const struct msg_request *req = a->req;
+    int status_fd = a->fds[3];
+    long r = 0;
+    if (a->stage >= 0)
+        child_fail_detail(status_fd, a->stage, a->error, a->detail);
 
     const struct limits *lim = &req->lim;
     char **argv = c->vec, **envp = argv + req->argc + 1;
@@ -753,8 +767,9 @@ static int raw_recv_run(int sock, char *msg, size_t len, int fds[4])
     return 0;
 }
 
-/* The program's process from its clone (while the slot is idle) until execve: it joins the run's cgroup, waits for
- * the request (and a /work of the request's own, if any), then de-privileges itself and execs (exec_program). */
+/* The program's process from its clone (while the slot is idle) until execve: it joins the run's cgroup, de-privileges
+ * itself and waits for the request, then execs (exec_program). A /work of the request's own, which it can no longer
+ * mount, makes it exit at once with yield set: the init mounts that /work and clones the process again. */
 static __attribute__((noreturn)) void program_main(struct exec_args *a)
 {
     struct init_ctx *c = (struct init_ctx *)a->ctx;
@@ -772,34 +787,21 @@ static __attribute__((noreturn)) void program_main(struct exec_args *a)
     }
     prepare_ahead(a);
     init_step(c, "join the run's cgroup, leave the session, drop the bounding set");
+    deprivilege(a);
+    init_step(c, "give up root, no_new_privs, seccomp");
     for (;;) {
         struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = c->zsock, .events = POLLIN } };
         long ready = RAW5(SYS_ppoll, pf, 2, NULL, NULL, 0);
         if (ready < 0 && ready != -EINTR)
             raw_exit(126);
         init_mark(c);
-        if (ready > 0 && pf[0].revents) { /* a /work of its own for the request, or the slot is gone */
-            int fd = -1;
-            char buf[sizeof(struct zc_msg)];
-            union {
-                struct cmsghdr h;
-                char b[CMSG_SPACE(sizeof(int))];
-            } ctrl;
-            struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
-            struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
-            long n = RAW3(SYS_recvmsg, c->zc, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
+        if (ready > 0 && pf[0].revents) { /* a /work of its own for the request (left for the init), or the slot is gone */
+            char byte;
+            long n = raw_syscall6(SYS_recvfrom, c->zc, (long)&byte, 1, MSG_PEEK | MSG_DONTWAIT, 0, 0);
+            if (n > 0)
+                a->yield = 1;
+            if (n >= 0 || (n != -EAGAIN && n != -EINTR))
                 raw_exit(0);
-            for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); n > 0 && h != NULL; h = CMSG_NXTHDR(&mh, h))
-                if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd < 0)
-                    raw_copy(&fd, CMSG_DATA(h), sizeof(int));
-            if (n > 0) {
-                struct zc_msg answer = { ZC_MOUNT, fd >= 0 ? raw_replace_work(fd) : EINVAL, -1 };
-                if (fd >= 0)
-                    RAW1(SYS_close, fd);
-                if (raw_syscall6(SYS_sendto, c->zc, (long)&answer, sizeof answer, MSG_NOSIGNAL, 0, 0) < 0)
-                    raw_exit(0);
-            }
         }
         if (ready > 0 && pf[1].revents) { /* the request */
             int r = raw_recv_run(c->zsock, c->msg, MSG_MAX + 4096, a->fds);
@@ -809,6 +811,34 @@ static __attribute__((noreturn)) void program_main(struct exec_args *a)
             exec_program(a);
         }
     }
+}
+
+/* The init's part of a /work of the request's own: receives the detached mount on the control socket, puts it in
+ * place of the one prepared ahead and answers. 0, or -1 when the slot is gone. */
+static int take_work(struct init_ctx *c)
+{
+    int fd = -1;
+    char buf[sizeof(struct zc_msg)];
+    union {
+        struct cmsghdr h;
+        char b[CMSG_SPACE(sizeof(int))];
+    } ctrl;
+    struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
+    long n;
+    do
+        n = RAW3(SYS_recvmsg, c->zc, &mh, MSG_CMSG_CLOEXEC);
+    while (n == -EINTR);
+    if (n <= 0)
+        return -1;
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h))
+        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd < 0)
+            raw_copy(&fd, CMSG_DATA(h), sizeof(int));
+    struct zc_msg answer = { ZC_MOUNT, fd >= 0 ? raw_replace_work(fd) : EINVAL, -1 };
+    if (fd >= 0)
+        RAW1(SYS_close, fd);
+    init_step(c, "mount the request's own /work");
+    return raw_syscall6(SYS_sendto, c->zc, (long)&answer, sizeof answer, MSG_NOSIGNAL, 0, 0) < 0 ? -1 : 0;
 }
 
 static int program_entry(void *arg)
@@ -843,12 +873,30 @@ static __attribute__((noreturn)) void init_main(struct init_ctx *c)
     /* The program's process (PID 2), now: it joins the run's cgroup and waits for the request itself. The init
      * waits (CLONE_VFORK) until it has exec'd or exited: the init never enters the run's cgroup, so the OOM killer
      * of the run's memory cgroup (and v2's memory.oom.group) can never pick a process that shares the slot's memory. */
-    struct exec_args args = { .ctx = c, .stage = -1, .cpu_base = -1 };
-    init_mark(c);
-    long program = judge_raw_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, g_prog_stack + sizeof g_prog_stack, program_entry,
-                                   &args);
-    if (program < 0)
-        raw_exit(126);
+    struct exec_args args;
+    long program;
+    for (;;) {
+        args = (struct exec_args){ .ctx = c, .stage = -1, .detail = "", .cpu_base = -1 };
+        init_mark(c);
+        program = judge_raw_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, g_prog_stack + sizeof g_prog_stack, program_entry,
+                                  &args);
+        if (program < 0)
+            raw_exit(126);
+        if (!args.yield)
+            break;
+        /* it left a /work of the request's own to the init: mount it, then a new process takes the request, as
+         * PID 2 again, so that a run sees the same PIDs whichever /work it has (where the kernel refuses the write,
+         * the program is PID 3: nothing else differs) */
+        RAW4(SYS_wait4, program, NULL, 0, NULL);
+        init_mark(c);
+        if (take_work(c) != 0)
+            raw_exit(0);
+        long last = RAW4(SYS_openat, AT_FDCWD, "/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC, 0);
+        if (last >= 0) {
+            RAW3(SYS_write, last, "1", 1);
+            RAW1(SYS_close, last);
+        }
+    }
     RAW1(SYS_close, c->zsock);
     for (;;) {
         struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = (int)sfd, .events = POLLIN } };
