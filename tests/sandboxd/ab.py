@@ -11,6 +11,8 @@ runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults p
 --uid-base N --uid-lock PATH: the daemons take the uids from N on (256 each), with that lock file (default: the
 daemon's own, auto from 60000).
 --loops N: N clients at once per daemon (2: both cores busy, as a silo with 2 judging slots); RUNS per client.
+--dirs N: the runs take turns over N directories holding the program (default 1); with N above POOL no slot is ever
+prepared for its next run's directory, so every run brings a /work of its own (the first test of a submission on a slot).
 With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
 with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
 """
@@ -27,10 +29,12 @@ SILO_RO = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc
 def main():
     args = sys.argv[1:]
     loops = 1
-    uid_base, uid_lock = None, None
-    while args[:1] in (["--loops"], ["--uid-base"], ["--uid-lock"]):
+    uid_base, uid_lock, dirs = None, None, 1
+    while args[:1] in (["--loops"], ["--uid-base"], ["--uid-lock"], ["--dirs"]):
         if args[0] == "--loops":
             loops = int(args[1])
+        elif args[0] == "--dirs":
+            dirs = int(args[1])
         elif args[0] == "--uid-base":
             uid_base = int(args[1])
         else:
@@ -50,6 +54,9 @@ def main():
         os.makedirs(prog)
         os.makedirs(io)
         drive.compile_test_program(["-O2", "-static"], "trivial.c", os.path.join(prog, "trivial"))
+        for k in range(1, dirs):
+            os.makedirs(prog + str(k))
+            shutil.copy2(os.path.join(prog, "trivial"), prog + str(k))
         with open(os.path.join(io, "in"), "w") as f:
             f.write("1 2\n")
         timing = os.environ.get("JUDGE_SANDBOX_TIMING")
@@ -73,7 +80,8 @@ def main():
         out, err = "%s/out%d" % (io, c), "%s/err%d" % (io, c)
         t = time.perf_counter()
         with d.lock:
-            d.send([("id", rid), ("arg", "/work/trivial"), ("work", prog), ("stdin", io + "/in"), ("stdout", out),
+            d.send([("id", rid), ("arg", "/work/trivial"), ("work", prog + (str(k % dirs) if k % dirs else "")),
+                    ("stdin", io + "/in"), ("stdout", out),
                     ("stderr", err), ("cpu_ms", 1000), ("wall_ms", 2000), ("mem_bytes", 256 << 20)])
         r = d.wait(rid)
         elapsed = time.perf_counter() - t

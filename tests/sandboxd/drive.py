@@ -1300,18 +1300,22 @@ def slot_death_answered_and_replaced(c):
 def pids_namespace_alone_after_runs(c):
     # between runs a slot's PID namespace holds only the slot (PID 1), the next run's init (root, PID 1 of the run's
     # own PID namespace) and its one child, the next run's process (PID 2): nothing but the daemon's own code, not yet
-    # exec'd, in the run's cgroup, and already de-privileged while it waits for the request: the slot's uid and gid
-    # only, no groups, no capabilities in any set, no_new_privs and the seccomp filter
+    # exec'd, in the run's cgroup, with an empty bounding set; after runs in one directory, already de-privileged while
+    # it waits for the request (waiting_process_state)
     # a process that ends while being read (an earlier run's init winding down) makes the pass start over
-    for _ in range(4):  # a slot prepares its next run once a run of its own is over
+    for _ in range(6):  # runs in one directory: a slot that ran two of them de-privileges its next run's process ahead
         expect(c.run(["/bin/true"]), "ok")
     time.sleep(0.1)
+    last = None
     for attempt in range(20):
         try:
             return pids_namespace_pass(c)
         except (FileNotFoundError, ProcessLookupError):
             time.sleep(0.05)
-    raise AssertionError("slot processes kept changing under the check")
+        except AssertionError as e:  # a next run's process still preparing itself, or a real failure: try again
+            last = e
+            time.sleep(0.05)
+    raise AssertionError("slot processes kept changing under the check: %s" % last)
 
 
 def pids_namespace_pass(c):
@@ -1332,14 +1336,82 @@ def pids_namespace_pass(c):
             cgroups = [l for l in read("/proc/%s/cgroup" % child).splitlines()
                        if (l.startswith("0::") if CGROUP == "v2" else ":memory:" in l)]
             assert cgroups and all("/run-" in l for l in cgroups), (child, cgroups)
-            status = dict(l.split(":", 1) for l in read("/proc/%s/status" % child).splitlines() if ":" in l)
-            ids = status["Uid"].split() + status["Gid"].split()
-            assert len(set(ids)) == 1 and int(ids[0]) > 0 and status["Groups"].strip() == "", (child, ids, status["Groups"])
-            assert all(int(status[k], 16) == 0 for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")), (child, status)
-            assert status["NoNewPrivs"].strip() == "1" and status["Seccomp"].strip() == "2", (child, status)
-            assert status["NSpid"].split()[-1] == "2", (child, status["NSpid"])
-            waiting += 1
-    assert waiting > 0, "no slot had its next run's process waiting"
+            waiting += waiting_process_state(child) == "de-privileged"
+    assert waiting > 0, "no slot had its next run's process waiting de-privileged"
+
+
+def waiting_process_state(pid):
+    """A waiting run's process, whole: "root" (until the request: it may yet mount a /work of the request's own) or
+    "de-privileged" (the slot's uid and gid only, no groups, no capabilities in any set, no_new_privs, the seccomp
+    filter); PID 2 of its run, its bounding set empty either way. Anything in between fails."""
+    status = dict(l.split(":", 1) for l in read("/proc/%s/status" % pid).splitlines() if ":" in l)
+    status = {k: v.strip() for k, v in status.items()}
+    assert status["NSpid"].split()[-1] == "2" and int(status["CapBnd"], 16) == 0, (pid, status)
+    ids = status["Uid"].split() + status["Gid"].split()
+    if ids == ["0"] * 8 and status["NoNewPrivs"] == "0" and status["Seccomp"] == "0":
+        return "root"
+    assert len(set(ids)) == 1 and int(ids[0]) > 0 and status["Groups"] == "", (pid, ids, status["Groups"])
+    assert all(int(status[k], 16) == 0 for k in ("CapInh", "CapPrm", "CapEff", "CapAmb")), (pid, status)
+    assert status["NoNewPrivs"] == "1" and status["Seccomp"] == "2", (pid, status)
+    return "de-privileged"
+
+
+def waiting_processes(d):
+    """The waiting run's process of each slot of daemon d that has one."""
+    found = []
+    for slot in slot_pids(d):
+        for init in read("/proc/%d/task/%d/children" % (slot, slot)).split():
+            found += read("/proc/%s/task/%s/children" % (init, init)).split()
+    return found
+
+
+@test
+def a_request_with_its_own_work_after_runs_in_one_directory(c):
+    # After runs in one directory a slot's next run's process waits de-privileged (it can mount nothing): a request for
+    # another directory taken by that slot has its /work mounted by the run's init and a new process, PID 2 again,
+    # take it. Which idle slot takes a request for a new directory is the daemon's choice: rounds go on until that
+    # slot took one twice (its waiting process is gone after the run, the slot itself still there).
+    show = "cat /work/name.txt; echo; echo $$; id -u; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status | tr -d '\\t\\n'"
+
+    def run_in(name):
+        w = os.path.join(c.root, name)
+        if not os.path.isdir(w):
+            os.mkdir(w)
+            with open(os.path.join(w, "name.txt"), "w") as f:
+                f.write(name)
+        r = c.run(["/bin/sh", "-c", show], work=w)
+        expect(r, "ok")
+        lines = r["out"].split("\n")
+        assert lines[0] == name and lines[1] == "2" and int(lines[2]) > 0 and lines[3] == "NoNewPrivs:1Seccomp:2", (name, r)
+
+    def deprivileged_waiting():
+        """(slot, process) of a waiting process that is de-privileged (final until the request), or None."""
+        for _ in range(100):
+            for slot in slot_pids(c.d):
+                try:
+                    for init in read("/proc/%d/task/%d/children" % (slot, slot)).split():
+                        for pid in read("/proc/%s/task/%s/children" % (init, init)).split():
+                            if waiting_process_state(pid) == "de-privileged":
+                                return slot, int(pid)
+                except (OSError, AssertionError, KeyError):  # one still preparing itself
+                    pass
+            time.sleep(0.02)
+        return None
+
+    taken = 0
+    for k in range(16):
+        for _ in range(4):  # consecutive runs may take turns over the slots: each ran here twice, most likely
+            run_in("own-%d-a" % k)
+        found = deprivileged_waiting()
+        assert found, "no slot's process waits de-privileged after runs in one directory"
+        run_in("own-%d-b" % k)
+        slot, pid = found
+        taken += os.path.exists("/proc/%d" % slot) and not os.path.exists("/proc/%d" % pid)
+        if taken == 2:
+            break
+    assert taken == 2, taken
+
+
 
 
 def _ppid(pid):

@@ -137,6 +137,7 @@ static long long g_scratch_bytes; /* their size, while kept */
 static int g_lower = -1;               /* the latest run's directory (O_DIRECTORY), kept for the next overlay */
 static struct stat g_ahead;            /* that directory when its overlay was mounted ahead */
 static int g_ahead_mounted;            /* /work holds a fresh, unused overlay over g_lower */
+static int g_ahead_used;               /* the latest run used the /work prepared ahead (the next run likely will) */
 static int g_keep = -1;          /* the writable layer's upper directory of a bind-mode run, or -1 */
 static long long g_keep_cap;     /* its work_bytes */
 
@@ -400,15 +401,16 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  * mount the slot made). So a run sees no process, PID number, CPU time or mount of an earlier run, and nothing of the
  * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
  * exec'd or exited. While the slot is idle, the process moves itself into the run's cgroup (the program is born
- * there), makes itself the host OOM killer's first choice, leaves the slot's session, empties its capability bounding
- * set, gives up root (groups, gids, uids, the ambient set), sets no_new_privs and loads the seccomp filter (built once
- * by the slot); then it waits for the request (argv, envp, limits, the standard streams) on the request socket. At the
- * request it only installs its standard streams, lowers its rlimits, enters /work and execs. A /work other than the
- * one prepared ahead, which the process can no longer mount, comes as a detached mount over the control socket: the
- * process then exits at once (it only peeks at the message), and the init, still root, takes the mount, puts it in
- * place of the one prepared ahead (detached first, so no mount lies under the run's /work), answers, and clones the
- * process again, as PID 2 again (it resets the namespace's last PID), which prepares itself the same way and takes the
- * request. A failure before execve is reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
+ * there), makes itself the host OOM killer's first choice, leaves the slot's session and empties its capability
+ * bounding set. When the slot's latest run used the /work prepared ahead (consecutive tests of one submission), it
+ * also gives up root (groups, gids, uids, the ambient set), sets no_new_privs and loads the seccomp filter (built once
+ * by the slot) while idle; otherwise it does that at the request. Then it waits for the request (argv, envp, limits,
+ * the standard streams) on the request socket; at the request it installs its standard streams, lowers its rlimits,
+ * enters /work and execs. A /work other than the one prepared ahead comes as a detached mount over the control socket.
+ * A process that still has root replaces its /work with it itself (the old one is detached first, so no mount lies
+ * under the run's /work); a de-privileged one, which can mount nothing, exits at once (it only peeks at the message),
+ * and the init, still root, does the same and clones the process again, as PID 2 again (it resets the namespace's
+ * last PID). A failure before execve is reported on the status pipe, whose end closes at execve. When the program's process ends, the init ends and reaps
  * whatever else is left in the namespace, sends the wait status to the slot and exits; the namespaces' teardown
  * (its exit) is then off the response path. */
 
@@ -459,6 +461,7 @@ struct init_ctx {
     int workroot, lower;  /* more of the slot's descriptors the init closes, or -1 */
     uid_t uid;
     int cap_last;
+    int deprivilege_ahead;    /* the program's process de-privileges itself before the request (g_ahead_used) */
     struct sock_fprog filter; /* built once by the slot */
     char *msg;                /* MSG_MAX + 4096 bytes: the request */
     char **vec;               /* INIT_VEC_MAX pointers: the program's argv and envp */
@@ -767,9 +770,43 @@ static int raw_recv_run(int sock, char *msg, size_t len, int fds[4])
     return 0;
 }
 
-/* The program's process from its clone (while the slot is idle) until execve: it joins the run's cgroup, de-privileges
- * itself and waits for the request, then execs (exec_program). A /work of the request's own, which it can no longer
- * mount, makes it exit at once with yield set: the init mounts that /work and clones the process again. */
+/* Receives a /work of the request's own on the control socket (the detached mount, SCM_RIGHTS), puts it in place of
+ * the one prepared ahead and answers: the program's process while it still has root, else the init. 0 when done or
+ * nothing was there (flags MSG_DONTWAIT), -1 when the slot is gone. */
+static int take_work(struct init_ctx *c, int flags)
+{
+    int fd = -1;
+    char buf[sizeof(struct zc_msg)];
+    union {
+        struct cmsghdr h;
+        char b[CMSG_SPACE(sizeof(int))];
+    } ctrl;
+    struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
+    long n;
+    do
+        n = RAW3(SYS_recvmsg, c->zc, &mh, MSG_CMSG_CLOEXEC | flags);
+    while (n == -EINTR && !(flags & MSG_DONTWAIT));
+    if (n == -EAGAIN || n == -EINTR)
+        return 0;
+    if (n <= 0)
+        return -1;
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h))
+        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd < 0)
+            raw_copy(&fd, CMSG_DATA(h), sizeof(int));
+    struct zc_msg answer = { ZC_MOUNT, fd >= 0 ? raw_replace_work(fd) : EINVAL, -1 };
+    if (fd >= 0)
+        RAW1(SYS_close, fd);
+    init_step(c, "mount the request's own /work");
+    return raw_syscall6(SYS_sendto, c->zc, (long)&answer, sizeof answer, MSG_NOSIGNAL, 0, 0) < 0 ? -1 : 0;
+}
+
+/* The program's process from its clone (while the slot is idle) until execve: it joins the run's cgroup and waits for
+ * the request, then execs (exec_program). It de-privileges itself while waiting too when the slot's latest run used the
+ * /work prepared ahead, as consecutive tests of one submission do; then a /work of the request's own, which it can no
+ * longer mount, makes it exit at once with yield set, and the init mounts that /work and clones the process again.
+ * Otherwise (after a compilation, or on a slot whose runs change directory each time, as a checker's do) it keeps
+ * root until the request, mounts such a /work itself and de-privileges itself at the request. */
 static __attribute__((noreturn)) void program_main(struct exec_args *a)
 {
     struct init_ctx *c = (struct init_ctx *)a->ctx;
@@ -787,58 +824,35 @@ static __attribute__((noreturn)) void program_main(struct exec_args *a)
     }
     prepare_ahead(a);
     init_step(c, "join the run's cgroup, leave the session, drop the bounding set");
-    deprivilege(a);
-    init_step(c, "give up root, no_new_privs, seccomp");
+    if (c->deprivilege_ahead) {
+        deprivilege(a);
+        init_step(c, "give up root, no_new_privs, seccomp (ahead)");
+    }
     for (;;) {
         struct pollfd pf[2] = { { .fd = c->zc, .events = POLLIN }, { .fd = c->zsock, .events = POLLIN } };
         long ready = RAW5(SYS_ppoll, pf, 2, NULL, NULL, 0);
         if (ready < 0 && ready != -EINTR)
             raw_exit(126);
         init_mark(c);
-        if (ready > 0 && pf[0].revents) { /* a /work of its own for the request (left for the init), or the slot is gone */
+        if (ready > 0 && pf[0].revents && c->deprivilege_ahead) { /* a /work of its own (left for the init), or EOF */
             char byte;
             long n = raw_syscall6(SYS_recvfrom, c->zc, (long)&byte, 1, MSG_PEEK | MSG_DONTWAIT, 0, 0);
             if (n > 0)
                 a->yield = 1;
             if (n >= 0 || (n != -EAGAIN && n != -EINTR))
                 raw_exit(0);
-        }
+        } else if (ready > 0 && pf[0].revents && take_work(c, MSG_DONTWAIT) < 0) /* a /work of its own, or EOF */
+            raw_exit(0);
         if (ready > 0 && pf[1].revents) { /* the request */
             int r = raw_recv_run(c->zsock, c->msg, MSG_MAX + 4096, a->fds);
             if (r != 0)
                 raw_exit(r > 0 ? 0 : 127); /* not needed after all, or a malformed request: the slot reports it */
             a->req = (const struct msg_request *)c->msg;
+            if (!c->deprivilege_ahead)
+                deprivilege(a);
             exec_program(a);
         }
     }
-}
-
-/* The init's part of a /work of the request's own: receives the detached mount on the control socket, puts it in
- * place of the one prepared ahead and answers. 0, or -1 when the slot is gone. */
-static int take_work(struct init_ctx *c)
-{
-    int fd = -1;
-    char buf[sizeof(struct zc_msg)];
-    union {
-        struct cmsghdr h;
-        char b[CMSG_SPACE(sizeof(int))];
-    } ctrl;
-    struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl.b, .msg_controllen = sizeof ctrl.b };
-    long n;
-    do
-        n = RAW3(SYS_recvmsg, c->zc, &mh, MSG_CMSG_CLOEXEC);
-    while (n == -EINTR);
-    if (n <= 0)
-        return -1;
-    for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h))
-        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd < 0)
-            raw_copy(&fd, CMSG_DATA(h), sizeof(int));
-    struct zc_msg answer = { ZC_MOUNT, fd >= 0 ? raw_replace_work(fd) : EINVAL, -1 };
-    if (fd >= 0)
-        RAW1(SYS_close, fd);
-    init_step(c, "mount the request's own /work");
-    return raw_syscall6(SYS_sendto, c->zc, (long)&answer, sizeof answer, MSG_NOSIGNAL, 0, 0) < 0 ? -1 : 0;
 }
 
 static int program_entry(void *arg)
@@ -889,7 +903,7 @@ static __attribute__((noreturn)) void init_main(struct init_ctx *c)
          * the program is PID 3: nothing else differs) */
         RAW4(SYS_wait4, program, NULL, 0, NULL);
         init_mark(c);
-        if (take_work(c) != 0)
+        if (take_work(c, 0) != 0)
             raw_exit(0);
         long last = RAW4(SYS_openat, AT_FDCWD, "/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC, 0);
         if (last >= 0) {
@@ -976,6 +990,7 @@ static int start_zygote(const struct cg_handles *cg)
     c->lower = g_lower;
     c->uid = g_uid;
     c->cap_last = g_cap_last;
+    c->deprivilege_ahead = g_ahead_used;
     c->timing = g_timing;
     c->nsteps = 0;
     long pid = judge_raw_clone(CLONE_VM | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, g_init_stack + sizeof g_init_stack,
@@ -1382,7 +1397,8 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
     }
     int ahead = g_ahead_mounted;
     g_ahead_mounted = 0; /* used now, or covered by this run's own mount */
-    if (!lim->bind_mode && ahead && same_directory(&st, &g_ahead)) {
+    g_ahead_used = !lim->bind_mode && ahead && same_directory(&st, &g_ahead);
+    if (g_ahead_used) {
         close(dfd);
         return 0;
     }
