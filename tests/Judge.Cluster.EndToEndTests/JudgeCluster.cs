@@ -20,6 +20,9 @@ public class JudgeCluster : IAsyncLifetime
 
     public const string ClusterId = "e2e";
 
+    /// <summary>Arguments every silo of this cluster gets after the defaults of <see cref="SiloProcess"/>.</summary>
+    protected virtual IReadOnlyList<string> SiloArguments => [];
+
     public PostgresServer Postgres { get; } = new();
     public string ConnectionString { get; private set; } = "";
     public IReadOnlyList<SiloProcess> Silos { get; private set; } = [];
@@ -34,7 +37,7 @@ public class JudgeCluster : IAsyncLifetime
             ConnectionString = await Postgres.CreateDatabaseAsync("cluster");
             await Judge.Silo.Database.JudgeSchema.MigrateAsync(ConnectionString);
             Silos = toolchainsPerSilo
-                .Select((toolchains, i) => new SiloProcess($"silo{i}", ConnectionString, ClusterId, i, Path.Combine(workRoot, $"silo{i}"), toolchains))
+                .Select((toolchains, i) => new SiloProcess($"silo{i}", ConnectionString, ClusterId, i, Path.Combine(workRoot, $"silo{i}"), toolchains, SiloArguments))
                 .ToList();
             await StartAllAsync();
         }
@@ -92,6 +95,13 @@ public sealed class HeterogeneousJudgeCluster : JudgeCluster
     public HeterogeneousJudgeCluster() : base("cpp17", "python3")
     {
     }
+}
+
+/// <summary>Three Python 3 silos that notice lost work sooner than production does, for the tests that kill or stop one:
+/// see <see cref="SiloProcess.SoonerRecovery"/>.</summary>
+public sealed class RecoveryJudgeCluster : JudgeCluster
+{
+    protected override IReadOnlyList<string> SiloArguments => SiloProcess.SoonerRecovery;
 }
 
 [CollectionDefinition(Name)]

@@ -8,7 +8,7 @@ namespace Judge.Cluster.EndToEndTests;
 
 /// <summary>A silo killed with SIGKILL while the cluster judges: nothing is lost, and every submission ends with one
 /// final verdict in the results table. A cluster of its own: this test kills one of its silos.</summary>
-public sealed class RecoveryTests(JudgeCluster cluster, ITestOutputHelper output) : IClassFixture<JudgeCluster>
+public sealed class RecoveryTests(RecoveryJudgeCluster cluster, ITestOutputHelper output) : IClassFixture<RecoveryJudgeCluster>
 {
     private const string Correct = "a, b = map(int, input().split())\nprint(a + b)\n";
     private const string Wrong = "a, b = map(int, input().split())\nprint(a - b)\n";

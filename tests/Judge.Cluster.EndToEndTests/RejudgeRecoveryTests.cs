@@ -6,7 +6,7 @@ namespace Judge.Cluster.EndToEndTests;
 
 /// <summary>A silo killed with SIGKILL while the cluster rejudges: every rejudge still ends with one verdict for its second
 /// judging, and the first judging's row stays as it was. A cluster of its own: this test kills one of its silos.</summary>
-public sealed class RejudgeRecoveryTests(JudgeCluster cluster) : IClassFixture<JudgeCluster>
+public sealed class RejudgeRecoveryTests(RecoveryJudgeCluster cluster) : IClassFixture<RecoveryJudgeCluster>
 {
     private const string Correct = "a, b = map(int, input().split())\nprint(a + b)\n";
     private const string Wrong = "a, b = map(int, input().split())\nprint(a - b)\n";

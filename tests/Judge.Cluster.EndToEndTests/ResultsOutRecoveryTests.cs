@@ -30,8 +30,11 @@ public sealed class ResultsOutRecoveryTests(ITestOutputHelper output) : IAsyncLi
     private SiloProcess Silo(string resultsQueue)
     {
         var index = silos.Count;
-        var silo = new SiloProcess($"silo{index}", connectionString, ClusterId, 10 + index, Path.Combine(workRoot, $"silo{index}"));
+        var silo = new SiloProcess($"silo{index}", connectionString, ClusterId, 10 + index, Path.Combine(workRoot, $"silo{index}"),
+            extraArguments: SiloProcess.SoonerRecovery);
         silo.Environment["Judge__Results__QueueUrl"] = resultsQueue;
+        // Owed results of a dead silo are resumed at their reminder's next tick: every 5 s, not every minute.
+        silo.Environment["Judge__Results__ReminderPeriod"] = "00:00:05";
         silo.Environment["Judge__Results__ServiceUrl"] = sqs.ServiceUrl;
         silo.Environment["Judge__Results__Region"] = SqsEmulator.Region;
         silo.Environment["Judge__Results__RetryDelay"] = "00:00:00.5";

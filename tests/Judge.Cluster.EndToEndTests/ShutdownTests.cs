@@ -7,7 +7,7 @@ namespace Judge.Cluster.EndToEndTests;
 /// <summary>A silo stopped with SIGTERM while the cluster judges, as an orchestrator stops it: it takes no new work,
 /// finishes or hands back what it has, leaves the cluster itself, and every submission still ends with its one right
 /// verdict. A cluster of its own: this test stops one of its silos.</summary>
-public sealed class ShutdownTests(JudgeCluster cluster) : IClassFixture<JudgeCluster>
+public sealed class ShutdownTests(RecoveryJudgeCluster cluster) : IClassFixture<RecoveryJudgeCluster>
 {
     private const string Correct = "a, b = map(int, input().split())\nprint(a + b)\n";
     private const string Wrong = "a, b = map(int, input().split())\nprint(a - b)\n";

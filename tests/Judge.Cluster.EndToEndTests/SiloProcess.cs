@@ -27,6 +27,15 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         ? Directory.CreateDirectory(dir).FullName
         : null;
 
+    /// <summary>Arguments for silos of tests that kill or stop a silo and wait for its work to come back: a worker reports
+    /// every second and a submission gives up an attempt after 4 s of silence (production: every 2 s, 10 s), which is
+    /// what an activation that inherited the attempt of a dead worker waits for. Failure detection is production's.</summary>
+    public static readonly IReadOnlyList<string> SoonerRecovery =
+    [
+        "--Judge:Recovery:Heartbeat=00:00:01",
+        "--Judge:Recovery:StallTimeout=00:00:04",
+    ];
+
     /// <summary>The problems directory (<c>Judge:Problems:Root</c>); default: the bundled examples.</summary>
     public string? ProblemsRoot { get; init; }
 

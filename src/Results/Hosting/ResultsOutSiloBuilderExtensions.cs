@@ -29,6 +29,13 @@ public static class ResultsOutSiloBuilderExtensions
             })
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultsOutOptions>, ResultsOutOptionsValidator>());
+        // Orleans refuses a reminder whose period is below its minimum (a minute by default): a shorter
+        // Judge:Results:ReminderPeriod lowers the minimum to match.
+        builder.Services.AddOptions<ReminderOptions>().Configure<IOptions<ResultsOutOptions>>((reminders, results) =>
+        {
+            if (results.Value.ReminderPeriod < reminders.MinimumReminderPeriod)
+                reminders.MinimumReminderPeriod = results.Value.ReminderPeriod;
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(sp => new CallbackPolicy(sp.GetRequiredService<IOptions<ResultsOutOptions>>().Value.Webhook));

@@ -18,6 +18,12 @@ public sealed class ResultsOutOptions
     /// up to a minute; a queue send is retried until it succeeds.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Period of the durable reminder that watches each owed result (<c>Judge:Results:ReminderPeriod</c>, default a
+    /// minute, Orleans' usual minimum). Once a silo that owed results is declared dead, a survivor's reminder service
+    /// resumes their publication at the next tick, so this bounds how long they wait. A shorter period costs a reminder
+    /// tick per owed result per period; the silo lowers Orleans' minimum reminder period to match.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     public WebhookOptions Webhook { get; set; } = new();
 
     /// <summary>Whether anything is published: a queue, or webhooks (a secret to sign them with).</summary>

@@ -17,6 +17,8 @@ public sealed class ResultsOutOptionsValidator : IValidateOptions<ResultsOutOpti
             errors.Add($"Judge:Results:ServiceUrl: '{service}' is not an absolute URL");
         if (options.RetryDelay < TimeSpan.FromMilliseconds(10) || options.RetryDelay > TimeSpan.FromMinutes(1))
             errors.Add($"Judge:Results:RetryDelay must be 00:00:00.01 to 00:01:00, not {options.RetryDelay}");
+        if (options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromHours(1))
+            errors.Add($"Judge:Results:ReminderPeriod must be 00:00:01 to 01:00:00, not {options.ReminderPeriod}");
 
         var webhook = options.Webhook;
         if (webhook.Secret is { } secret && secret.Length < MinSecretLength)

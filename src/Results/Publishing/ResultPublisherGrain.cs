@@ -25,12 +25,9 @@ public sealed partial class ResultPublisherGrain(
     ResultsMetrics metrics,
     ILogger<ResultPublisherGrain> logger) : Grain, IResultPublisherGrain, IRemindable
 {
-    /// <summary>The reminder that watches an owed result: polls the submission until it is finished, and resumes
-    /// delivery after a deactivation or a crash.</summary>
+    /// <summary>The reminder that watches an owed result, every <see cref="ResultsOutOptions.ReminderPeriod"/>: polls the
+    /// submission until it is finished, and resumes delivery after a deactivation or a crash.</summary>
     public const string ReminderName = "publish";
-
-    /// <summary>Period of <see cref="ReminderName"/> (Orleans' minimum).</summary>
-    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private static readonly TimeSpan MaxQueueRetryDelay = TimeSpan.FromMinutes(1);
 
@@ -66,7 +63,7 @@ public sealed partial class ResultPublisherGrain(
             return;
         S.Tracked = true;
         S.CallbackUrl = callbackUrl;
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
         await state.WriteStateAsync();
     }
 
@@ -86,7 +83,7 @@ public sealed partial class ResultPublisherGrain(
         if (!S.Tracked && (S.QueuePending || S.WebhookPending))
         {
             S.Tracked = true;
-            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+            await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
         }
         await state.WriteStateAsync();
         LogBuilt(logger, Id, S.QueuePending, S.WebhookPending);

@@ -21,9 +21,11 @@ public sealed class ResultsOutOptionsValidatorTests
         var failures = Failures(new ResultsOutOptions
         {
             QueueUrl = "results",
+            ReminderPeriod = TimeSpan.FromMilliseconds(500),
             Webhook = new WebhookOptions { Secret = "short", AllowedHosts = ["*.", "bad host"], MaxAttempts = 0, Timeout = TimeSpan.Zero },
         }).ToList();
         Assert.Contains(failures, f => f.StartsWith("Judge:Results:QueueUrl:", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Judge:Results:ReminderPeriod", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Judge:Results:Webhook:Secret must be at least 16 characters", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Judge:Results:Webhook:AllowedHosts: '*.'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Judge:Results:Webhook:AllowedHosts: 'bad host'", StringComparison.Ordinal));
