@@ -1356,15 +1356,6 @@ def waiting_process_state(pid):
     return "de-privileged"
 
 
-def waiting_processes(d):
-    """The waiting run's process of each slot of daemon d that has one."""
-    found = []
-    for slot in slot_pids(d):
-        for init in read("/proc/%d/task/%d/children" % (slot, slot)).split():
-            found += read("/proc/%s/task/%s/children" % (init, init)).split()
-    return found
-
-
 @test
 def a_request_with_its_own_work_after_runs_in_one_directory(c):
     # After runs in one directory a slot's next run's process waits de-privileged (it can mount nothing): a request for
