@@ -63,12 +63,14 @@ public sealed record SubmissionSummary
 public sealed record SubmissionChange([property: Id(0)] Submission Submission, [property: Id(1)] long Revision);
 
 /// <summary>Receives the submission changes of one silo in batches: every silo registers one in the
-/// <see cref="IFeedDirectoryGrain"/>, and every silo sends its batches straight to all registered receivers.</summary>
+/// <see cref="IFeedDirectoryGrain"/>, and every silo sends its batches straight to all registered receivers, each
+/// receiver's one at a time.</summary>
 [Alias("judge.IFeedObserver")]
 public interface IFeedObserver : IGrainObserver
 {
-    /// <summary>A batch of changes, in the order the sending silo saw them.</summary>
-    [OneWay, Alias("Receive")]
+    /// <summary>A batch of changes, in the order the sending silo saw them. Not one-way: a sender waits for the answer
+    /// before its next batch to this receiver, since Orleans keeps no order between two messages.</summary>
+    [Alias("Receive")]
     Task Receive(ImmutableArray<SubmissionChange> changes);
 }
 

@@ -11,9 +11,10 @@ namespace Judge.Grains.Feed;
 
 /// <summary>This silo's sending end of the live feed. Submission grains hand it every change after their state write
 /// (<see cref="Publish"/>, never blocking: a bounded queue that drops the oldest change when full); it sends them in
-/// batches every <see cref="BatchDelay"/> straight to every silo registered in the <see cref="IFeedDirectoryGrain"/>,
-/// and to its own <see cref="FeedHub"/> locally. Every heartbeat it renews its own registration, which carries this
-/// silo's status (languages, slots, runs per second) for <c>GET /api/cluster</c>.</summary>
+/// batches every <see cref="BatchDelay"/> to its own <see cref="FeedHub"/> locally, and through one
+/// <see cref="FeedLink"/> per silo registered in the <see cref="IFeedDirectoryGrain"/> to that silo, in order (a slow or
+/// dead silo holds up only its own link). Every heartbeat it renews its own registration, which carries this silo's
+/// status (languages, slots, runs per second) for <c>GET /api/cluster</c>, and updates its links.</summary>
 public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycle>, IFeedObserver
 {
     /// <summary>How long a batch collects changes after the first one.</summary>
@@ -38,6 +39,8 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
     private readonly LiveFeedOptions options;
     private readonly ILogger<SubmissionFeed> logger;
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock linksGate = new();
+    private readonly Dictionary<string, FeedLink> links = new(StringComparer.Ordinal);
     private ImmutableArray<FeedMember> members = [];
     private IFeedObserver? self;
     private Task sending = Task.CompletedTask, renewing = Task.CompletedTask;
@@ -95,6 +98,8 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
             LogLastBatchFailed(logger, e);
         }
         await stopping.CancelAsync();
+        foreach (var link in TakeLinks(keep: []))
+            await link.DisposeAsync();
         try
         {
             await renewing.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
@@ -124,25 +129,55 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
                 var changes = batch.ToImmutableArray();
                 batch.Clear();
                 hub.Receive(changes);
-                foreach (var member in members)
+                lock (linksGate)
                 {
-                    if (member.Heartbeat.Address == Address)
-                        continue;
-                    try
-                    {
-                        // One-way: a dead or slow silo does not hold up the others.
-                        _ = member.Observer.Receive(changes);
-                    }
-                    catch (Exception e)
-                    {
-                        LogSendFailed(logger, e, member.Heartbeat.Address);
-                    }
+                    foreach (var link in links.Values)
+                        link.Send(changes);
                 }
             }
+            // The silo stops: the other silos get what is queued for them (the stop waits for this a few seconds).
+            FeedLink[] last;
+            lock (linksGate)
+                last = [.. links.Values];
+            await Task.WhenAll(last.Select(link => link.CompleteAsync(FinalSendTimeout)));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // the silo stops
+        }
+    }
+
+    /// <summary>How long the last changes may take to reach the other silos when this one stops.</summary>
+    private static readonly TimeSpan FinalSendTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>Opens a link to every other silo in <paramref name="registered"/> that has none (or registered another
+    /// receiver), and ends the links to silos that left.</summary>
+    private void UpdateLinks(ImmutableArray<FeedMember> registered)
+    {
+        var others = registered.Where(m => m.Heartbeat.Address != Address).ToList();
+        foreach (var link in TakeLinks(keep: others))
+            _ = link.DisposeAsync().AsTask();
+        lock (linksGate)
+        {
+            if (stopping.IsCancellationRequested)
+                return;
+            foreach (var member in others)
+            {
+                if (!links.ContainsKey(member.Heartbeat.Address))
+                    links[member.Heartbeat.Address] = new FeedLink(member.Heartbeat.Address, member.Observer, MaxBatch, time, logger);
+            }
+        }
+    }
+
+    /// <summary>Removes and returns the links that go to no receiver in <paramref name="keep"/>.</summary>
+    private List<FeedLink> TakeLinks(IReadOnlyCollection<FeedMember> keep)
+    {
+        lock (linksGate)
+        {
+            var gone = links.Where(l => !keep.Any(m => m.Heartbeat.Address == l.Key && m.Observer.Equals(l.Value.Receiver))).ToList();
+            foreach (var (address, _) in gone)
+                links.Remove(address);
+            return [.. gone.Select(l => l.Value)];
         }
     }
 
@@ -164,6 +199,7 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
                     [.. toolchains.Available.Values.OrderBy(l => LanguageIds.All.ToList().IndexOf(l.Id)).Select(l => new SiloLanguage(l.Id, l.DisplayName))],
                     slots.Busy, slots.Capacity, rate, time.GetUtcNow());
                 members = await grains.GetGrain<IFeedDirectoryGrain>(IFeedDirectoryGrain.Key).Renew(heartbeat, self!).WaitAsync(cancellationToken);
+                UpdateLinks(members);
                 registered = true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -184,9 +220,6 @@ public sealed partial class SubmissionFeed : ILifecycleParticipant<ISiloLifecycl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this silo's live feed registration failed; retrying")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending live feed changes to {Silo} failed")]
-    private static partial void LogSendFailed(ILogger logger, Exception exception, string silo);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The live feed's last batch did not go out before the silo stopped")]
     private static partial void LogLastBatchFailed(ILogger logger, Exception exception);
