@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +23,26 @@ public class ClusterConfigurationTests
     [InlineData("--Judge:Silo:AdvertisedIp=0.0.0.0", "Judge:Silo:AdvertisedIp")]
     [InlineData("--Judge:Cluster:Id=has spaces", "Judge:Cluster:Id")]
     [InlineData("--Judge:Cluster:ServiceId=", "Judge:Cluster:ServiceId")]
+    [InlineData("--Judge:Cluster:ProbeTimeout=two seconds", "Judge:Cluster:ProbeTimeout")]
+    [InlineData("--Judge:Cluster:ProbeTimeout=00:00:00.1", "Judge:Cluster:ProbeTimeout")]
+    [InlineData("--Judge:Cluster:ProbeTimeout=00:05:00", "Judge:Cluster:ProbeTimeout")]
     public void An_invalid_cluster_setting_stops_the_silo_naming_the_key(string setting, string key)
     {
         Assert.Contains(key, StartFails("--ConnectionStrings:Judge=Host=127.0.0.1;Database=judge", setting));
+    }
+
+    [Theory]
+    [InlineData(null, 2.0)]
+    [InlineData("00:00:05", 5.0)]
+    [InlineData("00:00:00.5", 0.5)]
+    public void The_probe_timeout_is_the_clusters_failure_detection_setting(string? setting, double seconds)
+    {
+        var builder = WebApplication.CreateBuilder([$"--Judge:Problems:Root={Repository.ExampleProblems}",
+            "--ConnectionStrings:Judge=Host=127.0.0.1;Port=1;Database=judge", .. setting is null ? [] : new[] { $"--Judge:Cluster:ProbeTimeout={setting}" }]);
+        builder.AddJudgeSilo();
+        using var app = builder.Build();
+        var membership = app.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(seconds), membership.ProbeTimeout);
     }
 
     [Fact]

@@ -164,7 +164,7 @@ public static class JudgeSiloHostingExtensions
             if (cluster.AdvertisedAddress is { } address)
                 options.AdvertisedIPAddress = address;
         });
-        silo.Configure<ClusterMembershipOptions>(ConfigureFailureDetection);
+        silo.Configure<ClusterMembershipOptions>(options => ConfigureFailureDetection(options, cluster.ProbeTimeout));
         // The strongly consistent grain directory: when a silo dies, its directory ranges are rebuilt from the survivors'
         // activations before lookups resume, so a submission grain is never active twice. The default directory is
         // eventually consistent: after a death it created second activations of live submission grains, and lookups
@@ -198,15 +198,15 @@ public static class JudgeSiloHostingExtensions
         silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionBacklog, PostgresSubmissionBacklog>();
     }
 
-    /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: probes start
-    /// every 2 s (adapted between 1 and 8 s), three missed probes make a suspicion, two suspicions a death. A killed process refuses
-    /// connections at once, so its probes fail fast. The trade-off: a silo stalled for more than ~6 s (a long GC pause,
-    /// an overloaded host) can be declared dead although alive; it then shuts itself down and its work is re-run
-    /// elsewhere, which is safe (judging is idempotent per submission) but wasteful. Raise <c>ProbeTimeout</c> on hosts
-    /// that stall.</summary>
-    private static void ConfigureFailureDetection(ClusterMembershipOptions options)
+    /// <summary>A dead silo is declared dead in about 10 s instead of Orleans' default of about a minute: with the default
+    /// <paramref name="probeTimeout"/> of 2 s, probes start every 2 s (adapted between 1 and 8 s), three missed probes make
+    /// a suspicion, two suspicions a death. A killed process refuses connections at once, so its probes fail fast. The
+    /// trade-off: a silo stalled for more than ~6 s (a long GC pause, an overloaded host) can be declared dead although
+    /// alive; it then shuts itself down and its work is re-run elsewhere, which is safe (judging is idempotent per
+    /// submission) but wasteful. Raise <c>Judge:Cluster:ProbeTimeout</c> on hosts that stall.</summary>
+    private static void ConfigureFailureDetection(ClusterMembershipOptions options, TimeSpan probeTimeout)
     {
-        options.ProbeTimeout = TimeSpan.FromSeconds(2);
+        options.ProbeTimeout = probeTimeout;
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(10);

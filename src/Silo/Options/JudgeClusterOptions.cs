@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace Judge.Silo.Options;
 
 /// <summary>Where a silo stores its cluster and how it is placed in it: <c>ConnectionStrings:Judge</c>,
-/// <c>Judge:Cluster:Id</c>, <c>Judge:Cluster:ServiceId</c>, <c>Judge:Silo:Port</c>, <c>Judge:Silo:GatewayPort</c>,
-/// <c>Judge:Silo:AdvertisedIp</c>.</summary>
+/// <c>Judge:Cluster:Id</c>, <c>Judge:Cluster:ServiceId</c>, <c>Judge:Cluster:ProbeTimeout</c>, <c>Judge:Silo:Port</c>,
+/// <c>Judge:Silo:GatewayPort</c>, <c>Judge:Silo:AdvertisedIp</c>.</summary>
 public sealed class JudgeClusterOptions
 {
     /// <summary>The connection string name (<c>ConnectionStrings:Judge</c>, env <c>ConnectionStrings__Judge</c>).</summary>
@@ -20,6 +20,15 @@ public sealed class JudgeClusterOptions
     /// <summary>The service's name (<c>Judge:Cluster:ServiceId</c>): part of every stored grain state's key; keep it
     /// across deployments so state survives them.</summary>
     public string ServiceId { get; set; } = "judge";
+
+    /// <summary>How long a silo waits for another's answer to a liveness probe (<c>Judge:Cluster:ProbeTimeout</c>). Three
+    /// missed probes make a suspicion and two suspicions a death, so a killed silo is declared dead after about five
+    /// times this; a silo that stalls longer than about three times this (a long GC pause, an overloaded host) can be
+    /// declared dead although alive.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shortest and longest <see cref="ProbeTimeout"/> accepted.</summary>
+    public static readonly TimeSpan MinProbeTimeout = TimeSpan.FromMilliseconds(500), MaxProbeTimeout = TimeSpan.FromMinutes(1);
 
     /// <summary>The port silos talk to each other on (<c>Judge:Silo:Port</c>).</summary>
     public int SiloPort { get; set; } = 11111;
@@ -40,6 +49,7 @@ public sealed class JudgeClusterOptions
         var options = new JudgeClusterOptions { ConnectionString = configuration.GetConnectionString(ConnectionStringName) };
         options.ClusterId = configuration["Judge:Cluster:Id"] ?? options.ClusterId;
         options.ServiceId = configuration["Judge:Cluster:ServiceId"] ?? options.ServiceId;
+        options.ProbeTimeout = Duration(configuration, "Judge:Cluster:ProbeTimeout", options.ProbeTimeout, errors);
         options.SiloPort = Port(configuration, "Judge:Silo:Port", options.SiloPort, errors);
         options.GatewayPort = Port(configuration, "Judge:Silo:GatewayPort", options.GatewayPort, errors);
         options.AdvertisedIp = configuration["Judge:Silo:AdvertisedIp"];
@@ -55,6 +65,17 @@ public sealed class JudgeClusterOptions
         if (int.TryParse(text, out var port))
             return port;
         errors.Add($"{key} must be a port number from 1 to 65535, not '{text}'");
+        return fallback;
+    }
+
+    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback, List<string> errors)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var duration))
+            return duration;
+        errors.Add($"{key} must be a duration such as 00:00:02, not '{text}'");
         return fallback;
     }
 
