@@ -1668,6 +1668,9 @@ static void run_request(const struct msg_request *req, const char *program, cons
     long long exec_base = -1; /* the cgroup's CPU as the program was exec'd (from the init), or -1 */
     long long peak = 0, cpu_limit_us = lim->cpu_ms * 1000, wall_limit_us = lim->wall_ms * 1000;
     long long end = start;
+    /* When the cgroup's files were last read for the limits. They are read at most once per tick, however often the
+     * program's output or exit wakes the slot: each read of them costs the slot CPU time on the run's path. */
+    long long checked = start;
 
     for (;;) {
         struct pollfd pfds[5];
@@ -1737,6 +1740,15 @@ static void run_request(const struct msg_request *req, const char *program, cons
             end = now_us();
             break;
         }
+        long long now = now_us();
+        if (ready > 0 && now - checked < TICK_MS * 1000LL) {
+            if (killed == K_NONE && now - start > wall_limit_us) {
+                killed = K_WALL;
+                kill(-1, SIGKILL);
+            }
+            continue;
+        }
+        checked = now;
         /* Past the limit the run is MLE whatever it does next: end it now, before it reaches the cgroup's ceiling,
          * where the kernel would first reclaim its pages (a crawl into TLE) and then kill it. An OOM kill of one of
          * its processes ends the whole run too (v2 does that itself, memory.oom.group; v1 has nothing like it). */
