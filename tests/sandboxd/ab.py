@@ -6,7 +6,8 @@ Starts every BINARY as a daemon (the silo's read-only paths, POOL prepared envir
 static trivial program back to back through them, in blocks of 20 runs per daemon taking turns, so that machine noise
 hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Prints per binary the median wall time per
 run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
-programs; from wait4 at its exit). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
+programs; from wait4 at its exit); then, for scale, the same program spawned bare 200 times (wall median, and the CPU
+of the child from its wait4). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
 --uid-base N --uid-lock PATH: the daemons take the uids from N on (256 each), with that lock file (default: the
 daemon's own, auto from 60000).
@@ -16,7 +17,7 @@ prepared for its next run's directory, so every run brings a /work of its own (t
 With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
 with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
 """
-import os, shutil, statistics, subprocess, sys, tempfile, threading, time
+import os, shutil, statistics, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import drive  # noqa: E402
@@ -109,19 +110,23 @@ def main():
     for block in range(n // 20):
         for i in range(len(bins)):
             lat[i].extend(block_of(i, 1000 + block * 20))
-    bare = []
+    bare, bare_cpu = [], 0.0
+    trivial = os.path.join(daemons[0][1], "trivial")
     for _ in range(200):
         t = time.perf_counter()
-        subprocess.run([os.path.join(daemons[0][1], "trivial")], check=True)
+        pid = os.posix_spawn(trivial, [trivial], {})
+        _, status, usage = os.wait4(pid, 0)
         bare.append(time.perf_counter() - t)
+        assert status == 0, status
+        bare_cpu += usage.ru_utime + usage.ru_stime  # the child's own CPU: its execve, run and exit
     cpu = []
     for d, _, _ in daemons:
         d.p.stdin.close()
         _, _, usage = os.wait4(d.p.pid, 0)
         cpu.append((usage.ru_utime + usage.ru_stime) * 1000)
     runs = warm + len(lat[0])  # every client's runs
-    print("%d client(s) per daemon; load average %s; bare subprocess.run median %.2f ms" % (loops, open("/proc/loadavg").read().split()[0],
-                                                                  statistics.median(bare) * 1000))
+    print("%d client(s) per daemon; load average %s; bare posix_spawn + wait4 median %.2f ms, the child's CPU %.2f ms" % (
+        loops, open("/proc/loadavg").read().split()[0], statistics.median(bare) * 1000, bare_cpu / len(bare) * 1000))
     for i, binary in enumerate(bins):
         x = sorted(lat[i])
         print("%-40s wall median %.2f ms (p25 %.2f, p75 %.2f); CPU per run %.2f ms" % (
