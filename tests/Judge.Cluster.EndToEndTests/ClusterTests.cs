@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Judge.Silo.Database;
 using Judge.Silo.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Judge.Cluster.EndToEndTests;
@@ -161,7 +163,8 @@ public class ClusterTests(JudgeCluster cluster)
         var unreachable = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Port = Ports.Free(), Timeout = 2 }.ConnectionString;
         await using var database = NpgsqlDataSource.Create(unreachable);
 
-        var result = await new DatabaseHealthCheck(database).CheckHealthAsync(new HealthCheckContext());
+        var result = await new DatabaseHealthCheck(database, new DatabasePools(database, TimeProvider.System, NullLogger<DatabasePools>.Instance))
+            .CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.StartsWith("storage unreachable", result.Description);

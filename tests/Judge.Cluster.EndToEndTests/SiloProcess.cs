@@ -100,8 +100,12 @@ public sealed class SiloProcess(string name, string connectionString, string clu
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.WorkingDirectory = silo;
-        if (connectionString.Length > 0) // else the embedded default: one silo, in-memory state
-            start.Environment["ConnectionStrings__Judge"] = connectionString;
+        // Else the embedded default: one silo, in-memory state. A silo pools its connections, as in production (Npgsql's
+        // default), although the harness's own connection strings turn pooling off: a silo that opened a new PostgreSQL
+        // backend for every query would spend the server's CPU on forks, and would never meet a pooled connection that
+        // a server restart broke.
+        if (connectionString.Length > 0)
+            start.Environment["ConnectionStrings__Judge"] = connectionString.TrimEnd(';') + ";Pooling=true"; // the last value of a key wins
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // What a silo says while it shuts down, for the graceful-shutdown test.
         start.Environment["Logging__LogLevel__Judge.Grains.Workers.JudgeDrain"] = "Information";

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Judge.Silo.Database;
 using Npgsql;
 
 namespace Judge.Silo.Health;
 
 /// <summary>Ready when the PostgreSQL database holding the cluster's state answers, and its schema is in place.</summary>
-public sealed class DatabaseHealthCheck(NpgsqlDataSource database) : IHealthCheck
+public sealed class DatabaseHealthCheck(NpgsqlDataSource database, DatabasePools pools) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -22,6 +23,7 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource database) : IHealthChec
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
         {
+            pools.ClearIfLost(e);
             return HealthCheckResult.Unhealthy($"storage unreachable: {e.GetBaseException().Message}");
         }
     }

@@ -193,6 +193,8 @@ public static class JudgeSiloHostingExtensions
         });
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<DatabasePools>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<DatabasePools>());
         silo.Services.AddSingleton<ISubmissionResults, PostgresSubmissionResults>();
         silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionIndex, PostgresSubmissionIndex>();
         silo.Services.AddSingleton<Judge.Grains.Feed.ISubmissionBacklog, PostgresSubmissionBacklog>();

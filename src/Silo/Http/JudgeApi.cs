@@ -21,6 +21,8 @@ public static class JudgeApi
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is not null)
+                context.RequestServices.GetService<Judge.Silo.Database.DatabasePools>()?.ClearIfLost(exception); // the next request gets a live connection
             if (exception is not null && TransientFailure.Describe(exception) is { } transient)
             {
                 // Load or a changing cluster, not the request: worth repeating (a submission POST with the same id is idempotent).

@@ -6,7 +6,8 @@ namespace Judge.Silo.Http;
 
 /// <summary>Recognizes the failures of a request that say nothing about the request itself, only that the cluster was
 /// loaded or changing when it came: a grain call that timed out or was rejected, a silo that died or is overloaded, a
-/// database that could not answer (a transient <see cref="DbException"/>, an exhausted connection pool), a submission
+/// database that could not answer (a transient <see cref="DbException"/>, an exhausted connection pool, connections the
+/// server ended or refused), a submission
 /// activation found stale. They are answered 503 with <c>Retry-After</c>; repeating the request (a POST with the same id) is safe.</summary>
 public static class TransientFailure
 {
@@ -14,6 +15,8 @@ public static class TransientFailure
     /// or <c>null</c> when it is not one.</summary>
     public static string? Describe(Exception exception)
     {
+        if (Database.DatabasePools.ShowsLostConnections(exception))
+            return "the database ended or refused connections";
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
