@@ -122,8 +122,10 @@ internal sealed partial class FeedLink : IAsyncDisposable
                     LogRecovered(logger, address, failures);
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
+                if (cancellationToken.IsCancellationRequested)
+                    return; // ended while the batch was out (it may have failed because of that): nothing goes again
                 if (failures == 0)
                     LogSendFailed(logger, e, address, changes.Length);
             }
