@@ -401,8 +401,8 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  * mount the slot made). So a run sees no process, PID number, CPU time or mount of an earlier run, and nothing of the
  * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
  * exec'd or exited. While the slot is idle, the process moves itself into the run's cgroup (the program is born
- * there), makes itself the host OOM killer's first choice, leaves the slot's session and empties its capability
- * bounding set. When the slot's latest run used the /work prepared ahead (consecutive tests of one submission), it
+ * there), makes itself the host OOM killer's first choice and leaves the slot's session; its capability bounding set
+ * is empty already (the slot emptied its own at its start). When the slot's latest run used the /work prepared ahead (consecutive tests of one submission), it
  * also gives up root (groups, gids, uids, the ambient set), sets no_new_privs and loads the seccomp filter (built once
  * by the slot) while idle; otherwise it does that at the request. Then it waits for the request (argv, envp, limits,
  * the standard streams) on the request socket; at the request it installs its standard streams, lowers its rlimits,
@@ -460,7 +460,6 @@ struct init_ctx {
     int work_fd;          /* the /work mount prepared ahead (detached), or -1 */
     int workroot, lower;  /* more of the slot's descriptors the init closes, or -1 */
     uid_t uid;
-    int cap_last;
     int deprivilege_ahead;    /* the program's process de-privileges itself before the request (g_ahead_used) */
     struct sock_fprog filter; /* built once by the slot */
     char *msg;                /* MSG_MAX + 4096 bytes: the request */
@@ -585,11 +584,9 @@ static long raw_limit(int res, long long cur, long long max)
 
 /* The program's process, in the init's (the slot's) memory until execve: raw system calls only (see above). */
 /* What the program's process does while the slot is idle, before the request: nothing of it needs the request, and
- * it keeps the effective capabilities the process may yet need (to mount a request's own /work): the bounding set
- * only limits what an execve could grant. */
+ * it keeps the effective capabilities the process may yet need (to mount a request's own /work). */
 static void prepare_ahead(struct exec_args *a)
 {
-    const struct init_ctx *c = a->ctx;
     long r = 0;
     /* The program should be the host OOM killer's first choice. Raising one's own score needs no capability; a vfork
      * child's score is its own (the init and the slot, which share its memory, keep theirs). */
@@ -601,9 +598,8 @@ static void prepare_ahead(struct exec_args *a)
     if (a->stage < 0 && (r = RAW0(SYS_setsid)) < 0)
         a->stage = ST_SETSID, a->error = (int)-r;
     RAW1(SYS_umask, 022);
-    for (int cap = 0; a->stage < 0 && cap <= c->cap_last; cap++)
-        if ((r = RAW2(SYS_prctl, PR_CAPBSET_DROP, cap)) != 0 && r != -EINVAL)
-            a->stage = ST_CAPS, a->error = (int)-r;
+    /* The bounding set is already empty: the slot emptied its own at its start (slot_main), once instead of per run
+     * (each drop is a new set of credentials), and every process it clones inherits it. */
 }
 
 /* The rest of the de-privileging, also while idle: the process gives up root (groups, gids, uids, the ambient set),
@@ -823,7 +819,7 @@ static __attribute__((noreturn)) void program_main(struct exec_args *a)
             a->stage = ST_CG, a->error = w < 0 ? (int)-w : EIO;
     }
     prepare_ahead(a);
-    init_step(c, "join the run's cgroup, leave the session, drop the bounding set");
+    init_step(c, "join the run's cgroup, leave the session");
     if (c->deprivilege_ahead) {
         deprivilege(a);
         init_step(c, "give up root, no_new_privs, seccomp (ahead)");
@@ -989,7 +985,6 @@ static int start_zygote(const struct cg_handles *cg)
     c->workroot = g_workroot;
     c->lower = g_lower;
     c->uid = g_uid;
-    c->cap_last = g_cap_last;
     c->deprivilege_ahead = g_ahead_used;
     c->timing = g_timing;
     c->nsteps = 0;
@@ -2024,6 +2019,12 @@ void slot_main(int sock, const struct slot_config *cfg)
             g_cap_last = atoi(num);
         close(capfd);
     }
+    /* The slot never execs, so its capability bounding set (which only limits what an execve can grant) is of no use
+     * to it: emptied once here, it is empty in every run's init and process, which inherit it. The slot keeps its
+     * effective capabilities for its mounts. */
+    for (int cap = 0; cap <= g_cap_last; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap) != 0 && errno != EINVAL)
+            prep_fail("drop capability %d from the bounding set", cap);
     char why[256];
     if (judge_seccomp_build(&g_ictx.filter, why, sizeof why) != 0)
         prep_fail("%s", why);
