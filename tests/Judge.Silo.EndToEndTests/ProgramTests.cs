@@ -9,6 +9,7 @@ public class ProgramTests
     [InlineData("--Judge:Recovery:DrainTimeout=soon", "Failed to convert configuration value 'soon' at 'Judge:Recovery:DrainTimeout'")]
     [InlineData("--Judge:Slots=-3", "Judge:Slots must be at least 1")]
     [InlineData("--Judge:Silo:Port=abc", "Judge:Silo:Port must be a port number")]
+    [InlineData("--Judge:Cluster:ProbeTimeout=00:00:00.1", "Judge:Cluster:ProbeTimeout must be 00:00:00.5 to 00:01:00, not 00:00:00.1")]
     [InlineData("--Judge:Http:JudgeToken=short", "Judge:Http:JudgeToken must be at least 16 characters")]
     public async Task An_invalid_setting_stops_the_silo_with_exit_code_2_and_a_line_naming_the_key(string setting, string expected)
     {

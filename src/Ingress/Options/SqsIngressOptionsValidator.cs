@@ -1,3 +1,4 @@
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Judge.Ingress.Options;
@@ -24,7 +25,7 @@ public sealed class SqsIngressOptionsValidator : IValidateOptions<SqsIngressOpti
         if (options.WaitTimeSeconds is < 0 or > 20)
             errors.Add($"Judge:Sqs:WaitTimeSeconds must be 0 to 20, not {options.WaitTimeSeconds}");
         if (options.StatusInterval < TimeSpan.FromSeconds(1) || options.StatusInterval > TimeSpan.FromHours(1))
-            errors.Add($"Judge:Sqs:StatusInterval must be between 00:00:01 and 01:00:00, not {options.StatusInterval}");
+            errors.Add($"Judge:Sqs:StatusInterval must be between 00:00:01 and 01:00:00, not {ConfigurationValues.Format(options.StatusInterval)}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Judge.Silo.Options;
@@ -49,34 +50,12 @@ public sealed class JudgeClusterOptions
         var options = new JudgeClusterOptions { ConnectionString = configuration.GetConnectionString(ConnectionStringName) };
         options.ClusterId = configuration["Judge:Cluster:Id"] ?? options.ClusterId;
         options.ServiceId = configuration["Judge:Cluster:ServiceId"] ?? options.ServiceId;
-        options.ProbeTimeout = Duration(configuration, "Judge:Cluster:ProbeTimeout", options.ProbeTimeout, errors);
-        options.SiloPort = Port(configuration, "Judge:Silo:Port", options.SiloPort, errors);
-        options.GatewayPort = Port(configuration, "Judge:Silo:GatewayPort", options.GatewayPort, errors);
+        options.ProbeTimeout = ConfigurationValues.Span(configuration, "Judge:Cluster:ProbeTimeout", options.ProbeTimeout, errors);
+        options.SiloPort = ConfigurationValues.Port(configuration, "Judge:Silo:Port", options.SiloPort, errors);
+        options.GatewayPort = ConfigurationValues.Port(configuration, "Judge:Silo:GatewayPort", options.GatewayPort, errors);
         options.AdvertisedIp = configuration["Judge:Silo:AdvertisedIp"];
         parseErrors = errors;
         return options;
-    }
-
-    private static int Port(IConfiguration configuration, string key, int fallback, List<string> errors)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-            return fallback;
-        if (int.TryParse(text, out var port))
-            return port;
-        errors.Add($"{key} must be a port number from 1 to 65535, not '{text}'");
-        return fallback;
-    }
-
-    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback, List<string> errors)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-            return fallback;
-        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var duration))
-            return duration;
-        errors.Add($"{key} must be a duration such as 00:00:02, not '{text}'");
-        return fallback;
     }
 
     /// <summary>The parsed <see cref="AdvertisedIp"/>, if set and valid.</summary>

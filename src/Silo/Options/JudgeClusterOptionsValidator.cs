@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,7 +30,7 @@ public sealed partial class JudgeClusterOptionsValidator : IValidateOptions<Judg
         if (!NamePattern().IsMatch(options.ServiceId))
             errors.Add($"Judge:Cluster:ServiceId must be 1-150 letters, digits, '.', '_' or '-', not '{options.ServiceId}'");
         if (options.ProbeTimeout < JudgeClusterOptions.MinProbeTimeout || options.ProbeTimeout > JudgeClusterOptions.MaxProbeTimeout)
-            errors.Add($"Judge:Cluster:ProbeTimeout must be {JudgeClusterOptions.MinProbeTimeout:c} to {JudgeClusterOptions.MaxProbeTimeout:c}, not {options.ProbeTimeout:c}");
+            errors.Add($"Judge:Cluster:ProbeTimeout must be {ConfigurationValues.Format(JudgeClusterOptions.MinProbeTimeout)} to {ConfigurationValues.Format(JudgeClusterOptions.MaxProbeTimeout)}, not {ConfigurationValues.Format(options.ProbeTimeout)}");
         if (options.SiloPort is < 1 or > 65535)
             errors.Add($"Judge:Silo:Port must be a port number from 1 to 65535, not {options.SiloPort}");
         if (options.GatewayPort is < 1 or > 65535)

@@ -45,6 +45,7 @@ public class JudgeHttpOptionsValidatorTests
     [InlineData("MinRequestBodyBytesPerSecond", "NaN", "Judge:Http:MinRequestBodyBytesPerSecond must be from 0 (no minimum) to 1073741824, not NaN")]
     [InlineData("MinRequestBodyGracePeriod", "01:00:00", "Judge:Http:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not 01:00:00")]
     [InlineData("MinRequestBodyGracePeriod", "00:00:01", "Judge:Http:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not 00:00:01")]
+    [InlineData("RequestQueueTimeout", "00:05:00.5", "Judge:Http:RequestQueueTimeout must be more than 0 and at most 00:05:00, not 00:05:00.5")]
     [InlineData("MaxUnfinishedSubmissions", "0", "Judge:Http:MaxUnfinishedSubmissions must be from 1 to 10000000, not 0")]
     [InlineData("RetryAfterSeconds", "0", "Judge:Http:RetryAfterSeconds must be from 1 to 3600, not 0")]
     public void An_out_of_range_limit_is_refused_naming_its_key(string name, string value, string expected)

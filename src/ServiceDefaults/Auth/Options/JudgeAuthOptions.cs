@@ -1,3 +1,4 @@
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Judge.ServiceDefaults.Auth;
@@ -60,13 +61,7 @@ public sealed class JudgeAuthOptions
         };
         options.AllowAnonymous = Flag(configuration, $"{Section}:AllowAnonymous", errors);
         options.OpenMetrics = Flag(configuration, $"{Section}:OpenMetrics", errors);
-        if (configuration[$"{Section}:SubmitsPerMinute"] is { Length: > 0 } perMinute)
-        {
-            if (int.TryParse(perMinute, out var value))
-                options.SubmitsPerMinute = value;
-            else
-                errors.Add($"{Section}:SubmitsPerMinute must be a whole number, not '{perMinute}'");
-        }
+        options.SubmitsPerMinute = ConfigurationValues.Int(configuration, $"{Section}:SubmitsPerMinute", options.SubmitsPerMinute, errors);
         if (configuration[$"{Section}:SessionHours"] is { Length: > 0 } hours)
         {
             if (double.TryParse(hours, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Judge.ServiceDefaults.Http;
@@ -51,44 +51,20 @@ public sealed class JudgeHttpOptions
     {
         var errors = new List<string>();
         var options = new JudgeHttpOptions();
-        options.MaxConcurrentRequests = Int(configuration, nameof(MaxConcurrentRequests), options.MaxConcurrentRequests, errors);
-        options.RequestQueueLimit = Int(configuration, nameof(RequestQueueLimit), options.RequestQueueLimit, errors);
-        options.RequestQueueTimeout = Span(configuration, nameof(RequestQueueTimeout), options.RequestQueueTimeout, errors);
-        options.MaxConnections = Long(configuration, nameof(MaxConnections), options.MaxConnections, errors);
-        options.MaxRequestBodyBytes = Long(configuration, nameof(MaxRequestBodyBytes), options.MaxRequestBodyBytes, errors);
-        options.MaxRequestHeadersBytes = Int(configuration, nameof(MaxRequestHeadersBytes), options.MaxRequestHeadersBytes, errors);
-        options.RequestHeadersTimeout = Span(configuration, nameof(RequestHeadersTimeout), options.RequestHeadersTimeout, errors);
-        options.MinRequestBodyBytesPerSecond = Number(configuration, nameof(MinRequestBodyBytesPerSecond), options.MinRequestBodyBytesPerSecond, errors);
-        options.MinRequestBodyGracePeriod = Span(configuration, nameof(MinRequestBodyGracePeriod), options.MinRequestBodyGracePeriod, errors);
-        options.MaxUnfinishedSubmissions = Int(configuration, nameof(MaxUnfinishedSubmissions), options.MaxUnfinishedSubmissions, errors);
-        options.RetryAfterSeconds = Int(configuration, nameof(RetryAfterSeconds), options.RetryAfterSeconds, errors);
+        options.MaxConcurrentRequests = ConfigurationValues.Int(configuration, Key(nameof(MaxConcurrentRequests)), options.MaxConcurrentRequests, errors);
+        options.RequestQueueLimit = ConfigurationValues.Int(configuration, Key(nameof(RequestQueueLimit)), options.RequestQueueLimit, errors);
+        options.RequestQueueTimeout = ConfigurationValues.Span(configuration, Key(nameof(RequestQueueTimeout)), options.RequestQueueTimeout, errors);
+        options.MaxConnections = ConfigurationValues.Long(configuration, Key(nameof(MaxConnections)), options.MaxConnections, errors);
+        options.MaxRequestBodyBytes = ConfigurationValues.Long(configuration, Key(nameof(MaxRequestBodyBytes)), options.MaxRequestBodyBytes, errors);
+        options.MaxRequestHeadersBytes = ConfigurationValues.Int(configuration, Key(nameof(MaxRequestHeadersBytes)), options.MaxRequestHeadersBytes, errors);
+        options.RequestHeadersTimeout = ConfigurationValues.Span(configuration, Key(nameof(RequestHeadersTimeout)), options.RequestHeadersTimeout, errors);
+        options.MinRequestBodyBytesPerSecond = ConfigurationValues.Number(configuration, Key(nameof(MinRequestBodyBytesPerSecond)), options.MinRequestBodyBytesPerSecond, errors);
+        options.MinRequestBodyGracePeriod = ConfigurationValues.Span(configuration, Key(nameof(MinRequestBodyGracePeriod)), options.MinRequestBodyGracePeriod, errors);
+        options.MaxUnfinishedSubmissions = ConfigurationValues.Int(configuration, Key(nameof(MaxUnfinishedSubmissions)), options.MaxUnfinishedSubmissions, errors);
+        options.RetryAfterSeconds = ConfigurationValues.Int(configuration, Key(nameof(RetryAfterSeconds)), options.RetryAfterSeconds, errors);
         parseErrors = errors;
         return options;
     }
 
-    private static int Int(IConfiguration configuration, string name, int fallback, List<string> errors) =>
-        configuration[$"{Section}:{name}"] is not { Length: > 0 } text ? fallback
-        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-        : Fail(errors, $"{Section}:{name} must be a whole number, not '{text}'", fallback);
-
-    private static long Long(IConfiguration configuration, string name, long fallback, List<string> errors) =>
-        configuration[$"{Section}:{name}"] is not { Length: > 0 } text ? fallback
-        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-        : Fail(errors, $"{Section}:{name} must be a whole number, not '{text}'", fallback);
-
-    private static double Number(IConfiguration configuration, string name, double fallback, List<string> errors) =>
-        configuration[$"{Section}:{name}"] is not { Length: > 0 } text ? fallback
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value
-        : Fail(errors, $"{Section}:{name} must be a number, not '{text}'", fallback);
-
-    private static TimeSpan Span(IConfiguration configuration, string name, TimeSpan fallback, List<string> errors) =>
-        configuration[$"{Section}:{name}"] is not { Length: > 0 } text ? fallback
-        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value
-        : Fail(errors, $"{Section}:{name} must be a time span such as 00:00:30, not '{text}'", fallback);
-
-    private static T Fail<T>(List<string> errors, string error, T fallback)
-    {
-        errors.Add(error);
-        return fallback;
-    }
+    private static string Key(string name) => $"{Section}:{name}";
 }

@@ -1,3 +1,4 @@
+using Judge.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Judge.ServiceDefaults.Http;
@@ -15,7 +16,7 @@ public sealed class JudgeHttpOptionsValidator : IValidateOptions<JudgeHttpOption
         if (options.RequestQueueLimit is < 0 or > 1_000_000)
             errors.Add($"{s}:RequestQueueLimit must be from 0 to 1000000, not {options.RequestQueueLimit}");
         if (options.RequestQueueTimeout <= TimeSpan.Zero || options.RequestQueueTimeout > TimeSpan.FromMinutes(5))
-            errors.Add($"{s}:RequestQueueTimeout must be more than 0 and at most 00:05:00, not {options.RequestQueueTimeout}");
+            errors.Add($"{s}:RequestQueueTimeout must be more than 0 and at most 00:05:00, not {ConfigurationValues.Format(options.RequestQueueTimeout)}");
         if (options.MaxConnections is < 1 or > 10_000_000)
             errors.Add($"{s}:MaxConnections must be from 1 to 10000000, not {options.MaxConnections}");
         // A submission's body is up to 2 MiB (SubmissionInput.MaxBodyBytes): the host must at least let that through.
@@ -24,12 +25,12 @@ public sealed class JudgeHttpOptionsValidator : IValidateOptions<JudgeHttpOption
         if (options.MaxRequestHeadersBytes is < 4096 or > 1 << 20)
             errors.Add($"{s}:MaxRequestHeadersBytes must be from 4096 to 1048576, not {options.MaxRequestHeadersBytes}");
         if (options.RequestHeadersTimeout <= TimeSpan.Zero || options.RequestHeadersTimeout > TimeSpan.FromMinutes(5))
-            errors.Add($"{s}:RequestHeadersTimeout must be more than 0 and at most 00:05:00, not {options.RequestHeadersTimeout}");
+            errors.Add($"{s}:RequestHeadersTimeout must be more than 0 and at most 00:05:00, not {ConfigurationValues.Format(options.RequestHeadersTimeout)}");
         if (double.IsNaN(options.MinRequestBodyBytesPerSecond) || options.MinRequestBodyBytesPerSecond < 0 || options.MinRequestBodyBytesPerSecond > 1 << 30)
             errors.Add($"{s}:MinRequestBodyBytesPerSecond must be from 0 (no minimum) to 1073741824, not {options.MinRequestBodyBytesPerSecond}");
         // Kestrel's own rule: the grace period must be longer than its 1 s heartbeat.
         if (options.MinRequestBodyGracePeriod <= TimeSpan.FromSeconds(1) || options.MinRequestBodyGracePeriod > TimeSpan.FromMinutes(5))
-            errors.Add($"{s}:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not {options.MinRequestBodyGracePeriod}");
+            errors.Add($"{s}:MinRequestBodyGracePeriod must be more than 00:00:01 and at most 00:05:00, not {ConfigurationValues.Format(options.MinRequestBodyGracePeriod)}");
         if (options.MaxUnfinishedSubmissions is < 1 or > 10_000_000)
             errors.Add($"{s}:MaxUnfinishedSubmissions must be from 1 to 10000000, not {options.MaxUnfinishedSubmissions}");
         if (options.RetryAfterSeconds is < 1 or > 3600)
