@@ -28,6 +28,18 @@ public class ProgramTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Fact]
+    public void The_silo_runs_its_thread_pool_without_spinning()
+    {
+        // What `dotnet Judge.Silo.dll` reads: idle thread-pool threads sleep at once instead of yielding the judging
+        // host's cores for a while (src/Silo/JudgeHostRuntime.props).
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Judge.Silo.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spin), properties.ToString());
+        Assert.Equal(0, spin.GetInt32());
+    }
+
     /// <summary>Runs the built silo with the test's own ports and <paramref name="settings"/>.</summary>
     private static Task<(int Exit, string Output)> RunSiloAsync(params string[] settings) => HostCommand.RunAsync(
         Path.Combine(AppContext.BaseDirectory, "Judge.Silo.dll"),
