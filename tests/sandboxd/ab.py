@@ -6,7 +6,9 @@ Starts every BINARY as a daemon (the silo's read-only paths, POOL prepared envir
 static trivial program back to back through them, in blocks of 20 runs per daemon taking turns, so that machine noise
 hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Prints per binary the median wall time per
 run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
-programs; from wait4 at its exit); then, for scale, the same program spawned bare 200 times (wall median, and the CPU
+programs; from wait4 at its exit) and the whole machine's busy CPU per run over its blocks (from /proc/stat, with a
+50 ms pause after each block: kernel threads included, other processes too, so only on an otherwise idle machine); then,
+for scale, the same program spawned bare 200 times (wall median, and the CPU
 of the child from its wait4). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
 --uid-base N --uid-lock PATH: the daemons take the uids from N on (256 each), with that lock file (default: the
