@@ -402,9 +402,10 @@ enum { ST_CG, ST_OOM, ST_SETSID, ST_DUP2, ST_CHDIR, ST_RLIMIT, ST_CAPS, ST_UID, 
  * work root but its own /work. Then it clones the program's process (PID 2) and waits (CLONE_VFORK) until that has
  * exec'd or exited. While the slot is idle, the process moves itself into the run's cgroup (the program is born
  * there), makes itself the host OOM killer's first choice and leaves the slot's session; its capability bounding set
- * is empty already (the slot emptied its own at its start). When the slot's latest run used the /work prepared ahead (consecutive tests of one submission), it
- * also gives up root (groups, gids, uids, the ambient set), sets no_new_privs and loads the seccomp filter (built once
- * by the slot) while idle; otherwise it does that at the request. Then it waits for the request (argv, envp, limits,
+ * is empty already (the slot emptied its own at its start). When the slot's latest run used the /work prepared
+ * ahead (consecutive tests of one submission), it also gives up root (groups, gids, uids, the ambient set), sets
+ * no_new_privs and loads the seccomp filter (built once by the slot) while idle; otherwise it does that at the
+ * request. Then it waits for the request (argv, envp, limits,
  * the standard streams) on the request socket; at the request it installs its standard streams, lowers its rlimits,
  * enters /work and execs. A /work other than the one prepared ahead comes as a detached mount over the control socket.
  * A process that still has root replaces its /work with it itself (the old one is detached first, so no mount lies
