@@ -44,6 +44,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private bool dispatching;
     private int? dispatchedJudging;
     private bool stale;
+    private Exception? staleCause;
     private AttemptLease lease = new(time, settings.StallTimeout);
     private TaskCompletionSource? slotTaken; // wakes the watch of a queued attempt when its worker reports again
 
@@ -101,6 +102,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             return SubmitOutcome.Duplicate;
         }
 
+        ThrowIfStale();
         Record.Request = request;
         Record.Submission = new Submission
         {
@@ -112,7 +114,17 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             SubmittedBy = request.SubmittedBy,
             Judging = 1,
         };
-        await WriteAsync();
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            // Not accepted: a retry must not be answered "duplicate" from memory (nothing would judge it). Storage may hold
+            // it even so; this copy leaves (WriteAsync), and the copy that a retry reaches reads storage.
+            (Record.Request, Record.Submission) = (null, null);
+            throw;
+        }
         host.CountAccepted(request.Language);
         LogAccepted(logger, Id, request.Language, request.Problem);
         host.ChangeWatchdog(register: true);
@@ -146,8 +158,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// <summary>A worker's report on <paramref name="attempt"/>; <c>false</c> tells it that the attempt is no longer wanted.</summary>
     public async Task<bool> ReportProgressAsync(int attempt, JudgeProgress progress)
     {
-        if (stale)
-            throw new InvalidOperationException($"this activation of {Id} is stale and deactivating; report again");
+        ThrowIfStale();
         if (attempt != Record.Attempt || attempt <= Record.JudgingAttemptBase || View is not { Status: not SubmissionStatus.Finished } view)
             return false; // a late report of an attempt that was replaced, or of a finished submission: stop it
 
@@ -194,8 +205,8 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// Returns whether it is unfinished.</summary>
     public bool Wake()
     {
-        if (Unfinished)
-            StartDispatch();
+        if (Unfinished && !stale)
+            StartDispatch(); // (a stale copy is leaving: the next one resumes)
         return Unfinished;
     }
 
@@ -216,7 +227,9 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         if (view.Status != SubmissionStatus.Finished)
             return new RejudgeAnswer(RejudgeOutcome.NotFinished, view.Judging);
 
+        ThrowIfStale();
         var judging = view.Judging + 1;
+        var (attemptBase, judged) = (Record.JudgingAttemptBase, finished);
         ResetProgress();
         Record.JudgingAttemptBase = Record.Attempt;
         Record.Submission = view with
@@ -240,12 +253,28 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 view.MemoryKb, view.StartedAt, view.FinishedAt, view.JudgedBy)),
         };
         finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await WriteAsync();
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            // Not started: a retry must not be answered "already started" from memory (as for an accept above).
+            (Record.Submission, Record.JudgingAttemptBase, finished) = (view, attemptBase, judged);
+            throw;
+        }
         LogRejudging(logger, Id, judging, view.Verdict.ToString()!);
         host.ChangeWatchdog(register: true);
         StartDispatch();
         await resultsOut.RejudgedAsync(Id, request, judging);
         return new RejudgeAnswer(RejudgeOutcome.Started, judging);
+    }
+
+    /// <summary>A stale copy decides nothing more: the caller retries, and reaches the next copy.</summary>
+    private void ThrowIfStale()
+    {
+        if (stale)
+            throw new SubmissionStaleException(Id, staleCause!, $"this activation of {Id} is stale (a write failed or another activation wrote) and deactivates; call again");
     }
 
     private void StartDispatch()
@@ -268,9 +297,9 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         {
             // the host deactivates: the next activation resumes
         }
-        catch (SubmissionStaleException) when (stale)
+        catch (Exception) when (stale)
         {
-            // logged where it was found; this copy goes away
+            // a failed or stale write: logged where it was found; this copy goes away, and the next one resumes
         }
         finally
         {
@@ -342,7 +371,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                         await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
                         continue;
                     }
-                    catch (Exception e) when (e is not SubmissionStaleException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                    catch (Exception e) when (!stale && e is not SubmissionStaleException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
                     {
                         lastError = e;
                         LogAttemptFailed(logger, e, Id, attempt);
@@ -508,7 +537,18 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             {
                 // Another copy of this submission wrote since this one read: a duplicate left by a membership change.
                 LogStale(logger, e, Id);
-                stale = true;
+                (stale, staleCause) = (true, e);
+                throw;
+            }
+            catch (Exception e)
+            {
+                // Storage did not take the write, or took it and the answer was lost (a timeout can come after the commit):
+                // this copy no longer knows what is stored, and what it holds in memory may be ahead of it (a verdict, an
+                // accept). It leaves; the next copy (woken by a retried call, a worker's report, the watchdog or the
+                // recovery sweep) reads storage and resumes from there.
+                LogWriteFailed(logger, e, Id);
+                (stale, staleCause) = (true, e);
+                host.Leave();
                 throw;
             }
             // Published in write order, after the record is safe; the revision keeps late copies from winning. Progress that
@@ -546,6 +586,9 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {SubmissionId} failed; this activation deactivates, and the next one resumes from what is stored")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string submissionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Another activation of {SubmissionId} has written its state; this one is stale and deactivates")]
     private static partial void LogStale(ILogger logger, Exception exception, string submissionId);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Judge.Grains.IntegrationTests;
@@ -54,7 +55,10 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
                 toolchains = toolchainsBySiloName.Count == 0 ? PythonOnly : CppAndJava;
                 toolchainsBySiloName[options.SiloName] = toolchains;
             }
-            silo.AddMemoryGrainStorage("submissions");
+            // The submissions' storage, with the first write of some submissions failing (FlakyStorage).
+            silo.AddMemoryGrainStorage(FlakyStorage.Inner);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(SubmissionGrain.StorageName,
+                (services, _) => new FlakyStorage(services.GetRequiredKeyedService<IGrainStorage>(FlakyStorage.Inner)));
             silo.Services.AddSingleton<ISubmissionResults>(Results);
             silo.UseInMemoryReminderService();
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
@@ -117,4 +121,31 @@ public sealed class RecordedResults : ISubmissionResults
 
     public Task<IReadOnlyList<string>> ListUnfinishedAsync(int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>([]);
+}
+
+/// <summary>Grain storage whose first write of a submission fails, as a database that did not answer does: for ids starting
+/// <see cref="LostWrite"/> nothing is stored; for ids starting <see cref="LostAnswer"/> the write is stored and its answer lost
+/// (a timeout after the commit). Other ids are stored as given.</summary>
+public sealed class FlakyStorage(IGrainStorage inner) : IGrainStorage
+{
+    public const string Inner = "submissions-inner";
+    public const string LostWrite = "lost-write-";
+    public const string LostAnswer = "lost-answer-";
+
+    private readonly ConcurrentDictionary<GrainId, bool> failed = new();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = grainId.Key.ToString()!;
+        var first = (key.StartsWith(LostWrite, StringComparison.Ordinal) || key.StartsWith(LostAnswer, StringComparison.Ordinal)) && failed.TryAdd(grainId, true);
+        if (first && key.StartsWith(LostWrite, StringComparison.Ordinal))
+            throw new TimeoutException($"the first write of {key} was not stored");
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (first)
+            throw new TimeoutException($"the first write of {key} was stored, and its answer lost");
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }

@@ -69,6 +69,26 @@ public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<
     }
 
     [Theory]
+    [InlineData(FlakyStorage.LostWrite)]
+    [InlineData(FlakyStorage.LostAnswer)]
+    public async Task A_submit_whose_write_failed_is_judged_when_the_client_sends_it_again(string kind)
+    {
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>($"{kind}{Guid.NewGuid():N}");
+        var request = new SubmissionRequest("aplusb", "python3", PythonAplusb);
+
+        // The client is told it failed (HTTP answers 503), and sends the same submission again.
+        var failed = await Assert.ThrowsAsync<Orleans.Runtime.OrleansException>(() => grain.Submit(request));
+        Assert.IsType<TimeoutException>(failed.InnerException);
+        var again = await grain.Submit(request);
+
+        // Stored or not, the retry finds it not judged yet only when storage did not take it; either way it is judged once.
+        Assert.Equal(kind == FlakyStorage.LostWrite ? SubmitOutcome.Accepted : SubmitOutcome.Duplicate, again);
+        var result = await grain.WaitForResult(Wait);
+        Assert.Equal(SubmissionStatus.Finished, result!.Status);
+        Assert.Equal(Verdict.AC, result.Verdict);
+    }
+
+    [Theory]
     [InlineData("cpp20")]
     [InlineData("kotlin")]
     public async Task Language_offered_nowhere_finishes_quickly_with_a_clear_error(string language)

@@ -49,6 +49,9 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     public bool FailNextWriteAsStale { get; set; }
 
+    /// <summary>The next write fails with this (storage did not answer), and stores nothing.</summary>
+    public Exception? FailNextWrite { get; set; }
+
     public bool? Watchdog { get; private set; }
 
     public int Dispatches { get; private set; }
@@ -129,6 +132,11 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
         {
             FailNextWriteAsStale = false;
             return Task.FromException(new SubmissionStaleException(Id, new InvalidOperationException("etag mismatch")));
+        }
+        if (FailNextWrite is { } failure)
+        {
+            FailNextWrite = null;
+            return Task.FromException(failure);
         }
         Writes.Add(Record.Submission);
         return Task.CompletedTask;

@@ -353,7 +353,94 @@ public class SubmissionLifecycleTests
         await Assert.ThrowsAsync<SubmissionStaleException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling)));
 
         Assert.True(host.Lifecycle.IsStale);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+    }
+
+    [Fact]
+    public async Task An_accept_that_storage_did_not_take_is_undone_and_its_retry_is_accepted_and_judged()
+    {
+        var host = new ScriptedHost { FailNextWrite = new TimeoutException("storage did not answer") };
+
+        await Assert.ThrowsAsync<TimeoutException>(() => host.SubmitAsync(Request));
+
+        // Nothing was accepted: this copy holds no request, judges nothing, and leaves; a retry that still reaches it is
+        // told to call again (answered from memory, it would have been a duplicate that nothing judges).
+        Assert.True(host.Left);
+        Assert.Null(host.Record.Request);
+        Assert.Null(host.Record.Submission);
+        Assert.Equal(0, host.Dispatches);
+        Assert.Null(host.Watchdog);
+        Assert.Empty(host.ResultsOut);
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.SubmitAsync(Request));
+
+        // The retry reaches the next copy, over what storage holds: it is accepted and judged.
+        var next = new ScriptedHost((ScriptedHost.StoredRecord)host.Record);
+        await next.ActivateAsync();
+        Assert.Equal(SubmitOutcome.Accepted, await next.SubmitAsync(Request));
+        var attempt = await next.NextAttemptAsync("attempt after the retry");
+        attempt.Answer.SetResult(Accepted(Passed(0)));
+        await next.UntilAsync(() => next.Record.Submission!.Status == SubmissionStatus.Finished, "verdict after the retry");
+        Assert.Equal(Verdict.AC, next.Record.Submission!.Verdict);
+    }
+
+    [Fact]
+    public async Task A_copy_whose_checkpoint_write_fails_stops_judging_and_taking_reports_and_leaves()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+
+        host.FailNextWrite = new TimeoutException("storage did not answer");
+        await Assert.ThrowsAsync<TimeoutException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Compiling)));
+
+        // Memory may now be ahead of storage: the worker's next report goes to the next copy, which resumes from storage.
+        Assert.True(host.Left);
+        Assert.True(host.Lifecycle.IsStale);
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.ReportAsync(attempt.Number, new JudgeProgress(JudgeProgressKind.Heartbeat)));
+        await host.AdvanceAsync(ScriptedHost.StallTimeout * 2);
+        Assert.False(host.HasPendingAttempt);
+    }
+
+    [Fact]
+    public async Task A_copy_whose_verdict_write_fails_leaves_without_counting_a_failed_attempt_or_judging_again()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+
+        host.FailNextWrite = new TimeoutException("storage did not answer");
+        attempt.Answer.SetResult(Accepted(Passed(0)));
+        await host.UntilAsync(() => host.Left, "leaving");
+        await host.AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        // The next copy, which storage shows unfinished, resumes; this one neither finishes nor starts attempt 2.
+        Assert.False(host.HasPendingAttempt);
+        Assert.Equal(0, host.Finished);
+        Assert.Equal(["accepted"], host.ResultsOut);
+    }
+
+    [Fact]
+    public async Task A_rejudge_that_storage_did_not_take_is_undone_and_its_retry_starts_judging_2()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var first = await host.NextAttemptAsync("judging 1");
+        first.Answer.SetResult(new JudgeResult(Verdict.WA, "", [new TestResult("secret/1", Verdict.WA, 5, 5, 100)], null, "silo-a"));
+        await host.UntilAsync(() => host.Record.Submission!.Status == SubmissionStatus.Finished, "judging 1");
+
+        host.FailNextWrite = new TimeoutException("storage did not answer");
+        await Assert.ThrowsAsync<TimeoutException>(() => host.Turn(() => host.Lifecycle.RejudgeAsync(1)));
+
+        Assert.True(host.Left);
+        var view = host.Record.Submission!;
+        Assert.Equal((1, SubmissionStatus.Finished, Verdict.WA), (view.Judging, view.Status, view.Verdict!.Value));
+        Assert.Empty(view.Judgings);
+
+        // The retried rejudge, on the next copy, starts judging 2 (answered from memory it was "already started").
+        var next = new ScriptedHost((ScriptedHost.StoredRecord)host.Record);
+        await next.ActivateAsync();
+        Assert.Equal(new RejudgeAnswer(RejudgeOutcome.Started, 2), await next.Turn(() => next.Lifecycle.RejudgeAsync(1)));
+        Assert.Equal(2, (await next.NextAttemptAsync("judging 2")).Job.Judging);
     }
 
     [Fact]
