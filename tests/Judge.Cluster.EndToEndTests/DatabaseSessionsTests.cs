@@ -47,6 +47,16 @@ public class DatabaseSessionsTests(JudgeCluster cluster)
         Assert.Equal(3, limited.KeepAlive);
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=judge", DatabaseSessions.MaxPoolSize)]
+    [InlineData("Host=db;Database=judge;Maximum Pool Size=100", 100)]
+    [InlineData("Host=db;Database=judge;MaxPoolSize=7", 7)]
+    [InlineData("Host=db;Database=judge;maximum pool size=9", 9)]
+    public void The_pool_is_bounded_unless_the_operator_sized_it(string connectionString, int expected)
+    {
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSessions.WithSessionLimits(connectionString)).MaxPoolSize);
+    }
+
     [Fact]
     public async Task A_transaction_its_client_abandoned_releases_its_row_locks()
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Judge.Silo.Database;
@@ -7,7 +8,8 @@ namespace Judge.Silo.Database;
 /// A host whose link fails leaves its server backend waiting for a client that never answers; with the server's
 /// defaults the backend keeps its transaction, and every other silo writing the same submission's row waits, for the two
 /// hours of the kernel's default keepalive. The settings go in the connection's startup options, so they work on any
-/// server (RDS included) without a parameter group; an option the connection string already sets is kept.</summary>
+/// server (RDS included) without a parameter group; an option the connection string already sets is kept. The pool is
+/// bounded too (<see cref="MaxPoolSize"/>).</summary>
 public static class DatabaseSessions
 {
     /// <summary>The server-side settings, in PostgreSQL's units: a transaction idle for 20 s is ended, an unanswered
@@ -24,8 +26,15 @@ public static class DatabaseSessions
     /// <summary>Seconds between the client's own keepalives, so that a silo also notices a server it cannot reach.</summary>
     public const int ClientKeepAliveSeconds = 10;
 
-    /// <summary><paramref name="connectionString"/> with <see cref="ServerSettings"/> added to its <c>Options</c> and the
-    /// client keepalive set, each only where the string does not set it already.</summary>
+    /// <summary>The most connections a silo's pool opens (Npgsql's default is 100). A silo has two pools (Orleans' providers,
+    /// and the results tables), so it opens at most twice this. A burst of submissions activates a grain per submission, and
+    /// each reads its state at once: with Npgsql's default, three silos opened more than the 200 connections their server
+    /// allowed, and activations failed with "too many clients" (docs/PERFORMANCE.md). Past this many, a query waits for a
+    /// pooled connection (up to the string's <c>Timeout</c>, 15 s by default) instead.</summary>
+    public const int MaxPoolSize = 20;
+
+    /// <summary><paramref name="connectionString"/> with <see cref="ServerSettings"/> added to its <c>Options</c>, the client
+    /// keepalive and <see cref="MaxPoolSize"/> set, each only where the string does not set it already.</summary>
     public static string WithSessionLimits(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -38,6 +47,9 @@ public static class DatabaseSessions
         builder.Options = options;
         if (builder.KeepAlive == 0)
             builder.KeepAlive = ClientKeepAliveSeconds;
+        // Npgsql writes back only the keys the string set, under their canonical names, whichever synonym was used.
+        if (!new DbConnectionStringBuilder { ConnectionString = new NpgsqlConnectionStringBuilder(connectionString).ConnectionString }.ContainsKey("Maximum Pool Size"))
+            builder.MaxPoolSize = MaxPoolSize;
         return builder.ConnectionString;
     }
 }
