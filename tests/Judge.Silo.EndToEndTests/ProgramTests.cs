@@ -29,15 +29,18 @@ public class ProgramTests
     }
 
     [Fact]
-    public void The_silo_runs_its_thread_pool_without_spinning()
+    public void The_silo_runs_its_thread_pool_without_spinning_and_compiles_each_method_once()
     {
-        // What `dotnet Judge.Silo.dll` reads: idle thread-pool threads sleep at once instead of yielding the judging
-        // host's cores for a while (src/Silo/JudgeHostRuntime.props).
+        // What `dotnet Judge.Silo.dll` reads (src/Silo/JudgeHostRuntime.props): idle thread-pool threads sleep at once
+        // instead of yielding the judging host's cores for a while, and no background compiler recompiles hot methods
+        // for minutes after start.
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Judge.Silo.runtimeconfig.json")));
         var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
         Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spin), properties.ToString());
         Assert.Equal(0, spin.GetInt32());
+        Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation", out var tiered), properties.ToString());
+        Assert.False(tiered.GetBoolean());
     }
 
     /// <summary>Runs the built silo with the test's own ports and <paramref name="settings"/>.</summary>
