@@ -43,8 +43,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool dispatching;
     private int? dispatchedJudging;
-    private bool stale;
-    private Exception? staleCause;
+    private Exception? staleCause; // why this copy is stale: a write that failed, or another copy's write
     private AttemptLease lease = new(time, settings.StallTimeout);
     private TaskCompletionSource? slotTaken; // wakes the watch of a queued attempt when its worker reports again
 
@@ -69,7 +68,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private int JudgedCount => judged?.Count ?? View!.Tests.Length;
 
     /// <summary>Whether this copy found that another one wrote since (it answers nothing more and goes away).</summary>
-    public bool IsStale => stale;
+    public bool IsStale => staleCause is not null;
 
     /// <summary>Called once when the host has read the record: reads old records, resumes an unfinished submission and
     /// publishes again what is stored (repairing a publication lost with a crash).</summary>
@@ -205,7 +204,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// Returns whether it is unfinished.</summary>
     public bool Wake()
     {
-        if (Unfinished && !stale)
+        if (Unfinished && !IsStale)
             StartDispatch(); // (a stale copy is leaving: the next one resumes)
         return Unfinished;
     }
@@ -273,8 +272,8 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// <summary>A stale copy decides nothing more: the caller retries, and reaches the next copy.</summary>
     private void ThrowIfStale()
     {
-        if (stale)
-            throw new SubmissionStaleException(Id, staleCause!, $"this activation of {Id} is stale (a write failed or another activation wrote) and deactivates; call again");
+        if (staleCause is not null)
+            throw new SubmissionStaleException(Id, staleCause, $"this activation of {Id} is stale (a write failed or another activation wrote) and deactivates; call again");
     }
 
     private void StartDispatch()
@@ -297,7 +296,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         {
             // the host deactivates: the next activation resumes
         }
-        catch (Exception) when (stale)
+        catch (Exception) when (IsStale)
         {
             // a failed or stale write: logged where it was found; this copy goes away, and the next one resumes
         }
@@ -305,7 +304,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         {
             dispatching = false;
             // A rejudge that came while this loop was finishing the previous judging left the new one to this loop's end.
-            if (dispatchedJudging is { } done && !stale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
+            if (dispatchedJudging is { } done && !IsStale && !cancellationToken.IsCancellationRequested && View is { Status: not SubmissionStatus.Finished } view && view.Judging != done)
                 StartDispatch();
         }
     }
@@ -371,7 +370,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                         await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
                         continue;
                     }
-                    catch (Exception e) when (!stale && e is not SubmissionStaleException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                    catch (Exception e) when (!IsStale && e is not SubmissionStaleException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
                     {
                         lastError = e;
                         LogAttemptFailed(logger, e, Id, attempt);
@@ -537,7 +536,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             {
                 // Another copy of this submission wrote since this one read: a duplicate left by a membership change.
                 LogStale(logger, e, Id);
-                (stale, staleCause) = (true, e);
+                staleCause = e;
                 throw;
             }
             catch (Exception e)
@@ -547,7 +546,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 // accept). It leaves; the next copy (woken by a retried call, a worker's report, the watchdog or the
                 // recovery sweep) reads storage and resumes from there.
                 LogWriteFailed(logger, e, Id);
-                (stale, staleCause) = (true, e);
+                staleCause = e;
                 host.Leave();
                 throw;
             }

@@ -47,8 +47,8 @@ public static class DatabaseSessions
         builder.Options = options;
         if (builder.KeepAlive == 0)
             builder.KeepAlive = ClientKeepAliveSeconds;
-        // Npgsql writes back only the keys the string set, under their canonical names, whichever synonym was used.
-        if (!new DbConnectionStringBuilder { ConnectionString = new NpgsqlConnectionStringBuilder(connectionString).ConnectionString }.ContainsKey("Maximum Pool Size"))
+        // Npgsql writes back only the keys that were set, under their canonical names, whichever synonym the string used.
+        if (!new DbConnectionStringBuilder { ConnectionString = builder.ConnectionString }.ContainsKey("Maximum Pool Size"))
             builder.MaxPoolSize = MaxPoolSize;
         return builder.ConnectionString;
     }
