@@ -18,6 +18,7 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
     public const string CppAndJava = "cpp17,java";
 
     private readonly Dictionary<string, string> toolchainsBySiloName = new();
+    private readonly ConcurrentDictionary<GrainId, bool> failedWrites = new(); // FlakyStorage's, shared by both silos
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -58,7 +59,7 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
             // The submissions' storage, with the first write of some submissions failing (FlakyStorage).
             silo.AddMemoryGrainStorage(FlakyStorage.Inner);
             silo.Services.AddKeyedSingleton<IGrainStorage>(SubmissionGrain.StorageName,
-                (services, _) => new FlakyStorage(services.GetRequiredKeyedService<IGrainStorage>(FlakyStorage.Inner)));
+                (services, _) => new FlakyStorage(services.GetRequiredKeyedService<IGrainStorage>(FlakyStorage.Inner), failedWrites));
             silo.Services.AddSingleton<ISubmissionResults>(Results);
             silo.UseInMemoryReminderService();
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
@@ -125,14 +126,13 @@ public sealed class RecordedResults : ISubmissionResults
 
 /// <summary>Grain storage whose first write of a submission fails, as a database that did not answer does: for ids starting
 /// <see cref="LostWrite"/> nothing is stored; for ids starting <see cref="LostAnswer"/> the write is stored and its answer lost
-/// (a timeout after the commit). Other ids are stored as given.</summary>
-public sealed class FlakyStorage(IGrainStorage inner) : IGrainStorage
+/// (a timeout after the commit). Other ids are stored as given. The silos share <paramref name="failed"/>, as they share the
+/// database: the retry may reach an activation on the other silo, and its write must not fail again.</summary>
+public sealed class FlakyStorage(IGrainStorage inner, ConcurrentDictionary<GrainId, bool> failed) : IGrainStorage
 {
     public const string Inner = "submissions-inner";
     public const string LostWrite = "lost-write-";
     public const string LostAnswer = "lost-answer-";
-
-    private readonly ConcurrentDictionary<GrainId, bool> failed = new();
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
