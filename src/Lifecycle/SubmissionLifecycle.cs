@@ -44,6 +44,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private bool dispatching;
     private int? dispatchedJudging;
     private Exception? staleCause; // why this copy is stale: a write that failed, or another copy's write
+    private readonly TaskCompletionSource leaving = new(TaskCreationOptions.RunContinuationsAsynchronously); // set with staleCause
     private AttemptLease lease = new(time, settings.StallTimeout);
     private TaskCompletionSource? slotTaken; // wakes the watch of a queued attempt when its worker reports again
 
@@ -145,12 +146,17 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     /// <summary>The current view and its revision.</summary>
     public SubmissionChange? Change => Current is { } view ? new SubmissionChange(view, Record.Revision) : null;
 
-    /// <summary>The submission once its current judging finished, or as it is after <paramref name="timeout"/>.</summary>
+    /// <summary>The submission once its current judging finished, or as it is after <paramref name="timeout"/>.
+    /// Throws <see cref="SubmissionStaleException"/> when this copy is stale, or becomes stale while the caller waits: what it
+    /// holds may not be stored, and it goes away; the caller waits again on the next copy (<see cref="SubmissionWaits"/>).</summary>
     public async Task<Submission?> WaitForResultAsync(TimeSpan timeout)
     {
+        ThrowIfStale();
         if (View is null)
             return null;
-        await Task.WhenAny(finished.Task, Task.Delay(timeout, time));
+        await Task.WhenAny(finished.Task, leaving.Task, Task.Delay(timeout, time));
+        if (!finished.Task.IsCompleted)
+            ThrowIfStale();
         return Current;
     }
 
@@ -193,9 +199,12 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
         return true;
     }
 
-    /// <summary>A worker's final result of <paramref name="attempt"/>: any attempt of the current judging may finish it.</summary>
+    /// <summary>A worker's final result of <paramref name="attempt"/>: any attempt of the current judging may finish it.
+    /// A stale copy throws <see cref="SubmissionStaleException"/>: the worker calls again, and reaches the next copy, which
+    /// finishes the submission with it instead of judging it again.
     public async Task ReportResultAsync(int attempt, JudgeResult result)
     {
+        ThrowIfStale();
         if (attempt <= Record.Attempt && attempt > Record.JudgingAttemptBase && Unfinished)
             await FinishAsync(result, attempt);
     }
@@ -273,7 +282,13 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     private void ThrowIfStale()
     {
         if (staleCause is not null)
-            throw new SubmissionStaleException(Id, staleCause, $"this activation of {Id} is stale (a write failed or another activation wrote) and deactivates; call again");
+            throw new SubmissionStaleException(Id, staleCause is SubmissionStaleException ? "another activation wrote its state" : $"storing it failed: {staleCause.GetBaseException().Message}");
+    }
+
+    private void BecomeStale(Exception cause)
+    {
+        staleCause = cause;
+        leaving.TrySetResult(); // the waits on this copy end, so that it can go
     }
 
     private void StartDispatch()
@@ -398,6 +413,14 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
     {
         while (true)
         {
+            if (IsStale)
+            {
+                // A report's write failed meanwhile: this copy leaves, and stops holding its activation. The worker sends its
+                // result to the next copy.
+                if (call is not null)
+                    Forget(call);
+                ThrowIfStale();
+            }
             if (!Judges(judging))
                 return Outcome.Finished;
             if (call is { IsCompleted: true })
@@ -408,7 +431,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 // the attempt ends when its call fails or the membership declares its silo dead.
                 var gone = host.WhenSiloGone(silo);
                 slotTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await Task.WhenAny(finished.Task, call, gone, slotTaken.Task).WaitAsync(cancellationToken);
+                await Task.WhenAny(finished.Task, call, gone, slotTaken.Task, leaving.Task).WaitAsync(cancellationToken);
                 if (gone.IsCompleted && lease.QueuedOn == silo && Judges(judging) && !call.IsCompleted)
                     return Outcome.Stalled;
                 continue;
@@ -417,7 +440,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             if (remaining <= TimeSpan.Zero)
                 return Outcome.Stalled;
             var wait = Task.Delay(remaining, time, cancellationToken);
-            await (call is null ? Task.WhenAny(finished.Task, wait) : Task.WhenAny(finished.Task, wait, call));
+            await (call is null ? Task.WhenAny(finished.Task, wait, leaving.Task) : Task.WhenAny(finished.Task, wait, call, leaving.Task));
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -432,10 +455,21 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             return; // the first final result wins: a later attempt's result changes nothing
         if (attempt <= Record.JudgingAttemptBase)
             return; // an attempt of an earlier judging, returning after a rejudge started this one
+        ThrowIfStale();
         Materialize();
         ResetProgress();
-        Record.Submission = SubmissionTotals.Finish(View!, result, time.GetUtcNow());
-        await WriteAsync();
+        var judging = View!;
+        Record.Submission = SubmissionTotals.Finish(judging, result, time.GetUtcNow());
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            // Not known to be stored: this copy must not show or wait on a verdict that the next copy may not have.
+            Record.Submission = judging;
+            throw;
+        }
         host.CountFinished(View!);
         LogFinished(logger, Id, result.Verdict.ToString(), result.JudgedBy, attempt ?? Record.Attempt);
         finished.TrySetResult();
@@ -536,7 +570,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
             {
                 // Another copy of this submission wrote since this one read: a duplicate left by a membership change.
                 LogStale(logger, e, Id);
-                staleCause = e;
+                BecomeStale(e);
                 throw;
             }
             catch (Exception e)
@@ -546,7 +580,7 @@ public sealed partial class SubmissionLifecycle(ISubmissionHost host, ISubmissio
                 // accept). It leaves; the next copy (woken by a retried call, a worker's report, the watchdog or the
                 // recovery sweep) reads storage and resumes from there.
                 LogWriteFailed(logger, e, Id);
-                staleCause = e;
+                BecomeStale(e);
                 host.Leave();
                 throw;
             }

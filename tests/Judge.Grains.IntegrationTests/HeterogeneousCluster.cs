@@ -2,6 +2,7 @@ using Judge.Abstractions;
 using System.Collections.Concurrent;
 using Judge.Grains.Submissions;
 using Judge.Interfaces;
+using Judge.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
@@ -18,11 +19,13 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
     public const string CppAndJava = "cpp17,java";
 
     private readonly Dictionary<string, string> toolchainsBySiloName = new();
-    private readonly ConcurrentDictionary<GrainId, bool> failedWrites = new(); // FlakyStorage's, shared by both silos
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>What the submissions' storage did (both silos').</summary>
+    public FlakyStorageLog Storage { get; } = new();
 
     /// <summary>A problem of <see cref="ManyTestsCount"/> A+B tests, next to the example problems.</summary>
     public const string ManyTests = "manytests";
@@ -59,7 +62,7 @@ public sealed class HeterogeneousCluster : IAsyncLifetime
             // The submissions' storage, with the first write of some submissions failing (FlakyStorage).
             silo.AddMemoryGrainStorage(FlakyStorage.Inner);
             silo.Services.AddKeyedSingleton<IGrainStorage>(SubmissionGrain.StorageName,
-                (services, _) => new FlakyStorage(services.GetRequiredKeyedService<IGrainStorage>(FlakyStorage.Inner), failedWrites));
+                (services, _) => new FlakyStorage(services.GetRequiredKeyedService<IGrainStorage>(FlakyStorage.Inner), Storage));
             silo.Services.AddSingleton<ISubmissionResults>(Results);
             silo.UseInMemoryReminderService();
             silo.AddJudging(new ConfigurationBuilder().Build(), judging =>
@@ -124,28 +127,44 @@ public sealed class RecordedResults : ISubmissionResults
         Task.FromResult<IReadOnlyList<string>>([]);
 }
 
-/// <summary>Grain storage whose first write of a submission fails, as a database that did not answer does: for ids starting
-/// <see cref="LostWrite"/> nothing is stored; for ids starting <see cref="LostAnswer"/> the write is stored and its answer lost
-/// (a timeout after the commit). Other ids are stored as given. The silos share <paramref name="failed"/>, as they share the
-/// database: the retry may reach an activation on the other silo, and its write must not fail again.</summary>
-public sealed class FlakyStorage(IGrainStorage inner, ConcurrentDictionary<GrainId, bool> failed) : IGrainStorage
+/// <summary>Grain storage whose first write of some submissions fails, as a database that did not answer does: for ids
+/// starting <see cref="LostWrite"/> nothing is stored; for ids starting <see cref="LostAnswer"/> the write is stored and its
+/// answer lost (a timeout after the commit); for ids starting <see cref="LostVerdict"/> the first write of the finished
+/// submission is not stored. Other ids are stored as given. The silos share one <see cref="FlakyStorageLog"/>, as they share
+/// the database: the retry may reach an activation on the other silo, and its write must not fail again.</summary>
+public sealed class FlakyStorage(IGrainStorage inner, FlakyStorageLog log) : IGrainStorage
 {
     public const string Inner = "submissions-inner";
     public const string LostWrite = "lost-write-";
     public const string LostAnswer = "lost-answer-";
+    public const string LostVerdict = "lost-verdict-";
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = grainId.Key.ToString()!;
-        var first = (key.StartsWith(LostWrite, StringComparison.Ordinal) || key.StartsWith(LostAnswer, StringComparison.Ordinal)) && failed.TryAdd(grainId, true);
-        if (first && key.StartsWith(LostWrite, StringComparison.Ordinal))
+        var record = grainState.State as ISubmissionRecord;
+        var fails = key.StartsWith(LostWrite, StringComparison.Ordinal) || key.StartsWith(LostAnswer, StringComparison.Ordinal)
+            || (key.StartsWith(LostVerdict, StringComparison.Ordinal) && record?.Submission?.Status == SubmissionStatus.Finished);
+        var first = fails && log.Failed.TryAdd(grainId, true);
+        if (first && !key.StartsWith(LostAnswer, StringComparison.Ordinal))
             throw new TimeoutException($"the first write of {key} was not stored");
         await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (record is not null)
+            log.StoredAttempts[grainId] = record.Attempt;
         if (first)
             throw new TimeoutException($"the first write of {key} was stored, and its answer lost");
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }
+
+/// <summary>What <see cref="FlakyStorage"/> did, shared by the silos: which submissions' writes failed, and each one's
+/// attempt number as last stored (how many times it was judged).</summary>
+public sealed class FlakyStorageLog
+{
+    public ConcurrentDictionary<GrainId, bool> Failed { get; } = new();
+    public ConcurrentDictionary<GrainId, int> StoredAttempts { get; } = new();
+}
+

@@ -1,4 +1,6 @@
 using Judge.Interfaces;
+using Judge.Lifecycle;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Judge.Grains.IntegrationTests;
 
@@ -86,6 +88,33 @@ public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<
         var result = await grain.WaitForResult(Wait);
         Assert.Equal(SubmissionStatus.Finished, result!.Status);
         Assert.Equal(Verdict.AC, result.Verdict);
+    }
+
+    [Fact]
+    public async Task A_verdict_whose_write_failed_is_stored_by_the_next_activation_without_judging_again()
+    {
+        var grain = cluster.Grains.GetGrain<ISubmissionGrain>($"{FlakyStorage.LostVerdict}{Guid.NewGuid():N}");
+        Assert.Equal(SubmitOutcome.Accepted, await grain.Submit(new SubmissionRequest("aplusb", "python3", PythonAplusb)));
+
+        // Waited for as the HTTP API waits: the activation whose verdict write failed leaves, and the wait goes on at the
+        // next one. The worker's result reaches that one too: well within the watchdog's minute, and judged once.
+        var result = await SubmissionWaits.UntilFinishedAsync(grain.WaitForResult, TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        Assert.True(cluster.Storage.Failed.ContainsKey(grain.GetGrainId()));
+        Assert.Equal((SubmissionStatus.Finished, Verdict.AC), (result!.Status, result.Verdict!.Value));
+        Assert.Equal(1, cluster.Storage.StoredAttempts[grain.GetGrainId()]);
+    }
+
+    [Fact]
+    public void A_stale_activations_answer_crosses_silos_as_itself()
+    {
+        // Without a codec the caller got a serialization failure (HTTP 500) instead of "call again" (503).
+        var serializer = cluster.Cluster.Client.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>();
+        var copy = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new SubmissionStaleException("s1", "storing it failed: timeout")));
+
+        var stale = Assert.IsType<SubmissionStaleException>(copy);
+        Assert.Equal("s1", stale.SubmissionId);
+        Assert.Equal("this activation of submission s1 is stale (storing it failed: timeout) and goes away; call again", stale.Message);
     }
 
     [Theory]

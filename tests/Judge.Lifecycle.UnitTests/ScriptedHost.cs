@@ -35,6 +35,14 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     public ISubmissionRecord Record { get; }
 
+    private StoredRecord? lastStored;
+
+    /// <summary>A copy of the record as the last write stored it (what the next activation would read), apart from what
+    /// this copy holds in memory since.</summary>
+    public StoredRecord Stored => lastStored is { } r
+        ? new StoredRecord { Request = r.Request, Submission = r.Submission, Attempt = r.Attempt, Revision = r.Revision, JudgingAttemptBase = r.JudgingAttemptBase }
+        : new StoredRecord();
+
     /// <summary>What each write stored, in order.</summary>
     public List<Submission?> Writes { get; } = [];
 
@@ -131,7 +139,7 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
         if (FailNextWriteAsStale)
         {
             FailNextWriteAsStale = false;
-            return Task.FromException(new SubmissionStaleException(Id, new InvalidOperationException("etag mismatch")));
+            return Task.FromException(new SubmissionStaleException(Id, "another activation wrote its state: etag mismatch"));
         }
         if (FailNextWrite is { } failure)
         {
@@ -139,6 +147,14 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
             return Task.FromException(failure);
         }
         Writes.Add(Record.Submission);
+        lastStored = new StoredRecord
+        {
+            Request = Record.Request,
+            Submission = Record.Submission,
+            Attempt = Record.Attempt,
+            Revision = Record.Revision,
+            JudgingAttemptBase = Record.JudgingAttemptBase,
+        };
         return Task.CompletedTask;
     }
 

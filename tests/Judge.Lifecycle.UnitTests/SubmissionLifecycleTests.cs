@@ -420,6 +420,68 @@ public class SubmissionLifecycleTests
     }
 
     [Fact]
+    public async Task A_verdict_that_storage_did_not_take_is_not_shown_and_the_workers_retry_finishes_it_at_the_next_copy()
+    {
+        var host = new ScriptedHost();
+        await host.SubmitAsync(Request);
+        var attempt = await host.NextAttemptAsync("first attempt");
+        var waiting = host.Turn(() => host.Lifecycle.WaitForResultAsync(TimeSpan.FromMinutes(5)));
+        await host.SettleAsync();
+
+        host.FailNextWrite = new TimeoutException("storage did not answer");
+        await Assert.ThrowsAsync<TimeoutException>(() => host.ResultAsync(attempt.Number, Accepted(Passed(0))));
+
+        // This copy leaves: it shows no verdict that storage may not have, and whoever waits on it or reports to it is told
+        // at once to call again (no fake time passes), so that nothing holds it and the next call reaches the next copy.
+        Assert.True(host.Left);
+        Assert.Equal(SubmissionStatus.Queued, (await host.ViewAsync())!.Status);
+        Assert.Null((await host.ViewAsync())!.Verdict);
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => waiting);
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.ResultAsync(attempt.Number, Accepted(Passed(0))));
+        await Assert.ThrowsAsync<SubmissionStaleException>(() => host.Turn(() => host.Lifecycle.WaitForResultAsync(TimeSpan.FromMinutes(5))));
+        Assert.Equal(0, host.Finished);
+
+        // The worker's retry reaches the next copy, over what storage holds: it finishes with that result and judges nothing
+        // again, not even after the inherited attempt's lease.
+        var next = new ScriptedHost(host.Stored);
+        await next.ActivateAsync();
+        await next.ResultAsync(attempt.Number, Accepted(Passed(0)));
+        Assert.Equal((SubmissionStatus.Finished, Verdict.AC), (next.Record.Submission!.Status, next.Record.Submission.Verdict!.Value));
+        await next.AdvanceAsync(ScriptedHost.StallTimeout * 2);
+        Assert.False(next.HasPendingAttempt);
+        Assert.Equal(1, next.Finished);
+        Assert.Equal(["finished 1 AC"], next.ResultsOut);
+    }
+
+    [Fact]
+    public async Task A_wait_goes_on_at_the_next_copy_when_the_one_it_waits_on_goes_stale()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var finished = new Submission { Id = "s1", Problem = "aplusb", Language = "cpp17", Status = SubmissionStatus.Finished, Verdict = Verdict.AC };
+        var calls = new List<TimeSpan>();
+        var answers = new Queue<Func<Task<Submission?>>>([
+            () => Task.FromException<Submission?>(new SubmissionStaleException("s1", "storing it failed: storage did not answer")),
+            () => Task.FromResult<Submission?>(finished),
+        ]);
+
+        var waiting = SubmissionWaits.UntilFinishedAsync(left => { calls.Add(left); return answers.Dequeue()(); }, TimeSpan.FromSeconds(30), time);
+        while (!waiting.IsCompleted && calls.Count < 2)
+        {
+            time.Advance(SubmissionWaits.StaleRetryDelay);
+            await Task.Delay(1);
+        }
+
+        Assert.Same(finished, await waiting);
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30) - SubmissionWaits.StaleRetryDelay], calls);
+
+        // Any other failure is the caller's, and so is a stale copy's once the deadline has passed.
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            SubmissionWaits.UntilFinishedAsync(_ => Task.FromException<Submission?>(new TimeoutException("no answer")), TimeSpan.FromSeconds(30), time));
+        await Assert.ThrowsAsync<SubmissionStaleException>(() =>
+            SubmissionWaits.UntilFinishedAsync(_ => Task.FromException<Submission?>(new SubmissionStaleException("s1", "another activation wrote its state")), TimeSpan.Zero, time));
+    }
+
+    [Fact]
     public async Task A_rejudge_that_storage_did_not_take_is_undone_and_its_retry_starts_judging_2()
     {
         var host = new ScriptedHost();

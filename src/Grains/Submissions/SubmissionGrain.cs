@@ -102,7 +102,7 @@ public sealed partial class SubmissionGrain : Grain, ISubmissionGrain, IRemindab
         {
             // Another activation wrote since this one read: this one goes, and the next call reaches the one that wrote.
             DeactivateOnIdle();
-            throw new SubmissionStaleException(Id, e);
+            throw new SubmissionStaleException(Id, $"another activation wrote its state: {e.Message}");
         }
     }
 

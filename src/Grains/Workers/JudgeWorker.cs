@@ -295,16 +295,32 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
             }
         }
 
+        /// <summary>How long after its first try the final result is tried again: a copy of the submission whose write failed
+        /// (storage did not answer) leaves, and the next copy, which reads storage, finishes the submission with this result
+        /// instead of judging it again after the attempt's lease.</summary>
+        internal static readonly TimeSpan ResultRetryWindow = TimeSpan.FromSeconds(10);
+
         public async Task ReportResultAsync(JudgeResult result)
         {
-            try
+            var started = time.GetTimestamp();
+            for (var delay = TimeSpan.FromMilliseconds(250); ; delay *= 2)
             {
-                await submission.ReportResult(attempt, result);
-            }
-            catch (Exception e)
-            {
-                // The judge call returns it too; if both are lost the submission judges again.
-                LogProgressLost(logger, e, submissionId, "result");
+                try
+                {
+                    await submission.ReportResult(attempt, result);
+                    return;
+                }
+                catch (Exception e) when (time.GetElapsedTime(started) + delay < ResultRetryWindow)
+                {
+                    LogResultRetry(logger, e, submissionId, delay);
+                    await Task.Delay(delay, time);
+                }
+                catch (Exception e)
+                {
+                    // The judge call returns it too; if both are lost the submission judges again.
+                    LogProgressLost(logger, e, submissionId, "result");
+                    return;
+                }
             }
         }
     }
@@ -326,6 +342,9 @@ public abstract partial class JudgeWorker(JudgeWorkerServices services) : Grain,
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Judging {SubmissionId} in {Language} failed")]
     private static partial void LogJudgeFailed(ILogger logger, Exception exception, string submissionId, string language);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The result of {SubmissionId} could not be reported; trying again in {Delay}")]
+    private static partial void LogResultRetry(ILogger logger, Exception exception, string submissionId, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Progress {Kind} of {SubmissionId} could not be reported")]
     private static partial void LogProgressLost(ILogger logger, Exception exception, string submissionId, string kind);

@@ -3,6 +3,7 @@ using Judge.Engine.Problems;
 using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
+using Judge.Lifecycle;
 using Judge.ServiceDefaults.Auth;
 using Judge.ServiceDefaults.Http;
 using Judge.Silo.Http;
@@ -202,7 +203,8 @@ public static class JudgeApi
 
         // Waiting for the verdict takes no place among Judge:Http:MaxConcurrentRequests: many clients may wait at once.
         context.ReleaseLoadPlace();
-        var result = await grain.WaitForResult(waitTimeout);
+        // A copy of the submission that goes stale while it is waited on (a write failed) is waited out at the next copy.
+        var result = await SubmissionWaits.UntilFinishedAsync(grain.WaitForResult, waitTimeout, TimeProvider.System, context.RequestAborted);
         if (result is { Status: SubmissionStatus.Finished })
             return Results.Ok(ForAudience(result, judge));
         context.Response.Headers.Location = location;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Judge.Lifecycle;
+using Judge.Interfaces;
 using Orleans.Storage;
 
 namespace Judge.Silo.Http;

@@ -1,0 +1,42 @@
+using Judge.Interfaces;
+
+namespace Judge.Lifecycle;
+
+/// <summary>Waiting for a submission's verdict across copies of its grain: a copy that goes stale while the caller waits
+/// (one of its writes failed, or another copy wrote) answers <see cref="SubmissionStaleException"/> and goes away; the
+/// wait goes on at the next copy, which reads what storage holds, until the verdict or the caller's deadline.</summary>
+public static class SubmissionWaits
+{
+    /// <summary>How long to wait before calling again after a stale copy answered (it may take a moment to go).</summary>
+    public static readonly TimeSpan StaleRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Calls <paramref name="wait"/> (a grain's <c>WaitForResult</c>) with what is left of <paramref name="timeout"/>
+    /// until it answers. A stale copy's answer is waited out; any other failure, or a stale copy's past the deadline, is the caller's.</summary>
+    public static async Task<Submission?> UntilFinishedAsync(Func<TimeSpan, Task<Submission?>> wait, TimeSpan timeout, TimeProvider time,
+        CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var left = timeout - time.GetElapsedTime(started);
+            try
+            {
+                return await wait(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (Exception e) when (IsStale(e) && time.GetElapsedTime(started) + StaleRetryDelay < timeout)
+            {
+                await Task.Delay(StaleRetryDelay, time, cancellationToken);
+            }
+        }
+    }
+
+    private static bool IsStale(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SubmissionStaleException)
+                return true;
+        }
+        return false;
+    }
+}
