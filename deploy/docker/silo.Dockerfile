@@ -36,7 +36,17 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY deploy/sql/ deploy/sql/
 COPY src/ src/
-RUN dotnet publish src/Silo/Judge.Silo.csproj -c Release -o /out/silo -p:UseAppHost=false \
+# ReadyToRun (precompiled) code for the image's architecture: the silo runs without tiered compilation
+# (src/Silo/JudgeHostRuntime.props), so without it every method is compiled, optimized, at its first call, and a silo
+# is ready about 2 s later (docs/PERFORMANCE.md, "ReadyToRun in the silo's images").
+ARG TARGETARCH
+RUN case "${TARGETARCH:-amd64}" in \
+      amd64) rid=linux-x64 ;; \
+      arm64) rid=linux-arm64 ;; \
+      *) echo "no .NET runtime identifier for TARGETARCH '${TARGETARCH}' (amd64 or arm64)" >&2; exit 1 ;; \
+    esac \
+ && dotnet publish src/Silo/Judge.Silo.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+      -p:UseAppHost=false -o /out/silo \
  && test -x /out/silo/judge-sandbox && test -x /out/silo/judge-exec
 
 # ---- the silo image
