@@ -10,9 +10,10 @@ public static class SubmissionWaits
     /// <summary>How long to wait before calling again after a stale copy answered (it may take a moment to go).</summary>
     public static readonly TimeSpan StaleRetryDelay = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Calls <paramref name="wait"/> (a grain's <c>WaitForResult</c>) with what is left of <paramref name="timeout"/>
-    /// until it answers. A stale copy's answer is waited out; any other failure, or a stale copy's past the deadline, is the caller's.</summary>
-    public static async Task<Submission?> UntilFinishedAsync(Func<TimeSpan, Task<Submission?>> wait, TimeSpan timeout, TimeProvider time,
+    /// <summary>The submission once its current judging finished, or as it is after <paramref name="timeout"/>, as the grain's
+    /// <c>WaitForResult</c> (<paramref name="wait"/>) answers it, called again with what is left of the timeout while stale
+    /// copies answer. Any other failure, or a stale copy's answer past the deadline, is the caller's.</summary>
+    public static async Task<Submission?> WaitForResultAsync(Func<TimeSpan, Task<Submission?>> wait, TimeSpan timeout, TimeProvider time,
         CancellationToken cancellationToken = default)
     {
         var started = time.GetTimestamp();

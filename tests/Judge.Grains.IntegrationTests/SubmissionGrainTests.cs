@@ -98,7 +98,7 @@ public class SubmissionGrainTests(HeterogeneousCluster cluster) : IClassFixture<
 
         // Waited for as the HTTP API waits: the activation whose verdict write failed leaves, and the wait goes on at the
         // next one. The worker's result reaches that one too: well within the watchdog's minute, and judged once.
-        var result = await SubmissionWaits.UntilFinishedAsync(grain.WaitForResult, TimeSpan.FromSeconds(30), TimeProvider.System);
+        var result = await SubmissionWaits.WaitForResultAsync(grain.WaitForResult, TimeSpan.FromSeconds(30), TimeProvider.System);
 
         Assert.True(cluster.Storage.Failed.ContainsKey(grain.GetGrainId()));
         Assert.Equal((SubmissionStatus.Finished, Verdict.AC), (result!.Status, result.Verdict!.Value));

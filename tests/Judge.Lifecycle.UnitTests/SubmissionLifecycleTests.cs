@@ -464,7 +464,7 @@ public class SubmissionLifecycleTests
             () => Task.FromResult<Submission?>(finished),
         ]);
 
-        var waiting = SubmissionWaits.UntilFinishedAsync(left => { calls.Add(left); return answers.Dequeue()(); }, TimeSpan.FromSeconds(30), time);
+        var waiting = SubmissionWaits.WaitForResultAsync(left => { calls.Add(left); return answers.Dequeue()(); }, TimeSpan.FromSeconds(30), time);
         while (!waiting.IsCompleted && calls.Count < 2)
         {
             time.Advance(SubmissionWaits.StaleRetryDelay);
@@ -476,9 +476,9 @@ public class SubmissionLifecycleTests
 
         // Any other failure is the caller's, and so is a stale copy's once the deadline has passed.
         await Assert.ThrowsAsync<TimeoutException>(() =>
-            SubmissionWaits.UntilFinishedAsync(_ => Task.FromException<Submission?>(new TimeoutException("no answer")), TimeSpan.FromSeconds(30), time));
+            SubmissionWaits.WaitForResultAsync(_ => Task.FromException<Submission?>(new TimeoutException("no answer")), TimeSpan.FromSeconds(30), time));
         await Assert.ThrowsAsync<SubmissionStaleException>(() =>
-            SubmissionWaits.UntilFinishedAsync(_ => Task.FromException<Submission?>(new SubmissionStaleException("s1", "another activation wrote its state")), TimeSpan.Zero, time));
+            SubmissionWaits.WaitForResultAsync(_ => Task.FromException<Submission?>(new SubmissionStaleException("s1", "another activation wrote its state")), TimeSpan.Zero, time));
     }
 
     [Fact]

@@ -204,7 +204,7 @@ public static class JudgeApi
         // Waiting for the verdict takes no place among Judge:Http:MaxConcurrentRequests: many clients may wait at once.
         context.ReleaseLoadPlace();
         // A copy of the submission that goes stale while it is waited on (a write failed) is waited out at the next copy.
-        var result = await SubmissionWaits.UntilFinishedAsync(grain.WaitForResult, waitTimeout, TimeProvider.System, context.RequestAborted);
+        var result = await SubmissionWaits.WaitForResultAsync(grain.WaitForResult, waitTimeout, TimeProvider.System, context.RequestAborted);
         if (result is { Status: SubmissionStatus.Finished })
             return Results.Ok(ForAudience(result, judge));
         context.Response.Headers.Location = location;
