@@ -1,5 +1,4 @@
 using Judge.Interfaces;
-using Judge.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Judge.Grains.IntegrationTests;

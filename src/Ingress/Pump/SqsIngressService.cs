@@ -279,9 +279,10 @@ public sealed partial class SqsIngressService(
                 try
                 {
                     // Short waits, abandoned after a bound: a call to a grain on a silo that just died would otherwise
-                    // hold this permit for the call's whole response timeout (10 minutes).
-                    if (await grain.WaitForResult(TimeSpan.FromSeconds(20)).WaitAsync(TimeSpan.FromSeconds(45), watching.Token)
-                        is { Status: SubmissionStatus.Finished })
+                    // hold this permit for the call's whole response timeout (10 minutes). A copy of the submission that
+                    // goes stale meanwhile (a write failed) is waited out at the next copy, as HTTP's ?wait=true does.
+                    if (await SubmissionWaits.WaitForResultAsync(grain.WaitForResult, TimeSpan.FromSeconds(20), TimeProvider.System, watching.Token)
+                        .WaitAsync(TimeSpan.FromSeconds(45), watching.Token) is { Status: SubmissionStatus.Finished })
                         return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !watching.IsCancellationRequested)

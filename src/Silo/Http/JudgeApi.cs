@@ -3,7 +3,6 @@ using Judge.Engine.Problems;
 using Judge.Grains.Submissions;
 using Judge.Grains.Toolchains;
 using Judge.Interfaces;
-using Judge.Lifecycle;
 using Judge.ServiceDefaults.Auth;
 using Judge.ServiceDefaults.Http;
 using Judge.Silo.Http;

@@ -1,6 +1,4 @@
-using Judge.Interfaces;
-
-namespace Judge.Lifecycle;
+namespace Judge.Interfaces;
 
 /// <summary>Waiting for a submission's verdict across copies of its grain: a copy that goes stale while the caller waits
 /// (one of its writes failed, or another copy wrote) answers <see cref="SubmissionStaleException"/> and goes away; the
