@@ -36,11 +36,13 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
 
         Assert.Equal(Enumerable.Range(0, Fixture.SleepyTests).ToList(), progress.Judged.Select(t => t.Index).ToList());
         Assert.Equal(2, probe.Max);
-        // Twenty runs of 100 ms each take 2 s one after another (more on a loaded machine: the sum of their wall times);
-        // on two slots about half of that.
         var walls = TimeSpan.FromTicks(progress.Judged.Sum(t => t.Outcome.WallTime.Ticks));
         Assert.True(walls >= TimeSpan.FromSeconds(2), $"the tests' runs took {walls} in all: they did not sleep 100 ms each");
-        Assert.True(progress.TestsTook < walls * 0.8, $"20 tests of 100 ms took {progress.TestsTook} on two slots, their runs {walls} in all");
+        // Two at a time for most of the judging, not just once: the runs' time in the sandbox, summed, against the time in
+        // which at least one was in it (1.0 one after another, 2.0 always two; measured 1.89-1.90 idle, 1.56-1.71 at load
+        // average 23). Measured on the runs themselves, so that a loaded machine moves it little; the judging's total wall
+        // time against the programs' did (3.5 s for 2.1 s of runs in a CI run beside other test projects).
+        Assert.True(probe.Concurrency >= 1.3, $"the runs were in the sandbox {probe.Concurrency:0.00} at a time on average, not about two (20 tests of 100 ms took {progress.TestsTook})");
         Assert.Equal(0, slots.Busy);
     }
 
@@ -191,22 +193,45 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
     /// <summary>The real sandbox, measuring how many programs it runs at once (compilations and tests alike).</summary>
     private sealed class ConcurrencyProbe(ISandbox inner) : ISandbox
     {
+        private readonly List<(long Start, long End)> runs = [];
         private int now;
         private int max;
 
         public int Max => Volatile.Read(ref max);
+
+        /// <summary>The runs' time in the sandbox, summed, over the time in which at least one run was in it.</summary>
+        public double Concurrency
+        {
+            get
+            {
+                List<(long Start, long End)> sorted;
+                lock (runs)
+                    sorted = [.. runs.OrderBy(r => r.Start)];
+                long sum = 0, union = 0, coveredTo = long.MinValue;
+                foreach (var (start, end) in sorted)
+                {
+                    sum += end - start;
+                    union += Math.Max(0, end - Math.Max(start, coveredTo));
+                    coveredTo = Math.Max(coveredTo, end);
+                }
+                return union == 0 ? 0 : (double)sum / union;
+            }
+        }
 
         public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
         {
             var running = Interlocked.Increment(ref now);
             for (var seen = Volatile.Read(ref max); running > seen; seen = Volatile.Read(ref max))
                 Interlocked.CompareExchange(ref max, running, seen);
+            var start = Stopwatch.GetTimestamp();
             try
             {
                 return await inner.RunAsync(request, cancellationToken);
             }
             finally
             {
+                lock (runs)
+                    runs.Add((start, Stopwatch.GetTimestamp()));
                 Interlocked.Decrement(ref now);
             }
         }
