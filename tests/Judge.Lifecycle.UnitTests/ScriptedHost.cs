@@ -39,9 +39,7 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
 
     /// <summary>A copy of the record as the last write stored it (what the next activation would read), apart from what
     /// this copy holds in memory since.</summary>
-    public StoredRecord Stored => lastStored is { } r
-        ? new StoredRecord { Request = r.Request, Submission = r.Submission, Attempt = r.Attempt, Revision = r.Revision, JudgingAttemptBase = r.JudgingAttemptBase }
-        : new StoredRecord();
+    public StoredRecord Stored => lastStored?.Copy() ?? new StoredRecord();
 
     /// <summary>What each write stored, in order.</summary>
     public List<Submission?> Writes { get; } = [];
@@ -147,14 +145,7 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
             return Task.FromException(failure);
         }
         Writes.Add(Record.Submission);
-        lastStored = new StoredRecord
-        {
-            Request = Record.Request,
-            Submission = Record.Submission,
-            Attempt = Record.Attempt,
-            Revision = Record.Revision,
-            JudgingAttemptBase = Record.JudgingAttemptBase,
-        };
+        lastStored = ((StoredRecord)Record).Copy();
         return Task.CompletedTask;
     }
 
@@ -234,6 +225,9 @@ internal sealed class ScriptedHost : ISubmissionHost, IResultsOut, ISubmissionRe
         public int Attempt { get; set; }
         public long Revision { get; set; }
         public int JudgingAttemptBase { get; set; }
+
+        /// <summary>A copy of what is stored now (its values are immutable records).</summary>
+        public StoredRecord Copy() => (StoredRecord)MemberwiseClone();
     }
 
     /// <summary>One attempt handed to a worker; the test answers it.</summary>
