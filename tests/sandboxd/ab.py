@@ -7,7 +7,9 @@ static trivial program back to back through them, in blocks of 20 runs per daemo
 hits all alike; stdin, stdout and stderr are files, as the judge's tests are. Prints per binary the median wall time per
 run as this client sees it, and the CPU per run of the daemon with everything under it (slots, the runs' inits, the
 programs; from wait4 at its exit) and the whole machine's busy CPU per run over its blocks (from /proc/stat, with a
-50 ms pause after each block: kernel threads included, other processes too, so only on an otherwise idle machine); then,
+50 ms pause after each block: kernel threads included, other processes too, so only on an otherwise idle machine) and the
+machine's function-call IPIs per run over the same blocks ("IPIs": CAL in /proc/interrupts; an expedited RCU grace
+period, which every unmount that frees mounts waits for, sends one to each busy CPU); then,
 for scale, the same program spawned bare 200 times (wall median, and the CPU
 of the child from its wait4). On a loaded machine the CPU column is the steadier one. Wrap a binary in a script that
 runs `perf stat -e page-faults,task-clock -- BINARY "$@"` to count page faults per run too.
@@ -38,6 +40,17 @@ def machine_busy():
         fields = [int(x) for x in f.readline().split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def call_ipis():
+    """Function-call IPIs the machine has taken since boot, all CPUs (CAL in /proc/interrupts): what an expedited RCU
+    grace period (every unmount that frees mounts) or a remote TLB flush sends to the other CPUs."""
+    with open("/proc/interrupts") as f:
+        for line in f:
+            fields = line.split()
+            if fields and fields[0] == "CAL:":
+                return sum(int(x) for x in fields[1:] if x.isdigit())
+    return 0
 
 
 def main():
@@ -121,15 +134,17 @@ def main():
         for i in range(len(bins)):
             one(i, k)
     machine = [0.0 for _ in bins]  # the whole machine's busy CPU during each binary's blocks, kernel threads included
+    ipis = [0 for _ in bins]  # the machine's function-call IPIs during each binary's blocks
     for block in range(n // 20):
         for i in range(len(bins)):
-            before = machine_busy()
+            before, ipis_before = machine_busy(), call_ipis()
             lat[i].extend(block_of(i, 1000 + block * 20))
             time.sleep(SETTLE)  # the slots' work after their last answer, and the kernel's deferred frees, land here
             machine[i] += machine_busy() - before
+            ipis[i] += call_ipis() - ipis_before
     bare, bare_cpu = [], 0.0
     trivial = os.path.join(daemons[0][1], "trivial")
-    bare_before = machine_busy()
+    bare_before, bare_ipis = machine_busy(), call_ipis()
     for _ in range(200):
         t = time.perf_counter()
         pid = os.posix_spawn(trivial, [trivial], {})
@@ -139,6 +154,7 @@ def main():
         bare_cpu += usage.ru_utime + usage.ru_stime  # the child's own CPU: its execve, run and exit
     time.sleep(SETTLE)
     bare_machine = machine_busy() - bare_before
+    bare_ipis = call_ipis() - bare_ipis
     cpu = []
     for d, _, _ in daemons:
         d.p.stdin.close()
@@ -146,13 +162,14 @@ def main():
         cpu.append((usage.ru_utime + usage.ru_stime) * 1000)
     runs = warm + len(lat[0])  # every client's runs
     print("%d client(s) per daemon; load average %s; bare posix_spawn + wait4 median %.2f ms, the child's CPU %.2f ms, "
-          "machine %.2f ms" % (loops, open("/proc/loadavg").read().split()[0], statistics.median(bare) * 1000,
-                               bare_cpu / len(bare) * 1000, bare_machine / len(bare) * 1000))
+          "machine %.2f ms, IPIs %.2f" % (loops, open("/proc/loadavg").read().split()[0], statistics.median(bare) * 1000,
+                                          bare_cpu / len(bare) * 1000, bare_machine / len(bare) * 1000,
+                                          bare_ipis / len(bare)))
     for i, binary in enumerate(bins):
         x = sorted(lat[i])
-        print("%-40s wall median %.2f ms (p25 %.2f, p75 %.2f); CPU per run %.2f ms; machine %.2f ms" % (
+        print("%-40s wall median %.2f ms (p25 %.2f, p75 %.2f); CPU per run %.2f ms; machine %.2f ms; IPIs %.2f" % (
             binary, statistics.median(x) * 1000, x[len(x) // 4] * 1000, x[3 * len(x) // 4] * 1000, cpu[i] / runs,
-            machine[i] / len(lat[i]) * 1000))
+            machine[i] / len(lat[i]) * 1000, ipis[i] / len(lat[i])))
     shutil.rmtree(base, ignore_errors=True)
     return 0
 
