@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Judge.Engine.Compilation;
 using Judge.Engine.Judging;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
 using Judge.Engine.Sandbox;
 using Judge.Engine.Sandbox.Linux;
+using Judge.Engine.Telemetry;
 using Judge.Engine.Verdicts;
 using Judge.Grains.Options;
 using Judge.Grains.Workers;
@@ -119,6 +121,48 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
         Assert.Equal(0, slots.Busy);
     }
 
+    [Fact]
+    public async Task A_run_past_the_failing_test_whose_check_is_cancelled_after_its_program_ran_is_counted_as_discarded()
+    {
+        // Group 1 breaks at its wrong test 05. Its run answers only once a run of a later test of the group has ended its
+        // program and is held; that one answers only when the batch's end cancels it, so its check starts cancelled and
+        // ends with the cancellation. Its program ran (the sandbox counted it): wasted work, which the fan-out must count.
+        var marker = Guid.NewGuid();
+        long discarded = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EngineTelemetry.Name && instrument.Name == "judge.fanout.discarded_runs")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            if (JudgingMarker.Value == marker) // this judging's, not a test's beside it (the context flows into the judging)
+                Interlocked.Add(ref discarded, value);
+        });
+        listener.Start();
+
+        var slots = Slots(3);
+        var probe = new HeldPastTheFailingTest(fixture.Sandbox, Patience);
+        var progress = new RecordedProgress();
+        JudgingMarker.Value = marker;
+        using (await slots.AcquireAsync())
+        {
+            var report = await fixture.Judge(probe).JudgeAsync(fixture.Groups, fixture.Cpp, Fixture.Source, progress, runAll: false, slots)
+                .WaitAsync(Patience);
+            Assert.Equal(Verdict.WA, report.Verdict);
+        }
+        JudgingMarker.Value = Guid.Empty;
+
+        Assert.True(probe.CancelledWhileHeld >= 1, "no run past the failing test was held when the batch ended: the case was not made");
+        var taken = progress.Judged.Count(t => t.Outcome.Verdict != Verdict.SK);
+        Assert.Equal(6 + 10 + 10, taken);
+        Assert.Equal(probe.ProgramsRan, taken + Interlocked.Read(ref discarded));
+        Assert.Equal(0, slots.Busy);
+    }
+
+    private static readonly AsyncLocal<Guid> JudgingMarker = new();
+
     [Theory]
     [InlineData(null, true)]
     [InlineData("false", false)]
@@ -188,6 +232,49 @@ public class FanOutTests(FanOutTests.Fixture fixture) : IClassFixture<FanOutTest
             }
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>The real sandbox, for <see cref="Fixture.Groups"/>: the run of group 1's wrong test 05 answers once a run of a
+    /// later test of group 1 has ended its program; such a run answers when it is cancelled (the batch's end). Counts the
+    /// test programs that ran to the end, and the runs cancelled while held.</summary>
+    private sealed class HeldPastTheFailingTest(ISandbox inner, TimeSpan patience) : ISandbox
+    {
+        private readonly TaskCompletionSource laterHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int programsRan;
+        private int cancelledWhileHeld;
+
+        public int ProgramsRan => Volatile.Read(ref programsRan);
+
+        public int CancelledWhileHeld => Volatile.Read(ref cancelledWhileHeld);
+
+        public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.RunAsync(request, cancellationToken);
+            if (request.StdinPath is not { } input)
+                return result; // the compilation
+            Interlocked.Increment(ref programsRan);
+            var test = Path.GetFileName(Path.GetDirectoryName(input)) + "/" + Path.GetFileNameWithoutExtension(input);
+            if (test == "g1/05")
+            {
+                await laterHeld.Task.WaitAsync(patience, CancellationToken.None);
+            }
+            else if (test.StartsWith("g1/", StringComparison.Ordinal) && string.CompareOrdinal(test, "g1/05") > 0)
+            {
+                laterHeld.TrySetResult();
+                try
+                {
+                    await Task.Delay(patience, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelledWhileHeld);
+                }
+            }
+            return result;
+        }
+
+        public Task<ConnectedResult> RunConnectedAsync(SandboxRequest first, SandboxRequest second, CancellationToken cancellationToken = default) =>
+            inner.RunConnectedAsync(first, second, cancellationToken);
     }
 
     /// <summary>The real sandbox, measuring how many programs it runs at once (compilations and tests alike).</summary>

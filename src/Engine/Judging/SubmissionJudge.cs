@@ -113,6 +113,7 @@ public sealed partial class SubmissionJudge(
 
         var run = Prepare(problem, language, workspace, compiled, checker, IJudgeProgress.None, runAll: !breaks, idleSlots: null, remoteSlots: null);
         var outcomes = new List<TestOutcome>();
+        ProgramRun? current = null;
         try
         {
             foreach (var index in indexes)
@@ -120,16 +121,20 @@ public sealed partial class SubmissionJudge(
                 cancellationToken.ThrowIfCancellationRequested();
                 if (giveWay())
                     break;
-                var outcome = await RunTestAsync(run, index, problem.Tests[index], cancellationToken);
+                current = new ProgramRun();
+                var outcome = await RunTestAsync(run, index, problem.Tests[index], cancellationToken, current);
                 EngineTelemetry.FanOutRemoteRuns.Add(1);
                 outcomes.Add(outcome);
+                current = null; // taken: counted with the outcomes
                 if (breaks && outcome.Verdict != Verdict.AC)
                     break;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            EngineTelemetry.FanOutDiscardedRuns.Add(outcomes.Count); // ran to the end, but the submission no longer wants them
+            // ran to the end, but the submission no longer wants them; so does a test whose program ran before its check
+            // was cancelled (the sandbox counted that run)
+            EngineTelemetry.FanOutDiscardedRuns.Add(outcomes.Count + (current is { Ran: true } ? 1 : 0));
             throw;
         }
         return outcomes;
@@ -239,7 +244,7 @@ public sealed partial class SubmissionJudge(
         // Per test: null until started; a null outcome is a handed-off test that came back unjudged (started again here).
         var runs = new Task<TestOutcome?>?[tests.Count];
         var ranges = new List<HandedOff>();
-        var locals = new List<(int Position, Task<TestOutcome> Run)>(); // the runs on this host's slots
+        var locals = new List<(int Position, Task<TestOutcome> Run, ProgramRun Program)>(); // the runs on this host's slots
         var going = new List<Task>();
         Task? own = null; // the run on the submission's own slot
         var next = 0;     // the first test not started
@@ -264,13 +269,14 @@ public sealed partial class SubmissionJudge(
                         continue;
                     }
                     var test = tests[next];
-                    var task = RunOnSlotAsync(run, run.Indexes[test.Name], test, borrowed, window.Token);
+                    var program = new ProgramRun();
+                    var task = RunOnSlotAsync(run, run.Indexes[test.Name], test, borrowed, program, window.Token);
                     if (onOwn)
                         own = task;
                     else
                         EngineTelemetry.FannedOutRuns.Add(1);
                     runs[next] = Nullable(task);
-                    locals.Add((next, task));
+                    locals.Add((next, task, program));
                     going.Add(task);
                     next = Unstarted(runs, next + 1);
                 }
@@ -310,19 +316,22 @@ public sealed partial class SubmissionJudge(
         {
             // Runs past the end of the batch are not wanted: cancel them and wait until each has given its slot back.
             await window.CancelAsync();
-            foreach (var (position, pending) in locals)
+            foreach (var (position, pending, program) in locals)
             {
                 if (position < taken)
                     continue;
                 try
                 {
                     await pending;
-                    EngineTelemetry.FanOutDiscardedRuns.Add(1); // it ran to the end: wasted work, counted
                 }
                 catch (Exception)
                 {
-                    // discarded: a cancelled run, or one that failed past the end of the batch
+                    // a cancelled run, or one that failed past the end of the batch: wasted work only if its program ran
+                    // (then the sandbox counted it, although its check was cancelled)
+                    if (!program.Ran)
+                        continue;
                 }
+                EngineTelemetry.FanOutDiscardedRuns.Add(1); // its program ran to the end: wasted work, counted
             }
             foreach (var range in ranges)
             {
@@ -420,10 +429,21 @@ public sealed partial class SubmissionJudge(
     /// <summary>Runs one test and gives <paramref name="borrowed"/> back the moment it ends. Its request leaves from the
     /// caller's thread; its answer and check continue where the answer arrives (the caller, <c>JudgeWorker</c>, judges off
     /// any activation's scheduler, so the checks of tests in flight run in parallel).</summary>
-    private async Task<TestOutcome> RunOnSlotAsync(TestRun run, int index, TestCase test, IDisposable? borrowed, CancellationToken cancellationToken)
+    private async Task<TestOutcome> RunOnSlotAsync(TestRun run, int index, TestCase test, IDisposable? borrowed, ProgramRun program, CancellationToken cancellationToken)
     {
         using (borrowed)
-            return await RunTestAsync(run, index, test, cancellationToken);
+            return await RunTestAsync(run, index, test, cancellationToken, program);
+    }
+
+    /// <summary>Whether a test's program has run to the end (the sandbox counted its run): a test abandoned after that
+    /// is wasted work, whether its check finished or was cancelled.</summary>
+    private sealed class ProgramRun
+    {
+        private volatile bool ran;
+
+        public bool Ran => ran;
+
+        public void Done() => ran = true;
     }
 
     /// <summary>Takes a test's outcome: kept for the report and sent to the progress, in test order.</summary>
@@ -664,19 +684,19 @@ public sealed partial class SubmissionJudge(
     }
 
     /// <summary>Runs one test (every pass of it, in a multi-pass problem), checks it and rules.</summary>
-    private async Task<TestOutcome> RunTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
+    private async Task<TestOutcome> RunTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken, ProgramRun? program = null)
     {
         using var span = EngineTelemetry.Source.StartActivity("test");
         span?.SetTag("judge.test", test.Name);
-        var outcome = await JudgeTestAsync(run, index, test, cancellationToken);
+        var outcome = await JudgeTestAsync(run, index, test, program, cancellationToken);
         span?.SetTag("judge.verdict", outcome.Verdict.ToString());
         return outcome;
     }
 
-    private async Task<TestOutcome> JudgeTestAsync(TestRun run, int index, TestCase test, CancellationToken cancellationToken)
+    private async Task<TestOutcome> JudgeTestAsync(TestRun run, int index, TestCase test, ProgramRun? program, CancellationToken cancellationToken)
     {
         if (run.Checker.Interactor is { } interactor)
-            return await RunInteractiveTestAsync(run, interactor, index, test, cancellationToken);
+            return await RunInteractiveTestAsync(run, interactor, index, test, program, cancellationToken);
         var problem = run.Problem;
         var checker = run.Checker.For(test);
         var flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
@@ -688,6 +708,7 @@ public sealed partial class SubmissionJudge(
         for (var pass = 1; ; pass++)
         {
             var run1 = await RunAsync(run.Workspace, $"{index}-{pass}", run.Language, run.Layout, run.Limits, input, cancellationToken);
+            program?.Done();
             try
             {
                 var result = run1.Result;
@@ -743,7 +764,7 @@ public sealed partial class SubmissionJudge(
     }
 
     /// <summary>Runs one test of an interactive problem: the submission and the interactor at once, connected by pipes.</summary>
-    private async Task<TestOutcome> RunInteractiveTestAsync(TestRun run, KattisInteractor interactor, int index, TestCase test, CancellationToken cancellationToken)
+    private async Task<TestOutcome> RunInteractiveTestAsync(TestRun run, KattisInteractor interactor, int index, TestCase test, ProgramRun? program, CancellationToken cancellationToken)
     {
         var key = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var stderr = run.Workspace.IoFile($"{key}.err");
@@ -760,6 +781,7 @@ public sealed partial class SubmissionJudge(
             Flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
         };
         var interaction = await interactor.InteractAsync(submission, request, cancellationToken);
+        program?.Done();
         var kept = CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
 

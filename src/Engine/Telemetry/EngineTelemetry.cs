@@ -44,8 +44,9 @@ public static class EngineTelemetry
     public static readonly Counter<long> FanOutRemoteRuns = Meter.CreateCounter<long>(
         "judge.fanout.remote_runs", unit: "{run}", description: "Test runs on an idle slot of this silo for a submission judged on another silo (fan-out across silos)");
 
-    /// <summary>Fanned-out test runs that ran to the end but whose outcome was not wanted, because an earlier test of the
-    /// same batch ended it (<c>on_reject: break</c>): the work fan-out wasted. Each is also one of <see cref="SandboxRuns"/>. A
+    /// <summary>Fanned-out test runs whose program ran to the end but whose outcome was not wanted, because an earlier test of
+    /// the same batch ended it (<c>on_reject: break</c>): the work fan-out wasted, whether the test's check finished or was
+    /// cancelled. Each is also one of <see cref="SandboxRuns"/>. A
     /// range of tests handed to another silo counts on the silo that threw it away: outcomes that came back but were not
     /// taken on the submission's silo, runs finished before the cancellation on the range's.</summary>
     public static readonly Counter<long> FanOutDiscardedRuns = Meter.CreateCounter<long>(
