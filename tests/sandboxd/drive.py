@@ -632,6 +632,28 @@ def a_bind_run_keeps_what_it_wrote_within_work_bytes_and_nothing_over_it(c):
 
 
 @test
+def one_file_past_work_bytes_is_ole_however_fast_it_is_written(c):
+    # the layer has room for one file up to fsize_bytes past the cap: such a file is never refused for lack of room
+    # (ENOSPC, after which its writer may delete it before any tick, as ld does), so the slot always sees the cap passed
+    w = os.path.join(c.root, "bindrun-one")
+    os.mkdir(w)
+    if CLIENT is not None:
+        give_tree(w, CLIENT)
+    # 80 MiB in one step (a tmpfs fallocate takes all or nothing), deleted at once should it be refused, as a linker does
+    r = c.run(["/bin/sh", "-c", "fallocate -l 80M out || { rm -f out; exit 3; }"], work=w, work_mode="bind",
+              work_bytes=8 << 20, fsize_bytes=100 << 20)
+    expect(r, "ole")
+    assert "output exceeds 8 MiB" in r["message"], r
+    # past fsize_bytes the writer is killed by SIGXFSZ, and the file it leaves is seen
+    r = c.run(["/bin/sh", "-c", "head -c 150M /dev/zero > out; exit 0"], work=w, work_mode="bind",
+              work_bytes=8 << 20, fsize_bytes=100 << 20)
+    expect(r, "ole")
+    assert "output exceeds 8 MiB" in r["message"], r
+    assert os.listdir(w) == [], os.listdir(w)
+    shutil.rmtree(w, ignore_errors=True)
+
+
+@test
 def work_mounted_ahead_follows_the_directory(c):
     # consecutive runs in one directory use the /work each slot mounted ahead over it: every run must still see the
     # directory as it is at the run's request, and nothing of an earlier run

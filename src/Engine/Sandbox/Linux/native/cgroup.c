@@ -427,7 +427,8 @@ int cg_run_limits(const struct cg_handles *h, const struct limits *lim, char *er
      * headroom above keeps the kernel from reclaiming (and the program from crawling) before that is seen */
     /* a run that keeps its files writes them to a tmpfs layer charged to it: they count against work_bytes, not
      * mem_bytes, so the ceiling makes room for the layer's own ceiling (see slot.c, "what a run keeps") */
-    snprintf(num, sizeof num, "%lld", cg_mem_ceiling(lim->mem_bytes) + (lim->bind_mode ? work_ceiling(lim->work_bytes) : 0));
+    long long ceiling = cg_mem_ceiling(lim->mem_bytes), layer = lim->bind_mode ? work_ceiling(lim) : 0;
+    snprintf(num, sizeof num, "%lld", ceiling > MEM_CEILING_MAX - layer ? MEM_CEILING_MAX : ceiling + layer);
     const char *what = NULL;
     if (g_v2) {
         if (write_file_at(h->dir[0], "memory.max", num) != 0) what = "memory.max";

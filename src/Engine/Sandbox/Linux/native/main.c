@@ -741,7 +741,8 @@ static void dispatch(void)
         char err[512];
         int ready = slots[k].cg_limited && slots[k].cg_lim.mem_bytes == r->lim.mem_bytes &&
                     slots[k].cg_lim.nproc == r->lim.nproc && slots[k].cg_lim.bind_mode == r->lim.bind_mode &&
-                    slots[k].cg_lim.work_bytes == r->lim.work_bytes;
+                    slots[k].cg_lim.work_bytes == r->lim.work_bytes &&
+                    (!r->lim.bind_mode || slots[k].cg_lim.fsize_bytes == r->lim.fsize_bytes); /* work_ceiling() */
         last_limits = r->lim;
         have_last_limits = 1;
         if (!ready && cg_run_limits(&slots[k].cg, &r->lim, err, sizeof err) != 0) {

@@ -111,11 +111,18 @@ int cg_reusable(void);
 #define MEM_HEADROOM_MIN (64LL << 20)
 #define MEM_CEILING_MAX (1LL << 62)
 long long cg_mem_ceiling(long long limit);
-/* A bind-mode run's writable layer: a tmpfs of work_bytes plus headroom (the larger of 64 MiB and a quarter), in which
- * the slot sees the cap passed before the tmpfs refuses a write. */
-static inline long long work_ceiling(long long work_bytes)
+/* A bind-mode run's writable layer: a tmpfs of work_bytes plus room, the room being the larger of the memory headroom
+ * (64 MiB, or a quarter) and fsize_bytes. The slot sees the cap passed at its tick, or at the run's end; the tmpfs' size
+ * only stops a burst. One file never meets a full tmpfs before it passes the cap: it is written whole, or its writer is
+ * stopped by SIGXFSZ at fsize_bytes, and either way it is there when the slot looks. A full tmpfs would tell the
+ * writer (ENOSPC), which may delete the file first (ld does), so that only files together can still outrun the tick.
+ * Saturates at MEM_CEILING_MAX. */
+static inline long long work_ceiling(const struct limits *lim)
 {
-    return work_bytes + (work_bytes / 4 > MEM_HEADROOM_MIN ? work_bytes / 4 : MEM_HEADROOM_MIN);
+    long long room = lim->work_bytes / 4 > MEM_HEADROOM_MIN ? lim->work_bytes / 4 : MEM_HEADROOM_MIN;
+    if (lim->fsize_bytes > room)
+        room = lim->fsize_bytes;
+    return room > MEM_CEILING_MAX || lim->work_bytes > MEM_CEILING_MAX - room ? MEM_CEILING_MAX : lim->work_bytes + room;
 }
 void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */

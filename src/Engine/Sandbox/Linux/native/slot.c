@@ -1416,7 +1416,7 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
         char upper[64];
         snprintf(upper, sizeof upper, "%s/upper", layer);
         int mnt = -1, error = 0;
-        if ((ahead && make_layer(layer) != 0) || resize_tmpfs(HIDDEN_OVL, work_ceiling(lim->work_bytes)) != 0 ||
+        if ((ahead && make_layer(layer) != 0) || resize_tmpfs(HIDDEN_OVL, work_ceiling(lim)) != 0 ||
             (g_keep = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
             result_internal(r, "cannot prepare the /work layer: %s", strerror(errno));
             rc = -1;
@@ -1456,10 +1456,11 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
  *
  * A run that keeps its changes (a compilation) writes into an overlay's writable layer on the slot's tmpfs, never
  * to the host directory: the tmpfs is charged to the run's memory cgroup, and the slot watches how much the layer
- * holds every tick. Past work_bytes the run is ended ("output exceeds N MiB"); the tmpfs' own size, work_bytes plus
- * headroom, is the ceiling should a burst outrun the tick. Within the cap, after the run, the slot copies what the
- * layer holds into the directory (regular files, directories, symbolic links and FIFOs, which are made anew and never
- * opened; a deletion removes the file; sockets and devices are not kept), with no-follow, exclusive opens, files owned by the slot's uid. Over it, the
+ * holds every tick and at the run's end. Past work_bytes the run is ended ("output exceeds N MiB"); the tmpfs' own
+ * size, work_ceiling(), is the ceiling should a burst outrun the tick, with room for one file up to fsize_bytes.
+ * Within the cap, after the run, the slot copies what the layer holds into the directory (regular files, directories,
+ * symbolic links and FIFOs, which are made anew and never opened; a deletion removes the file; sockets and devices
+ * are not kept), with no-follow, exclusive opens, files owned by the slot's uid. Over it, the
  * layer is discarded and the directory is left as it was. */
 
 #define KEEP_DEPTH 64
