@@ -144,7 +144,7 @@ def main():
             ipis[i] += call_ipis() - ipis_before
     bare, bare_cpu = [], 0.0
     trivial = os.path.join(daemons[0][1], "trivial")
-    bare_before, bare_ipis = machine_busy(), call_ipis()
+    bare_before, bare_ipis_before = machine_busy(), call_ipis()
     for _ in range(200):
         t = time.perf_counter()
         pid = os.posix_spawn(trivial, [trivial], {})
@@ -154,7 +154,7 @@ def main():
         bare_cpu += usage.ru_utime + usage.ru_stime  # the child's own CPU: its execve, run and exit
     time.sleep(SETTLE)
     bare_machine = machine_busy() - bare_before
-    bare_ipis = call_ipis() - bare_ipis
+    bare_ipis = call_ipis() - bare_ipis_before
     cpu = []
     for d, _, _ in daemons:
         d.p.stdin.close()

@@ -332,13 +332,14 @@ static void prepare(const struct slot_config *cfg)
     /* hidden work root: only root may traverse /.jr. It is a mount of its own, with everything hidden below it, so
      * that a run's init detaches all of it at once: each detach that frees mounts waits for an (expedited) RCU grace
      * period, which interrupts the other CPUs, and a run did three of them. */
+    const char *hidden_opts = "size=16k,nr_inodes=16,mode=0700"; /* room for its mount points only */
     mkdir_p(NEWROOT HIDDEN, 0700);
-    if (mount("judge-hidden", NEWROOT HIDDEN, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0700") != 0)
+    if (mount("judge-hidden", NEWROOT HIDDEN, "tmpfs", MS_NOSUID | MS_NODEV, hidden_opts) != 0)
         prep_fail("mount " HIDDEN);
     mkdir_p(NEWROOT HIDDEN_ROOT, 0700);
     mkdir_p(NEWROOT HIDDEN_OVL, 0700);
     mkdir_p(NEWROOT HIDDEN_PROC, 0700);
-    if (mount(NULL, NEWROOT HIDDEN, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0700") != 0)
+    if (mount(NULL, NEWROOT HIDDEN, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, hidden_opts) != 0)
         prep_fail("remount " HIDDEN " read-only");
     char src[PATH_MAX];
     host_path(src, sizeof src, cfg->work_root);
