@@ -18,6 +18,12 @@ daemon's own, auto from 60000).
 --loops N: N clients at once per daemon (2: both cores busy, as a silo with 2 judging slots); RUNS per client.
 --dirs N: the runs take turns over N directories holding the program (default 1); with N above POOL no slot is ever
 prepared for its next run's directory, so every run brings a /work of its own (the first test of a submission on a slot).
+--bwrap: for scale too, the same program run 200 times through bubblewrap (Debian's `bubblewrap`, not installed by any
+setup script), a sandbox that makes every namespace afresh per run: fresh PID, IPC, UTS and mount namespaces with the
+daemons' read-only paths, /proc, /dev, a tmpfs /tmp and the program's directory as /work, its standard streams files as
+the daemons' are. It has no cgroups, rlimits, seccomp filter or network namespace, so it is a floor for such a sandbox
+on this machine, not a like-for-like rival: wall median, machine and IPIs as above (not wait4's CPU: bwrap's init in the
+new PID namespace is never reaped by the bwrap that the loop waits for, so neither it nor the program would count).
 With JUDGE_SANDBOX_TIMING=1 in this script's environment the daemons print their per-step times to stderr, labelled
 with the binary's position (0, 1, ...): tests/sandboxd/timing.py makes a table of them.
 """
@@ -53,11 +59,43 @@ def call_ipis():
     return 0
 
 
+def bwrap_loop(prog, io, runs=200):
+    """The trivial program through bubblewrap RUNS times (see --bwrap): (wall median ms, machine ms, IPIs) per run."""
+    binary = shutil.which("bwrap")
+    if binary is None:
+        raise SystemExit("--bwrap: bwrap not found (apt-get install bubblewrap)")
+    argv = [binary, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session",
+            "--clearenv"]
+    for path in drive.RO:
+        argv += ["--ro-bind", path, path]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", prog, "/work", "--chdir", "/work",
+             "/work/trivial"]
+    actions = [(os.POSIX_SPAWN_OPEN, 0, io + "/in", os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, io + "/bwrap.out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+               (os.POSIX_SPAWN_OPEN, 2, io + "/bwrap.err", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)]
+    walls = []
+    for _ in range(20):  # warm-up, not counted
+        _, status = os.waitpid(os.posix_spawn(binary, argv, {}, file_actions=actions), 0)
+        assert status == 0, open(io + "/bwrap.err").read()
+    before, ipis_before = machine_busy(), call_ipis()
+    for _ in range(runs):
+        t = time.perf_counter()
+        _, status = os.waitpid(os.posix_spawn(binary, argv, {}, file_actions=actions), 0)
+        walls.append(time.perf_counter() - t)
+        assert status == 0, open(io + "/bwrap.err").read()
+    time.sleep(SETTLE)
+    return statistics.median(walls) * 1000, (machine_busy() - before) / runs * 1000, (call_ipis() - ipis_before) / runs
+
+
 def main():
     args = sys.argv[1:]
     loops = 1
-    uid_base, uid_lock, dirs = None, None, 1
-    while args[:1] in (["--loops"], ["--uid-base"], ["--uid-lock"], ["--dirs"]):
+    uid_base, uid_lock, dirs, bwrap = None, None, 1, False
+    while args[:1] in (["--loops"], ["--uid-base"], ["--uid-lock"], ["--dirs"], ["--bwrap"]):
+        if args[0] == "--bwrap":
+            bwrap = True
+            args = args[1:]
+            continue
         if args[0] == "--loops":
             loops = int(args[1])
         elif args[0] == "--dirs":
@@ -155,6 +193,7 @@ def main():
     time.sleep(SETTLE)
     bare_machine = machine_busy() - bare_before
     bare_ipis = call_ipis() - bare_ipis_before
+    peer = bwrap_loop(daemons[0][1], daemons[0][2]) if bwrap else None
     cpu = []
     for d, _, _ in daemons:
         d.p.stdin.close()
@@ -165,6 +204,8 @@ def main():
           "machine %.2f ms, IPIs %.2f" % (loops, open("/proc/loadavg").read().split()[0], statistics.median(bare) * 1000,
                                           bare_cpu / len(bare) * 1000, bare_machine / len(bare) * 1000,
                                           bare_ipis / len(bare)))
+    if peer:
+        print("bwrap (fresh namespaces per run, no cgroups)  wall median %.2f ms; machine %.2f ms; IPIs %.2f" % peer)
     for i, binary in enumerate(bins):
         x = sorted(lat[i])
         print("%-40s wall median %.2f ms (p25 %.2f, p75 %.2f); CPU per run %.2f ms; machine %.2f ms; IPIs %.2f" % (
