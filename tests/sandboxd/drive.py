@@ -529,6 +529,69 @@ def tmp_touched_just_after_its_mount_is_mounted_anew(c):
 
 
 @test
+def work_left_as_prepared_serves_the_next_run_and_work_changed_in_any_way_never_does(c):
+    # Every run in one directory, each once the slots are idle again (the daemon gives a run the slot whose /work was
+    # prepared over its directory; runs tell their slot by their uid). A run that left /work as the slot prepared it
+    # leaves the same overlay to that slot's next run: the overlay's root keeps the ctime of the slot's mark. A run that
+    # changed anything there leaves its slot's next run a new one, which shows nothing of it: no entry, mode 755, access
+    # and modification times at the epoch mark, no extended attribute, and a later mark's ctime. The changing runs last
+    # 30 ms, so that the next mark falls in a later tick of the kernel's coarse clock.
+    w = os.path.join(c.root, "keepwork")
+    os.mkdir(w)
+    shutil.copy(os.path.join(c.prog, "probe"), w)
+    if CLIENT is not None:
+        give_tree(w, CLIENT)
+    # (it looks the names up: listing /work may set its access time)
+    look = ["/usr/bin/python3", "-c", "import os; s = os.stat('/work'); print(os.getuid(), s.st_ctime_ns, "
+            "oct(s.st_mode & 0o7777), s.st_atime_ns, s.st_mtime_ns, sorted(os.listxattr('/work')), "
+            "[n for n in ('probe', 'x', 'l') if os.path.lexists('/work/' + n)])"]
+    pristine = ("0o755", "[] ['probe']")
+    cc = Ctx(c.d, c.root, w)
+
+    def run(args):
+        time.sleep(0.2 * SLOW)
+        r = cc.run(args)
+        expect(r, "ok")
+        return r["out"]
+
+    def seen():
+        """The slot's uid and, for a /work the slot prepared, the ctime of its mark (None for one of the run's own)."""
+        uid, ctime, mode, atime, mtime, rest = run(look).split(" ", 5)
+        assert (mode, rest.strip()) == pristine, (uid, mode, rest)
+        return int(uid), int(ctime) if (atime, mtime) == ("0", "0") else None
+
+    marks = {}  # each slot's runs in the directory so far: the ctimes they saw
+    for _ in range(8):
+        uid, ctime = seen()
+        marks.setdefault(uid, []).append(ctime)
+    # a slot's first run here may have mounted its own /work; every later one found the one it prepared, kept
+    kept = {uid: ctimes[1:] for uid, ctimes in marks.items() if len(ctimes) > 1}
+    assert kept and all(len(set(ctimes)) == 1 and None not in ctimes for ctimes in kept.values()), marks
+    last = {uid: ctimes[-1] for uid, ctimes in marks.items()}
+    for change in ["mkdir /work/x && rmdir /work/x", "echo x > /work/x && rm /work/x", "chmod 700 /work",
+                   "touch /work", "ln -s probe /work/l && rm /work/l", "ls /work >/dev/null && touch -a /work",
+                   "/usr/bin/python3 -c \"import os; os.setxattr('/work', 'user.judge', b'1')\" 2>/dev/null"]:
+        # (a kernel that refuses the change, as before 6.6 tmpfs refuses user extended attributes, changes nothing)
+        out = run(["/bin/sh", "-c", "id -u; " + change + " && echo changed; sleep 0.03; exit 0"]).split()
+        uid, changed = int(out[0]), out[1:] == ["changed"]
+        after = []
+        for _ in range(6):  # the changing run's slot's next run: a new /work; that slot's run after it: the same
+            u, ctime = seen()
+            if u == uid:
+                after.append(ctime)
+                if len(after) == 2:
+                    break
+            else:
+                assert last.get(u) in (None, ctime), (change, "another slot's /work changed", u, last, ctime)
+                last[u] = ctime
+        assert len(after) == 2 and None not in after and after[1] == after[0], (change, uid, last, after)
+        assert after[0] > (last.get(uid) or 0) if changed else after[0] == last.get(uid, after[0]), \
+            (change, changed, uid, last, after)
+        last[uid] = after[0]
+    shutil.rmtree(w, ignore_errors=True)
+
+
+@test
 def pid1_memory_shows_nothing_of_earlier_runs(c):
     # The run's init (PID 1) shares the slot's memory, so /proc/1/status shows the slot's memory figures (its peak
     # too): they must not grow with what earlier runs asked, printed or kept (a long command line, a large output, a

@@ -52,6 +52,7 @@
 #define HIDDEN_ROOT "/.jr/root"
 #define HIDDEN_OVL "/.jr/ovl"
 #define HIDDEN_PROC "/.jr/proc" /* where a run's init moves the slot's /proc before it detaches /.jr */
+#define HIDDEN_WORK "/.jr/w"    /* the /work overlay prepared ahead, of which each run's init mounts a clone */
 #define TICK_MS 5
 #define CHUNK (64 * 1024)
 
@@ -137,8 +138,20 @@ static long long g_scratch_bytes; /* their size, while kept */
  * directory, unchanged since (device, inode, ctime, mtime), uses it; any other request mounts its own on top. */
 static int g_lower = -1;               /* the latest run's directory (O_DIRECTORY), kept for the next overlay */
 static struct stat g_ahead;            /* that directory when its overlay was mounted ahead */
-static int g_ahead_mounted;            /* /work holds a fresh, unused overlay over g_lower */
+static int g_ahead_mounted;            /* HIDDEN_WORK holds an overlay over g_lower that no run changed */
 static int g_ahead_used;               /* the latest run used the /work prepared ahead (the next run likely will) */
+/* The overlay and its layer serve the next run too when the run that used them left them as they were prepared: the
+ * layer's upper directory (the overlay's root) with the same inode, mode, owner, link count and times (marked at the
+ * epoch when prepared: a run that created, removed, renamed or listed anything there, changed its mode, owner or
+ * extended attributes, or touched it, changed one of them), its tmpfs with the same inodes and blocks in use (a file
+ * made anywhere in the layer, a copy-up or a whiteout), and the directory below unchanged. A test's program almost never
+ * writes to /work; a new overlay per run costs CPU and an RCU grace period when its superblock is freed. */
+static int g_work_mounted;             /* HIDDEN_WORK is mounted */
+static int g_work_used;                /* the run now ending used it (its request's /work was the one prepared ahead) */
+static int g_layer_kept;               /* it stays for the next run, with its layer (unmount_run decided so) */
+static long long g_layer_bytes;        /* the kept layer's tmpfs size */
+static struct stat g_upper;            /* the layer's upper directory once marked; st_ino 0: not marked */
+static unsigned long long g_layer_files, g_layer_blocks; /* its tmpfs' inodes and blocks in use then */
 static int g_keep = -1;          /* the writable layer's upper directory of a bind-mode run, or -1 */
 static long long g_keep_cap;     /* its work_bytes */
 
@@ -339,6 +352,7 @@ static void prepare(const struct slot_config *cfg)
     mkdir_p(NEWROOT HIDDEN_ROOT, 0700);
     mkdir_p(NEWROOT HIDDEN_OVL, 0700);
     mkdir_p(NEWROOT HIDDEN_PROC, 0700);
+    mkdir_p(NEWROOT HIDDEN_WORK, 0700);
     if (mount(NULL, NEWROOT HIDDEN, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, hidden_opts) != 0)
         prep_fail("remount " HIDDEN " read-only");
     char src[PATH_MAX];
@@ -704,7 +718,6 @@ struct zc_msg {
 };
 
 static int g_zctl = -1;     /* the slot's end of the control socket to the run's init */
-static int g_work_fd = -1;  /* the /work mount prepared ahead (detached; the init mounts it), or -1 */
 
 static int raw_replace_work(int mnt)
 {
@@ -992,7 +1005,10 @@ static int start_zygote(const struct cg_handles *cg)
     c->close_fds[1] = g_answer;
     c->close_fds[2] = sv[0];
     c->close_fds[3] = zc[0];
-    c->work_fd = g_work_fd;
+    int work = -1; /* a clone of the overlay prepared ahead, for the init to mount as its /work */
+    if (g_ahead_mounted && (work = (int)open_tree(AT_FDCWD, HIDDEN_WORK, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
+        g_ahead_mounted = 0; /* the request mounts a /work of its own */
+    c->work_fd = work;
     c->workroot = g_workroot;
     c->lower = g_lower;
     c->uid = g_uid;
@@ -1001,6 +1017,8 @@ static int start_zygote(const struct cg_handles *cg)
     c->nsteps = 0;
     long pid = judge_raw_clone(CLONE_VM | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, g_init_stack + sizeof g_init_stack,
                                init_entry, c);
+    if (work >= 0)
+        close(work); /* mounted in the run's namespace now (or, should the clone have failed, not needed) */
     if (pid < 0) {
         close(sv[0]);
         close(sv[1]);
@@ -1014,10 +1032,6 @@ static int start_zygote(const struct cg_handles *cg)
     g_zygote = (pid_t)pid;
     g_zsock = sv[0];
     g_zctl = zc[0];
-    if (g_work_fd >= 0) { /* mounted in the run's namespace now; the slot keeps nothing of it */
-        close(g_work_fd);
-        g_work_fd = -1;
-    }
     return 0;
 }
 
@@ -1186,6 +1200,9 @@ static int do_umount(const char *path, int *retire)
     return -1;
 }
 
+/* The times an untouched directory's root starts at: no run can leave them (see scratch_mounted) */
+static const struct timespec epoch_mark[2] = { { 0, 0 }, { 0, 0 } };
+
 static void scratch_mounted(struct scratch *s)
 {
     /* The root's access and modification times start at a mark no run can leave (the epoch): a run that creates,
@@ -1193,9 +1210,9 @@ static void scratch_mounted(struct scratch *s)
      * that touched it within the same tick of the kernel's coarse clock (a few ms after the mount: a quick run on a
      * slot that was just made ready) would leave the times unchanged, and its traces (inode numbers, times) to the
      * next run. */
-    static const struct timespec mark[2] = { { 0, 0 }, { 0, 0 } };
     struct statfs sf;
-    s->mounted = utimensat(AT_FDCWD, s->path, mark, 0) == 0 && stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+    s->mounted =
+        utimensat(AT_FDCWD, s->path, epoch_mark, 0) == 0 && stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
     s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
     s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
 }
@@ -1205,22 +1222,46 @@ static int same_time(const struct timespec *a, const struct timespec *b)
     return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-static int scratch_untouched(const struct scratch *s)
+/* 1 when the directory at path and its tmpfs are as recorded in was, files and blocks (see struct scratch) */
+static int tmpfs_untouched(const char *path, const char *dir, const struct stat *was, unsigned long long files,
+                           unsigned long long blocks)
 {
     struct stat st;
     struct statfs sf;
-    return s->mounted && stat(s->path, &st) == 0 && statfs(s->path, &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
-           st.st_dev == s->st.st_dev && st.st_ino == s->st.st_ino && st.st_mode == s->st.st_mode &&
-           st.st_uid == s->st.st_uid && st.st_gid == s->st.st_gid && st.st_nlink == s->st.st_nlink &&
-           same_time(&st.st_atim, &s->st.st_atim) && same_time(&st.st_mtim, &s->st.st_mtim) &&
-           same_time(&st.st_ctim, &s->st.st_ctim) && sf.f_files - sf.f_ffree == s->files &&
-           sf.f_blocks - sf.f_bfree == s->blocks;
+    return stat(dir, &st) == 0 && statfs(path, &sf) == 0 && sf.f_type == TMPFS_MAGIC && st.st_dev == was->st_dev &&
+           st.st_ino == was->st_ino && st.st_mode == was->st_mode && st.st_uid == was->st_uid &&
+           st.st_gid == was->st_gid && st.st_nlink == was->st_nlink && same_time(&st.st_atim, &was->st_atim) &&
+           same_time(&st.st_mtim, &was->st_mtim) && same_time(&st.st_ctim, &was->st_ctim) &&
+           sf.f_files - sf.f_ffree == files && sf.f_blocks - sf.f_bfree == blocks;
+}
+
+static int scratch_untouched(const struct scratch *s)
+{
+    return s->mounted && tmpfs_untouched(s->path, s->path, &s->st, s->files, s->blocks);
+}
+
+static int same_directory(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Whether the run now ending may leave the /work overlay and its layer to the next run (see g_work_mounted). */
+static int work_untouched(void)
+{
+    struct stat dir;
+    return g_work_used && g_work_mounted && g_upper.st_ino != 0 &&
+           tmpfs_untouched(HIDDEN_OVL, HIDDEN_OVL "/1/upper", &g_upper, g_layer_files, g_layer_blocks) &&
+           g_lower >= 0 && fstat(g_lower, &dir) == 0 && dir.st_nlink > 0 && same_directory(&dir, &g_ahead);
 }
 
 static void unmount_run(int *retire)
 {
     /* /work may carry a stack: the overlay mounted ahead, the run's own overlay or bind */
     g_ahead_mounted = 0;
+    g_layer_kept = !*retire && work_untouched();
+    g_work_used = 0;
     while (umount2("/work", 0) == 0)
         ;
     if (errno != EINVAL) {
@@ -1228,15 +1269,19 @@ static void unmount_run(int *retire)
         *retire = 1;
         umount2("/work", MNT_DETACH);
     }
-    if (g_work_fd >= 0) {
-        close(g_work_fd);
-        g_work_fd = -1;
-    }
     if (g_keep >= 0) {
         close(g_keep);
         g_keep = -1;
     }
-    do_umount(HIDDEN_OVL, retire);
+    if (g_layer_kept) {
+        g_layer_bytes = g_tmp_bytes;
+    } else {
+        if (g_work_mounted)
+            do_umount(HIDDEN_WORK, retire);
+        g_work_mounted = 0;
+        g_upper.st_ino = 0;
+        do_umount(HIDDEN_OVL, retire);
+    }
     int kept = 0;
     for (int i = 0; i < 2; i++) {
         if (scratch_untouched(&g_scratch[i])) {
@@ -1251,6 +1296,13 @@ static void unmount_run(int *retire)
     g_tmp_bytes = 0;
 }
 
+static int resize_tmpfs(const char *path, long long bytes)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%lld", bytes);
+    return mount(NULL, path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, opts);
+}
+
 static int mount_tmpfs(const char *path, long long bytes, const char *mode)
 {
     char opts[128];
@@ -1259,12 +1311,6 @@ static int mount_tmpfs(const char *path, long long bytes, const char *mode)
 }
 
 
-static int same_directory(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
 
 /* An overlay's writable layer: <layer>/upper (owned by the program's uid) and <layer>/wd. */
 static int make_layer(const char *layer)
@@ -1299,8 +1345,9 @@ static int make_overlay(const char *lower, const char *layer)
     return mnt;
 }
 
-/* Mounts the next run's /work over the latest run's directory if it still exists, and looks up its entries so
- * that the program's first lookups find them cached. Failing is not an error: the request then mounts its own. */
+/* Mounts the next run's /work over the latest run's directory if it still exists (at HIDDEN_WORK; the init mounts a
+ * clone of it), looks up its entries so that the program's first lookups find them cached, and marks the layer (see
+ * g_work_mounted). Failing is not an error: the request then mounts its own. */
 static void mount_work_ahead(void)
 {
     struct stat st;
@@ -1308,25 +1355,34 @@ static void mount_work_ahead(void)
         return;
     char fdpath[64];
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", g_lower);
-    g_work_fd = make_overlay(fdpath, HIDDEN_OVL "/1");
-    if (g_work_fd < 0)
+    int mnt = make_overlay(fdpath, HIDDEN_OVL "/1");
+    if (mnt < 0)
+        return;
+    g_work_mounted = move_mount(mnt, "", AT_FDCWD, HIDDEN_WORK, MOVE_MOUNT_F_EMPTY_PATH) == 0;
+    close(mnt);
+    if (!g_work_mounted)
         return;
     g_ahead = st;
     g_ahead_mounted = 1;
-    int list = openat(g_work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = list >= 0 ? fdopendir(list) : NULL;
-    if (d == NULL) {
-        if (list >= 0)
-            close(list);
-        return;
+    DIR *d = opendir(HIDDEN_WORK);
+    if (d != NULL) {
+        struct dirent *e;
+        int n = 0;
+        while ((e = readdir(d)) != NULL && n++ < 64) {
+            struct stat ignored;
+            fstatat(dirfd(d), e->d_name, &ignored, AT_SYMLINK_NOFOLLOW);
+        }
+        closedir(d);
     }
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d)) != NULL && n++ < 64) {
-        struct stat ignored;
-        fstatat(dirfd(d), e->d_name, &ignored, AT_SYMLINK_NOFOLLOW);
+    /* after the listing above, which set the upper directory's access time */
+    struct statfs sf;
+    if (utimensat(AT_FDCWD, HIDDEN_OVL "/1/upper", epoch_mark, 0) == 0 && stat(HIDDEN_OVL "/1/upper", &g_upper) == 0 &&
+        statfs(HIDDEN_OVL, &sf) == 0) {
+        g_layer_files = sf.f_files - sf.f_ffree;
+        g_layer_blocks = sf.f_blocks - sf.f_bfree;
+    } else {
+        g_upper.st_ino = 0; /* never kept */
     }
-    closedir(d);
 }
 
 /* Mounts the next run's writable places ahead of its request (fresh, empty, size-capped): /tmp, /dev/shm, the
@@ -1351,24 +1407,24 @@ static int prepare_next_run(void)
             if (!g_scratch[i].mounted)
                 return -1;
         }
-    if (mount_tmpfs(HIDDEN_OVL, size, "0700") != 0)
+    int kept = g_layer_kept;
+    g_layer_kept = 0;
+    if (kept) { /* the overlay over the same directory and its layer, as the latest run found them */
+        if (g_layer_bytes != size && resize_tmpfs(HIDDEN_OVL, size) != 0)
+            return -1;
+    } else if (mount_tmpfs(HIDDEN_OVL, size, "0700") != 0 || make_layer(HIDDEN_OVL "/1") != 0) {
         return -1;
-    if (make_layer(HIDDEN_OVL "/1") != 0)
-        return -1;
+    }
     timing_step("clean: mount /tmp /dev/shm layer");
     if (unshare(CLONE_NEWIPC) != 0)
         return -1;
     timing_step("clean: new IPC namespace");
     g_tmp_bytes = size;
-    mount_work_ahead();
+    if (kept)
+        g_ahead_mounted = 1;
+    else
+        mount_work_ahead();
     return 0;
-}
-
-static int resize_tmpfs(const char *path, long long bytes)
-{
-    char opts[64];
-    snprintf(opts, sizeof opts, "size=%lld", bytes);
-    return mount(NULL, path, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, opts);
 }
 
 /* Mounts the run's /work (its /tmp, /dev/shm were prepared ahead; resized if the request asks another size). */
@@ -1404,6 +1460,7 @@ static int mount_run(const struct limits *lim, const char *rel, struct result *r
     int ahead = g_ahead_mounted;
     g_ahead_mounted = 0; /* used now, or covered by this run's own mount */
     g_ahead_used = !lim->bind_mode && ahead && same_directory(&st, &g_ahead);
+    g_work_used = g_ahead_used;
     if (g_ahead_used) {
         close(dfd);
         return 0;
