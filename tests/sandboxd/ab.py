@@ -108,6 +108,8 @@ def main():
     if len(args) < 3:
         print(__doc__)
         return 2
+    if bwrap and shutil.which("bwrap") is None:  # before any daemon's runs, not after them
+        raise SystemExit("--bwrap: bwrap not found (apt-get install bubblewrap)")
     n, pool, bins = int(args[0]), int(args[1]), args[2:]
     drive.RO[:] = [p for p in SILO_RO if os.path.exists(p)]
     base = tempfile.mkdtemp(prefix="judge-sandbox-ab-")
