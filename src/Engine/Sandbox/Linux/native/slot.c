@@ -125,12 +125,13 @@ static long long g_tmp_bytes; /* size of the mounted /tmp, /dev/shm and /work la
  * programs never touch them, and an unmount and mount cost CPU and, waiting for the kernel's RCU grace periods,
  * milliseconds of the slot's time between runs. */
 struct scratch {
-    const char *path;
-    int mounted;              /* mounted, as recorded below */
-    struct stat st;           /* its root when mounted */
+    const char *path;         /* the tmpfs */
+    const char *dir;          /* the directory on it whose times are marked and compared: its root, or the layer's */
+    int mounted;              /* mounted and marked, as recorded below */
+    struct stat st;           /* that directory when marked */
     unsigned long long files, blocks; /* inodes and blocks in use when mounted */
 };
-static struct scratch g_scratch[2] = { { .path = "/tmp" }, { .path = "/dev/shm" } };
+static struct scratch g_scratch[2] = { { .path = "/tmp", .dir = "/tmp" }, { .path = "/dev/shm", .dir = "/dev/shm" } };
 static long long g_scratch_bytes; /* their size, while kept */
 
 /* The /work overlay mounted ahead: consecutive runs of one submission use the same directory, so the slot mounts
@@ -150,8 +151,7 @@ static int g_work_mounted;             /* HIDDEN_WORK is mounted */
 static int g_work_used;                /* the run now ending used it (its request's /work was the one prepared ahead) */
 static int g_layer_kept;               /* it stays for the next run, with its layer (unmount_run decided so) */
 static long long g_layer_bytes;        /* the kept layer's tmpfs size */
-static struct stat g_upper;            /* the layer's upper directory once marked; st_ino 0: not marked */
-static unsigned long long g_layer_files, g_layer_blocks; /* its tmpfs' inodes and blocks in use then */
+static struct scratch g_layer = { .path = HIDDEN_OVL, .dir = HIDDEN_OVL "/1/upper" }; /* mounted: marked */
 static int g_keep = -1;          /* the writable layer's upper directory of a bind-mode run, or -1 */
 static long long g_keep_cap;     /* its work_bytes */
 
@@ -1212,7 +1212,7 @@ static void scratch_mounted(struct scratch *s)
      * next run. */
     struct statfs sf;
     s->mounted =
-        utimensat(AT_FDCWD, s->path, epoch_mark, 0) == 0 && stat(s->path, &s->st) == 0 && statfs(s->path, &sf) == 0;
+        utimensat(AT_FDCWD, s->dir, epoch_mark, 0) == 0 && stat(s->dir, &s->st) == 0 && statfs(s->path, &sf) == 0;
     s->files = s->mounted ? sf.f_files - sf.f_ffree : 0;
     s->blocks = s->mounted ? sf.f_blocks - sf.f_bfree : 0;
 }
@@ -1222,22 +1222,18 @@ static int same_time(const struct timespec *a, const struct timespec *b)
     return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-/* 1 when the directory at path and its tmpfs are as recorded in was, files and blocks (see struct scratch) */
-static int tmpfs_untouched(const char *path, const char *dir, const struct stat *was, unsigned long long files,
-                           unsigned long long blocks)
+/* 1 when its directory and tmpfs are as recorded when it was mounted (see struct scratch) */
+static int scratch_untouched(const struct scratch *s)
 {
     struct stat st;
     struct statfs sf;
-    return stat(dir, &st) == 0 && statfs(path, &sf) == 0 && sf.f_type == TMPFS_MAGIC && st.st_dev == was->st_dev &&
-           st.st_ino == was->st_ino && st.st_mode == was->st_mode && st.st_uid == was->st_uid &&
-           st.st_gid == was->st_gid && st.st_nlink == was->st_nlink && same_time(&st.st_atim, &was->st_atim) &&
-           same_time(&st.st_mtim, &was->st_mtim) && same_time(&st.st_ctim, &was->st_ctim) &&
-           sf.f_files - sf.f_ffree == files && sf.f_blocks - sf.f_bfree == blocks;
-}
-
-static int scratch_untouched(const struct scratch *s)
-{
-    return s->mounted && tmpfs_untouched(s->path, s->path, &s->st, s->files, s->blocks);
+    const struct stat *was = &s->st;
+    return s->mounted && stat(s->dir, &st) == 0 && statfs(s->path, &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
+           st.st_dev == was->st_dev && st.st_ino == was->st_ino && st.st_mode == was->st_mode &&
+           st.st_uid == was->st_uid && st.st_gid == was->st_gid && st.st_nlink == was->st_nlink &&
+           same_time(&st.st_atim, &was->st_atim) && same_time(&st.st_mtim, &was->st_mtim) &&
+           same_time(&st.st_ctim, &was->st_ctim) && sf.f_files - sf.f_ffree == s->files &&
+           sf.f_blocks - sf.f_bfree == s->blocks;
 }
 
 static int same_directory(const struct stat *a, const struct stat *b)
@@ -1251,9 +1247,7 @@ static int same_directory(const struct stat *a, const struct stat *b)
 static int work_untouched(void)
 {
     struct stat dir;
-    return g_work_used && g_work_mounted && g_upper.st_ino != 0 &&
-           tmpfs_untouched(HIDDEN_OVL, HIDDEN_OVL "/1/upper", &g_upper, g_layer_files, g_layer_blocks) &&
-           g_lower >= 0 && fstat(g_lower, &dir) == 0 && dir.st_nlink > 0 && same_directory(&dir, &g_ahead);
+    return g_work_used && g_work_mounted && scratch_untouched(&g_layer) && g_lower >= 0 && fstat(g_lower, &dir) == 0 && dir.st_nlink > 0 && same_directory(&dir, &g_ahead);
 }
 
 static void unmount_run(int *retire)
@@ -1279,7 +1273,7 @@ static void unmount_run(int *retire)
         if (g_work_mounted)
             do_umount(HIDDEN_WORK, retire);
         g_work_mounted = 0;
-        g_upper.st_ino = 0;
+        g_layer.mounted = 0;
         do_umount(HIDDEN_OVL, retire);
     }
     int kept = 0;
@@ -1374,15 +1368,7 @@ static void mount_work_ahead(void)
         }
         closedir(d);
     }
-    /* after the listing above, which set the upper directory's access time */
-    struct statfs sf;
-    if (utimensat(AT_FDCWD, HIDDEN_OVL "/1/upper", epoch_mark, 0) == 0 && stat(HIDDEN_OVL "/1/upper", &g_upper) == 0 &&
-        statfs(HIDDEN_OVL, &sf) == 0) {
-        g_layer_files = sf.f_files - sf.f_ffree;
-        g_layer_blocks = sf.f_blocks - sf.f_bfree;
-    } else {
-        g_upper.st_ino = 0; /* never kept */
-    }
+    scratch_mounted(&g_layer); /* after the listing above, which set the upper directory's access time */
 }
 
 /* Mounts the next run's writable places ahead of its request (fresh, empty, size-capped): /tmp, /dev/shm, the
