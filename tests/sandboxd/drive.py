@@ -831,6 +831,27 @@ def a_runs_memory_peak_excludes_the_previous_runs(c):
 
 
 @test
+def a_slots_cgroup_files_are_read_anew_for_every_run(c):
+    # The slot keeps its run cgroup's files open and reads each again from its start (PROTOCOL.md): run after run on
+    # the slots of a pool of one, each run reports its own CPU time and memory peak, never a value read before.
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        cc = Ctx(d, c.root, c.prog)
+        for _ in range(3):
+            spin = cc.run(["/work/probe", "spin"], cpu_ms=200, wall_ms=5000 * SLOW)
+            expect(spin, "tle_cpu")
+            assert spin["cpu_us"] >= 200000, spin
+            big = cc.run(["/work/probe", "alloc", "48"], mem_bytes=256 << 20, cpu_ms=5000 * SLOW)
+            expect(big, "ok")
+            assert 48 * 1024 <= big["maxrss_kb"] < 64 * 1024 and big["cpu_us"] < spin["cpu_us"] * 5, big
+            small = cc.run(["/work/probe", "hello", "x"], mem_bytes=256 << 20)
+            expect(small, "ok")
+            assert small["maxrss_kb"] < 16 * 1024 and small["cpu_us"] < 100000, small
+    finally:
+        d.close()
+
+
+@test
 def a_run_on_a_reused_cgroup_gets_its_own_memory_limit(c):
     # A cgroup made after an MLE run gets the limits of the latest request ahead (here 256 MiB). A run with a smaller
     # limit sets its own; the cgroup then serves the next run too, and a run with the larger limit again must get that

@@ -348,10 +348,8 @@ int cg_setup(const char *mode, const char *root, char *err, size_t errlen)
             undo_v2();
         return -1;
     }
-    h.peak_fd = -1;
     g_reuse = cg_reset_peak(&h) == 0;
-    if (h.peak_fd >= 0)
-        close(h.peak_fd);
+    cg_close_files(&h);
     for (int i = 0; i < h.n; i++)
         close(h.dir[i]);
     if (cg_run_remove(0) != 0) {
@@ -383,7 +381,7 @@ int cg_run_create(unsigned long long seq, const struct limits *lim, struct cg_ha
     snprintf(name, sizeof name, "run-%llu", seq);
     h->v2 = g_v2;
     h->n = 0;
-    h->peak_fd = -1;
+    h->opened = 0;
     for (int i = 0; i < g_ndirs; i++) {
         int base = open(g_base[i], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         if (base < 0) {
@@ -516,29 +514,72 @@ int cg_join(const struct cg_handles *h)
     return 0;
 }
 
-int cg_reset_peak(struct cg_handles *h)
+static int cg_fd(struct cg_handles *h, enum cg_file f)
 {
-    if (!h->v2) /* v1: writing 0 sets the peak to the current usage */
-        return write_file_at(h->dir[0], "memory.max_usage_in_bytes", "0");
-    /* v2 (Linux 6.12+): a write resets the peak seen through that file descriptor, which the slot keeps for reads */
-    if (h->peak_fd < 0 && (h->peak_fd = openat(h->dir[0], "memory.peak", O_RDWR | O_CLOEXEC)) < 0)
+    static const char *const names[2][CGF_COUNT] = {
+        { "cpuacct.usage", "memory.usage_in_bytes", "memory.stat", "memory.max_usage_in_bytes", "memory.oom_control" },
+        { "cpu.stat", "memory.current", "memory.stat", "memory.peak", "memory.events" },
+    };
+    if (h->opened & (1u << f))
+        return h->file[f];
+    if (h->n < 1 || (f == CGF_CPU && !h->v2 && h->n < 2)) {
+        errno = EBADF;
         return -1;
-    return write(h->peak_fd, "reset", 5) == 5 ? 0 : -1;
+    }
+    int dir = f == CGF_CPU && !h->v2 ? h->dir[1] : h->dir[0]; /* v1: cpuacct's hierarchy */
+    const char *name = names[h->v2 ? 1 : 0][f];
+    int fd = openat(dir, name, (f == CGF_PEAK ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0 && f == CGF_PEAK && (errno == EACCES || errno == EPERM)) /* a read-only peak: read, never reset */
+        fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    h->file[f] = fd;
+    h->opened |= 1u << f;
+    return fd;
 }
 
-static long long read_ll_at(int dir, const char *name)
+void cg_close_files(struct cg_handles *h)
+{
+    for (int f = 0; f < CGF_COUNT; f++)
+        if (h->opened & (1u << f))
+            close(h->file[f]);
+    h->opened = 0;
+}
+
+/* reads file f from its start into buf (NUL-terminated); its length, or -1 */
+static int read_cg(struct cg_handles *h, enum cg_file f, char *buf, size_t len)
+{
+    int fd = cg_fd(h, f);
+    ssize_t n = fd < 0 ? -1 : pread(fd, buf, len - 1, 0);
+    if (n < 0)
+        return -1;
+    buf[n] = '\0';
+    return (int)n;
+}
+
+int cg_reset_peak(struct cg_handles *h)
+{
+    /* v1: writing 0 sets the peak to the current usage. v2 (Linux 6.12+): a write resets the peak seen through that
+     * file descriptor, which the slot keeps for its reads. */
+    int fd = cg_fd(h, CGF_PEAK);
+    const char *text = h->v2 ? "reset" : "0";
+    ssize_t len = (ssize_t)strlen(text);
+    return fd >= 0 && pwrite(fd, text, (size_t)len, 0) == len ? 0 : -1;
+}
+
+static long long read_ll(struct cg_handles *h, enum cg_file f)
 {
     char buf[64];
-    if (read_file_at(dir, name, buf, sizeof buf) <= 0)
+    if (read_cg(h, f, buf, sizeof buf) <= 0)
         return -1;
     return strtoll(buf, NULL, 10);
 }
 
 /* value of "key N" in a flat keyed file */
-static long long read_key_at(int dir, const char *name, const char *key)
+static long long read_key(struct cg_handles *h, enum cg_file f, const char *key)
 {
     char buf[4096];
-    if (read_file_at(dir, name, buf, sizeof buf) <= 0)
+    if (read_cg(h, f, buf, sizeof buf) <= 0)
         return -1;
     size_t n = strlen(key);
     for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
@@ -547,21 +588,21 @@ static long long read_key_at(int dir, const char *name, const char *key)
     return -1;
 }
 
-long long cg_cpu_us(const struct cg_handles *h)
+long long cg_cpu_us(struct cg_handles *h)
 {
     if (h->v2)
-        return read_key_at(h->dir[0], "cpu.stat", "usage_usec");
-    long long ns = read_ll_at(h->dir[1], "cpuacct.usage");
+        return read_key(h, CGF_CPU, "usage_usec");
+    long long ns = read_ll(h, CGF_CPU);
     return ns < 0 ? -1 : ns / 1000;
 }
 
 /* Bytes of page cache of files (the file LRU lists) charged to the run: the kernel drops or writes them back under
  * pressure, long before the cgroup's ceiling, so they are not memory the program needs. tmpfs and shared memory are
  * not among them (they live on the anon lists): a program filling /tmp or /dev/shm uses memory. -1 when unreadable. */
-static long long file_cache(const struct cg_handles *h)
+static long long file_cache(struct cg_handles *h)
 {
     char buf[8192];
-    if (read_file_at(h->dir[0], "memory.stat", buf, sizeof buf) <= 0)
+    if (read_cg(h, CGF_STAT, buf, sizeof buf) <= 0)
         return -1;
     const char *active = h->v2 ? "active_file" : "total_active_file";
     const char *inactive = h->v2 ? "inactive_file" : "total_inactive_file";
@@ -582,20 +623,20 @@ static long long file_cache(const struct cg_handles *h)
 }
 
 /* The run's memory as a memory limit means it: the cgroup's usage less the page cache of files it read or wrote. */
-long long cg_mem_current(const struct cg_handles *h)
+long long cg_mem_current(struct cg_handles *h)
 {
-    long long usage = read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
+    long long usage = read_ll(h, CGF_USAGE);
     if (usage < 0)
         return usage;
     long long cache = file_cache(h);
     return cache > 0 && cache < usage ? usage - cache : usage;
 }
 
-long long cg_left_after_run(const struct cg_handles *h)
+long long cg_left_after_run(struct cg_handles *h)
 {
-    long long usage = read_ll_at(h->dir[0], h->v2 ? "memory.current" : "memory.usage_in_bytes");
+    long long usage = read_ll(h, CGF_USAGE);
     char buf[8192];
-    if (usage < 0 || read_file_at(h->dir[0], "memory.stat", buf, sizeof buf) <= 0)
+    if (usage < 0 || read_cg(h, CGF_STAT, buf, sizeof buf) <= 0)
         return -1;
     const char *key = h->v2 ? "shmem" : "total_shmem";
     size_t k = strlen(key);
@@ -607,27 +648,17 @@ long long cg_left_after_run(const struct cg_handles *h)
     return -1;
 }
 
-long long cg_oom_kills(const struct cg_handles *h)
+long long cg_oom_kills(struct cg_handles *h)
 {
-    return h->v2 ? read_key_at(h->dir[0], "memory.events", "oom_kill")
-                 : read_key_at(h->dir[0], "memory.oom_control", "oom_kill");
+    return read_key(h, CGF_OOM, "oom_kill");
 }
 
-void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills)
+void cg_mem_final(struct cg_handles *h, long long *peak, long long *oom_kills)
 {
     /* The kernel's own peak catches what happened between two polls, but counts page cache too: what is left of that
      * cache once the run's processes are gone is taken off. Exact unless cache was dropped after the peak, which the
      * kernel does under pressure, near the ceiling (the limit plus its headroom), where the run is MLE anyway. */
-    long long p = -1;
-    if (h->peak_fd >= 0) {
-        char buf[64];
-        ssize_t n = pread(h->peak_fd, buf, sizeof buf - 1, 0);
-        if (n > 0) {
-            buf[n] = '\0';
-            p = strtoll(buf, NULL, 10);
-        }
-    } else
-        p = read_ll_at(h->dir[0], h->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    long long p = read_ll(h, CGF_PEAK);
     long long cache = file_cache(h);
     if (p > 0 && cache > 0)
         p = cache < p ? p - cache : 0;

@@ -89,10 +89,15 @@ struct slot_config {
 __attribute__((noreturn)) void slot_main(int sock, const struct slot_config *cfg);
 
 /* cgroup.c: daemon side */
+/* The files the slot reads about a run, each opened at its first use and read again at offset 0 (their values are
+ * made when read): an open and a close per read cost more CPU than the read itself. Not cgroup.procs: through a
+ * descriptor kept open, v1 may show a list of processes loaded up to a second earlier. */
+enum cg_file { CGF_CPU, CGF_USAGE, CGF_STAT, CGF_PEAK, CGF_OOM, CGF_COUNT };
 struct cg_handles {
     int v2, n;
     int dir[MAX_CG];
-    int peak_fd; /* slot, v2: memory.peak opened once and reset through this fd (a reused cgroup), or -1 */
+    unsigned opened;      /* slot: bit f set when file[f] is open (zero: none is) */
+    int file[CGF_COUNT];  /* on v2 the peak is reset through its own descriptor, which later reads then use */
 };
 int cg_setup(const char *mode, const char *root, char *err, size_t errlen);
 const char *cg_version(void);
@@ -128,13 +133,14 @@ void cg_shutdown(void);
 /* cgroup.c: slot side, through the passed directory fds */
 int cg_join(const struct cg_handles *h);
 int cg_reset_peak(struct cg_handles *h); /* the memory peak starts again from the current usage; 0, or -1 */
-long long cg_cpu_us(const struct cg_handles *h);
-long long cg_mem_current(const struct cg_handles *h);
-long long cg_oom_kills(const struct cg_handles *h); /* OOM kills in the run so far; -1 when unreadable */
+void cg_close_files(struct cg_handles *h); /* before its directories are closed */
+long long cg_cpu_us(struct cg_handles *h);
+long long cg_mem_current(struct cg_handles *h);
+long long cg_oom_kills(struct cg_handles *h); /* OOM kills in the run so far; -1 when unreadable */
 /* What a run leaves charged to its cgroup once its processes are gone, besides its tmpfs pages (freed at their
  * unmount): page cache and kernel memory (dentries, inodes), bytes; -1 when unreadable */
-long long cg_left_after_run(const struct cg_handles *h);
-void cg_mem_final(const struct cg_handles *h, long long *peak, long long *oom_kills);
+long long cg_left_after_run(struct cg_handles *h);
+void cg_mem_final(struct cg_handles *h, long long *peak, long long *oom_kills);
 int cg_procs_count(const struct cg_handles *h);
 int cg_empty(const struct cg_handles *h); /* 1 when no process is left in the run's cgroup */
 int write_file_at(int dirfd, const char *name, const char *text);

@@ -1165,7 +1165,7 @@ static int kill_all_and_reap(void)
 }
 
 /* CPU of the run's processes: the cgroup's usage since the start (the slot is not in it). */
-static long long run_cpu_us(const struct cg_handles *cg, long long cpu_base)
+static long long run_cpu_us(struct cg_handles *cg, long long cpu_base)
 {
     long long total = cg_cpu_us(cg);
     if (total < 0)
@@ -1657,7 +1657,7 @@ static int keep_dir(int from, int to, int depth, char *what, size_t len)
 }
 
 static void run_request(const struct msg_request *req, const char *program, const char *rel, int in_fd,
-                        int out_file, int err_file, const struct cg_handles *cg, struct msg_result *res)
+                        int out_file, int err_file, struct cg_handles *cg, struct msg_result *res)
 {
     struct result *r = &res->r;
     const struct limits *lim = &req->lim;
@@ -1934,7 +1934,7 @@ static void run_request(const struct msg_request *req, const char *program, cons
 }
 
 /* After the result is sent: nothing of the run may be left before the next one. Returns 0 when clean. */
-static int clean_after_run(const struct cg_handles *cg)
+static int clean_after_run(struct cg_handles *cg)
 {
     int retire = 0;
     if (g_zygote >= 0) { /* the run failed before it needed its process */
@@ -2104,7 +2104,7 @@ void slot_main(int sock, const struct slot_config *cfg)
     if (msg == NULL || g_chunk == NULL || g_ictx.msg == NULL || g_ictx.vec == NULL)
         _exit(1);
     touch_every_page();
-    struct cg_handles cg = { .n = 0, .peak_fd = -1 };
+    struct cg_handles cg = { .n = 0, .opened = 0 };
     for (;;) {
         int fds[8], nfds;
         int n = recv_request(msg, MSG_MAX + 4096, fds, &nfds);
@@ -2132,11 +2132,9 @@ void slot_main(int sock, const struct slot_config *cfg)
                 }
                 timing_step("idle: reset the cgroup");
             } else {
+                cg_close_files(&cg);
                 for (int i = 0; i < cg.n; i++)
                     close(cg.dir[i]);
-                if (cg.peak_fd >= 0)
-                    close(cg.peak_fd);
-                cg.peak_fd = -1;
                 cg.v2 = m->v2;
                 cg.n = nfds;
                 memcpy(cg.dir, fds, sizeof(int) * (size_t)nfds);
