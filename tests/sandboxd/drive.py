@@ -11,7 +11,7 @@ Builds the daemon from src/Engine/Sandbox/Linux/native/*.c unless --binary is gi
 trivial.c statically into a work directory, runs every test and prints PASS/FAIL lines and latency numbers.
 Exit code 0 when all tests pass.
 """
-import argparse, json, os, shutil, signal, socket, stat, statistics, subprocess, sys, tempfile, threading, time
+import argparse, contextlib, json, os, shutil, signal, socket, stat, statistics, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -218,6 +218,16 @@ class Ctx:
         return r
 
 
+@contextlib.contextmanager
+def pool_of_one(c):
+    """A daemon of its own with a pool of one (it may still keep a second slot ready), closed after the block."""
+    d = Daemon(c.binary, c.root, pool=1)
+    try:
+        yield Ctx(d, c.root, c.prog)
+    finally:
+        d.close()
+
+
 def expect(r, status, **kw):
     assert r["status"] == status, "expected %s, got %s" % (status, r)
     for k, v in kw.items():
@@ -367,9 +377,7 @@ def a_run_sees_no_mount_of_the_work_root_or_of_earlier_runs(c):
 def a_run_sees_no_process_of_earlier_runs(c):
     # One slot (pool 1): a CPU-heavy, fork-heavy run, then runs that look for it through PID 1, their own PID and
     # /proc/loadavg's last PID. Each must see what a fresh run sees: PID 1 with no CPU time to speak of, PID 2.
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         heavy = "i=0; while [ $i -lt 60 ]; do (j=0; while [ $j -lt %d ]; do j=$((j+1)); done) & i=$((i+1)); done; wait" % (
             2000 if SLOW == 1 else 100)  # the emulated VM is two orders of magnitude slower
         look = "read -r s < /proc/1/stat; echo $s; echo $$; cat /proc/loadavg"
@@ -387,8 +395,6 @@ def a_run_sees_no_process_of_earlier_runs(c):
             last_pid = int(loadavg.split()[-1])
             seen.append((int(pid), ticks, last_pid))
         assert all(p == 2 and t <= 3 and lp <= 10 for p, t, lp in seen), seen
-    finally:
-        d.close()
 
 
 @test
@@ -513,9 +519,7 @@ def tmp_touched_just_after_its_mount_is_mounted_anew(c):
     # same tick of the kernel's coarse clock, which file times come from: a run that creates and removes a file
     # there may leave the times the mount had; the next run must still get them mounted anew (their inode numbers
     # would show what the run did)
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         touch = ["/bin/sh", "-c", "touch /tmp/x /dev/shm/y && stat -c %i /tmp/x /dev/shm/y && rm /tmp/x /dev/shm/y"]
         seen = []
         for _ in range(20):
@@ -524,8 +528,6 @@ def tmp_touched_just_after_its_mount_is_mounted_anew(c):
             seen.append(r["out"])
         # each run found fresh ones, empty since their mount: its files got the same inode numbers as every other's
         assert len(set(seen)) == 1, seen
-    finally:
-        d.close()
 
 
 @test
@@ -597,9 +599,7 @@ def pid1_memory_shows_nothing_of_earlier_runs(c):
     # too): they must not grow with what earlier runs asked, printed or kept (a long command line, a large output, a
     # bind run's files). Each slot (known by its uid) is compared with itself; the heavy runs come twice, so that
     # every slot the daemon keeps may take them
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         look = ["/bin/sh", "-c", "id -u; grep -E '^Vm(Peak|Size|HWM|RSS)' /proc/1/status"]
 
         def figures():  # per slot (its uid): the figures seen
@@ -627,8 +627,6 @@ def pid1_memory_shows_nothing_of_earlier_runs(c):
         # one set of figures per slot throughout: not only no growth from the heavy runs, but none from a code path a
         # run happened to take (a page of the slot's code, data or stacks touched for the first time)
         assert both and all(len(before[u] | after[u]) == 1 for u in both), (before, after)
-    finally:
-        d.close()
 
 
 @test
@@ -812,9 +810,7 @@ def a_runs_memory_peak_excludes_the_previous_runs(c):
     # One slot (pool 1), whose cgroup serves run after run where the kernel can reset its peak: a run that allocates
     # 100 MiB, then small runs, each of which must report its own peak; after an MLE run (whose cgroup counted an OOM
     # kill, or was killed at the limit) the next run is ok.
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         # the daemon may have a second slot ready: big runs first, on every slot it uses, then the small ones
         for _ in range(4):
             big = cc.run(["/work/probe", "alloc", "100"], mem_bytes=256 << 20)
@@ -826,17 +822,13 @@ def a_runs_memory_peak_excludes_the_previous_runs(c):
         after = cc.run(["/work/probe", "alloc", "32"], mem_bytes=64 << 20)
         expect(after, "ok")
         assert 32 * 1024 <= after["maxrss_kb"] < 48 * 1024, after
-    finally:
-        d.close()
 
 
 @test
 def a_slots_cgroup_files_are_read_anew_for_every_run(c):
     # The slot keeps its run cgroup's files open and reads each again from its start (PROTOCOL.md): run after run on
     # the slots of a pool of one, each run reports its own CPU time and memory peak, never a value read before.
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         for _ in range(3):
             spin = cc.run(["/work/probe", "spin"], cpu_ms=200, wall_ms=5000 * SLOW)
             expect(spin, "tle_cpu")
@@ -847,8 +839,6 @@ def a_slots_cgroup_files_are_read_anew_for_every_run(c):
             small = cc.run(["/work/probe", "hello", "x"], mem_bytes=256 << 20)
             expect(small, "ok")
             assert small["maxrss_kb"] < 16 * 1024 and small["cpu_us"] < 100000, small
-    finally:
-        d.close()
 
 
 @test
@@ -857,9 +847,7 @@ def a_run_on_a_reused_cgroup_gets_its_own_memory_limit(c):
     # limit sets its own; the cgroup then serves the next run too, and a run with the larger limit again must get that
     # limit back, not run under the small one's ceiling (the daemon once still took the cgroup for "limited ahead" to
     # 256 MiB: the 150 MiB run below was OOM-killed at 96 MiB, and a compilation MLE far below its 2 GiB).
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         for _ in range(3):  # the daemon may keep a second slot: each round starts anew on whichever slot it takes
             expect(cc.run(["/work/probe", "alloc", "300"], mem_bytes=256 << 20, cpu_ms=10000 * SLOW), "mle")
             time.sleep(0.3)  # the slot's next cgroup is made (limited ahead) while no request waits
@@ -868,8 +856,6 @@ def a_run_on_a_reused_cgroup_gets_its_own_memory_limit(c):
             big = cc.run(["/work/probe", "alloc", "150"], mem_bytes=256 << 20, cpu_ms=10000 * SLOW)
             expect(big, "ok")
             assert big["maxrss_kb"] >= 150 * 1024, big
-    finally:
-        d.close()
 
 
 @test
@@ -890,9 +876,7 @@ def page_cache_an_earlier_run_left_never_counts_as_a_runs_memory(c):
             finally:
                 os.close(fd)
 
-    d = Daemon(c.binary, c.root, pool=1)
-    try:
-        cc = Ctx(d, c.root, c.prog)
+    with pool_of_one(c) as cc:
         for _ in range(3):  # the daemon may keep a second slot: the reading runs land on each
             drop_cache()
             expect(cc.run(["/bin/sh", "-c", "cat %s > /dev/null" % " ".join(files)], mem_bytes=512 << 20), "ok")
@@ -902,8 +886,6 @@ def page_cache_an_earlier_run_left_never_counts_as_a_runs_memory(c):
             timer.join()
             expect(small, "ok")
             assert small["maxrss_kb"] < 32 * 1024, small
-    finally:
-        d.close()
 
 
 @test

@@ -88,7 +88,7 @@ struct slot_config {
 /* slot.c */
 __attribute__((noreturn)) void slot_main(int sock, const struct slot_config *cfg);
 
-/* cgroup.c: daemon side */
+/* cgroup.c: daemon side (the handles' files are the slot's) */
 /* The files the slot reads about a run, each opened at its first use and read again at offset 0 (their values are
  * made when read): an open and a close per read cost more CPU than the read itself. Not cgroup.procs: through a
  * descriptor kept open, v1 may show a list of processes loaded up to a second earlier. */

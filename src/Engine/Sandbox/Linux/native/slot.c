@@ -1247,7 +1247,8 @@ static int same_directory(const struct stat *a, const struct stat *b)
 static int work_untouched(void)
 {
     struct stat dir;
-    return g_work_used && g_work_mounted && scratch_untouched(&g_layer) && g_lower >= 0 && fstat(g_lower, &dir) == 0 && dir.st_nlink > 0 && same_directory(&dir, &g_ahead);
+    return g_work_used && g_work_mounted && scratch_untouched(&g_layer) && g_lower >= 0 && fstat(g_lower, &dir) == 0 &&
+           dir.st_nlink > 0 && same_directory(&dir, &g_ahead);
 }
 
 static void unmount_run(int *retire)
