@@ -1,6 +1,7 @@
 using Judge.Engine.Judging;
 using Judge.Engine.Languages;
 using Judge.Engine.Problems;
+using Judge.Engine.Sandbox;
 using Judge.Engine.Verdicts;
 
 namespace Judge.Sandbox.IntegrationTests;
@@ -20,11 +21,13 @@ public class MemoryVerdictTests(ITestOutputHelper output)
 
     private static readonly Lazy<Problem> MemoryHog = new(() => ProblemLoader.Load(Path.Combine(RepositoryPaths.Packages, "memoryhog")));
 
-    private async Task<JudgeReport> JudgeAsync(Language language, string source)
+    private Task<JudgeReport> JudgeAsync(Language language, string source) => JudgeAsync(Judge.Value, language, source);
+
+    private async Task<JudgeReport> JudgeAsync(SubmissionJudge judge, Language language, string source)
     {
         Assert.Equal(Limit, MemoryHog.Value.Limits.MemoryBytes);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var report = await Judge.Value.JudgeAsync(MemoryHog.Value, language, source, IJudgeProgress.None, timeout.Token);
+        var report = await judge.JudgeAsync(MemoryHog.Value, language, source, IJudgeProgress.None, timeout.Token);
         output.WriteLine($"{report.Verdict} {report.Message}");
         foreach (var test in report.Tests)
             output.WriteLine($"  {test.Name}: {test.Verdict} cpu {test.CpuTime.TotalMilliseconds:0} ms wall {test.WallTime.TotalMilliseconds:0} ms peak {test.PeakMemoryBytes / MiB} MiB {test.Signal} {test.Message}");
@@ -91,6 +94,107 @@ public class MemoryVerdictTests(ITestOutputHelper output)
             """);
         Assert.Equal(Verdict.AC, report.Verdict);
         Assert.All(report.Tests, test => Assert.InRange(test.PeakMemoryBytes, 236 * MiB, Limit));
+    }
+
+    private const string AplusB = """
+            #include <cstdio>
+            int main() { long long a, b; if (std::scanf("%lld %lld", &a, &b) == 2) std::printf("%lld\n", a + b); }
+            """;
+
+    [Fact]
+    public async Task Cpp_filling_a_large_array_gets_transparent_huge_pages_where_the_host_offers_them()
+    {
+        var report = await JudgeAsync(new Cpp17(), """
+            #include <cstdio>
+            #include <cstring>
+            #include <vector>
+            int main() {
+                std::vector<char> block(64u << 20);
+                std::memset(block.data(), 1, block.size());
+                long long huge = -1, a, b;
+                if (std::FILE *f = std::fopen("/proc/self/smaps_rollup", "r")) {
+                    char line[256];
+                    while (std::fgets(line, sizeof line, f)) std::sscanf(line, "AnonHugePages: %lld kB", &huge);
+                    std::fclose(f);
+                }
+                if (std::scanf("%lld %lld", &a, &b) != 2) return 1;
+                if (huge >= 32 * 1024) std::printf("%lld\n", a + b + block[12345] - 1);
+                else std::printf("only %lld kB of huge pages\n", huge);
+            }
+            """);
+        // The host decides whether there are any: with mode "never" malloc's request is ignored and the answer is wrong.
+        var mode = File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled");
+        output.WriteLine($"transparent_hugepage/enabled: {mode.Trim()}");
+        Assert.Equal(mode.Contains("[never]", StringComparison.Ordinal) ? Verdict.WA : Verdict.AC, report.Verdict);
+        Assert.All(report.Tests, test => Assert.InRange(test.PeakMemoryBytes, 64 * MiB, 80 * MiB));
+    }
+
+    [Fact]
+    public async Task Cpp_touching_memory_sparsely_is_judged_on_its_own_pages_not_on_whole_huge_pages()
+    {
+        // One byte in every 4 MiB of 1 GiB: 1 MiB of 4 KiB pages, but 512 MiB of 2 MiB pages, over the 256 MiB limit.
+        var report = await JudgeAsync(new Cpp17(), """
+            #include <cstdio>
+            #include <cstdlib>
+            int main() {
+                const size_t size = 1024u << 20, step = 4u << 20;
+                char *p = (char *)std::malloc(size);
+                if (!p) return 2;
+                for (size_t i = 0; i < size; i += step) p[i] = 1;
+                long long a, b, touched = 0;
+                for (size_t i = 0; i < size; i += step) touched += p[i];
+                if (std::scanf("%lld %lld", &a, &b) != 2) return 1;
+                std::printf("%lld\n", a + b + touched - 256);
+            }
+            """);
+        Assert.Equal(Verdict.AC, report.Verdict);
+        Assert.All(report.Tests, test => Assert.True(test.PeakMemoryBytes < 32 * MiB, $"{test.Name}: peak {test.PeakMemoryBytes / MiB} MiB"));
+    }
+
+    [Fact]
+    public async Task A_run_over_its_memory_limit_with_huge_pages_runs_again_without_them_and_that_run_counts_unless_out_of_time()
+    {
+        // The sandbox answers the program's runs as scripted (compiles are real): MLE with the tunable, then without it.
+        var mle = new SandboxResult { Status = SandboxStatus.MemoryLimitExceeded, PeakMemoryBytes = Limit + MiB, Message = "memory limit of 256.0 MiB exceeded" };
+        var tle = new SandboxResult { Status = SandboxStatus.CpuTimeLimitExceeded, CpuTime = TimeSpan.FromSeconds(5), PeakMemoryBytes = 200 * MiB, Message = "CPU time limit exceeded" };
+
+        var outOfTime = new ScriptedRuns(TestSandbox.Create(), request => request.Environment.ContainsKey("GLIBC_TUNABLES") ? mle : tle);
+        var report = await JudgeAsync(new SubmissionJudge(outOfTime, JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }), new Cpp17(), AplusB);
+        Assert.Equal(Verdict.MLE, report.Verdict); // filled densely, too slowly without huge pages: MLE stands
+        Assert.Equal(Limit + MiB, FirstTest(report).PeakMemoryBytes);
+        Assert.Equal(new[] { true, false }, outOfTime.Runs.Select(r => r.Environment.ContainsKey("GLIBC_TUNABLES")));
+        Assert.Equal(new Cpp17().Environment, outOfTime.Runs[1].Environment);
+
+        var sparse = new ScriptedRuns(TestSandbox.Create(), request => request.Environment.ContainsKey("GLIBC_TUNABLES") ? mle : null);
+        report = await JudgeAsync(new SubmissionJudge(sparse, JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }), new Cpp17(), AplusB);
+        Assert.Equal(Verdict.AC, report.Verdict); // the real run without huge pages counts
+        Assert.All(report.Tests, test => Assert.True(test.PeakMemoryBytes < 16 * MiB));
+        Assert.Equal(2 * report.Tests.Count, sparse.Runs.Count);
+
+        var off = new ScriptedRuns(TestSandbox.Create(), _ => mle);
+        report = await JudgeAsync(new SubmissionJudge(off, JudgeOptions.Default with { WorkRoot = TestSandbox.WorkRoot }),
+            LanguageCatalog.Configure(new Cpp17(), new LanguageSettings { HugePages = false }), AplusB);
+        Assert.Equal(Verdict.MLE, report.Verdict);
+        Assert.Single(off.Runs); // without huge pages an MLE is final
+        Assert.False(off.Runs[0].Environment.ContainsKey("GLIBC_TUNABLES"));
+    }
+
+    /// <summary>A sandbox that answers runs of the program (<c>./main</c>) as <paramref name="script"/> says (a
+    /// <c>null</c> answer runs it for real) and runs everything else, the compiler included, for real.</summary>
+    private sealed class ScriptedRuns(ISandbox real, Func<SandboxRequest, SandboxResult?> script) : ISandbox
+    {
+        public List<SandboxRequest> Runs { get; } = [];
+
+        public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request.Argv[0] != "./main")
+                return await real.RunAsync(request, cancellationToken);
+            Runs.Add(request);
+            return script(request) ?? await real.RunAsync(request, cancellationToken);
+        }
+
+        public Task<ConnectedResult> RunConnectedAsync(SandboxRequest first, SandboxRequest second, CancellationToken cancellationToken = default) =>
+            real.RunConnectedAsync(first, second, cancellationToken);
     }
 
     [Fact]

@@ -403,7 +403,28 @@ def only_ro_binds_visible(c):
     expect(r, "ok")
     names = set(r["out"].split())
     assert {"usr", "work", "tmp", "proc", "dev", "null", "urandom"} <= names, r["out"]
-    assert not names & {"etc", "root", "home", "var", "sys"}, r["out"]
+    assert not names & {"etc", "root", "home", "var"}, r["out"]
+
+
+THP = "/sys/kernel/mm/transparent_hugepage"
+
+
+@test
+def of_sys_only_a_read_only_copy_of_the_huge_page_mode_is_visible(c):
+    """glibc's malloc reads the host's transparent huge page mode before it asks for huge pages: a run sees a copy of
+    its two files and nothing else of /sys, and can change none of it."""
+    r = c.run(["/bin/sh", "-c", f"find /sys | sort | tr '\\n' ' '; echo; cat {THP}/enabled {THP}/hpage_pmd_size; "
+               f"(echo never > {THP}/enabled) 2>/dev/null && echo WROTE; (touch /sys/new) 2>/dev/null && echo MADE; "
+               f"(rm {THP}/enabled) 2>/dev/null && echo REMOVED; true"])
+    expect(r, "ok")
+    lines = r["out"].split("\n")
+    if not os.path.exists(f"{THP}/enabled"):
+        assert lines[0].strip() == "", r["out"]  # nothing of /sys on a host without the mode
+        return
+    assert lines[0].split() == ["/sys", "/sys/kernel", "/sys/kernel/mm", THP, f"{THP}/enabled", f"{THP}/hpage_pmd_size"], r["out"]
+    with open(f"{THP}/enabled") as e, open(f"{THP}/hpage_pmd_size") as h:
+        assert lines[1:3] == [e.read().strip(), h.read().strip()], r["out"]
+    assert not {"WROTE", "MADE", "REMOVED"} & set(lines), r["out"]
 
 
 @test

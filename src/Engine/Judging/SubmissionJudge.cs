@@ -667,16 +667,28 @@ public sealed partial class SubmissionJudge(
     {
         var stdout = workspace.IoFile($"{key}.out");
         var stderr = workspace.IoFile($"{key}.err");
-        var result = await sandbox.RunAsync(new SandboxRequest
+        var request = new SandboxRequest
         {
             Argv = language.RunCommand(layout, limits),
             WorkingDirectory = workspace.SourceDirectory,
             StdinPath = inputPath,
             StdoutPath = stdout,
             StderrPath = stderr,
-            Environment = language.Environment,
+            Environment = language.RunEnvironment,
             Limits = limits,
-        }, cancellationToken);
+        };
+        var result = await sandbox.RunAsync(request, cancellationToken);
+        if (language.HugePages && VerdictRules.NeedsRunWithoutHugePages(result))
+        {
+            // the same files again (the sandbox creates them anew): whichever run counts, its output is the one left there
+            File.Delete(stdout);
+            File.Delete(stderr);
+            var without = await sandbox.RunAsync(request with { Environment = language.Environment }, cancellationToken);
+            var counts = VerdictRules.CountsOverHugePageRun(without);
+            LogRanWithoutHugePages(language.Id, key, without.Status, counts);
+            if (counts)
+                result = without;
+        }
         // nothing to read when the sandbox counted no byte of it (most runs): one open and read less per test
         var kept = result.StderrBytes == 0 ? "" : CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
@@ -773,7 +785,7 @@ public sealed partial class SubmissionJudge(
             Argv = run.Language.RunCommand(run.Layout, run.Limits),
             WorkingDirectory = run.Workspace.SourceDirectory,
             StderrPath = stderr,
-            Environment = run.Language.Environment,
+            Environment = run.Language.RunEnvironment,
             Limits = run.Limits,
         };
         var request = new InteractionRequest(test.InputPath, test.AnswerPath, Path.Combine(run.Workspace.Root, "checks", key))
@@ -781,6 +793,18 @@ public sealed partial class SubmissionJudge(
             Flags = run.Checker.ProblemFlags.Concat(test.ValidatorFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
         };
         var interaction = await interactor.InteractAsync(submission, request, cancellationToken);
+        if (run.Language.HugePages && VerdictRules.NeedsRunWithoutHugePages(interaction.Submission))
+        {
+            // the whole interaction again, as RunAsync does for a run, in a check directory of its own (nothing the first
+            // interactor left in its feedback directory is mistaken for the second's)
+            File.Delete(stderr);
+            var without = await interactor.InteractAsync(submission with { Environment = run.Language.Environment },
+                request with { WorkDirectory = $"{request.WorkDirectory}-without-huge-pages" }, cancellationToken);
+            var counts = VerdictRules.CountsOverHugePageRun(without.Submission);
+            LogRanWithoutHugePages(run.Language.Id, key, without.Submission.Status, counts);
+            if (counts)
+                interaction = without;
+        }
         program?.Done();
         var kept = CappedFile.ReadTail(stderr, StderrKeptBytes);
         File.Delete(stderr);
@@ -793,6 +817,15 @@ public sealed partial class SubmissionJudge(
             Score = score,
             JudgeMessage = interaction.Outcome.JudgeMessage,
         };
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Language} run {Run} went over its memory limit with huge pages; without them it ended {Status}, which {Counts}")]
+    private partial void LogRanWithoutHugePagesCore(string language, string run, SandboxStatus status, string counts);
+
+    private void LogRanWithoutHugePages(string language, string run, SandboxStatus status, bool counts)
+    {
+        EngineTelemetry.HugePageReruns.Add(1, new KeyValuePair<string, object?>("language", language), new KeyValuePair<string, object?>("counts", counts ? "true" : "false"));
+        LogRanWithoutHugePagesCore(language, run, status, counts ? "counts" : "does not count (MLE stands)");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Problem {Problem}: the output validator is unusable: {Reason}")]

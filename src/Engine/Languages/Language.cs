@@ -41,6 +41,25 @@ public abstract record Language
     /// <summary>The environment of compiles and runs.</summary>
     public virtual IReadOnlyDictionary<string, string> Environment => SandboxRequest.DefaultEnvironment;
 
+    /// <summary>Whether a run asks glibc's <c>malloc</c> for transparent huge pages (<see cref="HugePagesTunable"/>); on for
+    /// C and C++, whose programs allocate through it; override with <c>Judge:Languages:&lt;id&gt;:HugePages</c>.</summary>
+    /// <remarks>A program's first touch of a 4 KiB page is a page fault, which costs a guest of a paravirtualized host many
+    /// times what it costs on the hardware contest packages set their limits on (docs/PERFORMANCE.md, "Memory-heavy
+    /// programs"); one fault per 2 MiB page removes most of it. A program that touches memory sparsely is charged whole
+    /// 2 MiB pages, so a run that goes over its memory limit with them is run again without them, and that run counts
+    /// (<see cref="Verdicts.VerdictRules.CountsOverHugePageRun"/>).</remarks>
+    public bool HugePages { get; init; }
+
+    /// <summary>The environment of runs: <see cref="Environment"/>, with <see cref="HugePagesTunable"/> when
+    /// <see cref="HugePages"/> is on.</summary>
+    public IReadOnlyDictionary<string, string> RunEnvironment =>
+        HugePages ? new Dictionary<string, string>(Environment) { ["GLIBC_TUNABLES"] = HugePagesTunable } : Environment;
+
+    /// <summary>The glibc tunable (2.35 and later) that makes <c>malloc</c> ask for transparent huge pages
+    /// (<c>madvise(MADV_HUGEPAGE)</c>) on the memory it maps, when the host's mode is <c>madvise</c>. With mode
+    /// <c>always</c> every program has them anyway, and with <c>never</c> none does.</summary>
+    public const string HugePagesTunable = "glibc.malloc.hugetlb=1";
+
     /// <summary>A small program that proves the toolchain works through the sandbox: it must echo the sum of two integers.</summary>
     public abstract string SelfTestSource { get; }
 
@@ -55,10 +74,10 @@ public abstract record Language
     /// <summary>The Debian packages the toolchain needs to compile and run (scripts/languages.packages lists them).</summary>
     public abstract IReadOnlyList<string> Packages { get; }
 
-    /// <summary>Applies configured overrides (<c>Judge:Languages:&lt;id&gt;</c>): the time factor here, toolchain paths and
+    /// <summary>Applies configured overrides (<c>Judge:Languages:&lt;id&gt;</c>): the time factor and huge pages here, toolchain paths and
     /// flags in the bases that have them.</summary>
     public virtual Language Configure(LanguageSettings settings) =>
-        this with { TimeFactor = settings.TimeFactor ?? TimeFactor };
+        this with { TimeFactor = settings.TimeFactor ?? TimeFactor, HugePages = settings.HugePages ?? HugePages };
 
     /// <summary>Extracts a short version string from the version command's output.</summary>
     public virtual string ParseVersion(string output)

@@ -49,4 +49,8 @@ public sealed record LanguageSettings
     /// <summary>The language's time factor (<c>Judge:Languages:&lt;id&gt;:TimeFactor</c>): a run gets the problem's time
     /// limit times this.</summary>
     public double? TimeFactor { get; init; }
+
+    /// <summary>Whether runs ask <c>malloc</c> for transparent huge pages (<c>Judge:Languages:&lt;id&gt;:HugePages</c>,
+    /// <see cref="Language.HugePages"/>).</summary>
+    public bool? HugePages { get; init; }
 }

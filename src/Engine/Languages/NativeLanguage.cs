@@ -5,6 +5,9 @@ namespace Judge.Engine.Languages;
 /// <summary>A language compiled ahead of time to a native executable (C, C++).</summary>
 public abstract record NativeLanguage : Language
 {
+    /// <summary>Programs allocate through glibc's <c>malloc</c>: runs ask it for huge pages.</summary>
+    protected NativeLanguage() => HugePages = true;
+
     /// <summary>The compiler; override with <c>Judge:Languages:&lt;id&gt;:Compiler</c>.</summary>
     public abstract string Compiler { get; init; }
 

@@ -52,6 +52,12 @@ public static class EngineTelemetry
     public static readonly Counter<long> FanOutDiscardedRuns = Meter.CreateCounter<long>(
         "judge.fanout.discarded_runs", unit: "{run}", description: "Test runs that finished but were discarded because an earlier test ended the batch (fan-out)");
 
+    /// <summary>Test runs with huge pages (<see cref="Languages.Language.HugePages"/>) that went over their memory limit and
+    /// were run again without them, by language and whether the run again counted (<c>counts</c>: <c>true</c>, or
+    /// <c>false</c> when it ran out of time and the MLE stood).</summary>
+    public static readonly Counter<long> HugePageReruns = Meter.CreateCounter<long>(
+        "judge.hugepages.reruns", unit: "{run}", description: "Test runs over their memory limit with huge pages, run again without them");
+
     /// <summary>Cached artifacts whose content did not match their hash (removed, compiled again).</summary>
     public static readonly Counter<long> CompileCacheCorrupt = Meter.CreateCounter<long>(
         "judge.compile.cache.corrupt", unit: "{artifact}", description: "Compile cache entries rejected because their hash did not match");

@@ -17,6 +17,17 @@ public static class VerdictRules
     /// <summary>Whether a run ended cleanly enough for its output to be checked.</summary>
     public static bool NeedsCheck(SandboxResult run) => run.Status == SandboxStatus.Ok;
 
+    /// <summary>Whether a run with transparent huge pages (<see cref="Languages.Language.HugePages"/>) must be run again
+    /// without them: it went over its memory limit, and whole 2 MiB pages may be what took it there.</summary>
+    public static bool NeedsRunWithoutHugePages(SandboxResult run) => run.Status == SandboxStatus.MemoryLimitExceeded;
+
+    /// <summary>Whether the run again without huge pages counts, rather than the run with them that went over its memory
+    /// limit: it does, unless it ran out of time. A program charged only its own 4 KiB pages gets the verdict those earn
+    /// (a sparse toucher, AC within its limit, or whatever else it earns). One that ran out of time without huge pages filled its
+    /// memory densely and slowly (a page fault per 4 KiB): it reached its memory limit first when faults were cheap, MLE.</summary>
+    public static bool CountsOverHugePageRun(SandboxResult withoutHugePages) =>
+        withoutHugePages.Status is not (SandboxStatus.CpuTimeLimitExceeded or SandboxStatus.WallTimeLimitExceeded);
+
     /// <summary>The verdict of a run, given the checker's outcome when the run was clean.</summary>
     /// <param name="run">How the run ended.</param>
     /// <param name="check">The checker's outcome; required exactly when <see cref="NeedsCheck"/> holds.</param>

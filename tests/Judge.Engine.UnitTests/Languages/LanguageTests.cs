@@ -204,4 +204,37 @@ public class LanguageTests
         Assert.Equal("/usr/bin/g++", cpp.Compiler);
         Assert.Equal(["cpp17", "cpp", "c++"], [cpp.Id, .. cpp.IncludeAliases]);
     }
+
+    [Fact]
+    public void Languages_that_allocate_through_glibc_malloc_run_with_huge_pages_and_compile_without()
+    {
+        var withHugePages = new HashSet<string> { "cpp17", "cpp20", "c11" };
+        foreach (var language in LanguageCatalog.All)
+        {
+            Assert.Equal(withHugePages.Contains(language.Id), language.HugePages);
+            Assert.False(language.Environment.ContainsKey("GLIBC_TUNABLES"), $"{language.Id} compiles with the tunable");
+            if (language.HugePages)
+            {
+                Assert.Equal("glibc.malloc.hugetlb=1", language.RunEnvironment["GLIBC_TUNABLES"]);
+                // the rest of the run's environment is the language's own
+                Assert.Equal(language.Environment, language.RunEnvironment.Where(e => e.Key != "GLIBC_TUNABLES").ToDictionary());
+            }
+            else
+            {
+                Assert.Same(language.Environment, language.RunEnvironment);
+            }
+        }
+    }
+
+    [Fact]
+    public void Huge_pages_come_from_configuration()
+    {
+        var cpp = LanguageCatalog.Configure(new Cpp17(), new LanguageSettings { HugePages = false });
+        Assert.False(cpp.HugePages);
+        Assert.False(cpp.RunEnvironment.ContainsKey("GLIBC_TUNABLES"));
+        Assert.True(LanguageCatalog.Configure(new Cpp17(), new LanguageSettings { TimeFactor = 2 }).HugePages);
+        var go = LanguageCatalog.Configure(new Go(), new LanguageSettings { HugePages = true });
+        Assert.Equal("glibc.malloc.hugetlb=1", go.RunEnvironment["GLIBC_TUNABLES"]);
+        Assert.Equal("1", go.RunEnvironment["GOMAXPROCS"]);
+    }
 }

@@ -21,6 +21,31 @@ public class VerdictRulesTests
         Assert.Equal(expected, VerdictRules.ForRun(Run(status), check: null).Verdict);
     }
 
+    [Theory]
+    [InlineData(SandboxStatus.MemoryLimitExceeded, true)]
+    [InlineData(SandboxStatus.Ok, false)]
+    [InlineData(SandboxStatus.CpuTimeLimitExceeded, false)]
+    [InlineData(SandboxStatus.Signaled, false)]
+    [InlineData(SandboxStatus.InternalError, false)]
+    public void Only_a_run_over_its_memory_limit_runs_again_without_huge_pages(SandboxStatus status, bool again)
+    {
+        Assert.Equal(again, VerdictRules.NeedsRunWithoutHugePages(Run(status)));
+    }
+
+    [Theory]
+    [InlineData(SandboxStatus.Ok, true)]
+    [InlineData(SandboxStatus.NonZeroExit, true)]
+    [InlineData(SandboxStatus.Signaled, true)]
+    [InlineData(SandboxStatus.OutputLimitExceeded, true)]
+    [InlineData(SandboxStatus.MemoryLimitExceeded, true)]
+    [InlineData(SandboxStatus.InternalError, true)]
+    [InlineData(SandboxStatus.CpuTimeLimitExceeded, false)]
+    [InlineData(SandboxStatus.WallTimeLimitExceeded, false)]
+    public void The_run_without_huge_pages_counts_unless_it_ran_out_of_time(SandboxStatus without, bool counts)
+    {
+        Assert.Equal(counts, VerdictRules.CountsOverHugePageRun(Run(without)));
+    }
+
     [Fact]
     public void Sandbox_failure_beats_everything_even_an_out_of_memory_runtime()
     {

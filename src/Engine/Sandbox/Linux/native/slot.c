@@ -293,6 +293,44 @@ static void ro_bind(const char *path)
     readonly_tree(dst, path);
 }
 
+/* The host's transparent huge page mode, shown to programs as a copy: two read-only files of the new root, read when
+ * the slot is prepared (sysfs itself lies under NEWROOT and is never shown). glibc's malloc reads both before it asks
+ * for huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which the judge sets for C and C++ runs), and asks for
+ * none when it cannot. A host without them shows nothing. */
+#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
+static const char *const thp_names[] = { "enabled", "hpage_pmd_size" };
+struct thp_copy {
+    char text[64];
+    ssize_t len;
+};
+
+static void read_thp(struct thp_copy copy[2])
+{
+    for (int i = 0; i < 2; i++) {
+        char path[128];
+        snprintf(path, sizeof path, THP_DIR "/%s", thp_names[i]);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        copy[i].len = fd < 0 ? -1 : read(fd, copy[i].text, sizeof copy[i].text);
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
+static void show_thp(const struct thp_copy copy[2])
+{
+    if (copy[0].len <= 0 || copy[1].len <= 0 || copy[0].len == (ssize_t)sizeof copy[0].text)
+        return; /* none, or not what a mode file holds */
+    mkdir_p(NEWROOT THP_DIR, 0755);
+    for (int i = 0; i < 2; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, NEWROOT THP_DIR "/%s", thp_names[i]);
+        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+        if (fd < 0 || write(fd, copy[i].text, (size_t)copy[i].len) != copy[i].len)
+            prep_fail("write %s", path);
+        close(fd);
+    }
+}
+
 static int prepare_next_run(void);
 
 static void prepare(const struct slot_config *cfg)
@@ -302,10 +340,13 @@ static void prepare(const struct slot_config *cfg)
     g_hostroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (g_hostroot < 0)
         prep_fail("open /");
+    struct thp_copy thp[2];
+    read_thp(thp); /* before the new root hides the host's /sys */
     if (mount("judge-root", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0)
         prep_fail("mount tmpfs root");
     for (int i = 0; i < cfg->n_ro; i++)
         ro_bind(cfg->ro_binds[i]);
+    show_thp(thp);
 
     /* /dev */
     mkdir_p(NEWROOT "/dev", 0755);
